@@ -1,0 +1,22 @@
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { getCutoverState } from "@/lib/services/cutover-read";
+import { AppHeader } from "@/components/app-header";
+import { CutoverRoom } from "@/components/war-room/cutover-room";
+
+export const dynamic = "force-dynamic";
+
+export default async function CutoverPage({ params }: { params: Promise<{ cutoverId: string }> }) {
+  const user = await requireUser();
+  const { cutoverId } = await params;
+  if (!z.string().uuid().safeParse(cutoverId).success) notFound();
+  const state = await getCutoverState(user, cutoverId);
+  if (!state) notFound();
+  return (
+    <>
+      <AppHeader userName={user.name} />
+      <CutoverRoom initial={state} me={{ id: user.id, name: user.name }} />
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/session";
+import { listCutovers } from "@/lib/services/cutover-read";
+import { AppHeader } from "@/components/app-header";
+
+export const dynamic = "force-dynamic";
+
+export default async function CutoversPage() {
+  const user = await requireUser();
+  const cutovers = await listCutovers(user);
+  return (
+    <>
+      <AppHeader userName={user.name} />
+      <main className="mx-auto max-w-5xl p-6">
+        <h1 className="mb-4 text-2xl font-semibold">Cutovers</h1>
+        {cutovers.length === 0 ? (
+          <p className="text-neutral-500">No cutover yet. Import a runbook or start from a template.</p>
+        ) : (
+          <ul className="divide-y divide-neutral-200 rounded border border-neutral-200 bg-white dark:divide-neutral-800 dark:border-neutral-800 dark:bg-neutral-900">
+            {cutovers.map((c) => (
+              <li key={c.id}>
+                <Link href={`/cutovers/${c.id}`} className="flex items-center justify-between px-4 py-3 hover:bg-neutral-50 dark:hover:bg-neutral-800">
+                  <span>
+                    <span className="font-medium">{c.name}</span>
+                    <span className="ml-2 text-sm text-neutral-500">
+                      {c.systemFrom} → {c.systemTo}
+                    </span>
+                  </span>
+                  <span className="text-sm text-neutral-500 tabular">
+                    {c.mode === "rehearsal" && <span className="mr-2 rounded bg-purple-100 px-1.5 text-purple-800">REHEARSAL</span>}
+                    {c.state} · T-0 {new Date(c.tZero).toISOString().replace("T", " ").slice(0, 16)} UTC
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </main>
+    </>
+  );
+}

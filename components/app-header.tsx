@@ -1,0 +1,17 @@
+import Link from "next/link";
+import { SignOutButton } from "./sign-out-button";
+
+export function AppHeader({ userName, children }: { userName: string; children?: React.ReactNode }) {
+  return (
+    <header className="flex items-center justify-between border-b border-neutral-200 bg-white px-4 py-2 dark:border-neutral-800 dark:bg-neutral-900">
+      <Link href="/cutovers" className="font-semibold">
+        Cutover War Room
+      </Link>
+      <div className="flex items-center gap-3 text-sm">
+        {children}
+        <span data-testid="signed-in-user">{userName}</span>
+        <SignOutButton />
+      </div>
+    </header>
+  );
+}

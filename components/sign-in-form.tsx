@@ -1,0 +1,44 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setPending(true);
+    setError(null);
+    const res = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
+    setPending(false);
+    // One message for every failure: no hint whether the email or the password was wrong.
+    if (!res || res.error) return setError("Wrong email or password.");
+    router.replace(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4">
+      <label className="block text-sm">
+        <span className="mb-1 block font-medium">Email</span>
+        <input name="email" type="email" autoComplete="username" required className="w-full rounded border border-neutral-300 bg-transparent px-3 py-2 dark:border-neutral-700" />
+      </label>
+      <label className="block text-sm">
+        <span className="mb-1 block font-medium">Password</span>
+        <input name="password" type="password" autoComplete="current-password" required className="w-full rounded border border-neutral-300 bg-transparent px-3 py-2 dark:border-neutral-700" />
+      </label>
+      {error && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={pending} className="w-full rounded bg-blue-700 px-3 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-60">
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "warroom-demo";
+export const DEMO = {
+  lead: "lead@demo.warroom",
+  dba: "dba@demo.warroom",
+  backend: "backend@demo.warroom",
+  qa: "qa@demo.warroom",
+  oncall: "oncall@demo.warroom",
+  comms: "comms@demo.warroom",
+  observer: "observer@demo.warroom",
+} as const;
+
+const DATA = path.resolve(".data/e2e/postgres");
+
+/** The connection string of the app's embedded PostgreSQL (a second process writes through it). */
+export function e2eDatabaseUrl(): string {
+  const creds = JSON.parse(readFileSync(path.join(DATA, "credentials.json"), "utf8")) as { user: string; password: string };
+  const port = readFileSync(path.join(DATA, "cluster", "postmaster.pid"), "utf8").split("\n")[3];
+  return `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/warroom`;
+}
+
+export function e2ePostgresPid(): number {
+  return Number(readFileSync(path.join(DATA, "cluster", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/cutovers/);
+}
+
+export async function openDemoCutover(page: Page) {
+  await page.goto("/cutovers");
+  await page.getByRole("link", { name: /demo/i }).first().click();
+  await expect(page.getByTestId("cutover-name")).toBeVisible();
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-status", "live");
+  return page.url().split("/cutovers/")[1]!.split(/[?#]/)[0]!;
+}

@@ -1,0 +1,107 @@
+// Applies prisma/migrations to a database without the Prisma CLI: Prisma's own schema engine,
+// shipped as WebAssembly, driven through the pg driver adapter. The result is recorded in
+// _prisma_migrations exactly as `prisma migrate deploy` would, so both stay interchangeable.
+// This is an internal Prisma API: it lives only here, with exact version pins in package.json.
+import { readFile, readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+
+type EngineFactory = { new: (options: unknown, log: (line: string) => void, adapter: object) => Promise<Engine> };
+type Engine = {
+  applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  diff(input: unknown): Promise<{ exitCode: number; stdout: string | null }>;
+  introspect(input: unknown): Promise<{ schema: { files: { path: string; content: string }[] } }>;
+  free(): void;
+};
+
+let wasmReady: Promise<{ SchemaEngine: EngineFactory }> | null = null;
+
+async function loadWasm() {
+  wasmReady ??= (async () => {
+    const bg = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as unknown as Record<string, unknown> & {
+      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+      SchemaEngine: EngineFactory;
+    };
+    const jsUrl = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const wasmPath = new URL("schema_engine_bg.wasm", jsUrl);
+    const wasmModule = await WebAssembly.compile(new Uint8Array(await readFile(wasmPath)));
+    const instance = await WebAssembly.instantiate(wasmModule, { "./schema_engine_bg.js": bg as WebAssembly.ModuleImports });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as (() => void) | undefined)?.();
+    return { SchemaEngine: bg.SchemaEngine };
+  })();
+  return wasmReady;
+}
+
+export const PRISMA_DIR = path.resolve(process.cwd(), "prisma");
+const filters = { externalTables: [], externalEnums: [] };
+
+async function withEngine<T>(connectionString: string, schemaText: string, fn: (engine: Engine, logs: string[]) => Promise<T>): Promise<T> {
+  const { SchemaEngine } = await loadWasm();
+  const logs: string[] = [];
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
+  const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, (line: string) => logs.push(line), adapter);
+  try {
+    return await fn(engine, logs);
+  } finally {
+    engine.free();
+  }
+}
+
+export async function readMigrationList(prismaDir = PRISMA_DIR) {
+  const baseDir = path.join(prismaDir, "migrations");
+  const lockPath = path.join(baseDir, "migration_lock.toml");
+  const dirs = existsSync(baseDir) ? (await readdir(baseDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+  const migrationDirectories = await Promise.all(
+    dirs.map(async (name) => {
+      const file = path.join(baseDir, name, "migration.sql");
+      const content = existsSync(file)
+        ? { tag: "ok" as const, value: await readFile(file, "utf8") }
+        : { tag: "error" as const, value: `missing ${file}` };
+      return { path: name, migrationFile: { path: "migration.sql", content } };
+    }),
+  );
+  return {
+    baseDir,
+    lockfile: { path: "migration_lock.toml", content: existsSync(lockPath) ? await readFile(lockPath, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories,
+  };
+}
+
+/** Applies pending migrations; returns the names applied now (empty when up to date). */
+export async function applyMigrations(connectionString: string, prismaDir = PRISMA_DIR): Promise<string[]> {
+  const schema = await readFile(path.join(prismaDir, "schema.prisma"), "utf8");
+  const migrationsList = await readMigrationList(prismaDir);
+  return withEngine(connectionString, schema, async (engine) => {
+    const out = await engine.applyMigrations({ migrationsList, filters });
+    return out.appliedMigrationNames;
+  });
+}
+
+/**
+ * SQL that takes a database at `fromDatamodel` (null = empty) to `toDatamodel`; used to write new
+ * migrations (scripts/new-migration.ts). No database is touched by the diff itself.
+ */
+export async function diffSql(connectionString: string, fromDatamodel: string | null, toDatamodel: string): Promise<string> {
+  return withEngine(connectionString, toDatamodel, async (engine) => {
+    const out = await engine.diff({
+      from: fromDatamodel === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: fromDatamodel }] },
+      to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: toDatamodel }] },
+      script: true,
+      exitCode: null,
+      filters,
+    });
+    return out.stdout ?? "";
+  });
+}
+
+/** The datamodel of a live database (after applying migrations), used as the "from" side of a diff. */
+export async function introspectDatamodel(connectionString: string, schemaText: string): Promise<string> {
+  return withEngine(connectionString, schemaText, async (engine) => {
+    const out = await engine.introspect({ schema: { files: [{ path: "schema.prisma", content: schemaText }] }, baseDirectoryPath: PRISMA_DIR, force: true, compositeTypeDepth: 0, namespaces: null });
+    return out.schema.files.map((f) => f.content).join("\n");
+  });
+}

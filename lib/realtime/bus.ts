@@ -1,0 +1,95 @@
+// The realtime bus. A domain change is written in a transaction that also calls pg_notify, so
+// the announcement is delivered only if (and when) the change commits. Every server process
+// LISTENs on one channel and forwards events to its socket.io clients. Only this module knows
+// the channel and the payload encoding.
+import pg from "pg";
+import { z } from "zod";
+
+export const BUS_CHANNEL = "warroom_events";
+
+export const busEventSchema = z.object({
+  type: z.string().min(1).max(100),
+  cutoverId: z.string().uuid(),
+  at: z.string(),
+  actor: z.string().max(200).optional(),
+  subject: z.string().max(200).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type BusEvent = z.infer<typeof busEventSchema>;
+
+/** Anything that can run a parameterised statement inside the caller's transaction. */
+export interface SqlRunner {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+// PostgreSQL caps a NOTIFY payload at 8000 bytes: events carry ids and a summary, never whole records.
+const MAX_PAYLOAD = 7900;
+
+export async function announce(tx: SqlRunner, event: Omit<BusEvent, "at"> & { at?: string }): Promise<void> {
+  const full: BusEvent = { ...event, at: event.at ?? new Date().toISOString() };
+  let payload = JSON.stringify(full);
+  if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ ...full, data: { truncated: true } });
+  await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", BUS_CHANNEL, payload);
+}
+
+export interface BusListener {
+  stop(): Promise<void>;
+  connected(): boolean;
+}
+
+/** LISTENs with its own connection and reconnects with backoff when PostgreSQL goes away. */
+export function listen(url: string, onEvent: (event: BusEvent) => void, log: (line: string) => void = () => {}): BusListener {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let isConnected = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    client = c;
+    c.on("notification", (msg) => {
+      if (msg.channel !== BUS_CHANNEL || !msg.payload) return;
+      try {
+        const parsed = busEventSchema.safeParse(JSON.parse(msg.payload));
+        if (parsed.success) onEvent(parsed.data);
+        else log(`bus: ignored malformed event: ${parsed.error.issues[0]?.message}`);
+      } catch {
+        log("bus: ignored a payload that is not JSON");
+      }
+    });
+    const retry = (why: string) => {
+      if (stopped || client !== c) return;
+      isConnected = false;
+      client = null;
+      c.end().catch(() => {});
+      const delay = Math.min(5000, 200 * 2 ** attempt++);
+      log(`bus: connection lost (${why}); reconnecting in ${delay} ms`);
+      timer = setTimeout(connect, delay);
+    };
+    c.on("error", (err) => retry(err.message));
+    c.on("end", () => retry("ended"));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${BUS_CHANNEL}`);
+      isConnected = true;
+      attempt = 0;
+    } catch (err) {
+      retry((err as Error).message);
+    }
+  };
+  void connect();
+
+  return {
+    connected: () => isConnected,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      isConnected = false;
+      await c?.end().catch(() => {});
+    },
+  };
+}

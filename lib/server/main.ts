@@ -1,0 +1,99 @@
+// The one server process: Next (App Router) and socket.io on one port, the PostgreSQL bus,
+// and, when no DATABASE_URL is given, the embedded PostgreSQL. Stops cleanly on SIGTERM/SIGINT.
+import { createServer } from "node:http";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import next from "next";
+import { config } from "@/lib/config";
+import { openDatabase, StartupError } from "@/lib/db/connection";
+import { applyMigrations } from "@/lib/db/migrate";
+import { closeDb } from "@/lib/db/client";
+import { listen } from "@/lib/realtime/bus";
+import { createSocketServer } from "@/lib/realtime/socket-server";
+import { metrics, routeLabel } from "@/lib/observability/metrics";
+import { bootstrapUsers } from "@/lib/services/bootstrap";
+
+const log = (line: string) => console.log(`[warroom] ${line}`);
+const dev = process.argv.includes("--dev");
+
+function authSecret(): string {
+  const fromEnv = process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET;
+  if (fromEnv) return fromEnv;
+  // Kept beside the data so sessions survive a restart; never committed (.data is ignored).
+  const file = path.join(config.dataDir, "auth-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+let embeddedStop: (() => Promise<void>) | null = null;
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = authSecret();
+  process.env.NEXTAUTH_SECRET = secret;
+  process.env.NEXTAUTH_URL ??= `http://localhost:${config.port}`;
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  process.env.DATABASE_URL = database.url;
+  embeddedStop = database.embedded ? database.embedded.stop : null;
+  const applied = await applyMigrations(database.url);
+  log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
+  const demo = config.demo || database.embedded !== null;
+  await bootstrapUsers({ demo, log });
+
+  const app = next({ dev, hostname: "localhost", port: config.port, dir: process.cwd() });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const http = createServer((req, res) => {
+    const t0 = process.hrtime.bigint();
+    const route = routeLabel(req.url ?? "/");
+    res.on("finish", () => {
+      const m = metrics();
+      m.httpRequests.inc({ route, method: req.method ?? "GET", status: String(res.statusCode) });
+      m.httpDuration.observe({ route, method: req.method ?? "GET" }, Number(process.hrtime.bigint() - t0) / 1e9);
+    });
+    void handle(req, res);
+  });
+  const sockets = createSocketServer(http, secret, log);
+  const bus = listen(database.url, (event) => sockets.forward(event), log);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(config.port, config.hostname, () => resolve());
+  });
+  log(`war room ready on http://localhost:${config.port} in ${Date.now() - started} ms${dev ? " (dev)" : ""}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    const force = setTimeout(() => {
+      log("shutdown took longer than 10 s: exiting now");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    http.close();
+    http.closeIdleConnections();
+    await sockets.close().catch(() => {});
+    http.closeAllConnections();
+    await bus.stop();
+    await closeDb().catch(() => {});
+    await app.close?.().catch(() => {});
+    await database.embedded?.stop();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch(async (err: unknown) => {
+  if (err instanceof StartupError) console.error(`[warroom] ${err.message}`);
+  else console.error("[warroom] start-up failed:", err);
+  await embeddedStop?.().catch(() => {});
+  process.exit(1);
+});

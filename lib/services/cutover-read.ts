@@ -1,0 +1,112 @@
+// Read side of the room: which cutovers a user may see, and one cutover's whole state as JSON.
+// Pages, REST routes and the socket handshake all call these.
+import { db } from "@/lib/db/client";
+import type { Role } from "@/lib/domain/roles";
+
+export async function rolesIn(userId: string, cutoverId: string): Promise<Role[]> {
+  const rows = await db().cutoverMember.findMany({ where: { userId, cutoverId }, select: { role: true } });
+  return rows.map((r) => r.role as Role);
+}
+
+export async function canViewCutover(userId: string, cutoverId: string): Promise<boolean> {
+  const [user, member] = await Promise.all([
+    db().user.findUnique({ where: { id: userId }, select: { isAdmin: true } }),
+    db().cutoverMember.findFirst({ where: { userId, cutoverId }, select: { id: true } }),
+  ]);
+  if (!user) return false;
+  if (member) return true;
+  return user.isAdmin && (await db().cutover.count({ where: { id: cutoverId } })) > 0;
+}
+
+export async function listCutovers(user: { id: string; isAdmin: boolean }) {
+  const cutovers = await db().cutover.findMany({
+    where: user.isAdmin ? {} : { members: { some: { userId: user.id } } },
+    orderBy: { tZero: "asc" },
+    select: { id: true, name: true, systemFrom: true, systemTo: true, tZero: true, timeZone: true, state: true, mode: true, trafficPercent: true },
+  });
+  return cutovers.map((c) => ({ ...c, tZero: c.tZero.toISOString() }));
+}
+
+export type CutoverSummary = Awaited<ReturnType<typeof listCutovers>>[number];
+
+/** The whole state of one cutover, or null when it does not exist or the user may not see it. */
+export async function getCutoverState(user: { id: string }, cutoverId: string) {
+  if (!(await canViewCutover(user.id, cutoverId))) return null;
+  const c = await db().cutover.findUnique({
+    where: { id: cutoverId },
+    include: {
+      members: { include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { role: "asc" } },
+      phases: {
+        orderBy: { position: "asc" },
+        include: {
+          sections: {
+            orderBy: { position: "asc" },
+            include: {
+              items: {
+                orderBy: { position: "asc" },
+                include: { signOffs: { orderBy: { createdAt: "desc" }, take: 1, include: { user: { select: { name: true } } } } },
+              },
+            },
+          },
+        },
+      },
+      timeline: { orderBy: { position: "asc" } },
+      contacts: { orderBy: [{ escalationOrder: "asc" }, { name: "asc" }] },
+      risks: true,
+      decisions: { include: { votes: { include: { user: { select: { name: true } } } } } },
+      trafficSteps: { orderBy: { position: "asc" } },
+    },
+  });
+  if (!c) return null;
+  const { prometheusAuth: _secret, routerConfig: _routerSecret, fence, ...rest } = c;
+  const myRoles = c.members.filter((m) => m.userId === user.id).map((m) => m.role as Role);
+  return JSON.parse(
+    JSON.stringify({ ...rest, fence: fence.toString(), myRoles }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as CutoverStateJson;
+}
+
+// The JSON shape the browser receives (dates as ISO strings).
+export interface CutoverStateJson {
+  id: string;
+  name: string;
+  systemFrom: string;
+  systemTo: string;
+  tZero: string;
+  timeZone: string;
+  state: string;
+  mode: string;
+  trafficPercent: number;
+  fence: string;
+  myRoles: Role[];
+  links: { label: string; url: string }[];
+  escalation: { level: string; who: string; after: string; criticalOnly?: boolean }[];
+  members: { id: string; role: Role; userId: string; user: { id: string; name: string; email: string } }[];
+  phases: {
+    id: string;
+    name: string;
+    position: number;
+    plannedAt: string | null;
+    sections: {
+      id: string;
+      name: string;
+      position: number;
+      items: {
+        id: string;
+        title: string;
+        description: string | null;
+        ownerRole: Role;
+        critical: boolean;
+        plannedTime: string | null;
+        plannedAt: string | null;
+        state: "open" | "done" | "not_applicable";
+        version: number;
+        signOffs: { id: string; kind: string; role: Role; note: string | null; override: boolean; createdAt: string; user: { name: string } }[];
+      }[];
+    }[];
+  }[];
+  timeline: { id: string; title: string; details: string | null; ownerRole: Role; plannedStart: string; plannedFinish: string | null; actualStart: string | null; actualFinish: string | null }[];
+  contacts: { id: string; role: Role; name: string; phone: string | null; chatHandle: string | null; email: string | null; escalationOrder: number }[];
+  risks: { id: string; title: string; probability: string; impact: string; mitigation: string | null; ownerRole: Role | null; status: string }[];
+  decisions: { id: string; phaseId: string; title: string; requiredRoles: Role[]; targetPercent: number | null; state: string; reason: string | null; votes: { id: string; role: Role; choice: string; comment: string | null; user: { name: string } }[] }[];
+  trafficSteps: { id: string; percent: number; position: number }[];
+}

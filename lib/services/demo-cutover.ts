@@ -1,0 +1,119 @@
+// The demo cutover created at first start: the plan of the real runbooks in prisma/demo/, so the
+// room is never empty. Uses the same runbook import as users do.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { db } from "@/lib/db/client";
+import { importRunbook, type ImportedPlan } from "@/lib/domain/runbook-import";
+import { parsePlannedTime } from "@/lib/domain/relative-time";
+import { ROLES, type Role } from "@/lib/domain/roles";
+import type { Tx } from "@/lib/db/client";
+
+function readDemo(name: string): string {
+  return readFileSync(path.resolve(process.cwd(), "prisma/demo", name), "utf8");
+}
+
+const LEVELS = ["low", "medium", "high", "critical"] as const;
+function level(text: string): (typeof LEVELS)[number] {
+  const t = text.toLowerCase();
+  return LEVELS.find((l) => t.includes(l)) ?? "medium";
+}
+
+export async function createPlanFromImport(
+  tx: Tx,
+  cutoverId: string,
+  plan: ImportedPlan,
+  at: { tZero: Date; timeZone: string },
+): Promise<void> {
+  for (const [pi, phase] of plan.phases.entries()) {
+    const created = await tx.phase.create({ data: { cutoverId, name: phase.name, position: pi, plannedAt: phase.plannedTime } });
+    for (const [si, section] of phase.sections.entries()) {
+      const s = await tx.section.create({ data: { phaseId: created.id, name: section.name, position: si } });
+      await tx.item.createMany({
+        data: section.items.map((item, ii) => {
+          const planned = item.plannedTime ?? phase.plannedTime;
+          const parsed = planned ? parsePlannedTime(planned, at) : null;
+          return {
+            sectionId: s.id,
+            title: item.title,
+            ownerRole: item.ownerRole,
+            critical: item.critical,
+            position: ii,
+            plannedTime: planned,
+            plannedAt: parsed && parsed.ok ? parsed.at : null,
+          };
+        }),
+      });
+    }
+    if (phase.decision) {
+      await tx.decisionPoint.create({
+        data: {
+          cutoverId,
+          phaseId: created.id,
+          title: phase.decision.title,
+          targetPercent: phase.decision.targetPercent,
+          requiredRoles: ["DEPLOYMENT_LEAD", "DATABASE_DBA", "BACKEND_LEAD", "QA_LEAD"],
+        },
+      });
+    }
+  }
+  await tx.risk.createMany({
+    data: plan.risks.map((r) => ({ cutoverId, title: r.title, probability: level(r.probability), impact: level(r.impact), mitigation: r.mitigation })),
+  });
+  let position = 0;
+  for (const entry of plan.timeline) {
+    const parsed = parsePlannedTime(entry.time, at);
+    if (!parsed.ok) continue;
+    await tx.timelineEntry.create({
+      data: { cutoverId, title: entry.title, details: entry.details.join("\n") || null, ownerRole: "DEPLOYMENT_LEAD", position: position++, plannedStart: parsed.at },
+    });
+  }
+}
+
+export async function createDemoCutover(userByRole: Record<Role, string>): Promise<string> {
+  const checklist = importRunbook(readDemo("production-deployment-checklist.md"));
+  const week12 = importRunbook(readDemo("go-migration-week12-cutover.md"));
+  const plan: ImportedPlan = { ...checklist, timeline: week12.timeline, risks: week12.risks };
+  // T-0 two hours from the first start, on a whole quarter hour: the room opens mid-preparation.
+  const tZero = new Date(Math.ceil((Date.now() + 2 * 3600_000) / 900_000) * 900_000);
+  const timeZone = "UTC";
+  return db().$transaction(
+    async (tx) => {
+      const cutover = await tx.cutover.create({
+        data: {
+          name: "Python → Go API cutover (demo)",
+          systemFrom: "python-api",
+          systemTo: "go-api",
+          tZero,
+          timeZone,
+          state: "scheduled",
+          links: [
+            { label: "Bridge", url: "https://meet.example.com/war-room" },
+            { label: "Chat channel", url: "https://chat.example.com/#cutover" },
+            { label: "Dashboards", url: "http://localhost:9090/graph" },
+            { label: "Runbook", url: "/cutovers" },
+          ],
+          escalation: [
+            { level: "Team lead", who: "role lead on duty", after: "0-15 min" },
+            { level: "Engineering manager", who: "manager on call", after: "15-30 min" },
+            { level: "Executive", who: "VP Engineering", after: "30+ min", criticalOnly: true },
+          ],
+        },
+      });
+      await tx.cutoverMember.createMany({ data: ROLES.map((role) => ({ cutoverId: cutover.id, userId: userByRole[role], role })) });
+      await tx.trafficStep.createMany({ data: [0, 10, 50, 100].map((percent, position) => ({ cutoverId: cutover.id, percent, position })) });
+      const users = await tx.user.findMany({ where: { id: { in: Object.values(userByRole) } }, select: { id: true, name: true, email: true } });
+      await tx.contact.createMany({
+        data: ROLES.filter((r) => r !== "OBSERVER").map((role, i) => {
+          const u = users.find((x) => x.id === userByRole[role])!;
+          return { cutoverId: cutover.id, role, name: u.name, email: u.email, phone: `+1 555 010${i}`, chatHandle: `@${u.email.split("@")[0]}`, escalationOrder: role === "ON_CALL" ? 0 : role === "DEPLOYMENT_LEAD" ? 1 : 2 };
+        }),
+      });
+      await createPlanFromImport(tx, cutover.id, plan, { tZero, timeZone });
+      await tx.auditEvent.create({
+        data: { cutoverId: cutover.id, actorName: "system", action: "cutover.created", subject: `cutover:${cutover.id}`, after: { name: cutover.name, source: "demo runbooks" } },
+      });
+      return cutover.id;
+    },
+    { timeout: 30_000 },
+  );
+}

@@ -1,0 +1,18 @@
+// Optimistic redirect to sign-in when there is no session cookie at all. The real check happens
+// next to the data, in every page, action and route.
+import { NextResponse, type NextRequest } from "next/server";
+
+const PUBLIC = [/^\/sign-in/, /^\/setup/, /^\/health/, /^\/metrics$/, /^\/api\//, /^\/_next\//, /^\/favicon/];
+
+export function proxy(req: NextRequest) {
+  const { pathname, search } = req.nextUrl;
+  if (PUBLIC.some((re) => re.test(pathname))) return NextResponse.next();
+  const hasSession = req.cookies.getAll().some((c) => c.name.endsWith("next-auth.session-token"));
+  if (hasSession) return NextResponse.next();
+  const url = req.nextUrl.clone();
+  url.pathname = "/sign-in";
+  url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+  return NextResponse.redirect(url);
+}
+
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
