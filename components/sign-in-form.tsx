@@ -32,7 +32,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <input name="password" type="password" autoComplete="current-password" required className="w-full rounded border border-neutral-300 bg-transparent px-3 py-2 dark:border-neutral-700" />
       </label>
       {error && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+        <p role="alert" data-testid="sign-in-error" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
           {error}
         </p>
       )}

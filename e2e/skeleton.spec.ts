@@ -9,10 +9,10 @@ test("pages need a signed-in user; sign-in does not say which part was wrong", a
   await page.getByLabel("Email").fill(DEMO.lead);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.getByTestId("sign-in-error")).toHaveText("Wrong email or password.");
   await page.getByLabel("Email").fill("nobody@example.com");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.getByTestId("sign-in-error")).toHaveText("Wrong email or password.");
   // The API refuses without a session or token.
   const api = await page.request.get("/api/v1/cutovers");
   expect(api.status()).toBe(401);

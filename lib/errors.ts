@@ -22,3 +22,25 @@ export class AppError extends Error {
     return ERROR_STATUS[this.code];
   }
 }
+
+export interface SafeError {
+  status: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/** What a caller may see of any error; unexpected ones are logged with the request id. */
+export function toSafeError(err: unknown, requestId: string): SafeError {
+  if (err instanceof AppError) return { status: err.status, error: err.code, message: err.message, details: err.details };
+  // zod's error, recognised by shape so this module stays free of imports.
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] } | null)?.issues;
+  if (err instanceof Error && err.name === "ZodError" && Array.isArray(issues)) {
+    const first = issues[0];
+    return { status: 400, error: "bad_request", message: first ? `${first.path.map(String).join(".") || "input"}: ${first.message}` : "Invalid input" };
+  }
+  // A unique index caught a duplicate that the service checks missed in a race.
+  if ((err as { code?: string } | null)?.code === "P2002") return { status: 409, error: "conflict", message: "That already exists (someone did it at the same moment)" };
+  console.error(`[warroom] request ${requestId} failed:`, err);
+  return { status: 500, error: "internal", message: `An unexpected error occurred (request ${requestId})` };
+}

@@ -1,18 +1,31 @@
 // One shape for every REST route: authenticate, run, map errors to JSON {error, message}.
 import { randomUUID } from "node:crypto";
-import { ZodError } from "zod";
 import { actorFromRequest } from "@/lib/auth/actor";
 import type { SessionUser } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { AppError, toSafeError } from "@/lib/errors";
 
 export function errorResponse(err: unknown, requestId: string): Response {
-  if (err instanceof AppError) return Response.json({ error: err.code, message: err.message, details: err.details }, { status: err.status });
-  if (err instanceof ZodError) {
-    const first = err.issues[0];
-    return Response.json({ error: "bad_request", message: first ? `${first.path.join(".") || "input"}: ${first.message}` : "Invalid input" }, { status: 400 });
+  const { status, ...body } = toSafeError(err, requestId);
+  return Response.json(body, { status, headers: { "x-request-id": requestId } });
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/** The JSON body of a request: at most 1 MB, an object, or a 400 that changes nothing. */
+export async function jsonBody(req: Request): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY) throw new AppError("bad_request", "Request body is larger than 1 MB");
+  const text = await req.text();
+  if (text.length > MAX_BODY) throw new AppError("bad_request", "Request body is larger than 1 MB");
+  if (!text.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "Request body is not valid JSON");
   }
-  console.error(`[warroom] request ${requestId} failed:`, err);
-  return Response.json({ error: "internal", message: `An unexpected error occurred (request ${requestId})` }, { status: 500 });
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new AppError("bad_request", "Request body must be a JSON object");
+  return parsed as Record<string, unknown>;
 }
 
 export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params: P; requestId: string }) => Promise<unknown>) {

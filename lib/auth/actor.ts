@@ -1,12 +1,8 @@
 // The caller of an API route: a bearer API token (scripts, CI) or the browser's session cookie.
-import { createHash } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { currentUser, type SessionUser } from "./session";
-
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+import { hashToken } from "./token-hash";
 
 export async function actorFromRequest(req: Request): Promise<SessionUser> {
   const header = req.headers.get("authorization");

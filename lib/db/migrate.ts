@@ -4,6 +4,7 @@
 // This is an internal Prisma API: it lives only here, with exact version pins in package.json.
 import { readFile, readdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -24,8 +25,10 @@ async function loadWasm() {
       __wbg_set_wasm(exports: WebAssembly.Exports): void;
       SchemaEngine: EngineFactory;
     };
-    const jsUrl = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-    const wasmPath = new URL("schema_engine_bg.wasm", jsUrl);
+    // Resolved through require: the package exports no package.json, and vitest's module
+    // runner has no import.meta.resolve.
+    const jsPath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const wasmPath = path.join(path.dirname(jsPath), "schema_engine_bg.wasm");
     const wasmModule = await WebAssembly.compile(new Uint8Array(await readFile(wasmPath)));
     const instance = await WebAssembly.instantiate(wasmModule, { "./schema_engine_bg.js": bg as WebAssembly.ModuleImports });
     bg.__wbg_set_wasm(instance.exports);
@@ -38,10 +41,34 @@ async function loadWasm() {
 export const PRISMA_DIR = path.resolve(process.cwd(), "prisma");
 const filters = { externalTables: [], externalEnums: [] };
 
+type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingDriver(): { query(sql: string): Promise<unknown> }; onError(err: unknown): never };
+
+/**
+ * PrismaPg's executeScript splits a migration on every ";", which breaks dollar-quoted function
+ * bodies (our audit trigger). The native engine that `prisma migrate deploy` uses sends the
+ * script whole; so do we: one simple-protocol query runs all its statements.
+ */
+function wholeScriptAdapter(connectionString: string) {
+  const factory = new PrismaPg({ connectionString });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = (await connect()) as unknown as ScriptAdapter;
+    adapter.executeScript = async (script: string) => {
+      try {
+        await adapter.underlyingDriver().query(script);
+      } catch (err) {
+        adapter.onError(err);
+      }
+    };
+    return adapter as unknown as Awaited<ReturnType<typeof connect>>;
+  };
+  return factory;
+}
+
 async function withEngine<T>(connectionString: string, schemaText: string, fn: (engine: Engine, logs: string[]) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadWasm();
   const logs: string[] = [];
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(wholeScriptAdapter(connectionString));
   const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, (line: string) => logs.push(line), adapter);
   try {
     return await fn(engine, logs);

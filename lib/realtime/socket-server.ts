@@ -5,7 +5,8 @@ import { Server, type Socket } from "socket.io";
 import { getToken } from "next-auth/jwt";
 import { z } from "zod";
 import { metrics } from "@/lib/observability/metrics";
-import { canViewCutover } from "@/lib/services/cutover-read";
+import { canViewCutover, rolesIn } from "@/lib/services/cutover-read";
+import type { Role } from "@/lib/domain/roles";
 import type { BusEvent } from "./bus";
 
 export const roomOf = (cutoverId: string) => `cutover:${cutoverId}`;
@@ -15,6 +16,17 @@ interface SocketUser {
   name: string;
 }
 
+export interface PresenceEntry {
+  userId: string;
+  name: string;
+  roles: Role[];
+}
+
+interface SocketState {
+  user: SocketUser;
+  rooms: Map<string, Role[]>;
+}
+
 const joinSchema = z.object({ cutoverId: z.string().uuid() });
 
 export function createSocketServer(http: HttpServer, secret: string, log: (line: string) => void) {
@@ -22,27 +34,66 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
 
   io.use(async (socket, next) => {
     try {
-      const req = socket.request as IncomingMessage & { cookies?: Record<string, string> };
-      const token = await getToken({ req: req as never, secret });
+      const req = socket.request as IncomingMessage;
+      // next-auth reads cookies from a parsed map, which a bare Node request does not carry.
+      const cookies = Object.fromEntries(
+        (req.headers.cookie ?? "")
+          .split(";")
+          .map((part) => part.trim())
+          .filter((part) => part.includes("="))
+          .map((part) => {
+            const at = part.indexOf("=");
+            return [part.slice(0, at), decodeURIComponent(part.slice(at + 1))];
+          }),
+      );
+      const token = await getToken({ req: { headers: req.headers, cookies } as never, secret });
       if (!token?.sub) return next(new Error("unauthorized"));
-      (socket.data as { user?: SocketUser }).user = { id: token.sub, name: String(token.name ?? token.email ?? "someone") };
+      (socket.data as SocketState) = { user: { id: token.sub, name: String(token.name ?? token.email ?? "someone") }, rooms: new Map() };
       next();
     } catch {
       next(new Error("unauthorized"));
     }
   });
 
+  /** Who is in the room now (this process's view; one entry per user, roles merged). */
+  async function broadcastPresence(cutoverId: string) {
+    const sockets = await io.in(roomOf(cutoverId)).fetchSockets();
+    const byUser = new Map<string, PresenceEntry>();
+    for (const s of sockets) {
+      const state = s.data as SocketState;
+      const roles = state.rooms?.get(cutoverId);
+      if (!state.user || !roles) continue;
+      const entry = byUser.get(state.user.id) ?? { userId: state.user.id, name: state.user.name, roles: [] };
+      entry.roles = [...new Set([...entry.roles, ...roles])];
+      byUser.set(state.user.id, entry);
+    }
+    io.to(roomOf(cutoverId)).emit("presence", { cutoverId, people: [...byUser.values()] });
+  }
+
   io.on("connection", (socket: Socket) => {
     metrics().socketConnections.inc();
+    socket.on("disconnecting", () => {
+      const state = socket.data as SocketState;
+      const left = [...state.rooms.keys()];
+      state.rooms.clear();
+      setImmediate(() => left.forEach((id) => void broadcastPresence(id).catch(() => {})));
+    });
     socket.on("disconnect", () => metrics().socketConnections.dec());
     socket.on("join", async (raw: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
       const parsed = joinSchema.safeParse(raw);
       const reply = typeof ack === "function" ? ack : () => {};
       if (!parsed.success) return reply({ ok: false, error: "bad_request" });
-      const user = (socket.data as { user: SocketUser }).user;
-      if (!(await canViewCutover(user.id, parsed.data.cutoverId))) return reply({ ok: false, error: "forbidden" });
-      await socket.join(roomOf(parsed.data.cutoverId));
+      const state = socket.data as SocketState;
+      const { cutoverId } = parsed.data;
+      try {
+        if (!(await canViewCutover(state.user.id, cutoverId))) return reply({ ok: false, error: "forbidden" });
+        state.rooms.set(cutoverId, await rolesIn(state.user.id, cutoverId));
+      } catch {
+        return reply({ ok: false, error: "unavailable" });
+      }
+      await socket.join(roomOf(cutoverId));
       reply({ ok: true });
+      await broadcastPresence(cutoverId).catch(() => {});
     });
   });
 

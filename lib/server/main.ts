@@ -13,6 +13,7 @@ import { listen } from "@/lib/realtime/bus";
 import { createSocketServer } from "@/lib/realtime/socket-server";
 import { metrics, routeLabel } from "@/lib/observability/metrics";
 import { bootstrapUsers } from "@/lib/services/bootstrap";
+import { registerAdminToken } from "@/lib/services/api-tokens";
 
 const log = (line: string) => console.log(`[warroom] ${line}`);
 const dev = process.argv.includes("--dev");
@@ -42,6 +43,7 @@ async function main() {
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
   const demo = config.demo || database.embedded !== null;
   await bootstrapUsers({ demo, log });
+  if (process.env.WARROOM_ADMIN_TOKEN) await registerAdminToken(process.env.WARROOM_ADMIN_TOKEN, log);
 
   const app = next({ dev, hostname: "localhost", port: config.port, dir: process.cwd() });
   const handle = app.getRequestHandler();

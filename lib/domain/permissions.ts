@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { ROLE_LABELS, type Role } from "./roles";
+
+export const ACTIONS = [
+  "cutover.view",
+  // Add, rename, reorder, remove phases, sections, items, timeline entries, contacts, risks, links.
+  "cutover.edit_plan",
+  "cutover.start",
+  "cutover.clone",
+  "members.manage",
+  // Own role only: the table says whether a role may sign off at all, canSignOffItem says whose.
+  "item.sign_off",
+  // Sign off / undo someone else's item; needs a note.
+  "item.override",
+  "item.undo",
+  "item.not_applicable",
+  // Start/finish timeline entries of one's own role.
+  "timeline.progress",
+  "decision.open_vote",
+  "decision.vote",
+  "decision.abort",
+  "risk.edit",
+  "traffic.shift",
+  "traffic.override",
+  "rollback.execute",
+  "trigger.edit",
+  "trigger.confirm",
+  "metrics.edit",
+  "router.edit",
+  "audit.view",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+export const actionSchema = z.enum(ACTIONS);
+
+// What every hands-on (non-observer) role may do on its own work.
+const PARTICIPANT: readonly Action[] = [
+  "cutover.view",
+  "item.sign_off",
+  "item.undo",
+  "item.not_applicable",
+  "timeline.progress",
+  "decision.vote",
+  "risk.edit",
+  "audit.view",
+];
+
+/**
+ * The one permission table. Every route, action and UI affordance asks `can` against this; a
+ * rule written anywhere else is a second copy that will drift.
+ */
+export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
+  DEPLOYMENT_LEAD: ACTIONS,
+  DATABASE_DBA: PARTICIPANT,
+  BACKEND_LEAD: PARTICIPANT,
+  QA_LEAD: PARTICIPANT,
+  // On-call is whoever is paged at 3 am: they must be able to pull the plug without the lead.
+  ON_CALL: [...PARTICIPANT, "rollback.execute", "trigger.confirm"],
+  COMMS_LEAD: PARTICIPANT,
+  OBSERVER: ["cutover.view", "audit.view"],
+};
+
+// Human wording for denial messages; the message reaches the user.
+export const ACTION_LABELS: Record<Action, string> = {
+  "cutover.view": "view this cutover",
+  "cutover.edit_plan": "edit the plan",
+  "cutover.start": "start the cutover",
+  "cutover.clone": "clone the cutover",
+  "members.manage": "manage members",
+  "item.sign_off": "sign off items",
+  "item.override": "override someone else's item",
+  "item.undo": "undo items",
+  "item.not_applicable": "mark items not applicable",
+  "timeline.progress": "start or finish timeline steps",
+  "decision.open_vote": "open a go/no-go vote",
+  "decision.vote": "vote on a go/no-go decision",
+  "decision.abort": "abort the cutover",
+  "risk.edit": "edit risks",
+  "traffic.shift": "shift traffic",
+  "traffic.override": "override the traffic plan",
+  "rollback.execute": "roll back",
+  "trigger.edit": "edit rollback triggers",
+  "trigger.confirm": "confirm a recommended rollback",
+  "metrics.edit": "edit metrics",
+  "router.edit": "edit the router",
+  "audit.view": "view the audit log",
+};
+
+export function can(roles: readonly Role[], action: Action): boolean {
+  return roles.some((role) => PERMISSIONS[role].includes(action));
+}
+
+export class PermissionDenied extends Error {
+  // Lets the API layer map this to 403 without importing the class.
+  readonly code = "forbidden" as const;
+
+  constructor(
+    public readonly action: Action,
+    public readonly roles: readonly Role[],
+  ) {
+    const held = roles.length ? roles.map((r) => ROLE_LABELS[r]).join(", ") : "no role";
+    super(`Not allowed to ${ACTION_LABELS[action]} (your roles: ${held})`);
+    this.name = "PermissionDenied";
+  }
+}
+
+export function assertCan(roles: readonly Role[], action: Action): void {
+  if (!can(roles, action)) throw new PermissionDenied(action, roles);
+}
+
+/** The item actions whose permission depends on who owns the item. */
+export type OwnedItemAction = "item.sign_off" | "item.undo" | "item.not_applicable";
+
+/**
+ * Whether a member may act on an item owned by `ownerRole`, and whether doing so is an override
+ * (recorded as such, with a mandatory note). Holding the owner role wins over holding the lead
+ * role, so a lead signing off their own items is not flagged as an override.
+ * Undo and N/A follow the same rule as sign-off; pass `action` to check those.
+ */
+export function canSignOffItem(
+  roles: readonly Role[],
+  ownerRole: Role,
+  action: OwnedItemAction = "item.sign_off",
+): { allowed: boolean; override: boolean } {
+  if (ownerRole !== "OBSERVER" && roles.includes(ownerRole) && can([ownerRole], action)) {
+    return { allowed: true, override: false };
+  }
+  if (can(roles, "item.override")) return { allowed: true, override: true };
+  return { allowed: false, override: false };
+}
+
+/**
+ * Timeline steps are progressed by their owner role; the Deployment Lead may progress any step.
+ * An entry without an owner may be progressed by anyone allowed to progress steps at all.
+ */
+export function canProgressTimelineEntry(roles: readonly Role[], ownerRole: Role | null): boolean {
+  if (!can(roles, "timeline.progress")) return false;
+  if (ownerRole === null) return true;
+  return (roles.includes(ownerRole) && can([ownerRole], "timeline.progress")) || roles.includes("DEPLOYMENT_LEAD");
+}

@@ -1,0 +1,530 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  explicitTime,
+  guessOwnerRole,
+  importRunbook,
+  isCriticalItem,
+  parseDecision,
+  parseTimelineBlock,
+  parseTriggerBlock,
+  plannedTimeFromHeading,
+  type ImportedPlan,
+} from "./runbook-import";
+
+function demo(name: string): string {
+  return readFileSync(new URL(`../../prisma/demo/${name}`, import.meta.url), "utf8");
+}
+
+const RUNBOOKS = ["production-deployment-checklist.md", "go-migration-week12-cutover.md", "parallel-deployment-strategy.md"];
+
+/** The number of GFM task-list lines (`- [ ]`, `- [x]`, at any indent) in the markdown. */
+function taskLines(markdown: string): number {
+  return (markdown.match(/^[ \t]*[-*+][ \t]+\[[ xX]\]/gm) ?? []).length;
+}
+
+function items(plan: ImportedPlan) {
+  return plan.phases.flatMap((p) => p.sections.flatMap((s) => s.items));
+}
+
+function phase(plan: ImportedPlan, name: string) {
+  const found = plan.phases.find((p) => p.name === name);
+  if (!found) throw new Error(`no phase "${name}" in ${plan.phases.map((p) => p.name).join(", ")}`);
+  return found;
+}
+
+function section(plan: ImportedPlan, phaseName: string, sectionName: string) {
+  const found = phase(plan, phaseName).sections.find((s) => s.name === sectionName);
+  if (!found) throw new Error(`no section "${sectionName}" in "${phaseName}"`);
+  return found;
+}
+
+describe("importRunbook on the real runbooks", () => {
+  for (const name of RUNBOOKS) {
+    it(`${name}: imports phases and every task line as exactly one item`, () => {
+      const md = demo(name);
+      const plan = importRunbook(md);
+      expect(plan.title).not.toBe("");
+      expect(plan.phases.length).toBeGreaterThan(0);
+      expect(taskLines(md)).toBeGreaterThan(0);
+      expect(items(plan)).toHaveLength(taskLines(md));
+      for (const p of plan.phases) {
+        expect(p.sections.length + (p.decision ? 1 : 0)).toBeGreaterThan(0);
+        for (const s of p.sections) expect(s.items.length).toBeGreaterThan(0);
+      }
+      for (const w of plan.warnings) expect(w).toMatch(/^line \d+: /);
+    });
+  }
+
+  describe("production-deployment-checklist.md", () => {
+    const plan = importRunbook(demo("production-deployment-checklist.md"));
+
+    it("reads the title and the phases in order, with the day-of h3s as phases", () => {
+      expect(plan.title).toBe("Production Deployment Checklist");
+      expect(plan.phases.map((p) => p.name)).toEqual([
+        "Pre-Deployment (72 hours before cutover)",
+        "24 Hours Before Cutover",
+        "2 Hours Before (Pre-cutover preparation)",
+        "Cutover Phase 1: Canary (10% traffic)",
+        "Cutover Phase 2: Staged Rollout (50% traffic)",
+        "Cutover Phase 3: Full Deployment (100% traffic)",
+        "Post-Cutover (First 24 Hours)",
+        "Post-Cutover (48-72 hours)",
+        "Rollback Triggers",
+      ]);
+    });
+
+    it("gives phases planned times from their headings", () => {
+      expect(phase(plan, "Pre-Deployment (72 hours before cutover)").plannedTime).toBe("T-72h");
+      expect(phase(plan, "24 Hours Before Cutover").plannedTime).toBe("T-24h");
+      expect(phase(plan, "2 Hours Before (Pre-cutover preparation)").plannedTime).toBe("T-2h");
+      expect(phase(plan, "Post-Cutover (48-72 hours)").plannedTime).toBe("T+48h");
+      expect(phase(plan, "Cutover Phase 1: Canary (10% traffic)").plannedTime).toBeNull();
+    });
+
+    it("reads the Environment Preparation section of the T-72h phase", () => {
+      const env = section(plan, "Pre-Deployment (72 hours before cutover)", "Environment Preparation");
+      expect(env.items).toHaveLength(10);
+      expect(env.items[0]).toEqual({
+        title: "PostgreSQL production instance provisioned",
+        ownerRole: "DATABASE_DBA",
+        critical: false,
+        plannedTime: null,
+        checked: false,
+      });
+      expect(env.items[1]).toMatchObject({ title: "PostgreSQL backups configured (daily snapshots)", critical: true });
+      expect(env.items.find((i) => i.title === "Load balancer configured and tested")).toMatchObject({
+        ownerRole: "DEPLOYMENT_LEAD",
+        critical: true,
+      });
+      expect(phase(plan, "Pre-Deployment (72 hours before cutover)").sections.map((s) => s.name)).toEqual([
+        "Environment Preparation",
+        "Code & Build",
+        "Database Preparation",
+        "Monitoring & Alerting",
+        "Testing",
+        "Documentation",
+      ]);
+    });
+
+    it("guesses owners for the other teams' sections", () => {
+      const owner = (phaseName: string, sectionName: string, title: string) =>
+        section(plan, phaseName, sectionName).items.find((i) => i.title === title)?.ownerRole;
+      const pre = "Pre-Deployment (72 hours before cutover)";
+      expect(owner(pre, "Code & Build", "All branches merged to main")).toBe("BACKEND_LEAD");
+      expect(owner(pre, "Code & Build", "Go binaries compiled and tested")).toBe("BACKEND_LEAD");
+      expect(owner(pre, "Monitoring & Alerting", "PagerDuty/on-call setup")).toBe("ON_CALL");
+      expect(owner(pre, "Testing", "Load testing completed (target: 5000 req/s)")).toBe("QA_LEAD");
+      expect(owner("24 Hours Before Cutover", "Notification", "Stakeholders notified")).toBe("COMMS_LEAD");
+      expect(owner("24 Hours Before Cutover", "Final Verifications", "War room setup (Zoom/conference call)")).toBe("DEPLOYMENT_LEAD");
+    });
+
+    it("puts bold-labelled blocks into sections and reads the decision points", () => {
+      const canary = phase(plan, "Cutover Phase 1: Canary (10% traffic)");
+      expect(canary.sections.map((s) => s.name)).toEqual(["Pre-deployment", "Deployment", "Monitoring (30 min - 1 hour)"]);
+      expect(canary.decision).toEqual({ title: "Proceed to 50 %", targetPercent: 50 });
+      expect(phase(plan, "Cutover Phase 2: Staged Rollout (50% traffic)").decision).toEqual({
+        title: "Proceed to full cutover",
+        targetPercent: 100,
+      });
+      expect(phase(plan, "Cutover Phase 3: Full Deployment (100% traffic)").decision).toBeNull();
+    });
+
+    it("marks monitoring thresholds and load balancer changes critical, and not plain checks", () => {
+      const monitoring = section(plan, "Cutover Phase 1: Canary (10% traffic)", "Monitoring (30 min - 1 hour)");
+      const byTitle = new Map(monitoring.items.map((i) => [i.title, i]));
+      expect(byTitle.get("Error rate < 1%")).toMatchObject({ critical: true, ownerRole: "ON_CALL" });
+      expect(byTitle.get("Cache hit rate > 80%")?.critical).toBe(true);
+      expect(byTitle.get("Response latency normal")?.critical).toBe(false);
+      const deployment = section(plan, "Cutover Phase 1: Canary (10% traffic)", "Deployment");
+      expect(deployment.items.find((i) => i.title === "Configure load balancer for 10% traffic to Go app")).toMatchObject({
+        critical: true,
+        ownerRole: "DEPLOYMENT_LEAD",
+      });
+      expect(deployment.items.find((i) => i.title === "Deploy Go app to 1 of 3 instances")?.ownerRole).toBe("BACKEND_LEAD");
+    });
+
+    it("keeps the unlabelled 2-hours-before list in a Checklist section", () => {
+      const two = phase(plan, "2 Hours Before (Pre-cutover preparation)");
+      expect(two.sections.map((s) => s.name)).toEqual(["Checklist"]);
+      expect(two.sections[0].items[0].title).toBe("War room established");
+    });
+
+    it("reads the contact table as roles and reports what it skipped with line numbers", () => {
+      expect(plan.roles.map((r) => r.role)).toEqual(["DEPLOYMENT_LEAD", "DATABASE_DBA", "BACKEND_LEAD", "QA_LEAD", "ON_CALL"]);
+      expect(plan.roles[0]).toEqual({ role: "DEPLOYMENT_LEAD", who: "TBD", responsibilities: "" });
+      expect(plan.warnings).toContain('line 295: role "Escalation" is not one of the cutover roles; row skipped');
+      expect(plan.warnings).toContain('line 266: "Success Criteria" has no checklist items; not made a phase');
+      expect(plan.timeline).toEqual([]);
+      expect(plan.risks).toEqual([]);
+    });
+  });
+
+  describe("go-migration-week12-cutover.md", () => {
+    const plan = importRunbook(demo("go-migration-week12-cutover.md"));
+
+    it("reads the five known risks", () => {
+      expect(plan.risks).toHaveLength(5);
+      expect(plan.risks[0]).toEqual({
+        title: "Data loss in migration",
+        probability: "Low",
+        impact: "Critical",
+        mitigation: "Backups, dry-run, validation",
+      });
+      expect(plan.risks.map((r) => r.title)).toEqual([
+        "Data loss in migration",
+        "Database performance degradation",
+        "Authentication failures",
+        "Load balancer misconfiguration",
+        "Memory leak in Go app",
+      ]);
+      expect(plan.risks[1]).toMatchObject({ probability: "Medium", impact: "High" });
+    });
+
+    it("reads the six team assignments", () => {
+      expect(plan.roles).toEqual([
+        { role: "DEPLOYMENT_LEAD", who: "DevOps", responsibilities: "Orchestrate cutover" },
+        { role: "DATABASE_DBA", who: "Database Team", responsibilities: "Migration monitoring" },
+        { role: "BACKEND_LEAD", who: "Lead Dev", responsibilities: "Code validation" },
+        { role: "QA_LEAD", who: "QA Team", responsibilities: "Testing verification" },
+        { role: "ON_CALL", who: "TBD", responsibilities: "Immediate incident response" },
+        { role: "COMMS_LEAD", who: "Product", responsibilities: "Stakeholder updates" },
+      ]);
+    });
+
+    it("reads the metric table rows", () => {
+      expect(plan.metrics).toEqual([
+        { name: "Error Rate", threshold: "> 1%", action: "Page on-call" },
+        { name: "Latency (p95)", threshold: "> 500ms", action: "Investigate" },
+        { name: "CPU Usage", threshold: "> 80%", action: "Scale up" },
+        { name: "Memory Usage", threshold: "> 85%", action: "Alert" },
+        { name: "Database Connections", threshold: "> 90% pool", action: "Scale connections" },
+        { name: "Disk Space", threshold: "< 10% free", action: "Cleanup/expand" },
+      ]);
+    });
+
+    it("reads the cutover day timeline with its detail lines", () => {
+      expect(plan.timeline).toHaveLength(11);
+      expect(plan.timeline[0]).toEqual({
+        time: "06:00 AM",
+        title: "Deploy to Production",
+        details: ["Build Go binaries", "Pull latest code", "Run tests", "Deploy to canary instances"],
+      });
+      expect(plan.timeline.map((e) => e.time)).toEqual([
+        "06:00 AM", "06:30 AM", "07:00 AM", "07:30 AM", "08:00 AM", "08:30 AM",
+        "09:00 AM", "09:30 AM", "10:00 AM", "7:00 PM", "Next Day",
+      ]);
+      expect(plan.timeline[3]).toMatchObject({ title: "Enable 10% Traffic (Canary)" });
+      expect(plan.timeline[3].details).toContain("Watch for errors (target: <0.1%)");
+      expect(plan.timeline[5].details).toEqual(["Update load balancer", "Continue monitoring", "Prepare for issues"]);
+    });
+
+    it("reads the automatic rollback triggers", () => {
+      expect(plan.triggers.map((t) => t.name)).toEqual([
+        "Error Rate Spike",
+        "Database Connectivity Loss",
+        "High Latency",
+        "Memory Leak Detection",
+      ]);
+      expect(plan.triggers[0]).toEqual({
+        name: "Error Rate Spike",
+        condition: "error_rate > 5% for 5 consecutive minutes",
+        actions: ["Shift 50% traffic back to Python", "Alert on-call engineer", "Investigate root cause"],
+      });
+    });
+
+    it("makes the verification checklists phases and skips the plain-bullet lists with a warning", () => {
+      expect(plan.title).toBe("Week 12: Production Cutover & Optimization Plan");
+      expect(plan.phases.map((p) => p.name)).toEqual(["Verification Checklist", "Documentation Updates", "Post-Launch (Week 12+)"]);
+      expect(section(plan, "Verification Checklist", "Production Canary (10%)").items[1]).toMatchObject({
+        title: "Error rate < 1%",
+        critical: true,
+      });
+      expect(plan.warnings).toContain("line 502: 5 list entries without a checkbox skipped (only - [ ] items become checklist items)");
+      expect(plan.warnings).toContain('line 3: "Overview" has no checklist items; not made a phase');
+    });
+  });
+
+  describe("parallel-deployment-strategy.md", () => {
+    const plan = importRunbook(demo("parallel-deployment-strategy.md"));
+
+    it("makes the numbered h3 phases of 'Deployment Phases' phases of their own", () => {
+      expect(plan.phases.map((p) => p.name)).toEqual([
+        "Phase 1: Preparation",
+        "Phase 2: Parallel Deployment",
+        "Phase 3: Gradual Migration",
+        "Phase 4: Full Migration",
+        "Deployment Checklist",
+      ]);
+      expect(phase(plan, "Phase 1: Preparation").sections[0].items.map((i) => i.title)).toEqual([
+        "Set up production Go environment",
+        "Configure monitoring and logging",
+        "Set up health checks for both systems",
+        "Create deployment pipelines",
+        "Test rollback procedures",
+      ]);
+      expect(section(plan, "Deployment Checklist", "Pre-Migration").items[0]).toMatchObject({
+        title: "Database backup completed",
+        ownerRole: "DATABASE_DBA",
+        critical: true,
+      });
+    });
+
+    it("warns that its shell-script rollback triggers could not be read", () => {
+      expect(plan.triggers).toEqual([]);
+      expect(plan.warnings.some((w) => /^line 300: .*Automatic Rollback Triggers.*no triggers read/.test(w))).toBe(true);
+    });
+  });
+});
+
+describe("importRunbook edge cases", () => {
+  it("returns an empty plan with a warning for empty input", () => {
+    for (const md of ["", "   \n\n\t  "]) {
+      const plan = importRunbook(md);
+      expect(plan).toEqual({
+        title: "",
+        phases: [],
+        timeline: [],
+        risks: [],
+        roles: [],
+        metrics: [],
+        triggers: [],
+        warnings: ["line 1: the runbook is empty; nothing to import"],
+      });
+    }
+  });
+
+  it("does not throw on input that is not a string or not a runbook", () => {
+    expect(importRunbook(undefined as unknown as string).warnings).toHaveLength(1);
+    expect(importRunbook(null as unknown as string).phases).toEqual([]);
+    for (const odd of ["---\n---", "```\nunclosed fence", "\u0000\u0001 binary \uFFFD", "| a |\n|---|\n| b |", "#", "- [ ]", "> - [ ] quoted"]) {
+      expect(() => importRunbook(odd)).not.toThrow();
+    }
+    const prose = importRunbook("Just some prose, no headings.");
+    expect(prose.phases).toEqual([]);
+    expect(prose.warnings).toEqual([
+      "line 1: no level-1 heading: the plan has no title",
+      "line 1: no checklist items (- [ ] …) found: the plan has no phases",
+    ]);
+  });
+
+  it("reads checked boxes, lower- and upper-case", () => {
+    const plan = importRunbook("# T\n\n## Prep\n\n- [x] Done thing\n- [ ] Open thing\n- [X] Also done\n");
+    expect(items(plan).map((i) => [i.title, i.checked])).toEqual([
+      ["Done thing", true],
+      ["Open thing", false],
+      ["Also done", true],
+    ]);
+  });
+
+  it("puts a task list with no heading into the phase Plan, section Checklist", () => {
+    const plan = importRunbook("- [ ] Notify stakeholders\n- [ ] Take a database backup\n");
+    expect(plan.title).toBe("");
+    expect(plan.phases).toEqual([
+      {
+        name: "Plan",
+        plannedTime: null,
+        decision: null,
+        sections: [
+          {
+            name: "Checklist",
+            items: [
+              { title: "Notify stakeholders", ownerRole: "COMMS_LEAD", critical: false, plannedTime: null, checked: false },
+              { title: "Take a database backup", ownerRole: "DATABASE_DBA", critical: true, plannedTime: null, checked: false },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(plan.warnings).toEqual(["line 1: no level-1 heading: the plan has no title"]);
+  });
+
+  it("puts items before the first h2 into Plan and the rest into their phases", () => {
+    const plan = importRunbook("# Cutover\n\n- [ ] Early item\n\n## 4 hours before\n\n- [ ] Later item\n");
+    expect(plan.phases.map((p) => [p.name, p.plannedTime, p.sections[0].items[0].title])).toEqual([
+      ["Plan", null, "Early item"],
+      ["4 hours before", "T-4h", "Later item"],
+    ]);
+  });
+
+  it("flattens nested task lists and finds tasks nested under plain bullets", () => {
+    const md = [
+      "# T",
+      "## Prep",
+      "- [ ] Parent task",
+      "  - [x] Child task",
+      "    - [ ] Grandchild task",
+      "- Group without a box",
+      "  - [ ] Task under a plain bullet",
+      "- Plain bullet",
+      "",
+    ].join("\n");
+    const plan = importRunbook(md);
+    expect(items(plan).map((i) => [i.title, i.checked])).toEqual([
+      ["Parent task", false],
+      ["Child task", true],
+      ["Grandchild task", false],
+      ["Task under a plain bullet", false],
+    ]);
+    expect(items(plan)).toHaveLength(taskLines(md));
+    expect(plan.warnings).toEqual(["line 8: 1 list entry without a checkbox skipped (only - [ ] items become checklist items)"]);
+  });
+
+  it("turns inline code, links, bold and emphasis into plain text", () => {
+    const plan = importRunbook("# T\n## P\n- [ ] Run `migration-cli --dry-run` per [the guide](https://x.example) **now** and _twice_\n");
+    expect(items(plan)[0].title).toBe("Run migration-cli --dry-run per the guide now and twice");
+  });
+
+  it("starts sections at bold labels and h3 headings, and drops empty ones", () => {
+    const md = [
+      "# T",
+      "## Prep",
+      "**Before**:",
+      "- [ ] Freeze writes",
+      "",
+      "**Empty label**:",
+      "",
+      "### Checks",
+      "- [ ] Verify endpoint responses",
+      "",
+      "### Notes",
+      "Nothing to do here.",
+      "",
+    ].join("\n");
+    const plan = importRunbook(md);
+    expect(plan.phases).toHaveLength(1);
+    expect(plan.phases[0].sections.map((s) => [s.name, s.items.map((i) => i.title)])).toEqual([
+      ["Before", ["Freeze writes"]],
+      ["Checks", ["Verify endpoint responses"]],
+    ]);
+    expect(plan.phases[0].sections[1].items[0].ownerRole).toBe("QA_LEAD");
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it("makes h3s phases when one of them has its own labelled sections or a decision", () => {
+    const md = [
+      "# T",
+      "## Switch",
+      "- [ ] Open the bridge",
+      "",
+      "### Canary",
+      "- [ ] Pick canary hosts",
+      "",
+      "**Monitoring:**",
+      "- [ ] Latency p95 < 200ms",
+      "- [ ] Dashboards open",
+      "",
+      "**Decision point**: Proceed to 25% traffic when the room agrees",
+      "",
+      "### Wrap-up",
+      "Nothing here.",
+      "",
+    ].join("\n");
+    const plan = importRunbook(md);
+    expect(plan.phases.map((p) => [p.name, p.sections.map((s) => s.name), p.decision])).toEqual([
+      ["Switch", ["Checklist"], null],
+      ["Canary", ["Checklist", "Monitoring"], { title: "Proceed to 25 %", targetPercent: 25 }],
+    ]);
+    expect(plan.phases[1].sections[1].items.map((i) => [i.critical, i.ownerRole])).toEqual([
+      [true, "ON_CALL"],
+      [false, "ON_CALL"],
+    ]);
+    expect(plan.warnings).toEqual(['line 14: "Wrap-up" has no checklist items; not made a phase']);
+  });
+
+  it("keeps the first decision of a phase and warns about a second", () => {
+    const md = "# T\n## Go\n- [ ] a\n\n**Decision point**: Proceed to 50% traffic\n\n**Decision point**: Proceed to 100%\n";
+    const plan = importRunbook(md);
+    expect(plan.phases[0].decision).toEqual({ title: "Proceed to 50 %", targetPercent: 50 });
+    expect(plan.warnings).toEqual(['line 7: second decision point in "Go" skipped: "Proceed to 100%"']);
+  });
+
+  it("takes an explicit planned time from an item", () => {
+    const plan = importRunbook("# T\n## Day\n- [ ] Freeze deploys (T-4h)\n- [ ] Pre-flight checks at 06:30 am\n- [ ] Anything else\n");
+    expect(items(plan).map((i) => i.plannedTime)).toEqual(["T-4h", "06:30 AM", null]);
+  });
+
+  it("warns about tables it does not recognise and reads ones with extra or reordered columns", () => {
+    const md = [
+      "# T",
+      "| Host | Port |",
+      "|---|---|",
+      "| db | 5432 |",
+      "",
+      "| Mitigation | Risk | Impact |",
+      "|---|---|---|",
+      "| Restore backup | **Data loss** | High |",
+      "| | | |",
+      "",
+    ].join("\n");
+    const plan = importRunbook(md);
+    expect(plan.risks).toEqual([{ title: "Data loss", probability: "", impact: "High", mitigation: "Restore backup" }]);
+    expect(plan.warnings).toContain("line 2: table (host | port) skipped: not a risk, metric or role table");
+  });
+
+  it("reads a timeline by its clock lines even without a timeline heading", () => {
+    const md = "# T\n## Notes\n```\n06:30 AM - Pre-flight\n  └─ Check health\n07:00 AM – Switch 10%\n```\n";
+    expect(importRunbook(md).timeline).toEqual([
+      { time: "06:30 AM", title: "Pre-flight", details: ["Check health"] },
+      { time: "07:00 AM", title: "Switch 10%", details: [] },
+    ]);
+  });
+});
+
+describe("runbook import helpers", () => {
+  it("reads planned times from headings", () => {
+    expect(plannedTimeFromHeading("Pre-Deployment (72 hours before cutover)")).toBe("T-72h");
+    expect(plannedTimeFromHeading("24 Hours Before Cutover")).toBe("T-24h");
+    expect(plannedTimeFromHeading("2 Hours Before")).toBe("T-2h");
+    expect(plannedTimeFromHeading("30 minutes before")).toBe("T-0:30");
+    expect(plannedTimeFromHeading("2 days before")).toBe("T-2d");
+    expect(plannedTimeFromHeading("1 hour after go-live")).toBe("T+1h");
+    expect(plannedTimeFromHeading("Post-Cutover (48-72 hours)")).toBe("T+48h");
+    expect(plannedTimeFromHeading("Post-Cutover (First 24 Hours)")).toBeNull();
+    expect(plannedTimeFromHeading("Freeze (T-1:30)")).toBe("T-1:30");
+    expect(plannedTimeFromHeading("Day of Cutover")).toBeNull();
+  });
+
+  it("finds explicit times without matching words that merely contain a T", () => {
+    expect(explicitTime("Start at T+0")).toBe("T+0");
+    expect(explicitTime("Rollback window T−2h")).toBe("T-2h");
+    expect(explicitTime("GET-1 endpoint, SSL/TLS, PagerDuty")).toBeNull();
+    expect(explicitTime("9:05 pm call")).toBe("09:05 PM");
+  });
+
+  it("guesses owner roles from keywords, then from the section and phase", () => {
+    expect(guessOwnerRole("PostgreSQL replication setup")).toBe("DATABASE_DBA");
+    expect(guessOwnerRole("Integration tests passed on staging")).toBe("QA_LEAD");
+    expect(guessOwnerRole("Maintenance window announced to users")).toBe("COMMS_LEAD");
+    expect(guessOwnerRole("PagerDuty alerting on-call")).toBe("ON_CALL");
+    expect(guessOwnerRole("Docker images built and pushed")).toBe("BACKEND_LEAD");
+    expect(guessOwnerRole("DNS records updated")).toBe("DEPLOYMENT_LEAD");
+    expect(guessOwnerRole("Something unrelated")).toBe("DEPLOYMENT_LEAD");
+    expect(guessOwnerRole("Security scanning completed", ["Code & Build"])).toBe("BACKEND_LEAD");
+    expect(guessOwnerRole("Authentication verified", ["Sign-in", "Testing"])).toBe("QA_LEAD");
+  });
+
+  it("flags critical items", () => {
+    expect(isCriticalItem("Verify rollback path", "Deployment")).toBe(true);
+    expect(isCriticalItem("No data integrity issues", "Checks")).toBe(true);
+    expect(isCriticalItem("CPU usage < 60%", "Intensive monitoring")).toBe(true);
+    expect(isCriticalItem("CPU usage < 60%", "Pre-deployment")).toBe(false);
+    expect(isCriticalItem("Monitor metrics for 1-2 hours", "Deployment")).toBe(false);
+  });
+
+  it("parses decisions", () => {
+    expect(parseDecision("Proceed to 50% traffic if all metrics green")).toEqual({ title: "Proceed to 50 %", targetPercent: 50 });
+    expect(parseDecision("Proceed to full cutover if all green")).toEqual({ title: "Proceed to full cutover", targetPercent: 100 });
+    expect(parseDecision("hold until the DBA agrees")).toEqual({ title: "Hold until the DBA agrees", targetPercent: null });
+  });
+
+  it("parses timeline and trigger blocks", () => {
+    expect(parseTimelineBlock("noise before\n06:00 AM - Deploy\n  ├─ Build\n  │\n  └─ Ship\n")).toEqual([
+      { time: "06:00 AM", title: "Deploy", details: ["Build", "Ship"] },
+    ]);
+    expect(parseTriggerBlock("Condition 1: Spike\n  If x > 5 for 2m\n  -> Roll back\n  → Page\nCondition 2:\n  When y\n")).toEqual([
+      { name: "Spike", condition: "x > 5 for 2m", actions: ["Roll back", "Page"] },
+      { name: "Condition 2", condition: "y", actions: [] },
+    ]);
+  });
+});

@@ -1,0 +1,699 @@
+// Markdown runbook → cutover plan. Pure: takes the markdown text, returns the plan and the list of
+// things it skipped (with line numbers) so the import screen can show them. Never throws.
+//
+// How a runbook maps (checked against the three real runbooks in prisma/demo/):
+// - The first h1 is the title.
+// - An h2 is a phase. Its h3s (and deeper headings) are sections of that phase.
+// - Exception, "day-of" blocks: when an h2 is a container of phases — its name says so ("Day of
+//   Cutover", "Cutover Day …", "Deployment Phases"), its h3s are numbered phases ("Phase 1: …",
+//   "Cutover Phase 2: …"), or an h3 below it has its own bold-labelled sections or a decision
+//   point — each h3 becomes a phase of its own and h4+ are its sections. This is what reads best
+//   for production-deployment-checklist.md, where "Day of Cutover" holds "2 Hours Before", the
+//   three traffic phases (each with Pre-deployment / Deployment / Monitoring and a decision point)
+//   and "Post-Cutover (First 24 Hours)"; flattening them into one phase would lose the decisions.
+// - A paragraph that is only a bold label ending in a colon ("**Pre-deployment**:") starts a
+//   section of that name; the section runs until the next label or heading.
+// - GFM task items (`- [ ]`, `- [x]`) are the items, at any nesting depth (a nested task item is an
+//   item of the same section). Task items outside any section go to a section named "Checklist";
+//   items before any h2 go to a phase named "Plan".
+// - "**Decision point**: Proceed to 50% traffic if …" gives the phase its decision.
+// - Phases and sections that end up without items (and without a decision) are dropped, with a
+//   warning: runbooks carry overviews, diagrams and notes that are not checklist work.
+// - Tables: Risk/Probability/Impact/Mitigation → risks; Metric/Threshold/Action → metrics;
+//   Role/Person(/Responsibilities) → roles. Code blocks: a "06:00 AM - Title" schedule → timeline;
+//   "Condition 1: Name / If … / → action" → triggers.
+import type {
+  Code,
+  Heading,
+  List,
+  ListItem,
+  Nodes,
+  Paragraph,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Table,
+} from "mdast";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+import { parseRoleLabel, type Role } from "./roles";
+
+export interface ImportedItem {
+  title: string;
+  ownerRole: Role;
+  critical: boolean;
+  plannedTime: string | null;
+  checked: boolean;
+}
+export interface ImportedSection {
+  name: string;
+  items: ImportedItem[];
+}
+export interface ImportedDecision {
+  title: string;
+  targetPercent: number | null;
+}
+export interface ImportedPhase {
+  name: string;
+  plannedTime: string | null;
+  sections: ImportedSection[];
+  decision: ImportedDecision | null;
+}
+export interface ImportedTimelineEntry {
+  time: string;
+  title: string;
+  details: string[];
+}
+export interface ImportedRisk {
+  title: string;
+  probability: string;
+  impact: string;
+  mitigation: string;
+}
+export interface ImportedRoleAssignment {
+  role: Role;
+  who: string;
+  responsibilities: string;
+}
+export interface ImportedMetric {
+  name: string;
+  threshold: string;
+  action: string;
+}
+export interface ImportedTrigger {
+  name: string;
+  condition: string;
+  actions: string[];
+}
+export interface ImportedPlan {
+  title: string;
+  phases: ImportedPhase[];
+  timeline: ImportedTimelineEntry[];
+  risks: ImportedRisk[];
+  roles: ImportedRoleAssignment[];
+  metrics: ImportedMetric[];
+  triggers: ImportedTrigger[];
+  warnings: string[];
+}
+
+export const DEFAULT_PHASE_NAME = "Plan";
+export const DEFAULT_SECTION_NAME = "Checklist";
+
+// --- text helpers ------------------------------------------------------------------------------
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** Plain text of inline content: code, links, emphasis and bold lose their markup. */
+function plain(nodes: readonly PhrasingContent[]): string {
+  let out = "";
+  for (const node of nodes) {
+    switch (node.type) {
+      case "text":
+      case "inlineCode":
+        out += node.value;
+        break;
+      case "break":
+        out += " ";
+        break;
+      case "image":
+      case "imageReference":
+        out += node.alt ?? "";
+        break;
+      case "html":
+      case "footnoteReference":
+        break;
+      default:
+        if ("children" in node) out += plain(node.children as PhrasingContent[]);
+    }
+  }
+  return collapse(out);
+}
+
+function lineOf(node: Nodes): number {
+  return node.position?.start.line ?? 0;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// --- planned times -----------------------------------------------------------------------------
+
+function offset(sign: "+" | "-", n: number, unit: string): string | null {
+  const u = unit.toLowerCase();
+  if (u.startsWith("d")) return `T${sign}${n}d`;
+  if (u.startsWith("h")) return `T${sign}${n}h`;
+  if (u.startsWith("m")) return `T${sign}${Math.floor(n / 60)}:${String(n % 60).padStart(2, "0")}`;
+  return null;
+}
+
+const UNIT = "(hours?|hrs?|h|days?|d|minutes?|mins?)";
+
+/** An explicit time written in the text: "T-4h", "T+0:30", "06:30 AM". */
+export function explicitTime(text: string): string | null {
+  const rel = /(?:^|[^A-Za-z0-9])T\s*([+\-−–])\s*(\d+(?::[0-5]\d)?[hdm]?)(?![A-Za-z0-9])/.exec(text);
+  if (rel) return `T${rel[1] === "+" ? "+" : "-"}${rel[2]}`;
+  const clock = /\b(\d{1,2}):([0-5]\d)\s*(AM|PM)\b/i.exec(text);
+  if (clock) return `${clock[1].padStart(2, "0")}:${clock[2]} ${clock[3].toUpperCase()}`;
+  return null;
+}
+
+/**
+ * Planned time of a phase from its heading: "Pre-Deployment (72 hours before cutover)" → "T-72h",
+ * "2 Hours Before" → "T-2h", "Post-Cutover (48-72 hours)" → "T+48h" (start of the window),
+ * an explicit "T-4h" or "06:30 AM" as written. "Post-Cutover (First 24 Hours)" is a duration, not
+ * an offset, and gives null.
+ */
+export function plannedTimeFromHeading(heading: string): string | null {
+  const explicit = explicitTime(heading);
+  if (explicit) return explicit;
+  const t = heading.toLowerCase();
+  const before = new RegExp(`(\\d+)\\s*${UNIT}\\s+(?:before|prior)\\b`).exec(t);
+  if (before) return offset("-", Number(before[1]), before[2]);
+  const after = new RegExp(`(\\d+)\\s*${UNIT}\\s+after\\b`).exec(t);
+  if (after) return offset("+", Number(after[1]), after[2]);
+  if (/\bpost[\s-]*(cutover|launch|deployment|migration)\b/.test(t)) {
+    const window = new RegExp(`\\(\\s*(\\d+)\\s*[-–]\\s*\\d+\\s*${UNIT}\\s*\\)`).exec(t);
+    if (window) return offset("+", Number(window[1]), window[2]);
+  }
+  return null;
+}
+
+// --- owner role and critical flag --------------------------------------------------------------
+
+// Keyword rules, in priority order (a tie at the same position goes to the earlier rule).
+const ROLE_RULES: readonly (readonly [Role, RegExp])[] = [
+  ["DATABASE_DBA", /\b(databases?|postgres(?:ql)?|backups?|replicat\w*|replicas?|schemas?|index(?:es)?|indices|sql(?:ite)?|quer(?:y|ies)|connection pool|(?:data|dry-run|schema) migration|migration-cli|data integrity|dba)\b/i],
+  ["QA_LEAD", /\b(tests?|testing|tested|qa|endpoints?|load test\w*|smoke)\b/i],
+  ["COMMS_LEAD", /\b(notif\w*|stakeholders?|announce\w*|communicat\w*|brief\w*|contacts?|status page)\b/i],
+  ["ON_CALL", /\b(monitor\w*|alert\w*|on-?call|pagerduty|logs?|logging|metrics?|dashboards?|prometheus|grafana|watch\w*|error rates?|latency|uptime|cpu|memory)\b/i],
+  ["BACKEND_LEAD", /\b(code(?:base)?|builds?|built|binar(?:y|ies)|merged?|merging|compil\w*|docker|ci\/cd|backend|application|migrate|goroutines?|deploy\w*\s+(?:\w+\s+){0,3}(?:app|application|instances?|code|binar\w*))\b/i],
+  ["DEPLOYMENT_LEAD", /\b(load balancer|traffic|dns|war room|rollback|roll back|nginx|rout(?:e|ed|ing)|cutover|firewall|runbook)\b/i],
+];
+
+function matchRole(text: string): Role | null {
+  let best: { role: Role; at: number } | null = null;
+  for (const [role, re] of ROLE_RULES) {
+    const m = re.exec(text);
+    if (m && (best === null || m.index < best.at)) best = { role, at: m.index };
+  }
+  return best?.role ?? null;
+}
+
+/**
+ * Who owns an item, guessed from its text: the keyword that appears first decides (so "Go
+ * binaries compiled and tested" is the Backend Lead's, "Load balancer configured and tested" the
+ * Deployment Lead's). Without a keyword the section name, then the phase name decide; the default
+ * is the Deployment Lead.
+ */
+export function guessOwnerRole(text: string, context: readonly string[] = []): Role {
+  for (const t of [text, ...context]) {
+    const role = matchRole(t);
+    if (role) return role;
+  }
+  return "DEPLOYMENT_LEAD";
+}
+
+const CRITICAL_WORDS = /\b(backups?|rollback|roll back|data integrity|data loss|data corruption|error rates?|load balancer)\b/i;
+const GATE_SECTION = /\b(decision|monitoring|rollback|triggers?)\b/i;
+const NUMERIC_THRESHOLD = /(?:[<>≤≥]\s*=?\s*\d)|(?:\b(?:under|below|above|over|at least|at most)\s+\d)/i;
+
+/** Critical: safety words in the text, or a numeric threshold in a decision/monitoring section. */
+export function isCriticalItem(text: string, sectionName: string): boolean {
+  if (CRITICAL_WORDS.test(text)) return true;
+  return GATE_SECTION.test(sectionName) && NUMERIC_THRESHOLD.test(text);
+}
+
+// --- decision points ---------------------------------------------------------------------------
+
+const DECISION_LABEL = /^(decision point|decision|go\s*\/\s*no[\s-]*go)\s*:?\s*$/i;
+
+/** "Proceed to 50% traffic if all metrics green" → { "Proceed to 50 %", 50 }. */
+export function parseDecision(text: string): ImportedDecision {
+  const clause = collapse(text.split(/\s+(?:if|when|once|provided)\s+/i)[0] ?? text).replace(/[.:;,]+$/, "");
+  const pct = /(\d{1,3}(?:\.\d+)?)\s*%/.exec(clause);
+  if (pct) {
+    const n = Math.min(100, Math.max(0, Number(pct[1])));
+    const title = clause.replace(/(\d{1,3}(?:\.\d+)?)\s*%(\s+traffic\b)?/i, `${n} %`);
+    return { title: capitalise(title), targetPercent: n };
+  }
+  const full = /\b(full|100)\b/i.test(clause);
+  return { title: capitalise(clause || "Go / no-go"), targetPercent: full ? 100 : null };
+}
+
+function capitalise(s: string): string {
+  return s.length > 0 ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+// --- code blocks: timeline and triggers --------------------------------------------------------
+
+const CLOCK_ENTRY = /^\d{1,2}:\d{2}\s*(?:AM|PM)?\s+[-–—]\s+\S/i;
+const TREE_PREFIX = /^[\s\u2500-\u257F|*•·-]+/;
+
+/** "06:00 AM - Deploy to Production" lines, each with its "├─ …" detail lines. */
+export function parseTimelineBlock(code: string): ImportedTimelineEntry[] {
+  const entries: ImportedTimelineEntry[] = [];
+  for (const raw of code.split(/\r?\n/)) {
+    if (!raw.trim()) continue;
+    const head = /^(\S.*?)\s+[-–—]\s+(.+)$/.exec(raw);
+    if (head && !/^[\u2500-\u257F|]/.test(raw)) {
+      entries.push({ time: collapse(head[1]), title: collapse(head[2]), details: [] });
+      continue;
+    }
+    const detail = collapse(raw.replace(TREE_PREFIX, ""));
+    if (detail && entries.length > 0) entries[entries.length - 1].details.push(detail);
+  }
+  return entries;
+}
+
+/** "Condition 1: Error Rate Spike / If … / → action" blocks. */
+export function parseTriggerBlock(code: string): ImportedTrigger[] {
+  const triggers: ImportedTrigger[] = [];
+  for (const raw of code.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const start = /^condition\s*\d*\s*[:.-]\s*(.*)$/i.exec(line);
+    if (start) {
+      triggers.push({ name: collapse(start[1]) || `Condition ${triggers.length + 1}`, condition: "", actions: [] });
+      continue;
+    }
+    const current = triggers[triggers.length - 1];
+    if (!current) continue;
+    const action = /^(?:→|->|=>|⇒)\s*(.+)$/.exec(line);
+    if (action) {
+      current.actions.push(collapse(action[1]));
+      continue;
+    }
+    const cond = /^(?:if|when)\s+(.+)$/i.exec(line);
+    const text = collapse(cond ? cond[1] : line);
+    current.condition = current.condition ? `${current.condition} ${text}` : text;
+  }
+  return triggers;
+}
+
+// --- the walk ----------------------------------------------------------------------------------
+
+interface SectionDraft {
+  name: string;
+  line: number;
+  items: ImportedItem[];
+}
+interface PhaseDraft {
+  name: string;
+  line: number;
+  plannedTime: string | null;
+  sections: SectionDraft[];
+  decision: ImportedDecision | null;
+  group: number; // index of the h2 block the phase came from (-1: before any h2)
+  container: boolean; // an h2 whose h3s were made phases
+  implicit: boolean; // the "Plan" phase made for items with no h2 above them
+  skipped: { line: number; message: string }[]; // reported only if the phase is kept
+}
+
+const PHASE_CONTAINER_NAME = /\b(day of|cutover day|phases|stages)\b/i;
+const NUMBERED_PHASE = /^(?:cutover\s+)?(?:phase|stage|step|wave)\s*\d+/i;
+const TIMELINE_HEADING = /\b(timeline|schedule|run of show)\b/i;
+const TRIGGER_HEADING = /\btriggers?\b/i;
+
+function headingText(h: Heading): string {
+  return plain(h.children);
+}
+
+/** A paragraph that is only "**Label**:" or "**Label:**"; returns the label. */
+function boldLabel(p: Paragraph): string | null {
+  const first = p.children[0];
+  if (!first || first.type !== "strong") return null;
+  const text = plain(p.children);
+  if (!text.endsWith(":") || text.length > 100) return null;
+  const rest = p.children.slice(1);
+  if (rest.some((c) => c.type !== "text" || c.value.trim() !== ":")) return null;
+  return collapse(text.replace(/:$/, ""));
+}
+
+/** "**Decision point**: Proceed to …"; returns the text after the label. */
+function decisionText(p: Paragraph): string | null {
+  const first = p.children[0];
+  if (!first || first.type !== "strong") return null;
+  const label = plain(first.children);
+  if (!DECISION_LABEL.test(label)) return null;
+  return collapse(plain(p.children.slice(1)).replace(/^:\s*/, "")) || null;
+}
+
+class Importer {
+  private readonly phases: PhaseDraft[] = [];
+  private phase: PhaseDraft | null = null;
+  private section: SectionDraft | null = null;
+  private phaseDepth = 2;
+  private group = -1;
+  private readonly headings: string[] = [];
+  private readonly warnings: { line: number; message: string }[] = [];
+  private title: string | null = null;
+  private readonly plan: ImportedPlan;
+
+  constructor(plan: ImportedPlan) {
+    this.plan = plan;
+  }
+
+  run(tree: Root): void {
+    const nodes = tree.children;
+    for (let i = 0; i < nodes.length; i++) this.visit(nodes[i], nodes, i);
+  }
+
+  finish(): void {
+    this.plan.title = this.title ?? "";
+    if (this.title === null) this.warn(1, "no level-1 heading: the plan has no title");
+    this.finishPhases();
+    if (this.plan.phases.length === 0) this.warn(1, "no checklist items (- [ ] …) found: the plan has no phases");
+    this.warnings.sort((a, b) => a.line - b.line);
+    this.plan.warnings.push(...this.warnings.map((w) => `line ${w.line}: ${w.message}`));
+  }
+
+  private warn(line: number, message: string): void {
+    this.warnings.push({ line, message });
+  }
+
+  /** A skipped thing inside a phase: reported only if the phase is kept (else the phase is). */
+  private skip(line: number, message: string): void {
+    if (this.phase) this.phase.skipped.push({ line, message });
+    else this.warn(line, message);
+  }
+
+  private context(): string {
+    return this.headings.slice(2).filter(Boolean).join(" / ");
+  }
+
+  private visit(node: RootContent, siblings: readonly RootContent[], index: number): void {
+    switch (node.type) {
+      case "heading":
+        this.onHeading(node, siblings, index);
+        break;
+      case "paragraph":
+        this.onParagraph(node);
+        break;
+      case "list":
+        this.onList(node);
+        break;
+      case "table":
+        this.onTable(node);
+        break;
+      case "code":
+        this.onCode(node);
+        break;
+      case "blockquote":
+        node.children.forEach((c, i) => this.visit(c, node.children, i));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onHeading(h: Heading, siblings: readonly RootContent[], index: number): void {
+    const text = headingText(h);
+    this.headings.length = h.depth;
+    this.headings[h.depth] = text;
+    if (h.depth === 1 && this.title === null) {
+      this.title = text;
+      return;
+    }
+    const depth = h.depth === 1 ? 2 : h.depth; // a later h1 is read as a phase
+    if (depth === 2) {
+      this.group++;
+      const container = this.isPhaseContainer(text, siblings, index);
+      this.phaseDepth = container ? 3 : 2;
+      this.newPhase(text, lineOf(h), container);
+      return;
+    }
+    if (depth === 3 && this.phaseDepth === 3) {
+      this.newPhase(text, lineOf(h), false);
+      return;
+    }
+    if (!this.phase) this.newPhase(DEFAULT_PHASE_NAME, lineOf(h), false, true);
+    this.section = { name: text, line: lineOf(h), items: [] };
+    this.phase!.sections.push(this.section);
+  }
+
+  /** Whether an h2's h3s are phases (see the comment at the top of the file). */
+  private isPhaseContainer(name: string, siblings: readonly RootContent[], index: number): boolean {
+    let h3s = 0;
+    let inH3 = false;
+    let structuredH3 = false;
+    let numbered = false;
+    for (let i = index + 1; i < siblings.length; i++) {
+      const n = siblings[i];
+      if (n.type === "heading") {
+        if (n.depth <= 2) break;
+        if (n.depth === 3) {
+          h3s++;
+          inH3 = true;
+          if (NUMBERED_PHASE.test(headingText(n))) numbered = true;
+        }
+      } else if (inH3 && n.type === "paragraph" && (boldLabel(n) !== null || decisionText(n) !== null)) {
+        structuredH3 = true;
+      }
+    }
+    if (h3s === 0) return false;
+    return PHASE_CONTAINER_NAME.test(name) || numbered || structuredH3;
+  }
+
+  private newPhase(name: string, line: number, container: boolean, implicit = false): void {
+    this.phase = {
+      name,
+      line,
+      plannedTime: implicit ? null : plannedTimeFromHeading(name),
+      sections: [],
+      decision: null,
+      group: implicit ? -1 : this.group,
+      container,
+      implicit,
+      skipped: [],
+    };
+    this.phases.push(this.phase);
+    this.section = null;
+  }
+
+  private ensureSection(line: number): { phase: PhaseDraft; section: SectionDraft } {
+    if (!this.phase) this.newPhase(DEFAULT_PHASE_NAME, line, false, true);
+    const phase = this.phase!;
+    if (!this.section) {
+      this.section = { name: DEFAULT_SECTION_NAME, line, items: [] };
+      phase.sections.push(this.section);
+    }
+    return { phase, section: this.section };
+  }
+
+  private onParagraph(p: Paragraph): void {
+    const decision = decisionText(p);
+    if (decision !== null) {
+      if (!this.phase) this.newPhase(DEFAULT_PHASE_NAME, lineOf(p), false, true);
+      if (this.phase!.decision) {
+        this.skip(lineOf(p), `second decision point in "${this.phase!.name}" skipped: "${decision}"`);
+      } else {
+        this.phase!.decision = parseDecision(decision);
+      }
+      return;
+    }
+    const label = boldLabel(p);
+    if (label !== null) {
+      if (!this.phase) this.newPhase(DEFAULT_PHASE_NAME, lineOf(p), false, true);
+      this.section = { name: label, line: lineOf(p), items: [] };
+      this.phase!.sections.push(this.section);
+    }
+  }
+
+  private onList(list: List): void {
+    let plainEntries = 0;
+    let firstPlainLine = 0;
+    const walk = (l: List): void => {
+      for (const li of l.children) {
+        const nested = li.children.filter((c): c is List => c.type === "list");
+        if (typeof li.checked === "boolean") {
+          this.addItem(li);
+        } else if (!nested.some(hasTaskItem)) {
+          if (plainEntries === 0) firstPlainLine = lineOf(li);
+          plainEntries++;
+        }
+        nested.forEach(walk);
+      }
+    };
+    walk(list);
+    if (plainEntries > 0) {
+      const what = plainEntries === 1 ? "1 list entry" : `${plainEntries} list entries`;
+      this.skip(firstPlainLine, `${what} without a checkbox skipped (only - [ ] items become checklist items)`);
+    }
+  }
+
+  private addItem(li: ListItem): void {
+    const first = li.children.find((c): c is Paragraph => c.type === "paragraph");
+    const title = first ? plain(first.children) : "";
+    if (!title) {
+      this.skip(lineOf(li), "checklist item without text skipped");
+      return;
+    }
+    const { phase, section } = this.ensureSection(lineOf(li));
+    section.items.push({
+      title,
+      ownerRole: guessOwnerRole(title, [section.name, phase.name]),
+      critical: isCriticalItem(title, section.name),
+      plannedTime: explicitTime(title),
+      checked: li.checked === true,
+    });
+  }
+
+  private onTable(table: Table): void {
+    const [head, ...rows] = table.children;
+    if (!head) return;
+    const header = head.children.map((c) => plain(c.children).toLowerCase());
+    const col = (re: RegExp): number => header.findIndex((h) => re.test(h));
+    const cells = rows
+      .map((r) => ({ line: lineOf(r), values: r.children.map((c) => plain(c.children)) }))
+      .filter((r) => r.values.some((v) => v !== ""));
+    const at = (values: string[], i: number): string => (i >= 0 ? values[i] ?? "" : "");
+
+    const risk = col(/^risks?\b/);
+    const probability = col(/probab|likelihood/);
+    const impact = col(/impact|severity/);
+    const mitigation = col(/mitigat/);
+    if (risk >= 0 && (probability >= 0 || impact >= 0 || mitigation >= 0)) {
+      for (const r of cells) {
+        const title = at(r.values, risk);
+        if (!title) {
+          this.warn(r.line, "risk row without a risk skipped");
+          continue;
+        }
+        this.plan.risks.push({ title, probability: at(r.values, probability), impact: at(r.values, impact), mitigation: at(r.values, mitigation) });
+      }
+      return;
+    }
+
+    const metric = col(/^metrics?\b/);
+    const threshold = col(/threshold|limit/);
+    if (metric >= 0 && threshold >= 0) {
+      const action = col(/action|response/);
+      for (const r of cells) {
+        const name = at(r.values, metric);
+        if (name) this.plan.metrics.push({ name, threshold: at(r.values, threshold), action: at(r.values, action) });
+      }
+      return;
+    }
+
+    const role = col(/^roles?\b/);
+    const person = col(/person|who|owner|name|assignee|people/);
+    if (role >= 0 && person >= 0) {
+      const responsibilities = col(/responsib|duties|tasks?/);
+      for (const r of cells) {
+        const label = at(r.values, role);
+        const parsed = parseRoleLabel(label);
+        if (!parsed) {
+          this.warn(r.line, `role "${label}" is not one of the cutover roles; row skipped`);
+          continue;
+        }
+        this.plan.roles.push({ role: parsed, who: at(r.values, person), responsibilities: at(r.values, responsibilities) });
+      }
+      return;
+    }
+
+    this.warn(lineOf(table), `table (${header.join(" | ")}) skipped: not a risk, metric or role table`);
+  }
+
+  private onCode(code: Code): void {
+    const ctx = this.context();
+    const lines = code.value.split(/\r?\n/);
+    const clockLines = lines.filter((l) => CLOCK_ENTRY.test(l)).length;
+    if (TIMELINE_HEADING.test(ctx) || clockLines >= 2) {
+      const entries = parseTimelineBlock(code.value);
+      if (entries.length > 0) {
+        this.plan.timeline.push(...entries);
+        return;
+      }
+      if (TIMELINE_HEADING.test(ctx)) {
+        this.warn(lineOf(code), `code block under "${ctx}" has no "06:00 AM - Step" lines; no timeline read`);
+        return;
+      }
+    }
+    const hasConditions = lines.some((l) => /^\s*condition\s*\d*\s*:/i.test(l));
+    if (hasConditions || TRIGGER_HEADING.test(ctx)) {
+      const triggers = parseTriggerBlock(code.value);
+      if (triggers.length > 0) {
+        this.plan.triggers.push(...triggers);
+        return;
+      }
+      this.warn(lineOf(code), `code block under "${ctx}" is not in the "Condition 1: Name / If … / → action" form; no triggers read`);
+      return;
+    }
+    this.skip(lineOf(code), `code block${code.lang ? ` (${code.lang})` : ""} skipped`);
+  }
+
+  private finishPhases(): void {
+    const kept = new Set<PhaseDraft>();
+    for (const p of this.phases) {
+      p.sections = p.sections.filter((s) => s.items.length > 0);
+      if (p.sections.length > 0 || p.decision) kept.add(p);
+    }
+    const groups = new Map<number, PhaseDraft[]>();
+    for (const p of this.phases) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
+    for (const [g, members] of groups) {
+      if (g >= 0 && !members.some((p) => kept.has(p))) {
+        // One warning for a whole h2 block without items (an overview, a diagram, notes).
+        this.warn(members[0].line, `"${members[0].name}" has no checklist items; not made a phase`);
+        continue;
+      }
+      for (const p of members) {
+        if (kept.has(p)) this.warnings.push(...p.skipped);
+        else if (!p.container && !p.implicit) this.warn(p.line, `"${p.name}" has no checklist items; not made a phase`);
+        else this.warnings.push(...p.skipped);
+      }
+    }
+    this.plan.phases = this.phases
+      .filter((p) => kept.has(p))
+      .map((p) => ({
+        name: p.name,
+        plannedTime: p.plannedTime,
+        sections: p.sections.map((s) => ({ name: s.name, items: s.items })),
+        decision: p.decision,
+      }));
+  }
+}
+
+function hasTaskItem(list: List): boolean {
+  return list.children.some(
+    (li) => typeof li.checked === "boolean" || li.children.some((c) => c.type === "list" && hasTaskItem(c)),
+  );
+}
+
+function emptyPlan(): ImportedPlan {
+  return { title: "", phases: [], timeline: [], risks: [], roles: [], metrics: [], triggers: [], warnings: [] };
+}
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+
+/** Turns a markdown runbook into a cutover plan. Never throws; what it skips is in `warnings`. */
+export function importRunbook(markdown: string): ImportedPlan {
+  const plan = emptyPlan();
+  const text = typeof markdown === "string" ? markdown : "";
+  if (text.trim() === "") {
+    plan.warnings.push("line 1: the runbook is empty; nothing to import");
+    return plan;
+  }
+  let tree: Root;
+  try {
+    tree = parser.parse(text);
+  } catch (e) {
+    plan.warnings.push(`line 1: the markdown could not be read (${errorMessage(e)})`);
+    return plan;
+  }
+  const importer = new Importer(plan);
+  try {
+    importer.run(tree);
+  } catch (e) {
+    plan.warnings.push(`the import stopped early (${errorMessage(e)}); the plan may be incomplete`);
+  }
+  try {
+    importer.finish();
+  } catch (e) {
+    plan.warnings.push(`the import could not be completed (${errorMessage(e)})`);
+  }
+  return plan;
+}

@@ -1,0 +1,130 @@
+// Input schemas of the room's commands, shared by server actions, REST routes and sockets.
+import { z } from "zod";
+import { roleSchema } from "@/lib/domain/roles";
+
+export const id = z.string().uuid("must be an id");
+const name = (label: string, max = 200) => z.string().trim().min(1, `${label} is required`).max(max, `${label} is at most ${max} characters`);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null));
+export const reason = z.string().trim().min(1, "A reason is required").max(2000, "at most 2000 characters");
+export const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "Unknown time zone");
+
+export const createCutoverInput = z.object({
+  name: name("Name"),
+  systemFrom: name("Old system", 100),
+  systemTo: name("New system", 100),
+  tZero: z.coerce.date({ error: "T-0 must be a date and time" }),
+  timeZone: timeZone.default("UTC"),
+  mode: z.enum(["live", "rehearsal"]).default("live"),
+});
+export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero: z.coerce.date({ error: "T-0 must be a date and time" }) });
+export const cutoverOnly = z.object({ cutoverId: id });
+
+export const addPhaseInput = z.object({ cutoverId: id, name: name("Phase name"), plannedAt: optionalText(50), reason: optionalText(2000) });
+export const renameInput = z.object({ cutoverId: id, id, name: name("Name") });
+export const removeInput = z.object({ cutoverId: id, id });
+export const moveInput = z.object({ cutoverId: id, id, direction: z.enum(["up", "down"]) });
+export const addSectionInput = z.object({ cutoverId: id, phaseId: id, name: name("Section name"), reason: optionalText(2000) });
+export const addItemInput = z.object({
+  cutoverId: id,
+  sectionId: id,
+  title: name("Item title", 500),
+  ownerRole: roleSchema,
+  plannedTime: optionalText(100),
+  description: optionalText(5000),
+  critical: z.boolean().default(false),
+  reason: optionalText(2000),
+});
+export const updateItemInput = z.object({
+  cutoverId: id,
+  id,
+  title: name("Item title", 500).optional(),
+  ownerRole: roleSchema.optional(),
+  plannedTime: optionalText(100),
+  description: optionalText(5000),
+  critical: z.boolean().optional(),
+});
+
+export const signOffInput = z.object({ cutoverId: id, itemId: id, note: optionalText(2000), expectedVersion: z.number().int().nonnegative().optional() });
+export const undoInput = z.object({ cutoverId: id, itemId: id, reason, expectedVersion: z.number().int().nonnegative().optional() });
+export const notApplicableInput = undoInput;
+
+export const memberInput = z.object({ cutoverId: id, email: z.string().trim().toLowerCase().email("Enter a valid email"), role: roleSchema });
+export const removeMemberInput = z.object({ cutoverId: id, userId: id, role: roleSchema });
+
+export const timelineEntryInput = z.object({
+  cutoverId: id,
+  title: name("Step title", 300),
+  plannedStart: name("Planned start", 100),
+  plannedFinish: optionalText(100),
+  ownerRole: roleSchema,
+  details: optionalText(5000),
+});
+export const timelineProgressInput = z.object({ cutoverId: id, entryId: id, step: z.enum(["start", "finish"]) });
+
+export const contactInput = z.object({
+  cutoverId: id,
+  role: roleSchema,
+  name: name("Name"),
+  phone: optionalText(50),
+  chatHandle: optionalText(100),
+  email: optionalText(320),
+  escalationOrder: z.number().int().min(0).max(100).default(0),
+});
+const safeUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((u) => /^(https?:\/\/|\/)/i.test(u), "Links must start with http://, https:// or /");
+export const linksInput = z.object({ cutoverId: id, links: z.array(z.object({ label: name("Label", 100), url: safeUrl })).max(50) });
+export const escalationInput = z.object({
+  cutoverId: id,
+  escalation: z.array(z.object({ level: name("Level", 100), who: name("Who", 200), after: name("After", 50), criticalOnly: z.boolean().optional() })).max(20),
+});
+
+const riskLevel = z.enum(["low", "medium", "high", "critical"]);
+export const riskInput = z.object({
+  cutoverId: id,
+  id: id.optional(),
+  title: name("Risk", 500),
+  probability: riskLevel,
+  impact: riskLevel,
+  mitigation: optionalText(5000),
+  ownerRole: roleSchema.nullable().optional(),
+  status: z.enum(["open", "mitigated", "accepted", "occurred", "closed"]).default("open"),
+});
+
+export const decisionInput = z.object({
+  cutoverId: id,
+  phaseId: id,
+  title: name("Decision", 300),
+  requiredRoles: z.array(roleSchema).min(1, "At least one role must vote").max(7),
+  targetPercent: z.number().int().min(0).max(100).nullable().optional(),
+});
+export const openVoteInput = z.object({ cutoverId: id, decisionId: id });
+export const voteInput = z.object({ cutoverId: id, decisionId: id, choice: z.enum(["go", "no_go"]), comment: optionalText(2000), role: roleSchema.optional() });
+export const abortDecisionInput = z.object({ cutoverId: id, decisionId: id, reason });
+
+export const auditQuery = z.object({
+  cutoverId: id,
+  action: z.string().trim().max(100).optional(),
+  actor: z.string().trim().max(200).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const tokenInput = z.object({ name: name("Token name", 100) });
+export const revokeTokenInput = z.object({ tokenId: id });

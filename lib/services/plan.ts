@@ -1,0 +1,246 @@
+// Writing the plan: cutovers, phases, sections and items. Starting a cutover freezes the plan's
+// structure: afterwards items (and sections/phases) can still be added, with a recorded reason,
+// but nothing is renamed, moved or removed.
+import { z } from "zod";
+import { db, type Tx } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { parsePlannedTime } from "@/lib/domain/relative-time";
+import { announce } from "@/lib/realtime/bus";
+import {
+  addItemInput,
+  addPhaseInput,
+  addSectionInput,
+  cloneCutoverInput,
+  createCutoverInput,
+  cutoverOnly,
+  moveInput,
+  removeInput,
+  renameInput,
+  updateItemInput,
+} from "@/lib/schemas/room";
+import { requireFound, withCutover, type Actor, type CutoverContext } from "./context";
+
+const EDITABLE = new Set(["draft", "scheduled"]);
+
+function frozen(ctx: CutoverContext): boolean {
+  return !EDITABLE.has(ctx.cutover.state);
+}
+
+/** Additions after the start need a reason; structural edits are refused. */
+function checkAddition(ctx: CutoverContext, reason: string | null | undefined): string | null {
+  if (!frozen(ctx)) return null;
+  if (!reason) throw new AppError("conflict", "The plan is frozen since the cutover started: give a reason to add to it");
+  return reason;
+}
+function checkStructural(ctx: CutoverContext) {
+  if (frozen(ctx)) throw new AppError("conflict", `The plan is frozen since the cutover started (${ctx.cutover.state}): it can only be added to`);
+}
+
+function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date | null {
+  if (!text) return null;
+  const parsed = parsePlannedTime(text, { tZero: ctx.cutover.tZero, timeZone: ctx.cutover.timeZone });
+  if (!parsed.ok) throw new AppError("bad_request", parsed.error);
+  return parsed.at;
+}
+
+export async function createCutover(actor: Actor, raw: z.input<typeof createCutoverInput>) {
+  const input = createCutoverInput.parse(raw);
+  return db().$transaction(async (tx) => {
+    const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
+    // Whoever creates a cutover leads it until they hand the role over.
+    await tx.cutoverMember.create({ data: { cutoverId: c.id, userId: actor.id, role: "DEPLOYMENT_LEAD" } });
+    await tx.trafficStep.createMany({ data: [0, 5, 25, 50, 100].map((percent, position) => ({ cutoverId: c.id, percent, position })) });
+    await tx.auditEvent.create({ data: { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.created", subject: `cutover:${c.id}`, after: { name: c.name, tZero: c.tZero.toISOString(), timeZone: c.timeZone, mode: c.mode }, rehearsal: c.mode === "rehearsal" } });
+    await announce(tx, { type: "cutover.created", cutoverId: c.id, actor: actor.name });
+    return { cutoverId: c.id };
+  });
+}
+
+/** A new draft with the same plan (items open again), members, contacts, risks and decisions. */
+export async function cloneCutover(actor: Actor, raw: z.input<typeof cloneCutoverInput>) {
+  const input = cloneCutoverInput.parse(raw);
+  const source = await withCutover(actor, input.cutoverId, "cutover.clone", async (ctx) =>
+    ctx.tx.cutover.findUniqueOrThrow({
+      where: { id: input.cutoverId },
+      include: {
+        members: true,
+        phases: { include: { sections: { include: { items: true } }, decisions: true } },
+        timeline: true,
+        contacts: true,
+        risks: true,
+        trafficSteps: true,
+      },
+    }),
+  );
+  const shift = input.tZero.getTime() - source.tZero.getTime();
+  const moved = (d: Date | null) => (d ? new Date(d.getTime() + shift) : null);
+  return db().$transaction(
+    async (tx) => {
+      const c = await tx.cutover.create({
+        data: { name: input.name, systemFrom: source.systemFrom, systemTo: source.systemTo, tZero: input.tZero, timeZone: source.timeZone, mode: source.mode, links: source.links ?? [], escalation: source.escalation ?? [], clonedFromId: source.id, pollIntervalMs: source.pollIntervalMs },
+      });
+      const members = new Map(source.members.map((m) => [`${m.userId}:${m.role}`, m]));
+      members.set(`${actor.id}:DEPLOYMENT_LEAD`, { userId: actor.id, role: "DEPLOYMENT_LEAD" } as (typeof source.members)[number]);
+      await tx.cutoverMember.createMany({ data: [...members.values()].map((m) => ({ cutoverId: c.id, userId: m.userId, role: m.role })) });
+      for (const phase of source.phases) {
+        const p = await tx.phase.create({ data: { cutoverId: c.id, name: phase.name, position: phase.position, plannedAt: phase.plannedAt } });
+        for (const section of phase.sections) {
+          const s = await tx.section.create({ data: { phaseId: p.id, name: section.name, position: section.position } });
+          await tx.item.createMany({
+            data: section.items.map((i) => ({ sectionId: s.id, title: i.title, description: i.description, commands: i.commands, ownerRole: i.ownerRole, critical: i.critical, position: i.position, plannedTime: i.plannedTime, plannedAt: moved(i.plannedAt) })),
+          });
+        }
+        for (const d of phase.decisions) {
+          await tx.decisionPoint.create({ data: { cutoverId: c.id, phaseId: p.id, title: d.title, requiredRoles: d.requiredRoles, targetPercent: d.targetPercent } });
+        }
+      }
+      await tx.timelineEntry.createMany({
+        data: source.timeline.map((t) => ({ cutoverId: c.id, title: t.title, details: t.details, ownerRole: t.ownerRole, position: t.position, plannedStart: moved(t.plannedStart)!, plannedFinish: moved(t.plannedFinish) })),
+      });
+      await tx.contact.createMany({ data: source.contacts.map(({ id: _id, cutoverId: _c, ...rest }) => ({ ...rest, cutoverId: c.id })) });
+      await tx.risk.createMany({ data: source.risks.map(({ id: _id, cutoverId: _c, ...rest }) => ({ ...rest, cutoverId: c.id })) });
+      await tx.trafficStep.createMany({ data: source.trafficSteps.map((s) => ({ cutoverId: c.id, percent: s.percent, position: s.position })) });
+      await tx.auditEvent.create({ data: { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.cloned", subject: `cutover:${c.id}`, after: { name: c.name, from: source.id } } });
+      await announce(tx, { type: "cutover.created", cutoverId: c.id, actor: actor.name });
+      return { cutoverId: c.id };
+    },
+    { timeout: 30_000 },
+  );
+}
+
+export function startCutover(actor: Actor, raw: z.input<typeof cutoverOnly>) {
+  const input = cutoverOnly.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.start", async (ctx) => {
+    const changed = await ctx.tx.cutover.updateMany({ where: { id: input.cutoverId, state: { in: ["draft", "scheduled"] } }, data: { state: "in_progress", startedAt: new Date() } });
+    if (changed.count !== 1) throw new AppError("conflict", `The cutover is already ${ctx.cutover.state.replace("_", " ")}`);
+    await ctx.record("cutover.started", `cutover:${input.cutoverId}`, { before: { state: ctx.cutover.state }, after: { state: "in_progress" } });
+    return { state: "in_progress" as const };
+  });
+}
+
+export function addPhase(actor: Actor, raw: z.input<typeof addPhaseInput>) {
+  const input = addPhaseInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    const reason = checkAddition(ctx, input.reason);
+    const position = await ctx.tx.phase.count({ where: { cutoverId: input.cutoverId } });
+    const p = await ctx.tx.phase.create({ data: { cutoverId: input.cutoverId, name: input.name, plannedAt: input.plannedAt, position } });
+    await ctx.record("phase.added", `phase:${p.id}`, { after: { name: p.name, reason } });
+    return { phaseId: p.id };
+  });
+}
+
+export function addSection(actor: Actor, raw: z.input<typeof addSectionInput>) {
+  const input = addSectionInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    const reason = checkAddition(ctx, input.reason);
+    requireFound(await ctx.tx.phase.findFirst({ where: { id: input.phaseId, cutoverId: input.cutoverId } }), "Phase");
+    const position = await ctx.tx.section.count({ where: { phaseId: input.phaseId } });
+    const s = await ctx.tx.section.create({ data: { phaseId: input.phaseId, name: input.name, position } });
+    await ctx.record("section.added", `section:${s.id}`, { after: { name: s.name, reason } });
+    return { sectionId: s.id };
+  });
+}
+
+export function addItem(actor: Actor, raw: z.input<typeof addItemInput>) {
+  const input = addItemInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    const reason = checkAddition(ctx, input.reason);
+    requireFound(await ctx.tx.section.findFirst({ where: { id: input.sectionId, phase: { cutoverId: input.cutoverId } } }), "Section");
+    const at = plannedAt(ctx, input.plannedTime);
+    const position = await ctx.tx.item.count({ where: { sectionId: input.sectionId } });
+    const item = await ctx.tx.item.create({
+      data: { sectionId: input.sectionId, title: input.title, ownerRole: input.ownerRole, plannedTime: input.plannedTime, plannedAt: at, description: input.description, critical: input.critical, position, addedReason: reason },
+    });
+    await ctx.record("item.added", `item:${item.id}`, { after: { title: item.title, ownerRole: item.ownerRole, critical: item.critical, plannedTime: item.plannedTime, reason } });
+    return { itemId: item.id };
+  });
+}
+
+export function updateItem(actor: Actor, raw: z.input<typeof updateItemInput>) {
+  const input = updateItemInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    checkStructural(ctx);
+    const item = requireFound(await ctx.tx.item.findFirst({ where: { id: input.id, section: { phase: { cutoverId: input.cutoverId } } } }), "Item");
+    const data = {
+      ...(input.title !== undefined && { title: input.title }),
+      ...(input.ownerRole !== undefined && { ownerRole: input.ownerRole }),
+      ...(input.critical !== undefined && { critical: input.critical }),
+      ...(raw.description !== undefined && { description: input.description }),
+      ...(raw.plannedTime !== undefined && { plannedTime: input.plannedTime, plannedAt: plannedAt(ctx, input.plannedTime) }),
+    };
+    const after = await ctx.tx.item.update({ where: { id: item.id }, data });
+    await ctx.record("item.updated", `item:${item.id}`, {
+      before: { title: item.title, ownerRole: item.ownerRole, critical: item.critical, plannedTime: item.plannedTime, description: item.description },
+      after: { title: after.title, ownerRole: after.ownerRole, critical: after.critical, plannedTime: after.plannedTime, description: after.description },
+    });
+    return { itemId: item.id };
+  });
+}
+
+type Level = "phase" | "section" | "item";
+
+async function findNode(tx: Tx, level: Level, cutoverId: string, id: string) {
+  if (level === "phase") {
+    const p = requireFound(await tx.phase.findFirst({ where: { id, cutoverId } }), "Phase");
+    return { name: p.name, position: p.position, parent: { cutoverId } };
+  }
+  if (level === "section") {
+    const s = requireFound(await tx.section.findFirst({ where: { id, phase: { cutoverId } } }), "Section");
+    return { name: s.name, position: s.position, parent: { phaseId: s.phaseId } };
+  }
+  const i = requireFound(await tx.item.findFirst({ where: { id, section: { phase: { cutoverId } } } }), "Item");
+  return { name: i.title, position: i.position, parent: { sectionId: i.sectionId } };
+}
+
+// Prisma delegates differ per model; these three small tables give each level one code path.
+function delegate(tx: Tx, level: Level) {
+  const d = { phase: tx.phase, section: tx.section, item: tx.item }[level] as unknown as {
+    update(a: { where: { id: string }; data: Record<string, unknown> }): Promise<unknown>;
+    updateMany(a: { where: Record<string, unknown>; data: Record<string, unknown> }): Promise<unknown>;
+    findFirst(a: { where: Record<string, unknown> }): Promise<{ id: string; position: number } | null>;
+    delete(a: { where: { id: string } }): Promise<unknown>;
+  };
+  return d;
+}
+
+export function renameNode(actor: Actor, level: Level, raw: z.input<typeof renameInput>) {
+  const input = renameInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    checkStructural(ctx);
+    const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
+    await delegate(ctx.tx, level).update({ where: { id: input.id }, data: level === "item" ? { title: input.name } : { name: input.name } });
+    await ctx.record(`${level}.renamed`, `${level}:${input.id}`, { before: { name: node.name }, after: { name: input.name } });
+    return { id: input.id };
+  });
+}
+
+export function moveNode(actor: Actor, level: Level, raw: z.input<typeof moveInput>) {
+  const input = moveInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    checkStructural(ctx);
+    const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
+    const d = delegate(ctx.tx, level);
+    const neighbour = await d.findFirst({
+      where: { ...node.parent, position: input.direction === "up" ? { lt: node.position } : { gt: node.position } },
+      ...({ orderBy: { position: input.direction === "up" ? "desc" : "asc" } } as object),
+    } as { where: Record<string, unknown> });
+    if (!neighbour) throw new AppError("conflict", `Already the ${input.direction === "up" ? "first" : "last"} ${level}`);
+    await d.update({ where: { id: neighbour.id }, data: { position: node.position } });
+    await d.update({ where: { id: input.id }, data: { position: neighbour.position } });
+    await ctx.record(`${level}.moved`, `${level}:${input.id}`, { before: { position: node.position }, after: { position: neighbour.position } });
+    return { id: input.id };
+  });
+}
+
+export function removeNode(actor: Actor, level: Level, raw: z.input<typeof removeInput>) {
+  const input = removeInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    checkStructural(ctx);
+    const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
+    const d = delegate(ctx.tx, level);
+    await d.delete({ where: { id: input.id } });
+    await d.updateMany({ where: { ...node.parent, position: { gt: node.position } }, data: { position: { decrement: 1 } } });
+    await ctx.record(`${level}.removed`, `${level}:${input.id}`, { before: { name: node.name, position: node.position } });
+    return { id: input.id };
+  });
+}
