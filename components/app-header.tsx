@@ -9,6 +9,9 @@ export function AppHeader({ userName, children }: { userName: string; children?:
       </Link>
       <div className="flex items-center gap-3 text-sm">
         {children}
+        <Link href="/settings/tokens" className="text-neutral-600 hover:underline dark:text-neutral-300">
+          API tokens
+        </Link>
         <span data-testid="signed-in-user">{userName}</span>
         <SignOutButton />
       </div>

@@ -12,7 +12,12 @@ export default async function CutoversPage() {
     <>
       <AppHeader userName={user.name} />
       <main className="mx-auto max-w-5xl p-6">
-        <h1 className="mb-4 text-2xl font-semibold">Cutovers</h1>
+        <div className="mb-4 flex items-center justify-between">
+          <h1 className="text-2xl font-semibold">Cutovers</h1>
+          <Link href="/cutovers/new" className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800">
+            New cutover
+          </Link>
+        </div>
         {cutovers.length === 0 ? (
           <p className="text-neutral-500">No cutover yet. Import a runbook or start from a template.</p>
         ) : (

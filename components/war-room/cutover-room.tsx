@@ -1,10 +1,21 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState } from "react";
+import { roomAction } from "@/lib/actions/room";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
+import { can as canDo, type Action } from "@/lib/domain/permissions";
 import { ROLE_LABELS } from "@/lib/domain/roles";
 import { LiveIndicator } from "./live-indicator";
-import { cutoverQueryKey, useLiveCutover } from "./use-live-cutover";
+import { cutoverQueryKey, useLiveCutover, type LiveEvent } from "./use-live-cutover";
+import { useNow } from "./use-now";
 import { PlanView } from "./plan-view";
+import { RoomHeader } from "./room-header";
+import { TimelinePanel } from "./timeline-panel";
+import { DecisionsPanel } from "./decisions-panel";
+import { ContactsPanel } from "./contacts-panel";
+import { RisksPanel } from "./risks-panel";
+import { AuditPanel } from "./audit-panel";
+import type { RunCommand } from "./types";
 
 async function fetchCutover(id: string): Promise<CutoverStateJson> {
   const res = await fetch(`/api/v1/cutovers/${id}`, { cache: "no-store" });
@@ -12,35 +23,85 @@ async function fetchCutover(id: string): Promise<CutoverStateJson> {
   return (await res.json()) as CutoverStateJson;
 }
 
+const TABS = ["Plan", "Timeline", "Decisions", "Contacts", "Risks", "Audit"] as const;
+type Tab = (typeof TABS)[number];
+
+function describe(e: LiveEvent): string {
+  const what = e.type.replace(/[._]/g, " ");
+  return `${e.actor ?? "someone"}: ${what}`;
+}
+
 export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { id: string; name: string } }) {
-  const { data, error } = useQuery({ queryKey: cutoverQueryKey(initial.id), queryFn: () => fetchCutover(initial.id), initialData: initial });
-  const status = useLiveCutover(initial.id);
-  const c = data;
+  const queryClient = useQueryClient();
+  const key = cutoverQueryKey(initial.id);
+  const { data: c, error } = useQuery({ queryKey: key, queryFn: () => fetchCutover(initial.id), initialData: initial });
+  const [latest, setLatest] = useState<LiveEvent | null>(null);
+  const { status, people } = useLiveCutover(initial.id, setLatest);
+  const now = useNow();
+  const [tab, setTab] = useState<Tab>("Plan");
+
+  const run: RunCommand = useCallback(
+    async (name, input) => {
+      const result = await roomAction(name, input);
+      // Success or conflict: either way the current state is worth fetching now.
+      if (result.ok || result.status === 409) await queryClient.invalidateQueries({ queryKey: key });
+      return result;
+    },
+    [queryClient, key],
+  );
+  const can = useCallback((action: Action) => canDo(c.myRoles, action), [c.myRoles]);
+  const panel = { cutover: c, run, now, can };
+
   return (
-    <main className="mx-auto max-w-6xl p-4">
-      <section className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded border border-neutral-200 bg-white p-3 dark:border-neutral-800 dark:bg-neutral-900">
-        <div>
-          <h1 className="text-xl font-semibold" data-testid="cutover-name">
-            {c.name}
-            {c.mode === "rehearsal" && <span className="ml-2 rounded bg-purple-100 px-1.5 text-sm text-purple-800">REHEARSAL</span>}
-          </h1>
-          <p className="text-sm text-neutral-500">
-            {c.systemFrom} → {c.systemTo} · <span data-testid="cutover-state">{c.state}</span> · new gets <span className="tabular">{c.trafficPercent}%</span>
-          </p>
-        </div>
-        <div className="flex items-center gap-4 text-sm">
-          <span data-testid="my-roles">
-            {me.name}: {c.myRoles.length ? c.myRoles.map((r) => ROLE_LABELS[r]).join(", ") : "no role (administrator view)"}
+    <main className="mx-auto max-w-7xl p-4">
+      <RoomHeader cutover={c} now={now} run={run} can={can}>
+        <span data-testid="my-roles" className="text-sm">
+          {me.name}: {c.myRoles.length ? c.myRoles.map((r) => ROLE_LABELS[r]).join(", ") : "no role (administrator view)"}
+        </span>
+        <LiveIndicator status={status} />
+      </RoomHeader>
+
+      <section aria-label="Who is in the room" className="mb-3 flex flex-wrap items-center gap-2 text-sm" data-testid="presence">
+        <span className="text-neutral-500">In the room:</span>
+        {people.map((p) => (
+          <span key={p.userId} data-testid="present-person" className="rounded-full border border-neutral-300 bg-white px-2 py-0.5 dark:border-neutral-700 dark:bg-neutral-900">
+            {p.name}
+            <span className="ml-1 text-xs text-neutral-500">{p.roles.map((r) => ROLE_LABELS[r]).join(", ") || "admin"}</span>
           </span>
-          <LiveIndicator status={status} />
-        </div>
+        ))}
+        {latest && (
+          <span data-testid="latest-change" className="ml-auto rounded bg-blue-50 px-2 py-0.5 text-blue-900 dark:bg-blue-950 dark:text-blue-100" aria-live="polite">
+            {describe(latest)} · {new Date(latest.at).toLocaleTimeString()}
+          </span>
+        )}
       </section>
+
       {error && (
         <p role="alert" className="mb-3 rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
           Could not refresh: {error.message}
         </p>
       )}
-      <PlanView phases={c.phases} />
+
+      <nav className="mb-3 flex gap-1 border-b border-neutral-200 dark:border-neutral-800" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t}
+            role="tab"
+            aria-selected={tab === t}
+            onClick={() => setTab(t)}
+            className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
+          >
+            {t}
+          </button>
+        ))}
+      </nav>
+
+      {tab === "Plan" && <PlanView {...panel} />}
+      {tab === "Timeline" && <TimelinePanel {...panel} />}
+      {tab === "Decisions" && <DecisionsPanel {...panel} />}
+      {tab === "Contacts" && <ContactsPanel {...panel} />}
+      {tab === "Risks" && <RisksPanel {...panel} />}
+      {tab === "Audit" && <AuditPanel cutoverId={c.id} />}
     </main>
   );
 }

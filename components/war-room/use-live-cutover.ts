@@ -2,8 +2,9 @@
 // Subscribes the page to its cutover's room on the socket.io bus. Events invalidate the cutover
 // query so TanStack Query refetches the current state; the socket reconnects on its own.
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { io } from "socket.io-client";
+import type { Role } from "@/lib/domain/roles";
 
 export type LiveStatus = "connecting" | "live" | "disconnected";
 export interface LiveEvent {
@@ -12,15 +13,24 @@ export interface LiveEvent {
   at: string;
   actor?: string;
   subject?: string;
+  data?: Record<string, unknown>;
+}
+export interface PresencePerson {
+  userId: string;
+  name: string;
+  roles: Role[];
 }
 
 export function cutoverQueryKey(cutoverId: string) {
   return ["cutover", cutoverId] as const;
 }
 
-export function useLiveCutover(cutoverId: string, onEvent?: (e: LiveEvent) => void): LiveStatus {
+export function useLiveCutover(cutoverId: string, onEvent?: (e: LiveEvent) => void): { status: LiveStatus; people: PresencePerson[] } {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>("connecting");
+  const [people, setPeople] = useState<PresencePerson[]>([]);
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
   useEffect(() => {
     const socket = io({ path: "/socket.io", transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
     const join = () =>
@@ -32,16 +42,17 @@ export function useLiveCutover(cutoverId: string, onEvent?: (e: LiveEvent) => vo
     socket.on("connect", join);
     socket.on("disconnect", () => setStatus("disconnected"));
     socket.on("connect_error", () => setStatus("disconnected"));
+    socket.on("presence", (p: { cutoverId: string; people: PresencePerson[] }) => {
+      if (p.cutoverId === cutoverId) setPeople(p.people);
+    });
     socket.on("event", (e: LiveEvent) => {
       if (e.cutoverId !== cutoverId) return;
       void queryClient.invalidateQueries({ queryKey: cutoverQueryKey(cutoverId) });
-      onEvent?.(e);
+      handler.current?.(e);
     });
     return () => {
       socket.disconnect();
     };
-    // onEvent is read at call time; re-subscribing on each render would drop the socket.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cutoverId, queryClient]);
-  return status;
+  return { status, people };
 }

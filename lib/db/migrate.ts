@@ -41,18 +41,19 @@ async function loadWasm() {
 export const PRISMA_DIR = path.resolve(process.cwd(), "prisma");
 const filters = { externalTables: [], externalEnums: [] };
 
-type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingDriver(): { query(sql: string): Promise<unknown> }; onError(err: unknown): never };
+type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingDriver(): { query(sql: string): Promise<unknown> }; onError(err: unknown): never; dispose(): Promise<void> };
 
 /**
  * PrismaPg's executeScript splits a migration on every ";", which breaks dollar-quoted function
  * bodies (our audit trigger). The native engine that `prisma migrate deploy` uses sends the
  * script whole; so do we: one simple-protocol query runs all its statements.
  */
-function wholeScriptAdapter(connectionString: string) {
+function wholeScriptAdapter(connectionString: string, opened: ScriptAdapter[]) {
   const factory = new PrismaPg({ connectionString });
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = (await connect()) as unknown as ScriptAdapter;
+    opened.push(adapter);
     adapter.executeScript = async (script: string) => {
       try {
         await adapter.underlyingDriver().query(script);
@@ -68,12 +69,15 @@ function wholeScriptAdapter(connectionString: string) {
 async function withEngine<T>(connectionString: string, schemaText: string, fn: (engine: Engine, logs: string[]) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadWasm();
   const logs: string[] = [];
-  const adapter = bindMigrationAwareSqlAdapterFactory(wholeScriptAdapter(connectionString));
+  const opened: ScriptAdapter[] = [];
+  const adapter = bindMigrationAwareSqlAdapterFactory(wholeScriptAdapter(connectionString, opened));
   const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, (line: string) => logs.push(line), adapter);
   try {
     return await fn(engine, logs);
   } finally {
     engine.free();
+    // The engine does not close its pools: without this each run leaves connections open.
+    await Promise.all(opened.map((a) => a.dispose().catch(() => {})));
   }
 }
 

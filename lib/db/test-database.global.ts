@@ -2,6 +2,7 @@
 // migrations applied. Tests read its URL with inject("databaseUrl").
 import { rmSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { applyMigrations } from "./migrate";
@@ -10,10 +11,15 @@ import { applyMigrations } from "./migrate";
 export default async function setup(project: TestProject) {
   const dir = path.resolve(".data/test-postgres");
   rmSync(dir, { recursive: true, force: true });
-  const pg = await startEmbeddedPostgres({ dataDir: dir });
-  await applyMigrations(pg.url);
-  project.provide("databaseUrl", pg.url);
+  const server = await startEmbeddedPostgres({ dataDir: dir });
+  await applyMigrations(server.url);
+  // A migrated template: service tests copy it into a private database each (fast, isolated).
+  const admin = new pg.Client({ connectionString: server.url.replace(/\/[^/]+$/, "/postgres") });
+  await admin.connect();
+  await admin.query("CREATE DATABASE warroom_template TEMPLATE warroom");
+  await admin.end();
+  project.provide("databaseUrl", server.url);
   return async () => {
-    await pg.stop();
+    await server.stop();
   };
 }

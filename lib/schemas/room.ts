@@ -29,6 +29,8 @@ export const createCutoverInput = z.object({
   tZero: z.coerce.date({ error: "T-0 must be a date and time" }),
   timeZone: timeZone.default("UTC"),
   mode: z.enum(["live", "rehearsal"]).default("live"),
+  /** A markdown runbook whose checklists, schedule and risks become the plan. */
+  runbook: z.string().max(1_000_000, "The runbook is larger than 1 MB").optional().nullable(),
 });
 export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero: z.coerce.date({ error: "T-0 must be a date and time" }) });
 export const cutoverOnly = z.object({ cutoverId: id });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { auditQuery } from "@/lib/schemas/room";
 import { withCutover, type Actor } from "./context";
 
-export function listAudit(actor: Actor, raw: z.input<typeof auditQuery>) {
+export async function listAudit(actor: Actor, raw: z.input<typeof auditQuery>) {
   const q = auditQuery.parse(raw);
   return withCutover(actor, q.cutoverId, "audit.view", async (ctx) => {
     const rows = await ctx.tx.auditEvent.findMany({

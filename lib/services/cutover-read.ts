@@ -2,6 +2,8 @@
 // Pages, REST routes and the socket handshake all call these.
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/domain/roles";
+import { checklistGate, evaluateDecision, type DecisionEvaluation, type DecisionSnapshot, type DecisionState, type Gate } from "@/lib/domain/decision";
+import type { ItemState } from "@/lib/domain/item-state";
 
 export async function rolesIn(userId: string, cutoverId: string): Promise<Role[]> {
   const rows = await db().cutoverMember.findMany({ where: { userId, cutoverId }, select: { role: true } });
@@ -53,15 +55,24 @@ export async function getCutoverState(user: { id: string }, cutoverId: string) {
       timeline: { orderBy: { position: "asc" } },
       contacts: { orderBy: [{ escalationOrder: "asc" }, { name: "asc" }] },
       risks: true,
-      decisions: { include: { votes: { include: { user: { select: { name: true } } } } } },
+      decisions: { orderBy: { title: "asc" }, include: { votes: { orderBy: { createdAt: "asc" }, include: { user: { select: { name: true } } } } } },
       trafficSteps: { orderBy: { position: "asc" } },
     },
   });
   if (!c) return null;
   const { prometheusAuth: _secret, routerConfig: _routerSecret, fence, ...rest } = c;
   const myRoles = c.members.filter((m) => m.userId === user.id).map((m) => m.role as Role);
+  // Gates as they stand now, evaluated with the same functions that close a decision.
+  const decisions = c.decisions.map((d) => {
+    const phase = c.phases.find((p) => p.id === d.phaseId);
+    const items = (phase?.sections ?? []).flatMap((s) => s.items.map((i) => ({ title: i.title, critical: i.critical, state: i.state as ItemState })));
+    const gates: Gate[] = [checklistGate(phase?.name ?? "phase", items)];
+    const votes = d.votes.map((v) => ({ role: v.role as Role, choice: v.choice, userName: v.user.name, comment: v.comment, at: v.createdAt.toISOString() }));
+    const evaluation = evaluateDecision({ state: d.state as DecisionState, gates, requiredRoles: d.requiredRoles as Role[], votes });
+    return { ...d, gates, evaluation };
+  });
   return JSON.parse(
-    JSON.stringify({ ...rest, fence: fence.toString(), myRoles }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+    JSON.stringify({ ...rest, decisions, fence: fence.toString(), myRoles }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
   ) as CutoverStateJson;
 }
 
@@ -81,6 +92,7 @@ export interface CutoverStateJson {
   links: { label: string; url: string }[];
   escalation: { level: string; who: string; after: string; criticalOnly?: boolean }[];
   members: { id: string; role: Role; userId: string; user: { id: string; name: string; email: string } }[];
+  startedAt: string | null;
   phases: {
     id: string;
     name: string;
@@ -98,6 +110,7 @@ export interface CutoverStateJson {
         critical: boolean;
         plannedTime: string | null;
         plannedAt: string | null;
+        addedReason: string | null;
         state: "open" | "done" | "not_applicable";
         version: number;
         signOffs: { id: string; kind: string; role: Role; note: string | null; override: boolean; createdAt: string; user: { name: string } }[];
@@ -107,6 +120,21 @@ export interface CutoverStateJson {
   timeline: { id: string; title: string; details: string | null; ownerRole: Role; plannedStart: string; plannedFinish: string | null; actualStart: string | null; actualFinish: string | null }[];
   contacts: { id: string; role: Role; name: string; phone: string | null; chatHandle: string | null; email: string | null; escalationOrder: number }[];
   risks: { id: string; title: string; probability: string; impact: string; mitigation: string | null; ownerRole: Role | null; status: string }[];
-  decisions: { id: string; phaseId: string; title: string; requiredRoles: Role[]; targetPercent: number | null; state: string; reason: string | null; votes: { id: string; role: Role; choice: string; comment: string | null; user: { name: string } }[] }[];
+  decisions: {
+    id: string;
+    phaseId: string;
+    title: string;
+    requiredRoles: Role[];
+    targetPercent: number | null;
+    state: DecisionState;
+    reason: string | null;
+    openedAt: string | null;
+    decidedAt: string | null;
+    snapshot: DecisionSnapshot | null;
+    votes: { id: string; role: Role; choice: "go" | "no_go"; comment: string | null; createdAt: string; user: { name: string } }[];
+    /** Live gates now; for a closed decision the snapshot is what counted. */
+    gates: Gate[];
+    evaluation: DecisionEvaluation;
+  }[];
   trafficSteps: { id: string; percent: number; position: number }[];
 }

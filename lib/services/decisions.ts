@@ -30,7 +30,7 @@ function toVotes(rows: { role: string; choice: string; comment: string | null; c
   return rows.map((v) => ({ role: v.role as Role, choice: v.choice as Vote["choice"], userName: v.user.name, comment: v.comment, at: v.createdAt.toISOString() }));
 }
 
-export function createDecision(actor: Actor, raw: z.input<typeof decisionInput>) {
+export async function createDecision(actor: Actor, raw: z.input<typeof decisionInput>) {
   const input = decisionInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     requireFound(await ctx.tx.phase.findFirst({ where: { id: input.phaseId, cutoverId: input.cutoverId } }), "Phase");
@@ -42,7 +42,7 @@ export function createDecision(actor: Actor, raw: z.input<typeof decisionInput>)
   });
 }
 
-export function openVote(actor: Actor, raw: z.input<typeof openVoteInput>) {
+export async function openVote(actor: Actor, raw: z.input<typeof openVoteInput>) {
   const input = openVoteInput.parse(raw);
   return withCutover(actor, input.cutoverId, "decision.open_vote", async (ctx) => {
     const d = await lockDecision(ctx.tx, input.cutoverId, input.decisionId);
@@ -53,7 +53,7 @@ export function openVote(actor: Actor, raw: z.input<typeof openVoteInput>) {
   });
 }
 
-export function castVote(actor: Actor, raw: z.input<typeof voteInput>, requestId?: string) {
+export async function castVote(actor: Actor, raw: z.input<typeof voteInput>, requestId?: string) {
   const input = voteInput.parse(raw);
   return withCutover(actor, input.cutoverId, "decision.vote", async (ctx) => {
     const d = await lockDecision(ctx.tx, input.cutoverId, input.decisionId);
@@ -81,7 +81,7 @@ export function castVote(actor: Actor, raw: z.input<typeof voteInput>, requestId
   }, { requestId });
 }
 
-export function abortDecision(actor: Actor, raw: z.input<typeof abortDecisionInput>) {
+export async function abortDecision(actor: Actor, raw: z.input<typeof abortDecisionInput>) {
   const input = abortDecisionInput.parse(raw);
   return withCutover(actor, input.cutoverId, "decision.abort", async (ctx) => {
     const d = await lockDecision(ctx.tx, input.cutoverId, input.decisionId);

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { parsePlannedTime } from "@/lib/domain/relative-time";
+import { importRunbook } from "@/lib/domain/runbook-import";
+import { createPlanFromImport } from "./plan-import";
 import { announce } from "@/lib/realtime/bus";
 import {
   addItemInput,
@@ -44,16 +46,18 @@ function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date |
 }
 
 export async function createCutover(actor: Actor, raw: z.input<typeof createCutoverInput>) {
-  const input = createCutoverInput.parse(raw);
+  const { runbook, ...input } = createCutoverInput.parse(raw);
+  const plan = runbook?.trim() ? importRunbook(runbook) : null;
   return db().$transaction(async (tx) => {
     const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
+    if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
     // Whoever creates a cutover leads it until they hand the role over.
     await tx.cutoverMember.create({ data: { cutoverId: c.id, userId: actor.id, role: "DEPLOYMENT_LEAD" } });
     await tx.trafficStep.createMany({ data: [0, 5, 25, 50, 100].map((percent, position) => ({ cutoverId: c.id, percent, position })) });
     await tx.auditEvent.create({ data: { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.created", subject: `cutover:${c.id}`, after: { name: c.name, tZero: c.tZero.toISOString(), timeZone: c.timeZone, mode: c.mode }, rehearsal: c.mode === "rehearsal" } });
     await announce(tx, { type: "cutover.created", cutoverId: c.id, actor: actor.name });
-    return { cutoverId: c.id };
-  });
+    return { cutoverId: c.id, imported: plan ? { phases: plan.phases.length, warnings: plan.warnings } : null };
+  }, { timeout: 30_000 });
 }
 
 /** A new draft with the same plan (items open again), members, contacts, risks and decisions. */
@@ -108,7 +112,7 @@ export async function cloneCutover(actor: Actor, raw: z.input<typeof cloneCutove
   );
 }
 
-export function startCutover(actor: Actor, raw: z.input<typeof cutoverOnly>) {
+export async function startCutover(actor: Actor, raw: z.input<typeof cutoverOnly>) {
   const input = cutoverOnly.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.start", async (ctx) => {
     const changed = await ctx.tx.cutover.updateMany({ where: { id: input.cutoverId, state: { in: ["draft", "scheduled"] } }, data: { state: "in_progress", startedAt: new Date() } });
@@ -118,7 +122,7 @@ export function startCutover(actor: Actor, raw: z.input<typeof cutoverOnly>) {
   });
 }
 
-export function addPhase(actor: Actor, raw: z.input<typeof addPhaseInput>) {
+export async function addPhase(actor: Actor, raw: z.input<typeof addPhaseInput>) {
   const input = addPhaseInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const reason = checkAddition(ctx, input.reason);
@@ -129,7 +133,7 @@ export function addPhase(actor: Actor, raw: z.input<typeof addPhaseInput>) {
   });
 }
 
-export function addSection(actor: Actor, raw: z.input<typeof addSectionInput>) {
+export async function addSection(actor: Actor, raw: z.input<typeof addSectionInput>) {
   const input = addSectionInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const reason = checkAddition(ctx, input.reason);
@@ -141,7 +145,7 @@ export function addSection(actor: Actor, raw: z.input<typeof addSectionInput>) {
   });
 }
 
-export function addItem(actor: Actor, raw: z.input<typeof addItemInput>) {
+export async function addItem(actor: Actor, raw: z.input<typeof addItemInput>) {
   const input = addItemInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const reason = checkAddition(ctx, input.reason);
@@ -156,7 +160,7 @@ export function addItem(actor: Actor, raw: z.input<typeof addItemInput>) {
   });
 }
 
-export function updateItem(actor: Actor, raw: z.input<typeof updateItemInput>) {
+export async function updateItem(actor: Actor, raw: z.input<typeof updateItemInput>) {
   const input = updateItemInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     checkStructural(ctx);
@@ -203,7 +207,7 @@ function delegate(tx: Tx, level: Level) {
   return d;
 }
 
-export function renameNode(actor: Actor, level: Level, raw: z.input<typeof renameInput>) {
+export async function renameNode(actor: Actor, level: Level, raw: z.input<typeof renameInput>) {
   const input = renameInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     checkStructural(ctx);
@@ -214,7 +218,7 @@ export function renameNode(actor: Actor, level: Level, raw: z.input<typeof renam
   });
 }
 
-export function moveNode(actor: Actor, level: Level, raw: z.input<typeof moveInput>) {
+export async function moveNode(actor: Actor, level: Level, raw: z.input<typeof moveInput>) {
   const input = moveInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     checkStructural(ctx);
@@ -232,7 +236,7 @@ export function moveNode(actor: Actor, level: Level, raw: z.input<typeof moveInp
   });
 }
 
-export function removeNode(actor: Actor, level: Level, raw: z.input<typeof removeInput>) {
+export async function removeNode(actor: Actor, level: Level, raw: z.input<typeof removeInput>) {
   const input = removeInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     checkStructural(ctx);

@@ -17,7 +17,7 @@ import {
 } from "@/lib/schemas/room";
 import { requireFound, withCutover, type Actor, type CutoverContext } from "./context";
 
-export function addMember(actor: Actor, raw: z.input<typeof memberInput>) {
+export async function addMember(actor: Actor, raw: z.input<typeof memberInput>) {
   const input = memberInput.parse(raw);
   return withCutover(actor, input.cutoverId, "members.manage", async (ctx) => {
     const user = requireFound(await ctx.tx.user.findUnique({ where: { email: input.email }, select: { id: true, name: true } }), "User with that email");
@@ -29,7 +29,7 @@ export function addMember(actor: Actor, raw: z.input<typeof memberInput>) {
   });
 }
 
-export function removeMember(actor: Actor, raw: z.input<typeof removeMemberInput>) {
+export async function removeMember(actor: Actor, raw: z.input<typeof removeMemberInput>) {
   const input = removeMemberInput.parse(raw);
   return withCutover(actor, input.cutoverId, "members.manage", async (ctx) => {
     const m = requireFound(await ctx.tx.cutoverMember.findFirst({ where: { cutoverId: input.cutoverId, userId: input.userId, role: input.role } }), "Member");
@@ -48,7 +48,7 @@ function at(ctx: CutoverContext, text: string): Date {
   return parsed.at;
 }
 
-export function addTimelineEntry(actor: Actor, raw: z.input<typeof timelineEntryInput>) {
+export async function addTimelineEntry(actor: Actor, raw: z.input<typeof timelineEntryInput>) {
   const input = timelineEntryInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const plannedStart = at(ctx, input.plannedStart);
@@ -61,7 +61,7 @@ export function addTimelineEntry(actor: Actor, raw: z.input<typeof timelineEntry
   });
 }
 
-export function progressTimelineEntry(actor: Actor, raw: z.input<typeof timelineProgressInput>) {
+export async function progressTimelineEntry(actor: Actor, raw: z.input<typeof timelineProgressInput>) {
   const input = timelineProgressInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
     const e = requireFound(await ctx.tx.timelineEntry.findFirst({ where: { id: input.entryId, cutoverId: input.cutoverId } }), "Timeline step");
@@ -76,7 +76,7 @@ export function progressTimelineEntry(actor: Actor, raw: z.input<typeof timeline
   });
 }
 
-export function addContact(actor: Actor, raw: z.input<typeof contactInput>) {
+export async function addContact(actor: Actor, raw: z.input<typeof contactInput>) {
   const input = contactInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const { cutoverId, ...data } = input;
@@ -86,7 +86,7 @@ export function addContact(actor: Actor, raw: z.input<typeof contactInput>) {
   });
 }
 
-export function removeContact(actor: Actor, raw: z.input<typeof removeInput>) {
+export async function removeContact(actor: Actor, raw: z.input<typeof removeInput>) {
   const input = removeInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const c = requireFound(await ctx.tx.contact.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Contact");
@@ -96,7 +96,7 @@ export function removeContact(actor: Actor, raw: z.input<typeof removeInput>) {
   });
 }
 
-export function setLinks(actor: Actor, raw: z.input<typeof linksInput>) {
+export async function setLinks(actor: Actor, raw: z.input<typeof linksInput>) {
   const input = linksInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { links: true } });
@@ -106,7 +106,7 @@ export function setLinks(actor: Actor, raw: z.input<typeof linksInput>) {
   });
 }
 
-export function setEscalation(actor: Actor, raw: z.input<typeof escalationInput>) {
+export async function setEscalation(actor: Actor, raw: z.input<typeof escalationInput>) {
   const input = escalationInput.parse(raw);
   return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
     const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { escalation: true } });
@@ -116,7 +116,7 @@ export function setEscalation(actor: Actor, raw: z.input<typeof escalationInput>
   });
 }
 
-export function saveRisk(actor: Actor, raw: z.input<typeof riskInput>) {
+export async function saveRisk(actor: Actor, raw: z.input<typeof riskInput>) {
   const input = riskInput.parse(raw);
   return withCutover(actor, input.cutoverId, "risk.edit", async (ctx) => {
     const { cutoverId, id, ...data } = input;

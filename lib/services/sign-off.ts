@@ -62,17 +62,17 @@ async function transition(
   }, { requestId });
 }
 
-export function signOffItem(actor: Actor, raw: z.input<typeof signOffInput>, requestId?: string) {
+export async function signOffItem(actor: Actor, raw: z.input<typeof signOffInput>, requestId?: string) {
   const input = signOffInput.parse(raw);
   return transition(actor, "sign_off", input, requestId);
 }
 
-export function undoItem(actor: Actor, raw: z.input<typeof undoInput>, requestId?: string) {
+export async function undoItem(actor: Actor, raw: z.input<typeof undoInput>, requestId?: string) {
   const input = undoInput.parse(raw);
   return transition(actor, "undo", input, requestId);
 }
 
-export function markNotApplicable(actor: Actor, raw: z.input<typeof notApplicableInput>, requestId?: string) {
+export async function markNotApplicable(actor: Actor, raw: z.input<typeof notApplicableInput>, requestId?: string) {
   const input = notApplicableInput.parse(raw);
   return transition(actor, "not_applicable", input, requestId);
 }

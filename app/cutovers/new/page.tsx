@@ -1,0 +1,20 @@
+import { requireUser } from "@/lib/auth/session";
+import { listCutovers } from "@/lib/services/cutover-read";
+import { AppHeader } from "@/components/app-header";
+import { NewCutoverForm } from "@/components/new-cutover-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function NewCutoverPage() {
+  const user = await requireUser();
+  const cutovers = await listCutovers(user);
+  return (
+    <>
+      <AppHeader userName={user.name} />
+      <main className="mx-auto max-w-3xl p-6">
+        <h1 className="mb-4 text-2xl font-semibold">New cutover</h1>
+        <NewCutoverForm earlier={cutovers.map((c) => ({ id: c.id, name: c.name }))} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { roomAction } from "@/lib/actions/room";
+import { ErrorNote } from "@/components/ui/error-note";
+
+const field = "w-full rounded border border-neutral-300 bg-transparent px-3 py-1.5 dark:border-neutral-700";
+
+export function NewCutoverForm({ earlier }: { earlier: { id: string; name: string }[] }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
+
+  async function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const from = String(f.get("cloneFrom") ?? "");
+    // datetime-local has no zone: it is read in the browser's zone and sent as an instant.
+    const local = String(f.get("tZero") ?? "");
+    const tZero = local ? new Date(local).toISOString() : "";
+    setBusy(true);
+    const r = from
+      ? await roomAction("cutover.clone", { cutoverId: from, name: String(f.get("name") ?? ""), tZero: tZero as unknown as Date })
+      : await roomAction("cutover.create", {
+          name: String(f.get("name") ?? ""),
+          systemFrom: String(f.get("systemFrom") ?? ""),
+          systemTo: String(f.get("systemTo") ?? ""),
+          tZero: tZero as unknown as Date,
+          timeZone: String(f.get("timeZone") ?? "UTC"),
+          mode: f.get("rehearsal") === "on" ? "rehearsal" : "live",
+          runbook: String(f.get("runbook") ?? "") || null,
+        });
+    setBusy(false);
+    if (!r.ok) return setError(r.message);
+    router.push(`/cutovers/${(r.data as { cutoverId: string }).cutoverId}`);
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-3 rounded border border-neutral-200 bg-white p-4 dark:border-neutral-800 dark:bg-neutral-900">
+      <label className="block text-sm">
+        Name
+        <input name="name" required maxLength={200} className={field} />
+      </label>
+      <div className="grid grid-cols-2 gap-3">
+        <label className="block text-sm">
+          Old system
+          <input name="systemFrom" maxLength={100} className={field} placeholder="python-api" />
+        </label>
+        <label className="block text-sm">
+          New system
+          <input name="systemTo" maxLength={100} className={field} placeholder="go-api" />
+        </label>
+      </div>
+      <div className="grid grid-cols-2 gap-3">
+        <label className="block text-sm">
+          T-0 (planned start of the switch)
+          <input name="tZero" type="datetime-local" required className={field} />
+        </label>
+        <label className="block text-sm">
+          Time zone
+          <select name="timeZone" defaultValue="UTC" className={field}>
+            {zones.map((z) => (
+              <option key={z}>{z}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <label className="block text-sm">
+        <input type="checkbox" name="rehearsal" /> Rehearsal (against a staging router; everything says REHEARSAL)
+      </label>
+      <label className="block text-sm">
+        Start from a runbook (markdown, optional): its checklists, schedule and risks become the plan
+        <textarea name="runbook" rows={6} className={`${field} font-mono text-xs`} placeholder="## Pre-Deployment (72 hours before cutover)&#10;### Environment Preparation&#10;- [ ] PostgreSQL production instance provisioned" />
+      </label>
+      <label className="block text-sm">
+        …or clone an earlier cutover (keeps its plan, team, contacts and risks; items start open)
+        <select name="cloneFrom" defaultValue="" className={field}>
+          <option value="">Do not clone</option>
+          {earlier.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorNote message={error} testId="new-cutover-error" />
+      <button disabled={busy} className="rounded bg-blue-700 px-3 py-1.5 font-medium text-white disabled:opacity-60">
+        Create cutover
+      </button>
+    </form>
+  );
+}

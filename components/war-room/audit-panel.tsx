@@ -1,0 +1,160 @@
+"use client";
+// The audit log, newest first, filterable by action and person, paged backwards by id. Its query
+// key sits under the cutover's key, so every live event refetches it.
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { ErrorNote } from "@/components/ui/error-note";
+import type { AuditRow } from "@/lib/services/audit-read";
+import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "./format";
+import { cutoverQueryKey } from "./use-live-cutover";
+
+const PAGE_SIZE = 50;
+
+type Filters = { action: string; actor: string };
+
+async function fetchAudit(cutoverId: string, filters: Filters, before: string | undefined): Promise<AuditRow[]> {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filters.action) params.set("action", filters.action);
+  if (filters.actor) params.set("actor", filters.actor);
+  if (before) params.set("before", before);
+  const res = await fetch(`/api/v1/cutovers/${encodeURIComponent(cutoverId)}/audit?${params}`, { cache: "no-store" });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { message?: string } | null;
+    throw new Error(body?.message ?? `Could not load the audit log (HTTP ${res.status})`);
+  }
+  return ((await res.json()) as { events: AuditRow[] }).events;
+}
+
+/** The value after the user stopped typing for `ms`, so each keystroke is not a request. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+function Change({ value }: { value: unknown }) {
+  const c = compactJson(value);
+  return (
+    <code className="break-all rounded bg-neutral-100 px-1 text-xs dark:bg-neutral-800" title={c.truncated ? c.full.slice(0, 2000) : undefined}>
+      {c.text}
+    </code>
+  );
+}
+
+export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Times are shown in this zone (the cutover's); default: the browser's. */ timeZone?: string }) {
+  const [action, setAction] = useState("");
+  const [actor, setActor] = useState("");
+  const filters: Filters = { action: useDebounced(action.trim(), 250), actor: useDebounced(actor.trim(), 250) };
+
+  const query = useInfiniteQuery({
+    queryKey: [...cutoverQueryKey(cutoverId), "audit", filters],
+    queryFn: ({ pageParam }) => fetchAudit(cutoverId, filters, pageParam),
+    initialPageParam: undefined as string | undefined,
+    // A full page may have older events behind it; the last id is where the next page starts.
+    getNextPageParam: (last) => (last.length === PAGE_SIZE ? last[last.length - 1].id : undefined),
+    placeholderData: keepPreviousData,
+  });
+
+  // Pages are refetched one after another on each live event; an id seen twice is shown once.
+  const seen = new Set<string>();
+  const events = (query.data?.pages ?? []).flat().filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
+  const filtered = filters.action !== "" || filters.actor !== "";
+
+  return (
+    <section aria-labelledby="audit-heading" className={PANEL_CLASS}>
+      <header className="flex flex-wrap items-end justify-between gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
+        <h2 id="audit-heading" className="font-semibold">
+          Audit log
+        </h2>
+        <div className="flex flex-wrap gap-2 text-sm">
+          <label className="flex flex-col">
+            <span className="text-xs text-neutral-500">Filter by action</span>
+            <input type="search" value={action} onChange={(e) => setAction(e.target.value)} maxLength={100} placeholder="e.g. decision" className={`${INPUT_CLASS} w-44`} />
+          </label>
+          <label className="flex flex-col">
+            <span className="text-xs text-neutral-500">Filter by person</span>
+            <input type="search" value={actor} onChange={(e) => setActor(e.target.value)} maxLength={200} placeholder="name" className={`${INPUT_CLASS} w-44`} />
+          </label>
+        </div>
+      </header>
+
+      <div className="px-3">
+        <ErrorNote message={query.error ? query.error.message : null} testId="audit-error" />
+      </div>
+
+      {query.isPending ? (
+        <p className="px-3 py-3 text-sm text-neutral-500" role="status">
+          Loading the audit log…
+        </p>
+      ) : events.length === 0 ? (
+        <p className="px-3 py-3 text-sm text-neutral-500" data-testid="audit-empty">
+          {filtered ? "No events match these filters." : "No events yet: every change in this cutover will be listed here."}
+        </p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className={`w-full text-sm ${query.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={query.isFetching}>
+            <caption className="sr-only">Audit events, newest first</caption>
+            <thead className="text-left text-xs text-neutral-500">
+              <tr className="border-b border-neutral-200 dark:border-neutral-800">
+                <th scope="col" className="px-3 py-1.5 font-medium">Time</th>
+                <th scope="col" className="px-2 py-1.5 font-medium">Who</th>
+                <th scope="col" className="px-2 py-1.5 font-medium">Role</th>
+                <th scope="col" className="px-2 py-1.5 font-medium">Action</th>
+                <th scope="col" className="px-2 py-1.5 font-medium">Subject</th>
+                <th scope="col" className="px-3 py-1.5 font-medium">Change</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">
+              {events.map((e) => (
+                <tr key={e.id} data-testid="audit-event" data-event-id={e.id} data-action={e.action} className="align-top">
+                  <td className="whitespace-nowrap px-3 py-1.5">
+                    <time dateTime={e.at} title={formatUtc(e.at)} className="tabular">
+                      {formatWallTime(e.at, timeZone, undefined, true)}
+                    </time>
+                    {e.rehearsal && <span className="ml-1.5 rounded bg-purple-100 px-1 text-xs text-purple-800 dark:bg-purple-950 dark:text-purple-200">REHEARSAL</span>}
+                  </td>
+                  <td className="px-2 py-1.5" data-testid="audit-actor">
+                    {e.actorName}
+                  </td>
+                  <td className="whitespace-nowrap px-2 py-1.5 text-neutral-600 dark:text-neutral-300">{roleLabel(e.role)}</td>
+                  <td className="whitespace-nowrap px-2 py-1.5 font-mono text-xs" data-testid="audit-action">
+                    {e.action}
+                  </td>
+                  <td className="px-2 py-1.5 font-mono text-xs text-neutral-600 dark:text-neutral-300">{e.subject}</td>
+                  <td className="px-3 py-1.5" data-testid="audit-change">
+                    {e.before === null && e.after === null ? (
+                      <span className="text-neutral-400">—</span>
+                    ) : (
+                      <span className="inline-flex flex-wrap items-baseline gap-1">
+                        {e.before !== null && <Change value={e.before} />}
+                        {e.before !== null && e.after !== null && (
+                          <>
+                            <span aria-hidden>→</span>
+                            <span className="sr-only">changed to</span>
+                          </>
+                        )}
+                        {e.before === null && <span className="text-xs text-neutral-500">new:</span>}
+                        {e.after !== null ? <Change value={e.after} /> : <span className="text-xs text-neutral-500">(removed)</span>}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {query.hasNextPage && (
+        <div className="border-t border-neutral-200 px-3 py-2 dark:border-neutral-800">
+          <button type="button" className={BUTTON_CLASS} disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+            {query.isFetchingNextPage ? "Loading…" : "Load older"}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

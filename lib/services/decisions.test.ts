@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { decisionSnapshotSchema } from "@/lib/domain/decision";
+import { abortDecision, castVote, openVote } from "./decisions";
+import { signOffItem } from "./sign-off";
+import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
+
+let team: Team;
+beforeAll(async () => {
+  await useFreshDatabase();
+  team = await createTeam();
+});
+
+const load = (id: string) => db().decisionPoint.findUniqueOrThrow({ where: { id } });
+
+describe("go/no-go decisions", () => {
+  it("PROCEED only when the checklist gate passes and every required role voted GO, with a snapshot", async () => {
+    const f = await createFixture(team, { decisionState: "pending" });
+    await expect(castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" })).rejects.toMatchObject({ status: 409 });
+    await openVote(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId });
+    await castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go", comment: "tests green" });
+    // All GO, but a critical item is open: the decision waits.
+    const waiting = await castVote(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" });
+    expect(waiting.outcome).toBe("waiting");
+    expect(waiting.reason).toMatch(/1 critical item open: Backups verified/);
+    expect((await load(f.decisionId)).state).toBe("voting");
+    expect(await db().vote.count({ where: { decisionId: f.decisionId } })).toBe(2);
+  });
+
+  it("closes as PROCEED on the vote that completes the picture", async () => {
+    const f = await createFixture(team);
+    await signOffItem(team.DATABASE_DBA, { cutoverId: f.cutoverId, itemId: f.criticalItemId });
+    await castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" });
+    const r = await castVote(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" });
+    expect(r.outcome).toBe("proceed");
+    const d = await load(f.decisionId);
+    expect(d.state).toBe("proceed");
+    const snap = decisionSnapshotSchema.parse(d.snapshot);
+    expect(snap.gates.every((g) => g.passed)).toBe(true);
+    expect(snap.votes.map((v) => [v.role, v.choice])).toEqual([["QA_LEAD", "go"], ["DEPLOYMENT_LEAD", "go"]]);
+    // Closed decisions are never edited.
+    const before = await digest();
+    await expect(castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "no_go" })).rejects.toMatchObject({ status: 409, message: "Decision is closed: proceed" });
+    await expect(abortDecision(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, reason: "late" })).rejects.toMatchObject({ status: 409 });
+    expect(await digest()).toEqual(before);
+  });
+
+  it("a NO-GO closes it as ABORT with who said no and why", async () => {
+    const f = await createFixture(team);
+    const r = await castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "no_go", comment: "p95 doubled" });
+    expect(r.outcome).toBe("abort");
+    const d = await load(f.decisionId);
+    expect(d.state).toBe("abort");
+    expect(d.reason).toContain("p95 doubled");
+  });
+
+  it("the last two votes arriving together close the decision exactly once", async () => {
+    const f = await createFixture(team);
+    await signOffItem(team.DATABASE_DBA, { cutoverId: f.cutoverId, itemId: f.criticalItemId });
+    const results = await Promise.all([
+      castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" }),
+      castVote(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" }),
+    ]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["proceed", "waiting"]);
+    expect((await load(f.decisionId)).state).toBe("proceed");
+    expect(await db().auditEvent.count({ where: { cutoverId: f.cutoverId, action: "decision.proceed" } })).toBe(1);
+  });
+
+  it("ABORT by the lead records why; a role that is not required cannot vote", async () => {
+    const f = await createFixture(team);
+    const before = await digest();
+    await expect(castVote(team.BACKEND_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" })).rejects.toMatchObject({ status: 403 });
+    await expect(castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "maybe" as never })).rejects.toMatchObject({ name: "ZodError" });
+    expect(await digest()).toEqual(before);
+    await abortDecision(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, reason: "error rate 7 %" });
+    expect(await load(f.decisionId)).toMatchObject({ state: "abort", reason: "error rate 7 %" });
+  });
+});
