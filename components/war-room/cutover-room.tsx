@@ -101,7 +101,7 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
       {tab === "Decisions" && <DecisionsPanel {...panel} />}
       {tab === "Contacts" && <ContactsPanel {...panel} />}
       {tab === "Risks" && <RisksPanel {...panel} />}
-      {tab === "Audit" && <AuditPanel cutoverId={c.id} />}
+      {tab === "Audit" && <AuditPanel cutoverId={c.id} timeZone={c.timeZone} />}
     </main>
   );
 }

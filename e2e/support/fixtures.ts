@@ -41,3 +41,17 @@ export async function openDemoCutover(page: Page) {
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-status", "live");
   return page.url().split("/cutovers/")[1]!.split(/[?#]/)[0]!;
 }
+
+/** Registered at start through WARROOM_ADMIN_TOKEN (playwright.config.ts): the demo lead's token. */
+export const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
+export const asAdmin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Creates an API token for the signed-in user through the tokens page and returns it. */
+export async function createTokenInUi(page: Page, name: string): Promise<string> {
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Token name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const value = (await page.getByTestId("new-token-value").textContent())?.trim() ?? "";
+  expect(value).toMatch(/^wr_/);
+  return value;
+}

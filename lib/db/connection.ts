@@ -20,7 +20,7 @@ function describeHost(url: string): string {
   }
 }
 
-export async function checkReachable(url: string, timeoutMs = 15_000): Promise<void> {
+export async function checkReachable(url: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: Error | null = null;
   while (Date.now() < deadline) {
