@@ -36,10 +36,13 @@ export async function withCutover<T>(
 ): Promise<T> {
   return db().$transaction(
     async (tx) => {
-      const cutover = await tx.cutover.findUnique({ where: { id: cutoverId }, select: { id: true, state: true, mode: true, tZero: true, timeZone: true, name: true } });
-      const members = await tx.cutoverMember.findMany({ where: { cutoverId, userId: actor.id }, select: { role: true } });
+      const found = await tx.cutover.findUnique({
+        where: { id: cutoverId },
+        select: { id: true, state: true, mode: true, tZero: true, timeZone: true, name: true, members: { where: { userId: actor.id }, select: { role: true } } },
+      });
       // A cutover the caller is no member of does not exist for them (administrators may look).
-      if (!cutover || (members.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
+      if (!found || (found.members.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
+      const { members, ...cutover } = found;
       const roles = members.map((m) => m.role as Role);
       try {
         assertCan(roles, action);

@@ -1,0 +1,89 @@
+// Starts the war room (production build) for a benchmark: its own data directory, a free port,
+// an admin token for the API. Builds first when there is no build.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+
+export const BENCH_TOKEN = "bench-admin-token-0123456789abcdef";
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
+export interface BenchApp {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<BenchApp> {
+  if (!existsSync(".next/BUILD_ID")) {
+    const r = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (r.status !== 0) throw new Error("next build failed");
+  }
+  const dataDir = opts.dataDir ?? ".data/bench";
+  rmSync(dataDir, { recursive: true, force: true });
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "lib/server/main.ts"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WARROOM_DATA_DIR: dataDir, DATABASE_URL: "", WARROOM_ADMIN_TOKEN: BENCH_TOKEN, NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout?.on("data", (d) => (log = (log + d).slice(-4000)));
+  child.stderr?.on("data", (d) => (log = (log + d).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited: ${log}`);
+    try {
+      if ((await fetch(`${url}/health/readiness`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`the app did not start within 60 s: ${log}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Signs in through next-auth's credentials endpoint and returns the session cookie header. */
+export async function sessionCookie(url: string, email: string, password = "warroom-demo"): Promise<string> {
+  const csrf = await fetch(`${url}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const res = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  const session = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.includes("session-token"));
+  if (!session) throw new Error(`sign-in as ${email} failed (HTTP ${res.status})`);
+  return session;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function machine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
+}
