@@ -196,17 +196,17 @@ export async function waitFor(what: string, check: () => Promise<boolean>, opts:
   }
 }
 
-/** The pids of processes whose command line mentions `needle` (Linux /proc), except ours. */
-export function pidsMentioning(needle: string): number[] {
+/** Processes whose command line mentions `needle` (Linux /proc), except this one, with their argv. */
+export function processesMentioning(needle: string): { pid: number; argv: string[] }[] {
   if (!existsSync("/proc")) return [];
-  const out: number[] = [];
+  const out: { pid: number; argv: string[] }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-      if (cmdline.includes(needle)) out.push(pid);
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+      if (argv.some((a) => a.includes(needle))) out.push({ pid, argv });
     } catch {
       /* gone meanwhile */
     }

@@ -184,8 +184,9 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<HaproxyHandle>
     configPath,
     renderHaproxyConfig({ port, statsPort, oldAddr: hostPort(opts.oldUrl, "oldUrl"), newAddr: hostPort(opts.newUrl, "newUrl"), socketPath, stateFilePath, newPercent, prometheusExporter }),
   );
-  // A state file from an earlier lab would restore that lab's weights over the config's.
-  rmSync(stateFilePath, { force: true });
+  // A state file from an earlier lab would restore that lab's weights over the config's; an empty
+  // one (version line only) keeps HAProxy from warning that the file is missing.
+  writeFileSync(stateFilePath, "1\n");
   rmSync(socketPath, { force: true });
   rmSync(masterSocketPath, { force: true });
 
