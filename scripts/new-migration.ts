@@ -1,11 +1,13 @@
-// Writes the next migration offline: applies the existing migrations to a scratch embedded
-// PostgreSQL, reads its datamodel back, and diffs it against prisma/schema.prisma.
+// Writes the next migration offline: diffs the committed prisma/schema.prisma (HEAD, or
+// MIGRATION_FROM_REV) against the working copy with Prisma's schema engine.
 // Usage: npm run migration:new -- <name>
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
-import { applyMigrations, diffSql, introspectDatamodel, PRISMA_DIR, readMigrationList } from "../lib/db/migrate";
+import { diffSql, PRISMA_DIR, readMigrationList } from "../lib/db/migrate";
 
+const fromRev = process.env.MIGRATION_FROM_REV ?? "HEAD";
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
 if (!name) {
   console.error("usage: npm run migration:new -- <name>");
@@ -17,11 +19,10 @@ rmSync(scratch, { recursive: true, force: true });
 const db = await startEmbeddedPostgres({ dataDir: scratch });
 try {
   const existing = (await readMigrationList()).migrationDirectories.length;
-  let from: string | null = null;
-  if (existing > 0) {
-    await applyMigrations(db.url);
-    from = await introspectDatamodel(db.url, schema);
-  }
+  // The schema the migrations produce is the committed schema.prisma (schema and migration are
+  // committed together). Replaying the migrations on a shadow database would be the engine's own
+  // way, but describing a live database fails in the wasm engine on PostgreSQL's "char" columns.
+  const from = existing > 0 ? execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], { encoding: "utf8" }) : null;
   const sql = await diffSql(db.url, from, schema);
   if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
     console.log("schema.prisma matches the migrations: nothing to write");

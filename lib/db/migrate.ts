@@ -13,7 +13,6 @@ type EngineFactory = { new: (options: unknown, log: (line: string) => void, adap
 type Engine = {
   applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
   diff(input: unknown): Promise<{ exitCode: number; stdout: string | null }>;
-  introspect(input: unknown): Promise<{ schema: { files: { path: string; content: string }[] } }>;
   free(): void;
 };
 
@@ -50,19 +49,22 @@ type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingD
  */
 function wholeScriptAdapter(connectionString: string, opened: ScriptAdapter[]) {
   const factory = new PrismaPg({ connectionString });
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = (await connect()) as unknown as ScriptAdapter;
-    opened.push(adapter);
-    adapter.executeScript = async (script: string) => {
-      try {
-        await adapter.underlyingDriver().query(script);
-      } catch (err) {
-        adapter.onError(err);
-      }
-    };
-    return adapter as unknown as Awaited<ReturnType<typeof connect>>;
-  };
+  const patch = <F extends () => Promise<unknown>>(open: F): F =>
+    (async () => {
+      const adapter = (await open()) as ScriptAdapter;
+      opened.push(adapter);
+      adapter.executeScript = async (script: string) => {
+        try {
+          await adapter.underlyingDriver().query(script);
+        } catch (err) {
+          adapter.onError(err);
+        }
+      };
+      return adapter;
+    }) as F;
+  // The shadow database (used to replay migrations for a diff) gets the same treatment.
+  factory.connect = patch(factory.connect.bind(factory));
+  factory.connectToShadowDb = patch(factory.connectToShadowDb.bind(factory));
   return factory;
 }
 
@@ -113,26 +115,18 @@ export async function applyMigrations(connectionString: string, prismaDir = PRIS
 }
 
 /**
- * SQL that takes a database at `fromDatamodel` (null = empty) to `toDatamodel`; used to write new
- * migrations (scripts/new-migration.ts). No database is touched by the diff itself.
+ * SQL that takes a database from the datamodel `from` (null = empty) to `toDatamodel`; used by
+ * scripts/new-migration.ts. No database is touched by the diff itself.
  */
-export async function diffSql(connectionString: string, fromDatamodel: string | null, toDatamodel: string): Promise<string> {
+export async function diffSql(connectionString: string, from: string | null, toDatamodel: string): Promise<string> {
   return withEngine(connectionString, toDatamodel, async (engine) => {
     const out = await engine.diff({
-      from: fromDatamodel === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: fromDatamodel }] },
+      from: from === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: from }] },
       to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: toDatamodel }] },
       script: true,
       exitCode: null,
       filters,
     });
     return out.stdout ?? "";
-  });
-}
-
-/** The datamodel of a live database (after applying migrations), used as the "from" side of a diff. */
-export async function introspectDatamodel(connectionString: string, schemaText: string): Promise<string> {
-  return withEngine(connectionString, schemaText, async (engine) => {
-    const out = await engine.introspect({ schema: { files: [{ path: "schema.prisma", content: schemaText }] }, baseDirectoryPath: PRISMA_DIR, force: true, compositeTypeDepth: 0, namespaces: null });
-    return out.schema.files.map((f) => f.content).join("\n");
   });
 }

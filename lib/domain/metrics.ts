@@ -86,8 +86,8 @@ function inWindow(samples: readonly Sample[], now: number, windowSec: number) {
 function windowProblem(samples: readonly Sample[], now: number, windowSec: number, intervalMs: number, label: string): string | null {
   const w = inWindow(samples, now, windowSec);
   if (w.length === 0) return `no data for ${label} in the last ${windowSec} s`;
-  const bad = w.find((s) => s.status !== "ok");
-  if (bad && bad.status !== "ok") return `${label} had ${bad.status === "error" ? "an error" : "no data"} at ${new Date(bad.at).toISOString().slice(11, 19)}: ${bad.reason}`;
+  const bad = w.find((s): s is Exclude<Sample, { status: "ok" }> => s.status !== "ok");
+  if (bad) return `${label} had ${bad.status === "error" ? "an error" : "no data"} at ${new Date(bad.at).toISOString().slice(11, 19)}: ${bad.reason}`;
   const newest = w.at(-1)!;
   if (now - newest.at > 3 * intervalMs) return `${label} data is stale (newest sample ${Math.round((now - newest.at) / 1000)} s old)`;
   const oldest = w[0]!;

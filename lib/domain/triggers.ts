@@ -42,8 +42,7 @@ export interface TriggerStep {
 }
 
 export function outcomeOf(rule: Pick<TriggerRule, "comparison" | "threshold">, sample: Sample): Outcome {
-  if (sample.status === "error") return "error";
-  if (sample.status === "no_data") return "no_data";
+  if (sample.status !== "ok") return sample.status;
   return compare(sample.value, rule.comparison, rule.threshold) ? "breach" : "ok";
 }
 

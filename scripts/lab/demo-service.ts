@@ -291,6 +291,7 @@ export function createDemoApp(name: DemoName): DemoApp {
   // Series exist at 0 from the first scrape, so rate() sees the very first error as an increase.
   requests.inc({ service: name, code: "200" }, 0);
   requests.inc({ service: name, code: "500" }, 0);
+  duration.zero({ service: name });
   dbErrors.inc({ service: name }, 0);
 
   const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {

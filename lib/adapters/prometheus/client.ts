@@ -1,0 +1,111 @@
+// Prometheus HTTP API client (instant and range queries) turning answers into domain samples.
+// Anything that is not a well-formed Prometheus answer is an error sample with the reason; the
+// caller never sees an exception for a bad provider.
+import { z } from "zod";
+import type { Sample } from "@/lib/domain/metrics";
+
+export type PrometheusAuth = { kind: "none" } | { kind: "bearer"; token: string } | { kind: "basic"; username: string; password: string };
+
+export interface PrometheusTarget {
+  url: string;
+  auth?: PrometheusAuth | null;
+  timeoutMs?: number;
+}
+
+const vectorAnswer = z.object({
+  status: z.literal("success"),
+  data: z.object({
+    resultType: z.enum(["vector", "scalar", "matrix", "string"]),
+    result: z.unknown(),
+  }),
+});
+const vectorResult = z.array(z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) }));
+const scalarResult = z.tuple([z.number(), z.string()]);
+const matrixResult = z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(z.tuple([z.number(), z.string()])) }));
+const errorAnswer = z.object({ status: z.literal("error"), errorType: z.string().optional(), error: z.string() });
+
+function headers(auth: PrometheusAuth | null | undefined): Record<string, string> {
+  if (!auth || auth.kind === "none") return {};
+  if (auth.kind === "bearer") return { authorization: `Bearer ${auth.token}` };
+  return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` };
+}
+
+function describeFetchError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
+  if (e.name === "TimeoutError" || e.name === "AbortError") return `timed out after ${timeoutMs} ms`;
+  const code = e.cause?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND") return "host not found";
+  return e.cause?.message ?? e.message ?? "request failed";
+}
+
+async function get(target: PrometheusTarget, path: string, params: Record<string, string>): Promise<{ ok: true; body: unknown } | { ok: false; reason: string }> {
+  const timeoutMs = target.timeoutMs ?? 3000;
+  let res: Response;
+  try {
+    const url = new URL(path, target.url.endsWith("/") ? target.url : `${target.url}/`);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    res = await fetch(url, { headers: headers(target.auth), signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    return { ok: false, reason: describeFetchError(err, timeoutMs) };
+  }
+  const text = await res.text().catch(() => "");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `not a Prometheus API response (HTTP ${res.status}: ${text.slice(0, 80).replace(/\s+/g, " ")})` };
+  }
+  const asError = errorAnswer.safeParse(body);
+  if (asError.success) return { ok: false, reason: `Prometheus: ${asError.data.error}` };
+  if (!res.ok) return { ok: false, reason: `HTTP ${res.status} from Prometheus` };
+  return { ok: true, body };
+}
+
+function toNumber(raw: string): number | { reason: string } {
+  const n = Number(raw);
+  if (Number.isNaN(n)) return { reason: "the query returned NaN" };
+  if (!Number.isFinite(n)) return { reason: `the query returned ${n > 0 ? "+Inf" : "-Inf"}` };
+  return n;
+}
+
+/** One instant query → one sample. More than one series is an error: the room needs one number. */
+export async function queryInstant(target: PrometheusTarget, promql: string, at: number = Date.now()): Promise<Sample> {
+  const r = await get(target, "api/v1/query", { query: promql, time: (at / 1000).toFixed(3) });
+  if (!r.ok) return { at, status: "error", value: null, reason: r.reason };
+  const answer = vectorAnswer.safeParse(r.body);
+  if (!answer.success) return { at, status: "error", value: null, reason: "not a Prometheus API response" };
+  const { resultType, result } = answer.data.data;
+  let raw: string;
+  if (resultType === "scalar") {
+    const s = scalarResult.safeParse(result);
+    if (!s.success) return { at, status: "error", value: null, reason: "malformed scalar result" };
+    raw = s.data[1];
+  } else if (resultType === "vector") {
+    const v = vectorResult.safeParse(result);
+    if (!v.success) return { at, status: "error", value: null, reason: "malformed vector result" };
+    if (v.data.length === 0) return { at, status: "no_data", value: null, reason: "the query returned no series" };
+    if (v.data.length > 1) return { at, status: "error", value: null, reason: `the query returned ${v.data.length} series: aggregate it to one (e.g. sum(...))` };
+    raw = v.data[0]!.value[1];
+  } else {
+    return { at, status: "error", value: null, reason: `the query returned a ${resultType}: use an instant vector or scalar` };
+  }
+  const n = toNumber(raw);
+  if (typeof n !== "number") return { at, status: "error", value: null, reason: n.reason };
+  return { at, status: "ok", value: n };
+}
+
+/** A range query for backfill; errors give an empty list plus the reason. */
+export async function queryRange(target: PrometheusTarget, promql: string, startMs: number, endMs: number, stepSec: number): Promise<{ samples: Sample[]; error: string | null }> {
+  const r = await get(target, "api/v1/query_range", { query: promql, start: (startMs / 1000).toFixed(3), end: (endMs / 1000).toFixed(3), step: String(stepSec) });
+  if (!r.ok) return { samples: [], error: r.reason };
+  const answer = vectorAnswer.safeParse(r.body);
+  const m = answer.success ? matrixResult.safeParse(answer.data.data.result) : null;
+  if (!m?.success) return { samples: [], error: "not a Prometheus range answer" };
+  if (m.data.length > 1) return { samples: [], error: `the query returned ${m.data.length} series` };
+  const samples: Sample[] = (m.data[0]?.values ?? []).flatMap(([t, raw]) => {
+    const n = toNumber(raw);
+    return typeof n === "number" ? [{ at: Math.round(t * 1000), status: "ok" as const, value: n }] : [];
+  });
+  return { samples, error: null };
+}
