@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // The load balancer (or a hook) failed or could not be verified: nothing was recorded as done.
+  router_failed: 502,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 

@@ -47,7 +47,9 @@ export function useLiveCutover(cutoverId: string, onEvent?: (e: LiveEvent) => vo
     });
     socket.on("event", (e: LiveEvent) => {
       if (e.cutoverId !== cutoverId) return;
-      void queryClient.invalidateQueries({ queryKey: cutoverQueryKey(cutoverId) });
+      // Samples arrive every few seconds: they go to the panels that chart them, and never
+      // refetch the whole cutover. Everything else is a change of state worth refetching.
+      if (!e.type.startsWith("metrics.")) void queryClient.invalidateQueries({ queryKey: cutoverQueryKey(cutoverId), refetchType: "active" });
       handler.current?.(e);
     });
     return () => {

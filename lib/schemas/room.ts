@@ -130,3 +130,87 @@ export const auditQuery = z.object({
 
 export const tokenInput = z.object({ name: name("Token name", 100) });
 export const revokeTokenInput = z.object({ tokenId: id });
+
+const promql = z.string().trim().max(10_000, "at most 10,000 characters");
+export const metricInput = z.object({
+  cutoverId: id,
+  id: id.optional(),
+  name: name("Metric name", 100),
+  unit: z.enum(["%", "ms", "req/s", "bytes", "count"]),
+  system: z.enum(["old", "new", "both"]).default("both"),
+  queryOld: promql.optional().nullable(),
+  queryNew: promql.optional().nullable(),
+  direction: z.enum(["above", "below"]).default("above"),
+  warningThreshold: z.number().finite().nullable().optional(),
+  criticalThreshold: z.number().finite().nullable().optional(),
+});
+export const metricsSettingsInput = z.object({
+  cutoverId: id,
+  prometheusUrl: z.string().trim().url("Prometheus URL must be a URL").max(2000).refine((u) => /^https?:/i.test(u), "Prometheus URL must use http or https").nullable(),
+  /** Omitted: keep the stored credentials. null: remove them. */
+  auth: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("none") }),
+      z.object({ kind: z.literal("bearer"), token: z.string().min(1).max(4000) }),
+      z.object({ kind: z.literal("basic"), username: z.string().min(1).max(200), password: z.string().min(1).max(1000) }),
+    ])
+    .nullable()
+    .optional(),
+  pollIntervalMs: z.number().int().min(1000, "Poll at most once a second").max(600_000).default(5000),
+  sampleRetentionDays: z.number().int().min(1).max(365).default(14),
+});
+export const gateInput = z.object({
+  cutoverId: id,
+  metricId: id,
+  decisionId: id.nullable().optional(),
+  successCriterion: z.boolean().default(false),
+  condition: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("threshold"), system: z.enum(["old", "new"]), op: z.enum(["<", "<=", ">", ">="]), value: z.number().finite(), windowSec: z.number().int().min(10).max(86_400) }),
+    z.object({ kind: z.literal("ratio"), op: z.enum(["<", "<=", ">", ">="]), factor: z.number().finite().positive(), windowSec: z.number().int().min(10).max(86_400) }),
+  ]),
+});
+export const testQueryInput = z.object({ cutoverId: id, query: promql.min(1, "The query is empty") });
+export const metricsViewQuery = z.object({ cutoverId: id, rangeSec: z.coerce.number().int().min(60).max(7 * 86_400).default(900) });
+
+export const shiftInput = z.object({
+  cutoverId: id,
+  /** Omitted: the next planned step. */
+  toPercent: z.number().int().min(0, "0-100 %").max(100, "0-100 %").optional(),
+  override: z.boolean().default(false),
+  note: optionalText(2000),
+});
+export const rollbackInput = z.object({ cutoverId: id, reason: optionalText(2000) });
+export const trafficStepsInput = z.object({
+  cutoverId: id,
+  steps: z
+    .array(z.number().int().min(0, "0-100 %").max(100, "0-100 %"))
+    .min(2, "At least two steps")
+    .max(20)
+    .refine((s) => s.every((v, i) => i === 0 || v > s[i - 1]!), "Steps must be strictly increasing")
+    .refine((s) => s.at(-1) === 100, "The last step is 100 %"),
+});
+export const routerInput = z.object({ cutoverId: id, config: z.record(z.string(), z.unknown()).nullable() });
+export const hookInput = z.object({
+  cutoverId: id,
+  name: name("Hook name", 200),
+  kind: z.enum(["command", "webhook"]),
+  config: z.record(z.string(), z.unknown()),
+});
+export const triggerInput = z.object({
+  cutoverId: id,
+  id: id.optional(),
+  metricId: id,
+  system: z.enum(["old", "new"]).default("new"),
+  comparison: z.enum(["<", "<=", ">", ">="]),
+  threshold: z.number().finite(),
+  forSeconds: z.number().int().min(0).max(86_400),
+  keepFiringForSeconds: z.number().int().min(0).max(86_400).default(0),
+  severity: z.enum(["immediate", "graceful"]),
+  action: z.enum(["rollback", "shift", "alert"]),
+  shiftToPercent: z.number().int().min(0).max(100).nullable().optional(),
+  mode: z.enum(["automatic", "recommend"]).default("recommend"),
+  errorRollbackAfter: z.number().int().min(1).max(1000).nullable().optional(),
+  description: optionalText(500),
+  enabled: z.boolean().default(true),
+});
+export const triggerConfirmInput = z.object({ cutoverId: id, triggerId: id });

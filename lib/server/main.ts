@@ -9,11 +9,19 @@ import { config } from "@/lib/config";
 import { openDatabase, StartupError } from "@/lib/db/connection";
 import { applyMigrations } from "@/lib/db/migrate";
 import { closeDb } from "@/lib/db/client";
+import { closeLockPool } from "@/lib/db/cutover-lock";
 import { listen } from "@/lib/realtime/bus";
 import { createSocketServer } from "@/lib/realtime/socket-server";
 import { metrics, routeLabel } from "@/lib/observability/metrics";
 import { bootstrapUsers } from "@/lib/services/bootstrap";
 import { registerAdminToken } from "@/lib/services/api-tokens";
+import { runAsLeader } from "@/lib/jobs/leader";
+import { startLabForWarRoom } from "./lab-mode";
+import { startPoller } from "@/lib/jobs/poller";
+import { evaluateTriggers } from "@/lib/services/triggers";
+
+// Advisory lock key of the leader that runs the poller and trigger evaluation.
+const JOBS_LOCK = 724_001;
 
 const log = (line: string) => console.log(`[warroom] ${line}`);
 const dev = process.argv.includes("--dev");
@@ -61,12 +69,15 @@ async function main() {
   });
   const sockets = createSocketServer(http, secret, log);
   const bus = listen(database.url, (event) => sockets.forward(event), log);
+  // Background jobs run on one process only, whatever the number of processes on this database.
+  const jobs = runAsLeader({ url: database.url, lockKey: JOBS_LOCK, name: "jobs", log, lead: () => startPoller({ log, onSamples: evaluateTriggers }) });
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(config.port, config.hostname, () => resolve());
   });
   log(`war room ready on http://localhost:${config.port} in ${Date.now() - started} ms${dev ? " (dev)" : ""}`);
+  const stopLab = process.env.WARROOM_LAB === "1" ? await startLabForWarRoom(config.port, log) : null;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -82,8 +93,11 @@ async function main() {
     http.closeIdleConnections();
     await sockets.close().catch(() => {});
     http.closeAllConnections();
+    await stopLab?.().catch(() => {});
+    await jobs.stop();
     await bus.stop();
     await closeDb().catch(() => {});
+    await closeLockPool();
     await app.close?.().catch(() => {});
     await database.embedded?.stop();
     log("stopped");

@@ -5,6 +5,9 @@ import { abortDecision, castVote, createDecision, openVote } from "./decisions";
 import { addItem, addPhase, addSection, cloneCutover, createCutover, moveNode, removeNode, renameNode, startCutover, updateItem } from "./plan";
 import { addContact, addMember, addTimelineEntry, progressTimelineEntry, removeContact, removeMember, saveRisk, setEscalation, setLinks } from "./room-details";
 import { markNotApplicable, signOffItem, undoItem } from "./sign-off";
+import { addGate, removeGate, removeMetric, saveMetric, saveMetricsSettings, testQuery } from "./metrics";
+import { addHook, removeHook, rollback, setRouter, setTrafficSteps, shiftTraffic, testRouter } from "./traffic";
+import { confirmTrigger, removeTrigger, saveTrigger } from "./triggers";
 
 const level = <L extends "phase" | "section" | "item">(l: L) => ({
   rename: (a: Actor, i: Parameters<typeof renameNode>[2]) => renameNode(a, l, i),
@@ -48,6 +51,22 @@ export const COMMANDS = {
   "decision.open_vote": openVote,
   "decision.vote": castVote,
   "decision.abort": abortDecision,
+  "metric.save": saveMetric,
+  "metric.remove": removeMetric,
+  "metric.test": testQuery,
+  "metrics.settings": saveMetricsSettings,
+  "gate.add": addGate,
+  "gate.remove": removeGate,
+  "traffic.steps": setTrafficSteps,
+  "traffic.shift": shiftTraffic,
+  "rollback.execute": rollback,
+  "router.set": setRouter,
+  "router.test": testRouter,
+  "hook.add": addHook,
+  "hook.remove": removeHook,
+  "trigger.save": saveTrigger,
+  "trigger.remove": removeTrigger,
+  "trigger.confirm": confirmTrigger,
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

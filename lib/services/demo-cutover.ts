@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { importRunbook, type ImportedPlan } from "@/lib/domain/runbook-import";
 import { ROLES, type Role } from "@/lib/domain/roles";
 import { createPlanFromImport } from "./plan-import";
+import { createDefaultMetrics } from "./metrics";
 
 function readDemo(name: string): string {
   return readFileSync(path.resolve(process.cwd(), "prisma/demo", name), "utf8");
@@ -51,6 +52,7 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
         }),
       });
       await createPlanFromImport(tx, cutover.id, plan, { tZero, timeZone });
+      await createDefaultMetrics(tx, cutover.id);
       await tx.auditEvent.create({
         data: { cutoverId: cutover.id, actorName: "system", action: "cutover.created", subject: `cutover:${cutover.id}`, after: { name: cutover.name, source: "demo runbooks" } },
       });
@@ -58,4 +60,21 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
     },
     { timeout: 30_000 },
   );
+}
+
+/**
+ * With the lab running (WARROOM_LAB=1), the demo cutovers read the lab's Prometheus, move the
+ * lab's HAProxy, and carry the runbook's first automatic rollback trigger as a recommendation.
+ */
+export async function attachDemoToLab(lab: { prometheusUrl: string; router: object }) {
+  const demos = await db().cutover.findMany({ where: { name: { endsWith: "(demo)" } }, select: { id: true, metrics: { select: { id: true, name: true } }, triggers: { select: { id: true } } } });
+  for (const c of demos) {
+    await db().cutover.update({ where: { id: c.id }, data: { prometheusUrl: lab.prometheusUrl, routerKind: "haproxy", routerConfig: lab.router, trafficPercent: 0, pollIntervalMs: 2000 } });
+    const errorRate = c.metrics.find((m) => m.name === "Error rate");
+    if (errorRate && c.triggers.length === 0) {
+      await db().rollbackTrigger.create({
+        data: { cutoverId: c.id, metricId: errorRate.id, system: "new", comparison: ">", threshold: 5, forSeconds: 30, severity: "immediate", action: "rollback", mode: "recommend", description: "Error rate (new) > 5 % for 30 s → roll back" },
+      });
+    }
+  }
 }

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { parsePlannedTime } from "@/lib/domain/relative-time";
 import { importRunbook } from "@/lib/domain/runbook-import";
 import { createPlanFromImport } from "./plan-import";
+import { createDefaultMetrics } from "./metrics";
 import { announce } from "@/lib/realtime/bus";
 import {
   addItemInput,
@@ -51,6 +52,7 @@ export async function createCutover(actor: Actor, raw: z.input<typeof createCuto
   return db().$transaction(async (tx) => {
     const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
     if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
+    await createDefaultMetrics(tx, c.id);
     // Whoever creates a cutover leads it until they hand the role over.
     await tx.cutoverMember.create({ data: { cutoverId: c.id, userId: actor.id, role: "DEPLOYMENT_LEAD" } });
     await tx.trafficStep.createMany({ data: [0, 5, 25, 50, 100].map((percent, position) => ({ cutoverId: c.id, percent, position })) });

@@ -194,6 +194,8 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<HaproxyHandle>
   if (check.error) throw new Error(`cannot run ${binary}: ${check.error.message} (install the Debian package: apt-get install -y haproxy)`);
   if (check.status !== 0) throw new Error(`HAProxy rejected ${configPath}\n  command: ${binary} -c -q -f ${configPath}\n${`${check.stdout}${check.stderr}`.trim().replace(/^/gm, "    ")}`);
 
+  // Something already listening would also answer the readiness check below: refuse up front.
+  for (const p of [port, statsPort]) if (await portAnswers(p)) throw new Error(`cannot start HAProxy: 127.0.0.1:${p} is already in use`);
   const args = ["-W", "-db", "-S", `${masterSocketPath},mode,600`, "-f", configPath];
   const child: ManagedChild = spawnManaged(binary, args, { label: "haproxy", dieWithParent: true, onLine: opts.onLine });
   const command = (cmd: string) => runtimeCommand(socketPath, cmd);

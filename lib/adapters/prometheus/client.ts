@@ -62,9 +62,12 @@ async function get(target: PrometheusTarget, path: string, params: Record<string
   return { ok: true, body };
 }
 
-function toNumber(raw: string): number | { reason: string } {
+function toNumber(raw: string): number | { reason: string; noData?: boolean } {
+  // Prometheus writes infinities as "+Inf" / "-Inf", which Number() does not read.
+  if (raw === "+Inf" || raw === "Inf") return { reason: "the query returned +Inf" };
+  if (raw === "-Inf") return { reason: "the query returned -Inf" };
   const n = Number(raw);
-  if (Number.isNaN(n)) return { reason: "the query returned NaN" };
+  if (Number.isNaN(n)) return { reason: "the query returned NaN", noData: true };
   if (!Number.isFinite(n)) return { reason: `the query returned ${n > 0 ? "+Inf" : "-Inf"}` };
   return n;
 }
@@ -91,7 +94,9 @@ export async function queryInstant(target: PrometheusTarget, promql: string, at:
     return { at, status: "error", value: null, reason: `the query returned a ${resultType}: use an instant vector or scalar` };
   }
   const n = toNumber(raw);
-  if (typeof n !== "number") return { at, status: "error", value: null, reason: n.reason };
+  // NaN is what a ratio gives over a window with no traffic (0 / 0): there is nothing to read,
+  // which is no data rather than a broken provider.
+  if (typeof n !== "number") return n.noData ? { at, status: "no_data", value: null, reason: "the query returned NaN (no traffic in the window?)" } : { at, status: "error", value: null, reason: n.reason };
   return { at, status: "ok", value: n };
 }
 

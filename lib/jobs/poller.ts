@@ -1,0 +1,93 @@
+// The metrics poller: on the leader process only, every cutover that is not over is polled at its
+// own interval. Each poll runs the instant queries (with a timeout), stores the samples in one
+// batch, announces them on the bus, and hands them to the trigger evaluation. A failing query or
+// a broken Prometheus is a sample with the reason; it never stops the other metrics or the server.
+import { db } from "@/lib/db/client";
+import type { Sample, System } from "@/lib/domain/metrics";
+import { queryInstant } from "@/lib/adapters/prometheus/client";
+import { announce } from "@/lib/realtime/bus";
+import { deleteExpiredSamples, prometheusTarget } from "@/lib/services/metrics";
+
+export interface PolledSample {
+  metricId: string;
+  system: System;
+  sample: Sample;
+}
+
+export type SamplesHandler = (cutoverId: string, samples: PolledSample[], at: number) => Promise<void>;
+
+const ACTIVE_STATES = ["draft", "scheduled", "in_progress"] as const;
+// A NOTIFY payload holds at most 8000 bytes: announce samples in chunks.
+const CHUNK = 25;
+
+export function startPoller(opts: { log: (line: string) => void; onSamples?: SamplesHandler; tickMs?: number }) {
+  const due = new Map<string, number>();
+  const running = new Set<string>();
+  let stopped = false;
+  let lastCleanup = 0;
+
+  async function pollCutover(c: { id: string; prometheusUrl: string | null; prometheusAuth: unknown; metrics: { id: string; system: string; queryOld: string | null; queryNew: string | null; name: string }[] }) {
+    const at = Date.now();
+    const target = prometheusTarget(c);
+    const jobs: Promise<PolledSample>[] = [];
+    for (const m of c.metrics) {
+      for (const system of ["old", "new"] as const) {
+        const query = system === "old" ? m.queryOld : m.queryNew;
+        if (!query || (m.system !== "both" && m.system !== system)) continue;
+        jobs.push(
+          (target ? queryInstant(target, query, at) : Promise.resolve<Sample>({ at, status: "error", value: null, reason: "no Prometheus URL configured" })).then((sample) => ({ metricId: m.id, system, sample })),
+        );
+      }
+    }
+    const samples = await Promise.all(jobs);
+    if (samples.length === 0) return;
+    await db().metricSample.createMany({
+      data: samples.map((s) => ({ metricId: s.metricId, system: s.system, at: new Date(s.sample.at), value: s.sample.status === "ok" ? s.sample.value : null, status: s.sample.status, reason: s.sample.status === "ok" ? null : s.sample.reason.slice(0, 500) })),
+    });
+    const failed = samples.filter((s) => s.sample.status === "error");
+    if (failed.length) {
+      const names = new Map(c.metrics.map((m) => [m.id, m.name]));
+      opts.log(`poller: cutover ${c.id}: ${failed.length}/${samples.length} queries failed, e.g. ${names.get(failed[0]!.metricId)} (${failed[0]!.system}): ${(failed[0]!.sample as { reason: string }).reason}`);
+    }
+    for (let i = 0; i < samples.length; i += CHUNK) {
+      const chunk = samples.slice(i, i + CHUNK).map((s) => ({ m: s.metricId, s: s.system, t: s.sample.at, v: s.sample.value, st: s.sample.status, r: s.sample.status === "ok" ? undefined : s.sample.reason.slice(0, 120) }));
+      await announce(db(), { type: "metrics.sampled", cutoverId: c.id, data: { samples: chunk } });
+    }
+    await opts.onSamples?.(c.id, samples, at);
+  }
+
+  async function tick() {
+    if (stopped) return;
+    try {
+      const now = Date.now();
+      const cutovers = await db().cutover.findMany({
+        where: { state: { in: [...ACTIVE_STATES] }, metrics: { some: {} } },
+        select: { id: true, pollIntervalMs: true, prometheusUrl: true, prometheusAuth: true, metrics: { select: { id: true, name: true, system: true, queryOld: true, queryNew: true } } },
+      });
+      for (const c of cutovers) {
+        if (running.has(c.id) || (due.get(c.id) ?? 0) > now) continue;
+        due.set(c.id, now + Math.max(1000, c.pollIntervalMs));
+        running.add(c.id);
+        void pollCutover(c)
+          .catch((err: unknown) => opts.log(`poller: cutover ${c.id} failed: ${(err as Error).message}`))
+          .finally(() => running.delete(c.id));
+      }
+      if (now - lastCleanup > 10 * 60_000) {
+        lastCleanup = now;
+        const removed = await deleteExpiredSamples();
+        if (removed) opts.log(`poller: removed ${removed} samples past their retention`);
+      }
+    } catch (err) {
+      opts.log(`poller: ${(err as Error).message}`);
+    }
+  }
+
+  const timer = setInterval(() => void tick(), opts.tickMs ?? 250);
+  void tick();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    const deadline = Date.now() + 5000;
+    while (running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
+}

@@ -1,0 +1,240 @@
+// Metric definitions, samples, gates and the metrics view of a cutover. The poller (lib/jobs)
+// writes samples; everything that reads them goes through here.
+import { z } from "zod";
+import { db, type Tx } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { DEFAULT_METRICS } from "@/lib/domain/default-metrics";
+import { describeGate, evaluateGate, tileState, type GateCondition, type Sample, type System } from "@/lib/domain/metrics";
+import type { Gate } from "@/lib/domain/decision";
+import { checkPromql, queryFor } from "@/lib/domain/promql";
+import { queryInstant, queryRange, type PrometheusAuth, type PrometheusTarget } from "@/lib/adapters/prometheus/client";
+import { gateInput, metricInput, metricsSettingsInput, metricsViewQuery, removeInput, testQueryInput } from "@/lib/schemas/room";
+import { requireFound, withCutover, type Actor } from "./context";
+
+export type SampleRow = { metricId: string; system: string; at: Date; value: number | null; status: string; reason: string | null };
+
+export function toSample(r: Pick<SampleRow, "at" | "value" | "status" | "reason">): Sample {
+  return r.status === "ok" && r.value !== null
+    ? { at: r.at.getTime(), status: "ok", value: r.value }
+    : { at: r.at.getTime(), status: r.status === "error" ? "error" : "no_data", value: null, reason: r.reason ?? "" };
+}
+
+export function prometheusTarget(c: { prometheusUrl: string | null; prometheusAuth: unknown }): PrometheusTarget | null {
+  const url = c.prometheusUrl ?? process.env.PROMETHEUS_URL ?? null;
+  if (!url) return null;
+  return { url, auth: (c.prometheusAuth as PrometheusAuth | null) ?? null, timeoutMs: 3000 };
+}
+
+/** The default metric set, for a new cutover (inside its creating transaction). */
+export async function createDefaultMetrics(tx: Tx, cutoverId: string) {
+  await tx.metricDefinition.createMany({
+    data: DEFAULT_METRICS.map((m, position) => ({
+      cutoverId,
+      name: m.name,
+      unit: m.unit,
+      system: "both" as const,
+      queryOld: queryFor(m.query, "old"),
+      queryNew: queryFor(m.query, "new"),
+      direction: m.direction,
+      warningThreshold: m.warning,
+      criticalThreshold: m.critical,
+      position,
+    })),
+  });
+}
+
+function checkQuery(label: string, q: string | null | undefined) {
+  if (!q) return;
+  const r = checkPromql(q);
+  if (!r.ok) throw new AppError("bad_request", `${label}: ${r.error}`);
+}
+
+export async function saveMetric(actor: Actor, raw: z.input<typeof metricInput>) {
+  const input = metricInput.parse(raw);
+  checkQuery("Query (old)", input.queryOld);
+  checkQuery("Query (new)", input.queryNew);
+  if (!input.queryOld && !input.queryNew) throw new AppError("bad_request", "Give a query for the old system, the new one, or both");
+  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
+    const { cutoverId, id, ...data } = input;
+    const values = { ...data, queryOld: data.queryOld ?? null, queryNew: data.queryNew ?? null, warningThreshold: data.warningThreshold ?? null, criticalThreshold: data.criticalThreshold ?? null };
+    if (id) {
+      const before = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id, cutoverId } }), "Metric");
+      await ctx.tx.metricDefinition.update({ where: { id }, data: values });
+      await ctx.record("metric.updated", `metric:${id}`, { before, after: values });
+      return { metricId: id };
+    }
+    const position = await ctx.tx.metricDefinition.count({ where: { cutoverId } });
+    const m = await ctx.tx.metricDefinition.create({ data: { cutoverId, ...values, position } });
+    await ctx.record("metric.added", `metric:${m.id}`, { after: values });
+    return { metricId: m.id };
+  });
+}
+
+export async function removeMetric(actor: Actor, raw: z.input<typeof removeInput>) {
+  const input = removeInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
+    const m = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Metric");
+    if (await ctx.tx.rollbackTrigger.count({ where: { metricId: m.id } })) throw new AppError("conflict", `"${m.name}" is used by a rollback trigger: remove the trigger first`);
+    await ctx.tx.metricDefinition.delete({ where: { id: m.id } });
+    await ctx.record("metric.removed", `metric:${m.id}`, { before: { name: m.name } });
+    return { metricId: m.id };
+  });
+}
+
+export async function saveMetricsSettings(actor: Actor, raw: z.input<typeof metricsSettingsInput>) {
+  const input = metricsSettingsInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
+    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusUrl: true, pollIntervalMs: true, sampleRetentionDays: true, prometheusAuth: true } });
+    const data = {
+      prometheusUrl: input.prometheusUrl,
+      pollIntervalMs: input.pollIntervalMs,
+      sampleRetentionDays: input.sampleRetentionDays,
+      ...(input.auth !== undefined && { prometheusAuth: input.auth === null || input.auth.kind === "none" ? undefined : input.auth }),
+    };
+    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: input.auth === null || input.auth?.kind === "none" ? { ...data, prometheusAuth: { kind: "none" } } : data });
+    // The audit log records that credentials changed, never the credentials.
+    const authKind = (a: unknown) => ((a as { kind?: string } | null)?.kind ?? "none");
+    await ctx.record("metrics.settings_updated", `cutover:${input.cutoverId}`, {
+      before: { prometheusUrl: before.prometheusUrl, pollIntervalMs: before.pollIntervalMs, sampleRetentionDays: before.sampleRetentionDays, auth: authKind(before.prometheusAuth) },
+      after: { prometheusUrl: input.prometheusUrl, pollIntervalMs: input.pollIntervalMs, sampleRetentionDays: input.sampleRetentionDays, auth: input.auth === undefined ? authKind(before.prometheusAuth) : authKind(input.auth) },
+    });
+    return { ok: true };
+  });
+}
+
+export async function addGate(actor: Actor, raw: z.input<typeof gateInput>) {
+  const input = gateInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
+    const metric = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.metricId, cutoverId: input.cutoverId } }), "Metric");
+    if (input.decisionId) {
+      const d = requireFound(await ctx.tx.decisionPoint.findFirst({ where: { id: input.decisionId, cutoverId: input.cutoverId } }), "Decision point");
+      if (d.state === "proceed" || d.state === "abort") throw new AppError("conflict", "The decision is closed: its gates cannot change");
+    }
+    const g = await ctx.tx.metricGate.create({ data: { cutoverId: input.cutoverId, metricId: metric.id, decisionId: input.decisionId ?? null, successCriterion: input.successCriterion, condition: input.condition } });
+    await ctx.record("gate.added", `gate:${g.id}`, { after: { label: describeGate(input.condition, metric.name, metric.unit), decisionId: input.decisionId ?? null } });
+    return { gateId: g.id };
+  });
+}
+
+export async function removeGate(actor: Actor, raw: z.input<typeof removeInput>) {
+  const input = removeInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
+    const g = requireFound(await ctx.tx.metricGate.findFirst({ where: { id: input.id, cutoverId: input.cutoverId }, include: { decision: true } }), "Gate");
+    if (g.decision && (g.decision.state === "proceed" || g.decision.state === "abort")) throw new AppError("conflict", "The decision is closed: its gates cannot change");
+    await ctx.tx.metricGate.delete({ where: { id: g.id } });
+    await ctx.record("gate.removed", `gate:${g.id}`, { before: g.condition });
+    return { gateId: g.id };
+  });
+}
+
+type Reader = Pick<Tx, "metricGate" | "metricSample" | "cutover">;
+
+/** Metric gates of a cutover (of some decisions, or its success criteria), evaluated now. */
+export async function evaluateMetricGates(reader: Reader, cutoverId: string, filter: { decisionIds?: string[]; successCriteria?: boolean }, now = Date.now()): Promise<Map<string | null, Gate[]>> {
+  const gates = await reader.metricGate.findMany({
+    where: { cutoverId, ...(filter.decisionIds ? { decisionId: { in: filter.decisionIds } } : {}), ...(filter.successCriteria ? { successCriterion: true } : {}) },
+    include: { metric: { select: { id: true, name: true, unit: true } } },
+  });
+  const out = new Map<string | null, Gate[]>();
+  if (gates.length === 0) return out;
+  const cutover = await reader.cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { pollIntervalMs: true } });
+  const longest = Math.max(...gates.map((g) => (g.condition as GateCondition).windowSec));
+  const rows = await reader.metricSample.findMany({
+    where: { metricId: { in: [...new Set(gates.map((g) => g.metricId))] }, at: { gt: new Date(now - longest * 1000 - cutover.pollIntervalMs) } },
+    orderBy: { at: "asc" },
+  });
+  for (const g of gates) {
+    const condition = g.condition as GateCondition;
+    const mine = rows.filter((r) => r.metricId === g.metricId);
+    const samples = { old: mine.filter((r) => r.system === "old").map(toSample), new: mine.filter((r) => r.system === "new").map(toSample) };
+    const result = evaluateGate(condition, samples, now, cutover.pollIntervalMs, g.metric.name);
+    const key = filter.successCriteria ? null : g.decisionId;
+    const list = out.get(key) ?? [];
+    list.push({ id: `metric:${g.id}`, kind: "metric", label: describeGate(condition, g.metric.name, g.metric.unit), passed: result.passed, detail: result.detail });
+    out.set(key, list);
+  }
+  return out;
+}
+
+/** Downsamples to at most `points` per series by keeping every n-th sample plus all non-ok ones. */
+function thin(samples: Sample[], points: number): Sample[] {
+  if (samples.length <= points) return samples;
+  const step = Math.ceil(samples.length / points);
+  return samples.filter((s, i) => i % step === 0 || s.status !== "ok" || i === samples.length - 1);
+}
+
+/** Everything the metrics tab needs: definitions (no secrets), series over the range, gates, markers. */
+export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsViewQuery>) {
+  const q = metricsViewQuery.parse(raw);
+  const now = Date.now();
+  const since = now - q.rangeSec * 1000;
+  const view = await withCutover(actor, q.cutoverId, "cutover.view", async (ctx) => {
+    const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: q.cutoverId }, select: { prometheusUrl: true, prometheusAuth: true, pollIntervalMs: true, sampleRetentionDays: true } });
+    const metrics = await ctx.tx.metricDefinition.findMany({ where: { cutoverId: q.cutoverId }, orderBy: { position: "asc" } });
+    const rows = await ctx.tx.metricSample.findMany({ where: { metricId: { in: metrics.map((m) => m.id) }, at: { gt: new Date(since) } }, orderBy: { at: "asc" } });
+    const markers = [
+      ...(await ctx.tx.trafficChange.findMany({ where: { cutoverId: q.cutoverId, state: "verified", finishedAt: { gt: new Date(since) } }, select: { finishedAt: true, fromPercent: true, toPercent: true } })).map((t) => ({ at: t.finishedAt!.getTime(), kind: "traffic" as const, label: `${t.fromPercent}% → ${t.toPercent}%` })),
+      ...(await ctx.tx.decisionPoint.findMany({ where: { cutoverId: q.cutoverId, decidedAt: { gt: new Date(since) } }, select: { decidedAt: true, title: true, state: true } })).map((d) => ({ at: d.decidedAt!.getTime(), kind: "decision" as const, label: `${d.title}: ${d.state.toUpperCase()}` })),
+    ];
+    const success = (await evaluateMetricGates(ctx.tx, q.cutoverId, { successCriteria: true }, now)).get(null) ?? [];
+    const gateRows = await ctx.tx.metricGate.findMany({ where: { cutoverId: q.cutoverId }, include: { metric: { select: { name: true, unit: true } } } });
+    return { c, metrics, rows, markers, success, gateRows };
+  });
+  const target = prometheusTarget(view.c);
+  const staleAfterMs = Math.max(3 * view.c.pollIntervalMs, 10_000);
+  const series = await Promise.all(
+    view.metrics.map(async (m) => {
+      const perSystem = {} as Record<System, { samples: Sample[]; tile: ReturnType<typeof tileState>; backfilled: boolean } | null>;
+      for (const system of ["old", "new"] as const) {
+        const query = system === "old" ? m.queryOld : m.queryNew;
+        if (!query || (m.system !== "both" && m.system !== system)) {
+          perSystem[system] = null;
+          continue;
+        }
+        let samples = view.rows.filter((r) => r.metricId === m.id && r.system === system).map(toSample);
+        let backfilled = false;
+        // Older than our first stored sample: ask Prometheus for the rest of the window.
+        const first = samples[0]?.at ?? now;
+        if (target && first - since > 2 * view.c.pollIntervalMs) {
+          const step = Math.max(1, Math.ceil(q.rangeSec / 300));
+          const older = await queryRange(target, query, since, first - 1, step);
+          if (older.samples.length) {
+            samples = [...older.samples, ...samples];
+            backfilled = true;
+          }
+        }
+        const thresholds = { direction: m.direction, warning: m.warningThreshold, critical: m.criticalThreshold };
+        perSystem[system] = { samples: thin(samples, 400), tile: tileState(samples, thresholds, now, staleAfterMs), backfilled };
+      }
+      return { id: m.id, name: m.name, unit: m.unit, system: m.system, queryOld: m.queryOld, queryNew: m.queryNew, direction: m.direction, warningThreshold: m.warningThreshold, criticalThreshold: m.criticalThreshold, ...perSystem };
+    }),
+  );
+  return {
+    now,
+    rangeSec: q.rangeSec,
+    settings: { prometheusUrl: view.c.prometheusUrl, defaultPrometheusUrl: process.env.PROMETHEUS_URL ?? null, hasCredentials: ((view.c.prometheusAuth as { kind?: string } | null)?.kind ?? "none") !== "none", pollIntervalMs: view.c.pollIntervalMs, sampleRetentionDays: view.c.sampleRetentionDays },
+    metrics: series,
+    markers: view.markers,
+    successCriteria: view.success,
+    gates: view.gateRows.map((g) => ({ id: g.id, metricId: g.metricId, decisionId: g.decisionId, successCriterion: g.successCriterion, label: describeGate(g.condition as GateCondition, g.metric.name, g.metric.unit) })),
+  };
+}
+export type MetricsView = Awaited<ReturnType<typeof getMetricsView>>;
+
+/** "Test query": runs it now against the cutover's Prometheus and returns the sample. */
+export async function testQuery(actor: Actor, raw: z.input<typeof testQueryInput>) {
+  const input = testQueryInput.parse(raw);
+  checkQuery("Query", input.query);
+  const c = await withCutover(actor, input.cutoverId, "metrics.edit", (ctx) => ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusUrl: true, prometheusAuth: true } }));
+  const target = prometheusTarget(c);
+  if (!target) throw new AppError("bad_request", "No Prometheus URL: set one for this cutover or PROMETHEUS_URL for the server");
+  return queryInstant(target, input.query);
+}
+
+export async function deleteExpiredSamples(): Promise<number> {
+  const r = await db().$executeRawUnsafe(
+    `DELETE FROM metric_samples s USING metric_definitions m, cutovers c
+      WHERE s.metric_id = m.id AND m.cutover_id = c.id AND s.at < now() - make_interval(days => c.sample_retention_days)`,
+  );
+  return r;
+}

@@ -1,0 +1,321 @@
+// Moving traffic: shift to the next step (gated by its go/no-go decision), one-click rollback, and
+// the settings behind them (steps, router, hooks). A change is applied, read back, and only then
+// recorded; a failed or unverified change is recorded as failed and announced to the room, and the
+// recorded split stays the true one.
+import { ExponentialBackoff, handleAll, retry } from "cockatiel";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { withTrafficLock } from "@/lib/db/cutover-lock";
+import { AppError } from "@/lib/errors";
+import type { TrafficRouter } from "@/lib/domain/ports";
+import { createRouter } from "@/lib/adapters/traffic";
+import { redactRouterConfig, RouterConfigSchema as routerConfigSchema } from "@/lib/adapters/traffic/config";
+import { commandHookConfig, redactHookConfig, runHook, webhookHookConfig } from "@/lib/adapters/hooks";
+import { announce } from "@/lib/realtime/bus";
+import { hookInput, removeInput, rollbackInput, routerInput, shiftInput, trafficStepsInput, cutoverOnly } from "@/lib/schemas/room";
+import { requireFound, withCutover, type Actor } from "./context";
+
+/** Who moves traffic: a person, or a trigger acting on its own. */
+export interface Mover {
+  userId: string | null;
+  name: string;
+  role: string | null;
+}
+
+async function routerOf(cutoverId: string): Promise<{ router: TrafficRouter; rehearsal: boolean }> {
+  const c = await db().cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { routerConfig: true, mode: true } });
+  if (!c.routerConfig) throw new AppError("bad_request", "No router is configured for this cutover: set one under Traffic");
+  const parsed = routerConfigSchema.safeParse(c.routerConfig);
+  if (!parsed.success) throw new AppError("bad_request", `The stored router settings are invalid: ${parsed.error.issues[0]?.message}`);
+  return { router: createRouter(parsed.data), rehearsal: c.mode === "rehearsal" };
+}
+
+/**
+ * The one path every split change takes: lock + fence, record the request, apply and verify with
+ * retries, then record the new split with the fence check. Throws AppError("router_failed") when
+ * the router fails or the split cannot be verified.
+ */
+export async function changeSplit(opts: {
+  cutoverId: string;
+  toPercent: number;
+  mover: Mover;
+  reason: string;
+  override?: boolean;
+  note?: string | null;
+  triggerId?: string | null;
+  attempts?: number;
+  auditAction?: string;
+  /** Clock start for the reported duration (a rollback counts from the click). */
+  startedAt?: number;
+}) {
+  const { router, rehearsal } = await routerOf(opts.cutoverId);
+  const started = opts.startedAt ?? Date.now();
+  const requestId = randomUUID();
+  return withTrafficLock(opts.cutoverId, 15_000, async (f) => {
+    const change = await db().trafficChange.create({
+      data: { cutoverId: opts.cutoverId, userId: opts.mover.userId, fromPercent: f.currentPercent, toPercent: opts.toPercent, state: "requested", override: opts.override ?? false, note: opts.note ?? null, fence: f.fence, triggerId: opts.triggerId ?? null },
+    });
+    const meta = { cutoverId: opts.cutoverId, requestId, reason: opts.reason, fence: f.fence.toString(), rehearsal };
+    const policy = retry(handleAll, { maxAttempts: Math.max(0, (opts.attempts ?? 1) - 1), backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
+    try {
+      await policy.execute(async () => {
+        await router.set(opts.toPercent, meta, AbortSignal.timeout(10_000));
+        const v = await router.verify(opts.toPercent, AbortSignal.timeout(10_000));
+        if (!v.ok) throw new Error(`the split could not be verified: ${v.detail}`);
+      });
+    } catch (err) {
+      const message = `${router.describe()}: ${(err as Error).message}`;
+      await db().trafficChange.update({ where: { id: change.id }, data: { state: "failed", error: message.slice(0, 2000), finishedAt: new Date(), durationMs: Date.now() - started } });
+      await db().$transaction(async (tx) => {
+        await tx.auditEvent.create({ data: { cutoverId: opts.cutoverId, actorId: opts.mover.userId, actorName: opts.mover.name, role: opts.mover.role, action: "traffic.change_failed", subject: `traffic:${change.id}`, before: { percent: f.currentPercent }, after: { target: opts.toPercent, error: message }, rehearsal } });
+        await announce(tx, { type: "traffic.failed", cutoverId: opts.cutoverId, actor: opts.mover.name, data: { from: f.currentPercent, to: opts.toPercent, error: message.slice(0, 500) } });
+      });
+      throw new AppError("router_failed", `Traffic was not moved to ${opts.toPercent} %: ${message}`);
+    }
+    const durationMs = Date.now() - started;
+    const committed = await f.commit(opts.toPercent, {
+      changeId: change.id,
+      durationMs,
+      audit: {
+        actorId: opts.mover.userId,
+        actorName: opts.mover.name,
+        role: opts.mover.role,
+        action: opts.auditAction ?? "traffic.shifted",
+        subject: `traffic:${change.id}`,
+        before: { percent: f.currentPercent },
+        after: { percent: opts.toPercent, durationMs, override: opts.override ?? false, note: opts.note ?? null, reason: opts.reason, triggerId: opts.triggerId ?? null },
+        rehearsal,
+      },
+      event: { type: "traffic.shifted", cutoverId: opts.cutoverId, actor: opts.mover.name, subject: `traffic:${change.id}`, data: { from: f.currentPercent, to: opts.toPercent, durationMs } },
+    });
+    if (!committed) {
+      await db().trafficChange.update({ where: { id: change.id }, data: { state: "failed", error: "fenced out: another writer changed traffic meanwhile", finishedAt: new Date() } });
+      throw new AppError("conflict", "Another writer changed this cutover's traffic meanwhile: this change was not recorded");
+    }
+    return { changeId: change.id, from: f.currentPercent, to: opts.toPercent, durationMs };
+  });
+}
+
+export async function shiftTraffic(actor: Actor, raw: z.input<typeof shiftInput>) {
+  const input = shiftInput.parse(raw);
+  const plan = await withCutover(actor, input.cutoverId, "traffic.shift", async (ctx) => {
+    const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { trafficPercent: true, state: true, trafficSteps: { orderBy: { position: "asc" } } } });
+    if (["completed", "rolled_back", "aborted"].includes(c.state)) throw new AppError("conflict", `The cutover is ${c.state.replace("_", " ")}: traffic is no longer moved from here`);
+    const steps = c.trafficSteps.map((s) => s.percent);
+    const target = input.toPercent ?? steps.find((p) => p > c.trafficPercent);
+    if (target === undefined) throw new AppError("conflict", `Already at the last step (${c.trafficPercent} %)`);
+    if (target === c.trafficPercent) throw new AppError("conflict", `Traffic is already at ${target} %`);
+    const isStep = steps.includes(target);
+    let gated: string | null = null;
+    if (target > c.trafficPercent) {
+      const step = c.trafficSteps.find((s) => s.percent === target);
+      const decision = step?.decisionId
+        ? await ctx.tx.decisionPoint.findUnique({ where: { id: step.decisionId } })
+        : await ctx.tx.decisionPoint.findFirst({ where: { cutoverId: input.cutoverId, targetPercent: target }, orderBy: { decidedAt: { sort: "desc", nulls: "last" } } });
+      if (!isStep) gated = `${target} % is not a planned step`;
+      else if (decision && decision.state !== "proceed") gated = `the go/no-go decision "${decision.title}" is ${decision.state}, not PROCEED`;
+    }
+    if (gated) {
+      if (!input.override) throw new AppError("conflict", `Cannot shift to ${target} %: ${gated}. An override needs a note.`);
+      if (!ctx.roles.includes("DEPLOYMENT_LEAD")) throw new AppError("forbidden", "Only the Deployment Lead may override the traffic plan");
+      if (!input.note) throw new AppError("bad_request", "An override needs a note");
+    }
+    return { target, gated, role: ctx.roles.includes("DEPLOYMENT_LEAD") ? "DEPLOYMENT_LEAD" : (ctx.roles[0] ?? null) };
+  });
+  return changeSplit({
+    cutoverId: input.cutoverId,
+    toPercent: plan.target,
+    mover: { userId: actor.id, name: actor.name, role: plan.role },
+    reason: plan.gated ? `override: ${input.note}` : `shift to ${plan.target} %`,
+    override: plan.gated !== null,
+    note: input.note,
+  });
+}
+
+const ABANDONED_AFTER_MS = 120_000;
+
+/**
+ * One-click rollback: 100 % to old (with retries), then the hooks in order, each result announced.
+ * Idempotent: while one runs, every other request joins it (a partial unique index allows one
+ * running rollback per cutover). Resolves when the split is verified; hooks continue after.
+ */
+export async function startRollback(mover: Mover, input: { cutoverId: string; reason: string | null; triggerId?: string | null }) {
+  const claim = await db().$transaction(async (tx) => {
+    // A rollback whose process died never finishes: let a new one take over after two minutes.
+    await tx.rollback.updateMany({ where: { cutoverId: input.cutoverId, state: "running", startedAt: { lt: new Date(Date.now() - ABANDONED_AFTER_MS) } }, data: { state: "abandoned", finishedAt: new Date() } });
+    const inserted = await tx.$queryRawUnsafe<{ id: string; started_at: Date }[]>(
+      `INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
+       VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now())
+       ON CONFLICT (cutover_id) WHERE state = 'running' DO NOTHING RETURNING id, started_at`,
+      input.cutoverId,
+      mover.userId,
+      input.triggerId ?? null,
+      input.reason,
+    );
+    if (inserted[0]) {
+      await announce(tx, { type: "rollback.started", cutoverId: input.cutoverId, actor: mover.name, subject: `rollback:${inserted[0].id}`, data: { reason: input.reason } });
+      return { id: inserted[0].id, startedAt: inserted[0].started_at.getTime(), joined: false };
+    }
+    const running = await tx.rollback.findFirstOrThrow({ where: { cutoverId: input.cutoverId, state: "running" } });
+    return { id: running.id, startedAt: running.startedAt.getTime(), joined: true };
+  });
+  if (claim.joined) return { rollbackId: claim.id, joined: true as const };
+
+  let split;
+  try {
+    split = await changeSplit({ cutoverId: input.cutoverId, toPercent: 0, mover, reason: `rollback${input.reason ? `: ${input.reason}` : ""}`, triggerId: input.triggerId, attempts: 5, auditAction: "rollback.split_verified", startedAt: claim.startedAt });
+  } catch (err) {
+    const message = (err as Error).message;
+    await db().$transaction(async (tx) => {
+      await tx.rollback.update({ where: { id: claim.id }, data: { state: "failed", finishedAt: new Date(), hookResults: [{ name: "traffic split", ok: false, output: message }] } });
+      await tx.auditEvent.create({ data: { cutoverId: input.cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.failed", subject: `rollback:${claim.id}`, after: { error: message } } });
+      await announce(tx, { type: "rollback.failed", cutoverId: input.cutoverId, actor: mover.name, subject: `rollback:${claim.id}`, data: { error: message.slice(0, 500) } });
+    });
+    throw err;
+  }
+  await db().rollback.update({ where: { id: claim.id }, data: { durationMs: split.durationMs } });
+  void runHooks(claim.id, input.cutoverId, mover, input.reason).catch((err: unknown) => console.error("[warroom] rollback hooks failed:", err));
+  return { rollbackId: claim.id, joined: false as const, durationMs: split.durationMs, from: split.from };
+}
+
+async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, reason: string | null) {
+  const hooks = await db().rollbackHook.findMany({ where: { cutoverId }, orderBy: { position: "asc" } });
+  const results: { name: string; ok: boolean; output: string; durationMs: number }[] = [];
+  for (const hook of hooks) {
+    await db().$transaction((tx) => announce(tx, { type: "rollback.hook_started", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name } }));
+    const r = await runHook(hook.kind, hook.config, { WARROOM_CUTOVER_ID: cutoverId, WARROOM_ROLLBACK_ID: rollbackId, WARROOM_REASON: reason ?? "" });
+    results.push({ name: hook.name, ...r, output: r.output.slice(-1000) });
+    await db().$transaction(async (tx) => {
+      await tx.rollback.update({ where: { id: rollbackId }, data: { hookResults: results } });
+      await announce(tx, { type: "rollback.hook_finished", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name, ok: r.ok, durationMs: r.durationMs, output: r.output.slice(-300) } });
+    });
+  }
+  const ok = results.every((r) => r.ok);
+  await db().$transaction(async (tx) => {
+    await tx.rollback.update({ where: { id: rollbackId }, data: { state: ok ? "completed" : "completed_with_errors", finishedAt: new Date() } });
+    await tx.cutover.updateMany({ where: { id: cutoverId, state: "in_progress" }, data: { state: "rolled_back", endedAt: new Date() } });
+    await tx.auditEvent.create({ data: { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.completed", subject: `rollback:${rollbackId}`, after: { hooks: results.map((r) => ({ name: r.name, ok: r.ok })) } } });
+    await announce(tx, { type: "rollback.completed", cutoverId, subject: `rollback:${rollbackId}`, data: { ok, hooks: results.length } });
+  });
+}
+
+export async function rollback(actor: Actor, raw: z.input<typeof rollbackInput>) {
+  const input = rollbackInput.parse(raw);
+  const role = await withCutover(actor, input.cutoverId, "rollback.execute", async (ctx) => (ctx.roles.includes("DEPLOYMENT_LEAD") ? "DEPLOYMENT_LEAD" : ctx.roles.includes("ON_CALL") ? "ON_CALL" : (ctx.roles[0] ?? null)));
+  return startRollback({ userId: actor.id, name: actor.name, role }, { cutoverId: input.cutoverId, reason: input.reason });
+}
+
+export async function setTrafficSteps(actor: Actor, raw: z.input<typeof trafficStepsInput>) {
+  const input = trafficStepsInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
+    const before = await ctx.tx.trafficStep.findMany({ where: { cutoverId: input.cutoverId }, orderBy: { position: "asc" } });
+    await ctx.tx.trafficStep.deleteMany({ where: { cutoverId: input.cutoverId } });
+    await ctx.tx.trafficStep.createMany({ data: input.steps.map((percent, position) => ({ cutoverId: input.cutoverId, percent, position, decisionId: before.find((b) => b.percent === percent)?.decisionId ?? null })) });
+    await ctx.record("traffic.steps_updated", `cutover:${input.cutoverId}`, { before: before.map((b) => b.percent), after: input.steps });
+    return { steps: input.steps };
+  });
+}
+
+export async function setRouter(actor: Actor, raw: z.input<typeof routerInput>) {
+  const input = routerInput.parse(raw);
+  const parsed = input.config === null ? null : routerConfigSchema.safeParse(input.config);
+  if (parsed && !parsed.success) throw new AppError("bad_request", `Router settings: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+  return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
+    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { routerConfig: true } });
+    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: { routerKind: parsed?.data.kind ?? null, routerConfig: parsed ? (parsed.data as object) : Prisma.DbNull } });
+    // Secrets stay out of the audit log too.
+    const redact = (c: unknown) => (c ? redactRouterConfig(routerConfigSchema.parse(c)) : null);
+    await ctx.record("router.updated", `cutover:${input.cutoverId}`, { before: before.routerConfig ? redact(before.routerConfig) : null, after: parsed ? redactRouterConfig(parsed.data) : null });
+    return { kind: parsed?.data.kind ?? null };
+  });
+}
+
+/** "Test connection": reads the split the router holds now. */
+export async function testRouter(actor: Actor, raw: z.input<typeof cutoverOnly>) {
+  const input = cutoverOnly.parse(raw);
+  await withCutover(actor, input.cutoverId, "router.edit", async () => null);
+  const { router } = await routerOf(input.cutoverId);
+  try {
+    return { router: router.describe(), percent: await router.read(AbortSignal.timeout(5000)) };
+  } catch (err) {
+    throw new AppError("router_failed", `${router.describe()}: ${(err as Error).message}`);
+  }
+}
+
+export async function addHook(actor: Actor, raw: z.input<typeof hookInput>) {
+  const input = hookInput.parse(raw);
+  const config = (input.kind === "command" ? commandHookConfig : webhookHookConfig).safeParse(input.config);
+  if (!config.success) throw new AppError("bad_request", `Hook settings: ${config.error.issues[0]?.path.join(".")} ${config.error.issues[0]?.message}`);
+  return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
+    const position = await ctx.tx.rollbackHook.count({ where: { cutoverId: input.cutoverId } });
+    const h = await ctx.tx.rollbackHook.create({ data: { cutoverId: input.cutoverId, name: input.name, kind: input.kind, config: config.data, position } });
+    await ctx.record("rollback_hook.added", `hook:${h.id}`, { after: { name: h.name, kind: h.kind, config: redactHookConfig(h.kind, h.config) } });
+    return { hookId: h.id };
+  });
+}
+
+export async function removeHook(actor: Actor, raw: z.input<typeof removeInput>) {
+  const input = removeInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
+    const h = requireFound(await ctx.tx.rollbackHook.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Hook");
+    await ctx.tx.rollbackHook.delete({ where: { id: h.id } });
+    await ctx.tx.rollbackHook.updateMany({ where: { cutoverId: input.cutoverId, position: { gt: h.position } }, data: { position: { decrement: 1 } } });
+    await ctx.record("rollback_hook.removed", `hook:${h.id}`, { before: { name: h.name } });
+    return { hookId: h.id };
+  });
+}
+
+/** The traffic tab: split, steps, router (redacted), hooks (redacted), recent changes and rollbacks. */
+export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOnly>) {
+  const input = cutoverOnly.parse(raw);
+  return withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
+    const c = await ctx.tx.cutover.findUniqueOrThrow({
+      where: { id: input.cutoverId },
+      select: {
+        trafficPercent: true,
+        mode: true,
+        routerConfig: true,
+        trafficSteps: { orderBy: { position: "asc" }, select: { percent: true, decisionId: true } },
+        rollbackHooks: { orderBy: { position: "asc" } },
+        trafficChanges: { orderBy: { requestedAt: "desc" }, take: 20 },
+        rollbacks: { orderBy: { startedAt: "desc" }, take: 5 },
+        triggers: { orderBy: { forSeconds: "asc" }, include: { metric: { select: { name: true, unit: true } } } },
+      },
+    });
+    const router = c.routerConfig ? routerConfigSchema.safeParse(c.routerConfig) : null;
+    return {
+      percent: c.trafficPercent,
+      rehearsal: c.mode === "rehearsal",
+      steps: c.trafficSteps,
+      router: router?.success ? redactRouterConfig(router.data) : null,
+      hooks: c.rollbackHooks.map((h) => ({ id: h.id, name: h.name, kind: h.kind, position: h.position, config: redactHookConfig(h.kind, h.config) })),
+      changes: c.trafficChanges.map((t) => ({ id: t.id, from: t.fromPercent, to: t.toPercent, state: t.state, override: t.override, note: t.note, error: t.error, durationMs: t.durationMs, triggerId: t.triggerId, requestedAt: t.requestedAt.toISOString(), finishedAt: t.finishedAt?.toISOString() ?? null })),
+      rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: r.hookResults, triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
+      triggers: c.triggers.map((t) => ({
+        id: t.id,
+        metric: t.metric.name,
+        unit: t.metric.unit,
+        metricId: t.metricId,
+        system: t.system,
+        comparison: t.comparison,
+        threshold: t.threshold,
+        forSeconds: t.forSeconds,
+        keepFiringForSeconds: t.keepFiringForSeconds,
+        severity: t.severity,
+        action: t.action,
+        shiftToPercent: t.shiftToPercent,
+        mode: t.mode,
+        errorRollbackAfter: t.errorRollbackAfter,
+        enabled: t.enabled,
+        state: t.state,
+        pendingSince: t.pendingSince?.toISOString() ?? null,
+        firedAt: t.firedAt?.toISOString() ?? null,
+        lastOutcome: t.lastOutcome,
+        description: t.description,
+      })),
+    };
+  });
+}
+export type TrafficView = Awaited<ReturnType<typeof getTrafficView>>;

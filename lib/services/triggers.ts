@@ -1,0 +1,116 @@
+// Rollback triggers: rules per cutover, evaluated by the poller's leader on every poll with the
+// pure state machine in lib/domain/triggers. A firing rule acts once per episode: automatically
+// (rollback or shift) or as a recommendation the Deployment Lead confirms with one click.
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { firesAt, stepTrigger, type TriggerRule, type TriggerRuntime } from "@/lib/domain/triggers";
+import type { Comparison } from "@/lib/domain/metrics";
+import { announce } from "@/lib/realtime/bus";
+import { removeInput, triggerConfirmInput, triggerInput } from "@/lib/schemas/room";
+import type { PolledSample } from "@/lib/jobs/poller";
+import { requireFound, withCutover, type Actor } from "./context";
+import { changeSplit, startRollback, type Mover } from "./traffic";
+
+function ruleOf(t: { comparison: string; threshold: number; forSeconds: number; keepFiringForSeconds: number; errorRollbackAfter: number | null; errorPolicy: string }): TriggerRule {
+  return { comparison: t.comparison as Comparison, threshold: t.threshold, forSec: t.forSeconds, keepFiringForSec: t.keepFiringForSeconds, errorRollbackAfter: t.errorPolicy === "rollback_after" ? t.errorRollbackAfter : null };
+}
+
+export function describeTrigger(t: { comparison: string; threshold: number; forSeconds: number; action: string; shiftToPercent: number | null; system: string }, metric: { name: string; unit: string }) {
+  const action = t.action === "rollback" ? "roll back" : t.action === "shift" ? `shift new to ${t.shiftToPercent} %` : "alert the room";
+  return `${metric.name} (${t.system}) ${t.comparison} ${t.threshold} ${metric.unit} for ${t.forSeconds} s → ${action}`;
+}
+
+export async function saveTrigger(actor: Actor, raw: z.input<typeof triggerInput>) {
+  const input = triggerInput.parse(raw);
+  if (input.action === "shift" && (input.shiftToPercent === null || input.shiftToPercent === undefined)) throw new AppError("bad_request", "A shift trigger needs the percent to shift new to");
+  return withCutover(actor, input.cutoverId, "trigger.edit", async (ctx) => {
+    const metric = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.metricId, cutoverId: input.cutoverId } }), "Metric");
+    const { cutoverId, id, errorRollbackAfter, ...rest } = input;
+    const data = { ...rest, shiftToPercent: input.action === "shift" ? input.shiftToPercent! : null, errorPolicy: errorRollbackAfter ? "rollback_after" : "pause", errorRollbackAfter: errorRollbackAfter ?? null, description: input.description ?? describeTrigger({ ...input, shiftToPercent: input.shiftToPercent ?? null }, metric) };
+    if (id) {
+      const before = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id, cutoverId } }), "Trigger");
+      // Editing a rule starts it afresh: the old episode no longer describes it.
+      await ctx.tx.rollbackTrigger.update({ where: { id }, data: { ...data, state: "inactive", pendingSince: null, firedAt: null, consecutiveErrors: 0 } });
+      await ctx.record("trigger.updated", `trigger:${id}`, { before: { description: before.description }, after: { description: data.description, mode: data.mode } });
+      return { triggerId: id };
+    }
+    const t = await ctx.tx.rollbackTrigger.create({ data: { cutoverId, ...data } });
+    await ctx.record("trigger.added", `trigger:${t.id}`, { after: { description: data.description, mode: data.mode, severity: data.severity } });
+    return { triggerId: t.id };
+  });
+}
+
+export async function removeTrigger(actor: Actor, raw: z.input<typeof removeInput>) {
+  const input = removeInput.parse(raw);
+  return withCutover(actor, input.cutoverId, "trigger.edit", async (ctx) => {
+    const t = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Trigger");
+    await ctx.tx.rollbackTrigger.delete({ where: { id: t.id } });
+    await ctx.record("trigger.removed", `trigger:${t.id}`, { before: { description: t.description } });
+    return { triggerId: t.id };
+  });
+}
+
+async function act(t: { id: string; cutoverId: string; action: string; shiftToPercent: number | null; description: string | null }, mover: Mover) {
+  const reason = `trigger: ${t.description ?? t.id}`;
+  if (t.action === "rollback") return startRollback(mover, { cutoverId: t.cutoverId, reason, triggerId: t.id });
+  if (t.action === "shift" && t.shiftToPercent !== null) return changeSplit({ cutoverId: t.cutoverId, toPercent: t.shiftToPercent, mover, reason, triggerId: t.id, attempts: 3, auditAction: "traffic.shifted_by_trigger" });
+  return null;
+}
+
+/** The Deployment Lead (or On-call) confirms a recommended action with one click. */
+export async function confirmTrigger(actor: Actor, raw: z.input<typeof triggerConfirmInput>) {
+  const input = triggerConfirmInput.parse(raw);
+  const t = await withCutover(actor, input.cutoverId, "trigger.confirm", async (ctx) => {
+    const row = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id: input.triggerId, cutoverId: input.cutoverId } }), "Trigger");
+    if (row.state !== "firing") throw new AppError("conflict", "This trigger is not firing any more: nothing to confirm");
+    await ctx.record("trigger.confirmed", `trigger:${row.id}`, { after: { description: row.description } });
+    return row;
+  });
+  return act(t, { userId: actor.id, name: actor.name, role: null });
+}
+
+/** Called by the poller with each poll's samples: advances every rule of the cutover. */
+export async function evaluateTriggers(cutoverId: string, samples: PolledSample[], at: number): Promise<void> {
+  const triggers = await db().rollbackTrigger.findMany({ where: { cutoverId, enabled: true }, include: { metric: { select: { name: true, unit: true } } } });
+  for (const t of triggers) {
+    const polled = samples.find((s) => s.metricId === t.metricId && s.system === t.system);
+    if (!polled) continue;
+    const rt: TriggerRuntime = { state: t.state, pendingSince: t.pendingSince?.getTime() ?? null, firedAt: t.firedAt?.getTime() ?? null, lastBreachAt: t.lastBreachAt?.getTime() ?? null, consecutiveErrors: t.consecutiveErrors };
+    const rule = ruleOf(t);
+    const step = stepTrigger(rule, rt, polled.sample, at);
+    const changed = step.next.state !== t.state || step.outcome !== t.lastOutcome;
+    await db().$transaction(async (tx) => {
+      // Conditional on the state we read: a rule edited meanwhile is not overwritten.
+      const updated = await tx.rollbackTrigger.updateMany({
+        where: { id: t.id, state: t.state },
+        data: {
+          state: step.next.state,
+          pendingSince: step.next.pendingSince === null ? null : new Date(step.next.pendingSince),
+          firedAt: step.next.firedAt === null ? null : new Date(step.next.firedAt),
+          lastBreachAt: step.next.lastBreachAt === null ? null : new Date(step.next.lastBreachAt),
+          consecutiveErrors: step.next.consecutiveErrors,
+          lastOutcome: step.outcome,
+          lastEvaluatedAt: new Date(at),
+        },
+      });
+      if (updated.count !== 1) return;
+      if (step.fire) {
+        await tx.auditEvent.create({
+          data: { cutoverId, actorName: `trigger: ${t.description ?? t.id}`, role: null, action: "trigger.fired", subject: `trigger:${t.id}`, before: { state: t.state }, after: { state: "firing", value: polled.sample.value, reason: step.fireReason, mode: t.mode, action: t.action, notice: step.notice } },
+        });
+      }
+      if (changed || step.fire) {
+        await announce(tx, {
+          type: "trigger.state",
+          cutoverId,
+          subject: `trigger:${t.id}`,
+          data: { triggerId: t.id, state: step.next.state, outcome: step.outcome, firesAt: firesAt(rule, step.next), fired: step.fire, mode: t.mode, action: t.action, notice: step.notice, description: t.description, metric: t.metric.name, value: polled.sample.value },
+        });
+      }
+    });
+    if (step.fire && t.mode === "automatic" && t.action !== "alert") {
+      await act(t, { userId: null, name: `trigger: ${t.description ?? t.id}`, role: null }).catch((err: unknown) => console.error(`[warroom] trigger ${t.id} action failed: ${(err as Error).message}`));
+    }
+  }
+}
