@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/domain/roles";
 import { checklistGate, evaluateDecision, type DecisionEvaluation, type DecisionSnapshot, type DecisionState, type Gate } from "@/lib/domain/decision";
 import type { ItemState } from "@/lib/domain/item-state";
+import { evaluateMetricGates } from "./metrics";
 
 export async function rolesIn(userId: string, cutoverId: string): Promise<Role[]> {
   const rows = await db().cutoverMember.findMany({ where: { userId, cutoverId }, select: { role: true } });
@@ -63,10 +64,11 @@ export async function getCutoverState(user: { id: string }, cutoverId: string) {
   const { prometheusAuth: _secret, routerConfig: _routerSecret, fence, ...rest } = c;
   const myRoles = c.members.filter((m) => m.userId === user.id).map((m) => m.role as Role);
   // Gates as they stand now, evaluated with the same functions that close a decision.
+  const metricGates = await evaluateMetricGates(db(), cutoverId, { decisionIds: c.decisions.map((d) => d.id) });
   const decisions = c.decisions.map((d) => {
     const phase = c.phases.find((p) => p.id === d.phaseId);
     const items = (phase?.sections ?? []).flatMap((s) => s.items.map((i) => ({ title: i.title, critical: i.critical, state: i.state as ItemState })));
-    const gates: Gate[] = [checklistGate(phase?.name ?? "phase", items)];
+    const gates: Gate[] = [checklistGate(phase?.name ?? "phase", items), ...(metricGates.get(d.id) ?? [])];
     const votes = d.votes.map((v) => ({ role: v.role as Role, choice: v.choice, userName: v.user.name, comment: v.comment, at: v.createdAt.toISOString() }));
     const evaluation = evaluateDecision({ state: d.state as DecisionState, gates, requiredRoles: d.requiredRoles as Role[], votes });
     return { ...d, gates, evaluation };

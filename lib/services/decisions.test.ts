@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { decisionSnapshotSchema } from "@/lib/domain/decision";
 import { abortDecision, castVote, openVote } from "./decisions";
+import { addGate } from "./metrics";
 import { signOffItem } from "./sign-off";
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
 
@@ -43,6 +44,26 @@ describe("go/no-go decisions", () => {
     await expect(castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "no_go" })).rejects.toMatchObject({ status: 409, message: "Decision is closed: proceed" });
     await expect(abortDecision(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, reason: "late" })).rejects.toMatchObject({ status: 409 });
     expect(await digest()).toEqual(before);
+  });
+
+  it("a metric gate with missing data holds the decision; with a covered window of good samples it passes, snapshotted", async () => {
+    const f = await createFixture(team);
+    await signOffItem(team.DATABASE_DBA, { cutoverId: f.cutoverId, itemId: f.criticalItemId });
+    await addGate(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, metricId: f.metricId, decisionId: f.decisionId, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 60 } });
+    await castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" });
+    const held = await castVote(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" });
+    expect(held.outcome).toBe("waiting");
+    expect(held.reason).toMatch(/Error rate \(new\) < 1 % over the last 1 min \(no data for Error rate \(new\)/);
+
+    // Another decision of the same phase, with a minute of good samples every 5 s.
+    const d2 = await db().decisionPoint.create({ data: { cutoverId: f.cutoverId, phaseId: f.phaseId, title: "Proceed to 100 %", requiredRoles: ["QA_LEAD"], state: "voting" } });
+    await addGate(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, metricId: f.metricId, decisionId: d2.id, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 60 } });
+    const now = Date.now();
+    await db().metricSample.createMany({ data: Array.from({ length: 14 }, (_, i) => ({ metricId: f.metricId, system: "new", at: new Date(now - 65_000 + i * 5000), value: 0.2, status: "ok" })) });
+    const r = await castVote(team.QA_LEAD, { cutoverId: f.cutoverId, decisionId: d2.id, choice: "go" });
+    expect(r.outcome).toBe("proceed");
+    const snap = decisionSnapshotSchema.parse((await load(d2.id)).snapshot);
+    expect(snap.gates.map((g) => [g.kind, g.passed])).toEqual([["checklist", true], ["metric", true]]);
   });
 
   it("a NO-GO closes it as ABORT with who said no and why", async () => {

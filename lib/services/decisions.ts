@@ -8,15 +8,17 @@ import type { ItemState } from "@/lib/domain/item-state";
 import type { Role } from "@/lib/domain/roles";
 import { abortDecisionInput, decisionInput, openVoteInput, voteInput } from "@/lib/schemas/room";
 import { requireFound, withCutover, type Actor } from "./context";
+import { evaluateMetricGates } from "./metrics";
 
-/** The gates of a decision as they stand now: the checklist gate of its phase (metric gates join later). */
-export async function gatesFor(tx: Tx, decision: { phaseId: string }): Promise<Gate[]> {
+/** The gates of a decision as they stand now: the checklist gate of its phase and its metric gates. */
+export async function gatesFor(tx: Tx, decision: { id: string; cutoverId: string; phaseId: string }): Promise<Gate[]> {
   const phase = await tx.phase.findUniqueOrThrow({
     where: { id: decision.phaseId },
     select: { name: true, sections: { select: { items: { select: { title: true, critical: true, state: true } } } } },
   });
   const items = phase.sections.flatMap((s) => s.items.map((i) => ({ ...i, state: i.state as ItemState })));
-  return [checklistGate(phase.name, items)];
+  const metric = (await evaluateMetricGates(tx, decision.cutoverId, { decisionIds: [decision.id] })).get(decision.id) ?? [];
+  return [checklistGate(phase.name, items), ...metric];
 }
 
 async function lockDecision(tx: Tx, cutoverId: string, decisionId: string) {

@@ -47,6 +47,7 @@ export interface Fixture {
   decisionId: string;
   contactId: string;
   riskId: string;
+  metricId: string;
 }
 
 /** A cutover in which each team member holds exactly one role. */
@@ -61,7 +62,9 @@ export async function createFixture(team: Team, opts: { state?: "draft" | "in_pr
   const decision = await db().decisionPoint.create({ data: { cutoverId: c.id, phaseId: phase.id, title: "Proceed to 50 %", requiredRoles: ["DEPLOYMENT_LEAD", "QA_LEAD"], state: opts.decisionState ?? "voting" } });
   const contact = await db().contact.create({ data: { cutoverId: c.id, role: "ON_CALL", name: "Pager", phone: "+1 555 0100" } });
   const risk = await db().risk.create({ data: { cutoverId: c.id, title: "Data loss", probability: "low", impact: "critical" } });
-  return { cutoverId: c.id, phaseId: phase.id, sectionId: section.id, qaItemId: qa.id, criticalItemId: critical.id, entryId: entry.id, decisionId: decision.id, contactId: contact.id, riskId: risk.id };
+  const metric = await db().metricDefinition.create({ data: { cutoverId: c.id, name: "Error rate", unit: "%", queryOld: 'x{service="old"}', queryNew: 'x{service="new"}' } });
+  return {
+    metricId: metric.id, cutoverId: c.id, phaseId: phase.id, sectionId: section.id, qaItemId: qa.id, criticalItemId: critical.id, entryId: entry.id, decisionId: decision.id, contactId: contact.id, riskId: risk.id };
 }
 
 const TABLES = ["cutovers", "cutover_members", "phases", "sections", "items", "sign_offs", "timeline_entries", "contacts", "risks", "decision_points", "votes", "traffic_steps", "audit_events", "users", "api_tokens"];
