@@ -55,3 +55,5 @@ export async function createTokenInUi(page: Page, name: string): Promise<string>
   expect(value).toMatch(/^wr_/);
   return value;
 }
+
+export const E2E_BASE = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3217)}`;

@@ -22,6 +22,14 @@ const CHUNK = 25;
 
 export function startPoller(opts: { log: (line: string) => void; onSamples?: SamplesHandler; tickMs?: number }) {
   const due = new Map<string, number>();
+  // The same failure every poll is one log line a minute, not one a second.
+  const lastLog = new Map<string, { text: string; at: number }>();
+  const logOnce = (cutoverId: string, text: string) => {
+    const prev = lastLog.get(cutoverId);
+    if (prev && prev.text === text && Date.now() - prev.at < 60_000) return;
+    lastLog.set(cutoverId, { text, at: Date.now() });
+    opts.log(`poller: cutover ${cutoverId}: ${text}`);
+  };
   const running = new Set<string>();
   let stopped = false;
   let lastCleanup = 0;
@@ -47,7 +55,7 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
     const failed = samples.filter((s) => s.sample.status === "error");
     if (failed.length) {
       const names = new Map(c.metrics.map((m) => [m.id, m.name]));
-      opts.log(`poller: cutover ${c.id}: ${failed.length}/${samples.length} queries failed, e.g. ${names.get(failed[0]!.metricId)} (${failed[0]!.system}): ${(failed[0]!.sample as { reason: string }).reason}`);
+      logOnce(c.id, `${failed.length}/${samples.length} queries failed, e.g. ${names.get(failed[0]!.metricId)} (${failed[0]!.system}): ${(failed[0]!.sample as { reason: string }).reason}`);
     }
     for (let i = 0; i < samples.length; i += CHUNK) {
       const chunk = samples.slice(i, i + CHUNK).map((s) => ({ m: s.metricId, s: s.system, t: s.sample.at, v: s.sample.value, st: s.sample.status, r: s.sample.status === "ok" ? undefined : s.sample.reason.slice(0, 120) }));

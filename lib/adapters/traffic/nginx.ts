@@ -2,11 +2,13 @@
 // owns and nginx.conf includes. A change = write the file, `nginx -t`, reload, wait for the old
 // workers to exit.
 //
-// What clients see during a reload (measured by nginx.test.ts; typically a few ms to ~150 ms on
-// an idle server, longer while old workers finish long requests):
-// - The master starts new workers with the new split and tells the old ones to shut down
-//   gracefully. Old workers stop accepting new connections at once; every NEW connection goes to
-//   a new worker and gets the new split.
+// What clients see during a reload (nginx.test.ts measures it: 115-220 ms from SIGHUP until the
+// last old worker is gone on a lightly loaded machine, longer while old workers finish long
+// requests). nginx's master starts the new workers, waits 100 ms "to let them start", and only
+// then tells the old workers to shut down gracefully; that wait is most of the overlap.
+// - Until then, old and new workers both accept connections: a new connection may still land on
+//   an old worker and get the old split. After the shutdown signal, old workers stop accepting;
+//   every NEW connection goes to a new worker and gets the new split.
 // - Requests already in flight on old workers finish normally, proxied with the OLD split. A
 //   client with an idle keep-alive connection to an old worker can send one more request on it
 //   that is still served with the old split.
@@ -86,11 +88,15 @@ export class NginxRouter implements TrafficRouter {
       if (previous !== null) await writeAtomic(`${file}.previous`, previous);
       await writeAtomic(file, renderUpstream(this.config, percent, meta));
 
-      const test = await run(this.config.nginxBinary, [...this.confArgs(), "-t"], this.config.reloadTimeoutMs, signal).catch((err: Error) => ({ code: -1, out: err.message }));
+      const test = await run(this.config.nginxBinary, [...this.confArgs(), "-t"], this.config.reloadTimeoutMs, signal).catch((err: Error) => ({ code: null, out: err.message }));
       if (test.code !== 0) {
         if (previous === null) await fs.rm(file, { force: true });
         else await writeAtomic(file, previous);
-        throw new Error(`nginx -t rejected the new upstream file, the previous one is back in place: ${nginxMessage(test.out)}`);
+        throw new Error(
+          test.code === null
+            ? `could not test the new upstream file (${test.out}), the previous one is back in place`
+            : `nginx -t rejected the new upstream file, the previous one is back in place: ${nginxMessage(test.out)}`,
+        );
       }
 
       // Whoever is a child of the master now is an old worker once the reload starts.
