@@ -1,6 +1,7 @@
 "use client";
 // A tiny line for a metric tile: no axes, no tooltip, no animation. Samples that are not ok are
 // gaps (never joined over), so an outage shows as a hole, not as a straight line.
+import { memo } from "react";
 import { Line, LineChart, XAxis, YAxis } from "recharts";
 import type { Sample } from "@/lib/domain/metrics";
 
@@ -14,7 +15,7 @@ export interface SparklineProps {
   muted?: boolean;
 }
 
-export function Sparkline({ samples, color = "#2563eb", width = 120, height = 28, muted = false }: SparklineProps) {
+function SparklineImpl({ samples, color = "#2563eb", width = 120, height = 28, muted = false }: SparklineProps) {
   const data = samples.map((s) => ({ t: s.at, v: s.status === "ok" ? s.value : null }));
   if (!data.some((d) => d.v !== null)) {
     return <span aria-hidden className="block" style={{ width, height }} data-testid="sparkline" data-points={0} />;
@@ -38,3 +39,6 @@ export function Sparkline({ samples, color = "#2563eb", width = 120, height = 28
     </span>
   );
 }
+
+/** Memoised: tiles re-render every second for their clocks, the line only when its samples change. */
+export const Sparkline = memo(SparklineImpl);
