@@ -78,6 +78,7 @@ try {
   const creds = JSON.parse(readFileSync(".data/bench-socket/postgres/credentials.json", "utf8")) as { user: string; password: string };
   const port = readFileSync(".data/bench-socket/postgres/cluster/postmaster.pid", "utf8").split("\n")[3];
   const bus = new pg.Client({ connectionString: `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/warroom` });
+  bus.on("error", () => {});
   await bus.connect();
   for (const n of SIZES) {
     // The war room: a sample announced with NOTIFY, as the poller does, forwarded to the room.
@@ -86,13 +87,17 @@ try {
         await bus.query("SELECT pg_notify('warroom_events', $1)", [JSON.stringify({ type: "metrics.sampled", cutoverId, at: new Date().toISOString(), data })]);
       }, app.child.pid!),
     );
+    console.error(JSON.stringify(rows.at(-1)));
     rows.push(
       await measure("bare socket.io", n, (on) => connectAll(`http://127.0.0.1:${barePort}`, n, null, null, on), async (data) => {
         await fetch(`http://127.0.0.1:${barePort}/emit`, { method: "POST", body: JSON.stringify({ type: "metrics.sampled", data }) });
       }, bare.pid!),
     );
+    console.error(JSON.stringify(rows.at(-1)));
   }
   await bus.end();
+} catch (err) {
+  console.error("bench failed:", err);
 } finally {
   bare.kill();
   await app.stop();

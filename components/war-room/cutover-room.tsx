@@ -1,6 +1,6 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { roomAction } from "@/lib/actions/room";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { can as canDo, type Action } from "@/lib/domain/permissions";
@@ -16,6 +16,12 @@ import { ContactsPanel } from "./contacts-panel";
 import { RisksPanel } from "./risks-panel";
 import { AuditPanel } from "./audit-panel";
 import type { RunCommand } from "./types";
+import { createRoomEvents, RoomEventsContext } from "./room-events";
+import { MetricsPanel } from "./metrics-panel";
+import { ShiftButton, TrafficPanel } from "./traffic-panel";
+import { RollbackButton } from "./rollback-button";
+import { TriggerBanners } from "./trigger-banners";
+import { TrafficGauge } from "./traffic-gauge";
 
 async function fetchCutover(id: string): Promise<CutoverStateJson> {
   const res = await fetch(`/api/v1/cutovers/${id}`, { cache: "no-store" });
@@ -23,7 +29,9 @@ async function fetchCutover(id: string): Promise<CutoverStateJson> {
   return (await res.json()) as CutoverStateJson;
 }
 
-const TABS = ["Plan", "Timeline", "Decisions", "Contacts", "Risks", "Audit"] as const;
+const TABS = ["Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Audit"] as const;
+// Commands that only read: no need to refetch the room after them.
+const READ_ONLY = new Set(["metric.test", "router.test"]);
 type Tab = (typeof TABS)[number];
 
 function describe(e: LiveEvent): string {
@@ -36,7 +44,12 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
   const key = cutoverQueryKey(initial.id);
   const { data: c, error } = useQuery({ queryKey: key, queryFn: () => fetchCutover(initial.id), initialData: initial });
   const [latest, setLatest] = useState<LiveEvent | null>(null);
-  const { status, people } = useLiveCutover(initial.id, setLatest);
+  const events = useMemo(createRoomEvents, []);
+  const { status, people } = useLiveCutover(initial.id, (e) => {
+    events.emit(e);
+    // Samples and trigger ticks arrive constantly; "latest change" is for changes people made.
+    if (!e.type.startsWith("metrics.") && e.type !== "trigger.state") setLatest(e);
+  });
   const now = useNow();
   const [tab, setTab] = useState<Tab>("Plan");
 
@@ -44,7 +57,7 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
     async (name, input) => {
       const result = await roomAction(name, input);
       // Success or conflict: either way the current state is worth fetching now.
-      if (result.ok || result.status === 409) await queryClient.invalidateQueries({ queryKey: key });
+      if (!READ_ONLY.has(name) && (result.ok || result.status === 409)) await queryClient.invalidateQueries({ queryKey: key });
       return result;
     },
     [queryClient, key],
@@ -53,8 +66,12 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
   const panel = { cutover: c, run, now, can };
 
   return (
+    <RoomEventsContext.Provider value={events}>
     <main className="mx-auto max-w-7xl p-4">
       <RoomHeader cutover={c} now={now} run={run} can={can}>
+        <TrafficGauge percent={c.trafficPercent} />
+        <ShiftButton cutover={c} run={run} can={can} />
+        <RollbackButton cutover={c} run={run} can={can} />
         <span data-testid="my-roles" className="text-sm">
           {me.name}: {c.myRoles.length ? c.myRoles.map((r) => ROLE_LABELS[r]).join(", ") : "no role (administrator view)"}
         </span>
@@ -75,6 +92,8 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
           </span>
         )}
       </section>
+
+      <TriggerBanners {...panel} />
 
       {error && (
         <p role="alert" className="mb-3 rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
@@ -97,11 +116,14 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
       </nav>
 
       {tab === "Plan" && <PlanView {...panel} />}
+      {tab === "Metrics" && <MetricsPanel {...panel} />}
+      {tab === "Traffic" && <TrafficPanel {...panel} showShift={false} />}
       {tab === "Timeline" && <TimelinePanel {...panel} />}
       {tab === "Decisions" && <DecisionsPanel {...panel} />}
       {tab === "Contacts" && <ContactsPanel {...panel} />}
       {tab === "Risks" && <RisksPanel {...panel} />}
       {tab === "Audit" && <AuditPanel cutoverId={c.id} timeZone={c.timeZone} />}
     </main>
+    </RoomEventsContext.Provider>
   );
 }

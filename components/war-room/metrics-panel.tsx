@@ -90,7 +90,8 @@ export function appendSamples(view: MetricsData, points: readonly SampledPoint[]
       const added = mine
         .filter((p) => p.system === system && p.sample.at > lastAt)
         .map((p) => p.sample)
-        .sort((a, b) => a.at - b.at);
+        .sort((a, b) => a.at - b.at)
+        .filter((s, i, list) => i === 0 || s.at !== list[i - 1]!.at);
       if (added.length === 0) continue;
       const latest = added.at(-1)!.at;
       const samples = [...series.samples, ...added].filter((s) => s.at > latest - view.rangeSec * 1000);
@@ -282,11 +283,13 @@ function MetricsEditor({ cutover, data, run }: { cutover: CutoverStateJson; data
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const editingMetric = editing && editing !== "new" ? data.metrics.find((m) => m.id === editing) : undefined;
   const formHeading = useRef<HTMLHeadingElement>(null);
+  // Kept here: the settings form remounts with the saved values, and the "Saved." must survive it.
+  const [settingsSaved, setSettingsSaved] = useState(false);
 
   return (
     <div className="border-t border-neutral-200 dark:border-neutral-800" data-testid="metrics-editor">
       <h3 className="px-3 pt-2 text-sm font-semibold">Metric settings</h3>
-      <PrometheusSettingsForm key={JSON.stringify(data.settings)} cutoverId={cutover.id} settings={data.settings} run={run} />
+      <PrometheusSettingsForm key={JSON.stringify(data.settings)} cutoverId={cutover.id} settings={data.settings} run={run} saved={settingsSaved} onSaved={setSettingsSaved} />
 
       <div className="px-3 py-2">
         <h4 className="text-xs font-medium uppercase text-neutral-500">Metrics</h4>
@@ -370,10 +373,21 @@ function MetricRow({ metric: m, cutoverId, run, onEdit }: { metric: MetricSeries
 // Prometheus: URL, credentials (write-only), poll interval and retention.
 type AuthChoice = "keep" | "none" | "bearer" | "basic";
 
-function PrometheusSettingsForm({ cutoverId, settings, run }: { cutoverId: string; settings: MetricsData["settings"]; run: RunCommand }) {
+function PrometheusSettingsForm({
+  cutoverId,
+  settings,
+  run,
+  saved,
+  onSaved: setSaved,
+}: {
+  cutoverId: string;
+  settings: MetricsData["settings"];
+  run: RunCommand;
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+}) {
   const { pending, error, exec, setError } = useCommand();
   const [auth, setAuth] = useState<AuthChoice>(settings.hasCredentials ? "keep" : "none");
-  const [saved, setSaved] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();

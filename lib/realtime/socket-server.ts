@@ -55,6 +55,20 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     }
   });
 
+  // A wall screen reconnecting, or a browser with several tabs, asks the same question many times
+  // at once: one database check per user and cutover every few seconds is enough.
+  const access = new Map<string, { at: number; result: Promise<Role[] | null> }>();
+  function accessOf(userId: string, cutoverId: string): Promise<Role[] | null> {
+    const key = `${userId}:${cutoverId}`;
+    const hit = access.get(key);
+    if (hit && Date.now() - hit.at < 5000) return hit.result;
+    const result = (async () => ((await canViewCutover(userId, cutoverId)) ? rolesIn(userId, cutoverId) : null))();
+    result.catch(() => access.delete(key));
+    access.set(key, { at: Date.now(), result });
+    if (access.size > 10_000) access.clear();
+    return result;
+  }
+
   /** Who is in the room now (this process's view; one entry per user, roles merged). */
   async function broadcastPresence(cutoverId: string) {
     const sockets = await io.in(roomOf(cutoverId)).fetchSockets();
@@ -70,13 +84,27 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     io.to(roomOf(cutoverId)).emit("presence", { cutoverId, people: [...byUser.values()] });
   }
 
+  // Presence goes out at most every 250 ms per room: a hundred people joining at once (a wall
+  // screen reload, a reconnect storm) is one update, not a hundred times a hundred.
+  const presenceTimers = new Map<string, NodeJS.Timeout>();
+  function schedulePresence(cutoverId: string) {
+    if (presenceTimers.has(cutoverId)) return;
+    presenceTimers.set(
+      cutoverId,
+      setTimeout(() => {
+        presenceTimers.delete(cutoverId);
+        void broadcastPresence(cutoverId).catch(() => {});
+      }, 250),
+    );
+  }
+
   io.on("connection", (socket: Socket) => {
     metrics().socketConnections.inc();
     socket.on("disconnecting", () => {
       const state = socket.data as SocketState;
       const left = [...state.rooms.keys()];
       state.rooms.clear();
-      setImmediate(() => left.forEach((id) => void broadcastPresence(id).catch(() => {})));
+      left.forEach(schedulePresence);
     });
     socket.on("disconnect", () => metrics().socketConnections.dec());
     socket.on("join", async (raw: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
@@ -86,14 +114,15 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       const state = socket.data as SocketState;
       const { cutoverId } = parsed.data;
       try {
-        if (!(await canViewCutover(state.user.id, cutoverId))) return reply({ ok: false, error: "forbidden" });
-        state.rooms.set(cutoverId, await rolesIn(state.user.id, cutoverId));
+        const roles = await accessOf(state.user.id, cutoverId);
+        if (!roles) return reply({ ok: false, error: "forbidden" });
+        state.rooms.set(cutoverId, roles);
       } catch {
         return reply({ ok: false, error: "unavailable" });
       }
       await socket.join(roomOf(cutoverId));
       reply({ ok: true });
-      await broadcastPresence(cutoverId).catch(() => {});
+      schedulePresence(cutoverId);
     });
   });
 
@@ -104,6 +133,7 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       io.to(roomOf(event.cutoverId)).emit("event", event);
     },
     async close() {
+      presenceTimers.forEach((t) => clearTimeout(t));
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
