@@ -117,7 +117,11 @@ export function useMetricsView(cutoverId: string, rangeSec: number) {
     queryKey: metricsQueryKey(cutoverId, rangeSec),
     queryFn: () => fetchMetricsView(cutoverId, rangeSec),
     placeholderData: keepPreviousData,
-    refetchInterval: events ? false : (q) => Math.max(5000, q.state.data?.settings.pollIntervalMs ?? 5000),
+    // Live samples arrive as events; gates and success criteria are evaluated on the server, so
+    // the view is fetched again every 15 s to keep them current (every poll interval without events).
+    refetchInterval: events ? 15_000 : (q) => Math.max(5000, q.state.data?.settings.pollIntervalMs ?? 5000),
+    // A wall screen or a background tab must not show a gate as it was minutes ago.
+    refetchIntervalInBackground: true,
   });
   useRoomEvents((e) => {
     if (e.type !== "metrics.sampled" || e.cutoverId !== cutoverId) return;
