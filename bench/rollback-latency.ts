@@ -11,14 +11,10 @@ import { runtimeCommand } from "../scripts/lab/haproxy";
 import { startLoad, type LoadHandle } from "../scripts/lab/load";
 import { renderUpstream } from "../lib/adapters/traffic/nginx";
 import { NginxRouterConfigSchema } from "../lib/adapters/traffic/config";
-import { BENCH_TOKEN, freePort, machine, percentile, startApp } from "./support/app";
+import { BENCH_TOKEN, freePort, machine, percentile, startApp, numberArg } from "./support/app";
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const ROUNDS = arg("rounds", 20);
-const RATE = arg("rate", 1500);
+const ROUNDS = numberArg("rounds", 20);
+const RATE = numberArg("rate", 1500);
 const auth = { Authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,16 +2,12 @@
 // every request a real state change (sign-off, then undo on the next round) or a 409.
 // Target: ≥ 1,000 requests/s with p95 < 50 ms. Usage: npx tsx bench/signoff-api.ts [--seconds 15] [--connections 32]
 import autocannon from "autocannon";
-import { BENCH_TOKEN, machine, startApp } from "./support/app";
+import { BENCH_TOKEN, machine, startApp, numberArg } from "./support/app";
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const SECONDS = arg("seconds", 15);
-const CONNECTIONS = arg("connections", 32);
-const CUTOVERS = arg("cutovers", 10);
-const ITEMS = arg("items", 100);
+const SECONDS = numberArg("seconds", 15);
+const CONNECTIONS = numberArg("connections", 32);
+const CUTOVERS = numberArg("cutovers", 10);
+const ITEMS = numberArg("items", 100);
 const auth = { Authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" };
 
 const app = await startApp({ dataDir: ".data/bench-api", env: { WARROOM_DB_POOL: "20" } });

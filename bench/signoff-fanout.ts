@@ -2,14 +2,10 @@
 // cutover: time from sending the request to each client receiving the event. Target: p95 < 150 ms.
 // Usage: npx tsx bench/signoff-fanout.ts [--clients 50] [--signoffs 200]
 import { io, type Socket } from "socket.io-client";
-import { BENCH_TOKEN, machine, percentile, sessionCookie, startApp } from "./support/app";
+import { BENCH_TOKEN, machine, percentile, sessionCookie, startApp, numberArg } from "./support/app";
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const CLIENTS = arg("clients", 50);
-const SIGNOFFS = arg("signoffs", 200);
+const CLIENTS = numberArg("clients", 50);
+const SIGNOFFS = numberArg("signoffs", 200);
 const auth = { Authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" };
 
 const app = await startApp({ dataDir: ".data/bench-fanout" });

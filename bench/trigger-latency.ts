@@ -4,14 +4,10 @@
 import pg from "pg";
 import { readFileSync } from "node:fs";
 import { startLab } from "../scripts/lab/index";
-import { BENCH_TOKEN, machine, percentile, startApp } from "./support/app";
+import { BENCH_TOKEN, machine, percentile, startApp, numberArg } from "./support/app";
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const ROUNDS = arg("rounds", 5);
-const FOR = arg("for", 10);
+const ROUNDS = numberArg("rounds", 5);
+const FOR = numberArg("for", 10);
 const POLL_MS = 1000;
 const auth = { Authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -87,3 +87,9 @@ export function percentile(sorted: number[], p: number): number {
 export function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
 }
+
+/** `--name value` from the command line, or the default. */
+export function numberArg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
