@@ -42,9 +42,7 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
       for (const system of ["old", "new"] as const) {
         const query = system === "old" ? m.queryOld : m.queryNew;
         if (!query || (m.system !== "both" && m.system !== system)) continue;
-        jobs.push(
-          (target ? queryInstant(target, query, at) : Promise.resolve<Sample>({ at, status: "error", value: null, reason: "no Prometheus URL configured" })).then((sample) => ({ metricId: m.id, system, sample })),
-        );
+        jobs.push((target ? queryInstant(target, query, at) : Promise.resolve<Sample>({ at, status: "error", value: null, reason: "no Prometheus URL configured" })).then((sample) => ({ metricId: m.id, system, sample })));
       }
     }
     const samples = await Promise.all(jobs);
@@ -73,6 +71,9 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
         select: { id: true, pollIntervalMs: true, prometheusUrl: true, prometheusAuth: true, metrics: { select: { id: true, name: true, system: true, queryOld: true, queryNew: true } } },
       });
       for (const c of cutovers) {
+        // Without a Prometheus there is nothing to ask: the metrics view says so, and no rows of
+        // "not configured" fill the sample table.
+        if (!prometheusTarget(c)) continue;
         if (running.has(c.id) || (due.get(c.id) ?? 0) > now) continue;
         due.set(c.id, now + Math.max(1000, c.pollIntervalMs));
         running.add(c.id);

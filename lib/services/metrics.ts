@@ -204,7 +204,8 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
           }
         }
         const thresholds = { direction: m.direction, warning: m.warningThreshold, critical: m.criticalThreshold };
-        perSystem[system] = { samples: thin(samples, 400), tile: tileState(samples, thresholds, now, staleAfterMs), backfilled };
+        const tile = target ? tileState(samples, thresholds, now, staleAfterMs) : ({ kind: "error", lastValue: null, since: null, reason: "no Prometheus URL configured for this cutover" } as const);
+        perSystem[system] = { samples: thin(samples, 400), tile, backfilled };
       }
       return { id: m.id, name: m.name, unit: m.unit, system: m.system, queryOld: m.queryOld, queryNew: m.queryNew, direction: m.direction, warningThreshold: m.warningThreshold, criticalThreshold: m.criticalThreshold, ...perSystem };
     }),
