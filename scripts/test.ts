@@ -28,7 +28,9 @@ function bin(name: string) {
 }
 
 try {
-  ensureSystemPackages(["chromium"]);
+  // One apt run up front for everything the suites drive for real (browser, load balancers,
+  // Prometheus), rather than inside a test's time limit.
+  ensureSystemPackages(["chromium", "haproxy", "prometheus", "nginx"]);
 } catch (err) {
   problems.push((err as Error).message);
 }
