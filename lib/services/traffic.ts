@@ -135,6 +135,7 @@ export async function shiftTraffic(actor: Actor, raw: z.input<typeof shiftInput>
 }
 
 const ABANDONED_AFTER_MS = 120_000;
+const JOIN_FINISHED_WITHIN_MS = 5_000;
 
 /**
  * One-click rollback: 100 % to old (with retries), then the hooks in order, each result announced.
@@ -145,6 +146,14 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
   const claim = await db().$transaction(async (tx) => {
     // A rollback whose process died never finishes: let a new one take over after two minutes.
     await tx.rollback.updateMany({ where: { cutoverId: input.cutoverId, state: "running", startedAt: { lt: new Date(Date.now() - ABANDONED_AFTER_MS) } }, data: { state: "abandoned", finishedAt: new Date() } });
+    // Two people pressing at once, where the first rollback finished before the second request
+    // arrived (a fast router takes a few ms): the second joins that one instead of running again.
+    const recent = await tx.rollback.findFirst({
+      where: { cutoverId: input.cutoverId, state: { in: ["completed", "completed_with_errors"] }, startedAt: { gt: new Date(Date.now() - JOIN_FINISHED_WITHIN_MS) } },
+      orderBy: { startedAt: "desc" },
+    });
+    const split = await tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { trafficPercent: true } });
+    if (recent && split.trafficPercent === 0) return { id: recent.id, startedAt: recent.startedAt.getTime(), joined: true };
     const inserted = await tx.$queryRawUnsafe<{ id: string; started_at: Date }[]>(
       `INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
        VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now())
