@@ -2,6 +2,7 @@
 // Go/no-go decision points: gates, who must vote and how they voted, why the decision stands
 // where it does, and the buttons of whoever may act on it now. A closed decision shows what the
 // room saw when it closed (the stored snapshot), never the live gates.
+import { GateList } from "./gate-list";
 import { useRef, useState, type FormEvent } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
 import type { DecisionState, Gate, VoteChoice } from "@/lib/domain/decision";
@@ -145,20 +146,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
           {gates.length === 0 ? (
             <p className="text-neutral-500">No gates</p>
           ) : (
-            <ul className="mt-1 space-y-1">
-              {gates.map((g) => (
-                <li key={g.id} data-testid="gate" data-passed={g.passed} className="flex gap-1.5">
-                  <span aria-hidden className={g.passed ? "text-green-700 dark:text-green-400" : "font-bold text-red-700 dark:text-red-400"}>
-                    {g.passed ? "✓" : "✗"}
-                  </span>
-                  <span>
-                    <span className="sr-only">{g.passed ? "Passed: " : "Failing: "}</span>
-                    <span className="font-medium">{g.label}</span>
-                    <span className="block text-xs text-neutral-500">{g.detail}</span>
-                  </span>
-                </li>
-              ))}
-            </ul>
+<GateList gates={gates} testId="gate" words={{ passed: "Passed: ", failed: "Failing: " }} />
           )}
         </div>
         <div>

@@ -4,6 +4,7 @@
 // whoever may edit metrics: the Prometheus settings, the metric definitions and the metric gates.
 // Samples arrive live on the socket and are appended to the cached view; the view itself is
 // refetched only when something else in the cutover changes.
+import { GateList } from "./gate-list";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useContext, useRef, useState, type FormEvent } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
@@ -262,20 +263,7 @@ function SuccessCriteria({ criteria }: { criteria: MetricsView["successCriteria"
       {criteria.length === 0 ? (
         <p className="text-sm text-neutral-500">None yet: a success criterion is a metric gate that says the new system is healthy (e.g. error rate (new) &lt; 1 % over 30 min).</p>
       ) : (
-        <ul className="mt-1 space-y-1 text-sm">
-          {criteria.map((g) => (
-            <li key={g.id} data-testid="success-criterion" data-passed={g.passed} className="flex gap-1.5">
-              <span aria-hidden className={g.passed ? "text-green-700 dark:text-green-400" : "font-bold text-red-700 dark:text-red-400"}>
-                {g.passed ? "✓" : "✗"}
-              </span>
-              <span>
-                <span className="sr-only">{g.passed ? "Met: " : "Not met: "}</span>
-                <span className="font-medium">{g.label}</span>
-                <span className="block text-xs text-neutral-500">{g.detail}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
+<GateList gates={criteria} testId="success-criterion" words={{ passed: "Met: ", failed: "Not met: " }} className="mt-1 space-y-1 text-sm" />
       )}
     </div>
   );
