@@ -2,21 +2,12 @@
 // 10 s, embedded PostgreSQL included, and a second start on the same data directory reuses it.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { freePort } from "../lib/server/free-port";
 
 const DATA = ".data/e2e-shutdown";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-}
 
 async function start(port: number) {
   const child = spawn(process.execPath, ["--import", "tsx", "lib/server/main.ts"], {

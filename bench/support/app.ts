@@ -2,21 +2,13 @@
 // an admin token for the API. Builds first when there is no build.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
+import { freePort } from "../../lib/server/free-port";
+
+export { freePort };
 
 export const BENCH_TOKEN = "bench-admin-token-0123456789abcdef";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-}
 
 export interface BenchApp {
   url: string;

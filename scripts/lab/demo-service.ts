@@ -4,6 +4,7 @@
 //
 // This file also holds the child-process plumbing the whole lab shares (spawning with tails of
 // the output, free ports, waiting, no orphans): it is the lowest module every other one imports.
+import { freePort } from "../../lib/server/free-port";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
@@ -149,17 +150,6 @@ export function startError(child: ManagedChild, what: string): Error {
 }
 
 /** A port the OS says is free right now on 127.0.0.1 (listen on 0, close, hand it out). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 export function portAnswers(port: number, host = "127.0.0.1", timeoutMs = 500): Promise<boolean> {
@@ -515,3 +505,5 @@ async function childMain() {
 if (process.argv.includes("--demo-child") && process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   void childMain();
 }
+
+export { freePort };

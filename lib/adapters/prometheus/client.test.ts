@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrometheus, type PrometheusHandle } from "../../../scripts/lab/prometheus";
 import { ensureSystemPackages } from "../../../scripts/ensure-system-packages";
+import { freePort } from "@/lib/server/free-port";
 import { queryInstant, queryRange } from "./client";
 
 let prom: PrometheusHandle;
@@ -23,11 +24,7 @@ beforeAll(async () => {
   const a = fake.address();
   fakeUrl = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`;
   // A port that was free a moment ago: nothing listens there.
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  const p = probe.address();
-  closedPort = typeof p === "object" && p ? p.port : 1;
-  await new Promise<void>((r) => probe.close(() => r()));
+  closedPort = await freePort();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 // A real HAProxy (Debian package) in master-worker mode in front of two in-test HTTP servers:
 // the split is measured on real requests, and HAProxy is reloaded to prove the state file keeps it.
+import { freePort } from "@/lib/server/free-port";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -24,12 +25,6 @@ async function listen(server: net.Server): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  const port = await listen(s);
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** One runtime/master CLI command, the answer until HAProxy closes the connection. */
 function cli(socket: string, line: string, timeoutMs = 2000): Promise<string> {

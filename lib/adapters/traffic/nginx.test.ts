@@ -1,6 +1,7 @@
 // A real nginx (Debian package, own config/pid/logs in a temp dir, `daemon off` so it is our
 // child) in front of two in-test HTTP servers: the split is measured on real requests after
 // verify(), and a change nginx refuses must leave the previous file in place.
+import { freePort } from "@/lib/server/free-port";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -28,12 +29,6 @@ async function listen(server: net.Server): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  const p = await listen(s);
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;
