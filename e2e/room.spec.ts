@@ -98,6 +98,13 @@ test("go/no-go: votes in two browsers reach PROCEED, a NO-GO reaches ABORT, and 
   await decision(qa, proceed.decisionId).getByLabel("Comment").fill("QA suite green");
   await decision(qa, proceed.decisionId).getByRole("button", { name: "Vote GO" }).click();
   await decision(lead, proceed.decisionId).getByRole("button", { name: "Vote GO" }).click();
+  // Both votes are recorded before anything else changes: a vote that landed after the sign-off
+  // below would complete this decision as PROCEED.
+  for (const p of [lead, qa]) {
+    for (const role of ["DEPLOYMENT_LEAD", "QA_LEAD"]) {
+      await expect(decision(p, proceed.decisionId).locator(`[data-testid="required-role"][data-role="${role}"]`)).toHaveAttribute("data-vote", "go");
+    }
+  }
   await expect(decision(lead, proceed.decisionId).getByTestId("decision-reason")).toContainText("1 critical item open: Error rate below 1 %");
   await expect(decision(lead, proceed.decisionId)).toHaveAttribute("data-state", "voting");
   // A decision closes on the vote that completes it, so the gate must pass before the last vote:
