@@ -1,6 +1,7 @@
 // Throughput of the sign-off API against a production build: items spread over several cutovers,
 // every request a real state change (sign-off, then undo on the next round) or a 409.
-// Target: ≥ 1,000 requests/s with p95 < 50 ms. Usage: npx tsx bench/signoff-api.ts [--seconds 15] [--connections 32]
+// Target: ≥ 1,000 requests/s with p95 < 50 ms. Usage: npx tsx bench/signoff-api.ts [--seconds 15] [--connections 32] [--cpu-prof]
+import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { BENCH_TOKEN, machine, startApp, numberArg } from "./support/app";
 
@@ -10,7 +11,9 @@ const CUTOVERS = numberArg("cutovers", 10);
 const ITEMS = numberArg("items", 100);
 const auth = { Authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" };
 
-const app = await startApp({ dataDir: ".data/bench-api", env: { WARROOM_DB_POOL: "20" } });
+// --cpu-prof writes a CPU profile of the app process to .data/profiles when it stops.
+const nodeArgs = process.argv.includes("--cpu-prof") ? ["--cpu-prof", "--cpu-prof-dir=.data/profiles"] : [];
+const app = await startApp({ dataDir: ".data/bench-api", env: { WARROOM_DB_POOL: String(numberArg("pool", 20)) }, nodeArgs });
 try {
   const urls: string[] = [];
   for (let c = 0; c < CUTOVERS; c++) {
@@ -24,6 +27,32 @@ try {
       urls.push(`/api/v1/cutovers/${cutoverId}/items/${item.id}`);
     }
   }
+  // CPU seconds of the app process and of every PostgreSQL process, so that runs on a busy machine
+  // can still be compared per request.
+  const cpuOf = (pids: number[]) =>
+    pids.reduce((sum, pid) => {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        return sum + (Number(f[11]) + Number(f[12])) / 100;
+      } catch {
+        return sum;
+      }
+    }, 0);
+  const postgresPids = () => {
+    const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+    const read = (pid: number, file: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/${file}`, "utf8");
+      } catch {
+        return "";
+      }
+    };
+    const master = all.find((pid) => read(pid, "cmdline").includes(".data/bench-api/postgres"));
+    return master === undefined ? [] : [master, ...all.filter((pid) => read(pid, "stat").split(") ")[1]?.split(" ")[1] === String(master))];
+  };
+  const pgPids = postgresPids();
+  const sysOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[12]) / 100;
+  const cpu0 = { app: cpuOf([app.child.pid!]), pg: cpuOf(pgPids), appSys: sysOf(app.child.pid!) };
   let n = 0;
   const statuses: Record<string, number> = {};
   const result = await autocannon({
@@ -49,6 +78,9 @@ try {
   console.log(`## Sign-off API throughput (${new Date().toISOString().slice(0, 10)}, ${machine()})`);
   console.log(`cutovers=${CUTOVERS} items=${urls.length} connections=${CONNECTIONS} duration=${SECONDS}s`);
   console.log(`requests/s: mean=${result.requests.average.toFixed(0)} total=${result.requests.total} statuses=${JSON.stringify(statuses)} errors=${result.errors} timeouts=${result.timeouts}`);
+  const total = result.requests.total || 1;
+  const pgAll = postgresPids();
+  console.log(`cpu per request: app ${((1000 * (cpuOf([app.child.pid!]) - cpu0.app)) / total).toFixed(2)} ms (of which system ${((1000 * (sysOf(app.child.pid!) - cpu0.appSys)) / total).toFixed(2)} ms), postgres ${((1000 * (cpuOf(pgAll) - cpu0.pg)) / total).toFixed(2)} ms (${pgAll.length} processes)`);
   console.log(`latency ms: p50=${result.latency.p50} p90=${result.latency.p90} p97.5=${result.latency.p97_5} p99=${result.latency.p99} max=${result.latency.max}`);
 } finally {
   await app.stop();

@@ -87,6 +87,10 @@ test("sign-off and undo over REST: 400, 403, 404, 409 and success, each checked 
   await page.getByTestId("token").filter({ hasText: "observer-script" }).getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByTestId("token").filter({ hasText: "observer-script" })).toContainText("revoked");
   expect((await request.get("/api/v1/cutovers", { headers: { Authorization: `Bearer ${observerToken}` } })).status()).toBe(401);
+  // At once, also on the routes the server answers outside Next (the token was used a moment ago).
+  res = await request.post(url(itemId, "undo"), { headers: { Authorization: `Bearer ${observerToken}` }, data: { reason: "r" } });
+  expect(res.status()).toBe(401);
+  expect(await res.json()).toMatchObject({ error: "unauthorized" });
 });
 
 test("votes over REST: 409 before the vote opens and after it closes, 400 for a bad choice, 404 for an unknown decision", async ({ request }) => {

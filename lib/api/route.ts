@@ -3,29 +3,18 @@ import { randomUUID } from "node:crypto";
 import { actorFromRequest } from "@/lib/auth/actor";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError, toSafeError } from "@/lib/errors";
+import { MAX_BODY, parseJsonObject } from "./json-body";
 
 export function errorResponse(err: unknown, requestId: string): Response {
   const { status, ...body } = toSafeError(err, requestId);
   return Response.json(body, { status, headers: { "x-request-id": requestId } });
 }
 
-const MAX_BODY = 1024 * 1024;
-
 /** The JSON body of a request: at most 1 MB, an object, or a 400 that changes nothing. */
 export async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY) throw new AppError("bad_request", "Request body is larger than 1 MB");
-  const text = await req.text();
-  if (text.length > MAX_BODY) throw new AppError("bad_request", "Request body is larger than 1 MB");
-  if (!text.trim()) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new AppError("bad_request", "Request body is not valid JSON");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new AppError("bad_request", "Request body must be a JSON object");
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(await req.text());
 }
 
 export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params: P; requestId: string }) => Promise<unknown>) {

@@ -1,12 +1,22 @@
-// The one Prisma client of the process. Next's bundle and the custom server load this module
-// separately, so the instance lives on globalThis: one pool per process, closed on shutdown.
+// The one connection pool of the process, shared by Prisma (through its pg adapter) and the few
+// hot paths written as plain SQL (sign-off, rollback). Next's bundle and the custom server load
+// this module separately, so the instances live on globalThis: one pool per process, closed on
+// shutdown.
+import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
-function create() {
+function createPool() {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set: the server sets it before serving");
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.WARROOM_DB_POOL ?? 20), connectionTimeoutMillis: 3000 });
+  const pool = new pg.Pool({ connectionString, max: Number(process.env.WARROOM_DB_POOL ?? 20), connectionTimeoutMillis: 3000 });
+  // An idle connection that PostgreSQL closed is dropped by the pool; the next query reconnects.
+  pool.on("error", () => {});
+  return pool;
+}
+
+function create(pool: pg.Pool) {
+  const adapter = new PrismaPg(pool);
   // Secrets never leave the server: hashes are omitted unless a query asks for them by name.
   return new PrismaClient({ adapter, omit: { user: { passwordHash: true }, apiToken: { tokenHash: true } } });
 }
@@ -14,15 +24,24 @@ function create() {
 export type Db = ReturnType<typeof create>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const holder = globalThis as unknown as { __warroomPrisma?: Db };
+const holder = globalThis as unknown as { __warroomPrisma?: Db; __warroomPool?: pg.Pool };
+
+/** The raw pool, for statements that must be one round trip. */
+export function sql(): pg.Pool {
+  holder.__warroomPool ??= createPool();
+  return holder.__warroomPool;
+}
 
 export function db(): Db {
-  holder.__warroomPrisma ??= create();
+  holder.__warroomPrisma ??= create(sql());
   return holder.__warroomPrisma;
 }
 
 export async function closeDb(): Promise<void> {
   const client = holder.__warroomPrisma;
+  const pool = holder.__warroomPool;
   holder.__warroomPrisma = undefined;
+  holder.__warroomPool = undefined;
   await client?.$disconnect();
+  await pool?.end().catch(() => {});
 }

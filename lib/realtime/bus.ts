@@ -25,11 +25,15 @@ export interface SqlRunner {
 // PostgreSQL caps a NOTIFY payload at 8000 bytes: events carry ids and a summary, never whole records.
 const MAX_PAYLOAD = 7900;
 
-export async function announce(tx: SqlRunner, event: Omit<BusEvent, "at"> & { at?: string }): Promise<void> {
+/** The NOTIFY payload of an event, for statements that announce in SQL: `pg_notify(BUS_CHANNEL, payload)`. */
+export function busPayload(event: Omit<BusEvent, "at"> & { at?: string }): string {
   const full: BusEvent = { ...event, at: event.at ?? new Date().toISOString() };
-  let payload = JSON.stringify(full);
-  if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ ...full, data: { truncated: true } });
-  await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", BUS_CHANNEL, payload);
+  const payload = JSON.stringify(full);
+  return Buffer.byteLength(payload) > MAX_PAYLOAD ? JSON.stringify({ ...full, data: { truncated: true } }) : payload;
+}
+
+export async function announce(tx: SqlRunner, event: Omit<BusEvent, "at"> & { at?: string }): Promise<void> {
+  await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", BUS_CHANNEL, busPayload(event));
 }
 
 export interface BusListener {

@@ -17,6 +17,7 @@ import { bootstrapUsers } from "@/lib/services/bootstrap";
 import { registerAdminToken } from "@/lib/services/api-tokens";
 import { runAsLeader } from "@/lib/jobs/leader";
 import { startLabForWarRoom } from "./lab-mode";
+import { serveFastApi } from "./fast-api";
 import { startPoller } from "@/lib/jobs/poller";
 import { evaluateTriggers } from "@/lib/services/triggers";
 
@@ -65,6 +66,7 @@ async function main() {
       m.httpRequests.inc({ route, method: req.method ?? "GET", status: String(res.statusCode) });
       m.httpDuration.observe({ route, method: req.method ?? "GET" }, Number(process.hrtime.bigint() - t0) / 1e9);
     });
+    if (serveFastApi(req, res)) return;
     void handle(req, res);
   });
   const sockets = createSocketServer(http, secret, log);

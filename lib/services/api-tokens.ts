@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { hashToken } from "@/lib/auth/token-hash";
 import { AppError } from "@/lib/errors";
 import { revokeTokenInput, tokenInput } from "@/lib/schemas/room";
+import { forgetApiTokens } from "@/lib/auth/bearer";
 
 const PREFIX = "wr_";
 
@@ -23,6 +24,7 @@ export async function revokeApiToken(user: { id: string }, raw: z.input<typeof r
   const input = revokeTokenInput.parse(raw);
   const changed = await db().apiToken.updateMany({ where: { id: input.tokenId, userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
   if (changed.count !== 1) throw new AppError("not_found", "No such active token");
+  forgetApiTokens();
   return { tokenId: input.tokenId };
 }
 
