@@ -5,7 +5,7 @@
 // can never record a stale change over a newer one.
 import pg from "pg";
 import { AppError } from "@/lib/errors";
-import { announce, type BusEvent } from "@/lib/realtime/bus";
+import { BUS_CHANNEL, busPayload, type BusEvent } from "@/lib/realtime/bus";
 
 let pool: pg.Pool | null = null;
 function lockPool() {
@@ -23,6 +23,8 @@ export async function closeLockPool() {
 export interface ChangeRecord {
   changeId: string;
   durationMs: number;
+  /** The rollback this change belongs to: its duration is written in the same statement. */
+  rollbackId?: string | null;
   audit: { actorId: string | null; actorName: string; role: string | null; action: string; subject: string; before: unknown; after: unknown; rehearsal: boolean };
   event: Omit<BusEvent, "at">;
 }
@@ -30,57 +32,99 @@ export interface ChangeRecord {
 export interface FencedChange {
   fence: bigint;
   currentPercent: number;
+  /** The requested change's row, written in the same round trip as the lock and the fence. */
+  changeId: string;
   /**
-   * In one transaction: the new split, the change marked verified, its audit event and the room's
-   * announcement; only if no other writer took the lock since (false means fenced out).
+   * In one statement: the new split, the change marked verified, its audit event, the rollback's
+   * duration and the room's announcement; only if no other writer took the lock since (false
+   * means fenced out).
    */
   commit(toPercent: number, record: ChangeRecord): Promise<boolean>;
 }
 
-export async function withTrafficLock<T>(cutoverId: string, waitMs: number, fn: (change: FencedChange) => Promise<T>): Promise<T> {
+export interface RequestedChange {
+  toPercent: number;
+  userId: string | null;
+  override: boolean;
+  note: string | null;
+  triggerId: string | null;
+}
+
+// One round trip: wait for the cutover's lock (bounded by lock_timeout), bump the fence, and record
+// the change as requested with the fence it runs under. The CTE with the volatile lock function is
+// materialised, so the lock is held before the fence is bumped.
+const LOCK_AND_REQUEST = `
+  WITH l AS MATERIALIZED (SELECT set_config('lock_timeout', $2, false) AS t, pg_advisory_lock(hashtext('traffic'), hashtext($1::text)) AS locked),
+  f AS (UPDATE cutovers c SET fence = fence + 1 FROM l WHERE c.id = $1::uuid RETURNING c.fence, c.traffic_percent)
+  INSERT INTO traffic_changes (id, cutover_id, user_id, from_percent, to_percent, state, override, note, fence, trigger_id, requested_at)
+  SELECT gen_random_uuid(), $1::uuid, $3::uuid, f.traffic_percent, $4, 'requested', $5, $6, f.fence, $7::uuid, now() FROM f
+  RETURNING id, fence, from_percent`;
+
+// $1 cutover, $2 percent, $3 fence, $4 change, $5 duration, $6 rollback, audit $7..$14, $15 payload.
+const COMMIT = `
+  WITH c AS (UPDATE cutovers SET traffic_percent = $2, updated_at = now() WHERE id = $1 AND fence = $3 RETURNING id),
+  t AS (UPDATE traffic_changes SET state = 'verified', duration_ms = $5, finished_at = now() WHERE id = $4 AND EXISTS (SELECT 1 FROM c) RETURNING id),
+  r AS (UPDATE rollbacks SET duration_ms = $5 WHERE id = $6::uuid AND EXISTS (SELECT 1 FROM c) RETURNING id),
+  a AS (INSERT INTO audit_events (cutover_id, actor_id, actor_name, role, action, subject, before, after, rehearsal)
+        SELECT $1, $7::uuid, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14 FROM c RETURNING id)
+  SELECT pg_notify('${BUS_CHANNEL}', $15) IS NULL AS announced, (SELECT count(*) FROM t) AS changes, (SELECT count(*) FROM a) AS audits FROM c`;
+
+export async function withTrafficLock<T>(cutoverId: string, waitMs: number, request: RequestedChange, fn: (change: FencedChange) => Promise<T>): Promise<T> {
   const client = await lockPool().connect();
-  let locked = false;
   try {
-    await client.query(`SET lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
+    let row: { id: string; fence: string; from_percent: number } | undefined;
     try {
-      await client.query("SELECT pg_advisory_lock(hashtext('traffic'), hashtext($1))", [cutoverId]);
-      locked = true;
+      const r = await client.query<{ id: string; fence: string; from_percent: number }>(LOCK_AND_REQUEST, [
+        cutoverId,
+        String(Math.max(1, Math.round(waitMs))),
+        request.userId,
+        request.toPercent,
+        request.override,
+        request.note,
+        request.triggerId,
+      ]);
+      // The lock is taken even when the cutover is missing (no row): it is released below.
+      row = r.rows[0];
     } catch (err) {
       if ((err as { code?: string }).code === "55P03") throw new AppError("conflict", "Another traffic change of this cutover is in progress: try again when it finishes");
       throw err;
     }
-    const bumped = await client.query<{ fence: string; traffic_percent: number }>("UPDATE cutovers SET fence = fence + 1 WHERE id = $1 RETURNING fence, traffic_percent", [cutoverId]);
-    const row = bumped.rows[0];
     if (!row) throw new AppError("not_found", "No such cutover");
     const fence = BigInt(row.fence);
     return await fn({
       fence,
-      currentPercent: row.traffic_percent,
+      currentPercent: row.from_percent,
+      changeId: row.id,
       async commit(toPercent, record) {
-        await client.query("BEGIN");
-        try {
-          const r = await client.query("UPDATE cutovers SET traffic_percent = $2, updated_at = now() WHERE id = $1 AND fence = $3", [cutoverId, toPercent, fence.toString()]);
-          if (r.rowCount !== 1) {
-            await client.query("ROLLBACK");
-            return false;
-          }
-          await client.query("UPDATE traffic_changes SET state = 'verified', duration_ms = $2, finished_at = now() WHERE id = $1", [record.changeId, record.durationMs]);
-          const a = record.audit;
-          await client.query(
-            "INSERT INTO audit_events (cutover_id, actor_id, actor_name, role, action, subject, before, after, rehearsal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            [cutoverId, a.actorId, a.actorName, a.role, a.action, a.subject, JSON.stringify(a.before ?? null), JSON.stringify(a.after ?? null), a.rehearsal],
-          );
-          await announce({ $executeRawUnsafe: (q: string, ...v: unknown[]) => client.query(q, v).then((x) => x.rowCount ?? 0) }, record.event);
-          await client.query("COMMIT");
-          return true;
-        } catch (err) {
-          await client.query("ROLLBACK").catch(() => {});
-          throw err;
-        }
+        const a = record.audit;
+        const r = await client.query(COMMIT, [
+          cutoverId,
+          toPercent,
+          fence.toString(),
+          record.changeId,
+          record.durationMs,
+          record.rollbackId ?? null,
+          a.actorId,
+          a.actorName,
+          a.role,
+          a.action,
+          a.subject,
+          JSON.stringify(a.before ?? null),
+          JSON.stringify(a.after ?? null),
+          a.rehearsal,
+          busPayload(record.event),
+        ]);
+        return r.rowCount === 1;
       },
     });
   } finally {
-    if (locked) await client.query("SELECT pg_advisory_unlock(hashtext('traffic'), hashtext($1))", [cutoverId]).catch(() => {});
-    client.release();
+    // Unlocking does not hold up the answer: the next writer of this cutover waits for it anyway.
+    // Always asked, even when the locking statement failed: a session lock taken by a statement that
+    // failed afterwards is still held, and this connection goes back to the pool.
+    const release = async () => {
+      await client.query("SELECT pg_advisory_unlock(hashtext('traffic'), hashtext($1))", [cutoverId]).catch(() => {});
+      client.release();
+    };
+    void release();
   }
 }

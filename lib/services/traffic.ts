@@ -5,7 +5,7 @@
 import { ExponentialBackoff, handleAll, retry } from "cockatiel";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import { db, sql } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { withTrafficLock } from "@/lib/db/cutover-lock";
 import { AppError } from "@/lib/errors";
@@ -13,7 +13,9 @@ import type { TrafficRouter } from "@/lib/domain/ports";
 import { createRouter } from "@/lib/adapters/traffic";
 import { redactRouterConfig, RouterConfigSchema as routerConfigSchema } from "@/lib/adapters/traffic/config";
 import { commandHookConfig, redactHookConfig, runHook, webhookHookConfig } from "@/lib/adapters/hooks";
-import { announce } from "@/lib/realtime/bus";
+import { announce, BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
+import { assertCan, PermissionDenied } from "@/lib/domain/permissions";
+import type { Role } from "@/lib/domain/roles";
 import { hookInput, removeInput, rollbackInput, routerInput, shiftInput, trafficStepsInput, cutoverOnly } from "@/lib/schemas/room";
 import { requireFound, withCutover, type Actor } from "./context";
 
@@ -24,12 +26,22 @@ export interface Mover {
   role: string | null;
 }
 
-async function routerOf(cutoverId: string): Promise<{ router: TrafficRouter; rehearsal: boolean }> {
-  const c = await db().cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { routerConfig: true, mode: true } });
-  if (!c.routerConfig) throw new AppError("bad_request", "No router is configured for this cutover: set one under Traffic");
-  const parsed = routerConfigSchema.safeParse(c.routerConfig);
+interface RouterSettings {
+  router_config: unknown;
+  mode: string;
+}
+
+function routerFrom(c: RouterSettings): { router: TrafficRouter; rehearsal: boolean } {
+  if (!c.router_config) throw new AppError("bad_request", "No router is configured for this cutover: set one under Traffic");
+  const parsed = routerConfigSchema.safeParse(c.router_config);
   if (!parsed.success) throw new AppError("bad_request", `The stored router settings are invalid: ${parsed.error.issues[0]?.message}`);
   return { router: createRouter(parsed.data), rehearsal: c.mode === "rehearsal" };
+}
+
+async function routerOf(cutoverId: string): Promise<{ router: TrafficRouter; rehearsal: boolean }> {
+  const { rows } = await sql().query<RouterSettings>({ name: "router-of", text: "SELECT router_config, mode::text AS mode FROM cutovers WHERE id = $1", values: [cutoverId] });
+  if (!rows[0]) throw new AppError("not_found", "No such cutover");
+  return routerFrom(rows[0]);
 }
 
 /**
@@ -49,14 +61,17 @@ export async function changeSplit(opts: {
   auditAction?: string;
   /** Clock start for the reported duration (a rollback counts from the click). */
   startedAt?: number;
+  /** The router when the caller already read the cutover's settings (saves a round trip). */
+  routing?: { router: TrafficRouter; rehearsal: boolean };
+  /** The rollback this change belongs to. */
+  rollbackId?: string;
 }) {
-  const { router, rehearsal } = await routerOf(opts.cutoverId);
+  const { router, rehearsal } = opts.routing ?? (await routerOf(opts.cutoverId));
   const started = opts.startedAt ?? Date.now();
   const requestId = randomUUID();
-  return withTrafficLock(opts.cutoverId, 15_000, async (f) => {
-    const change = await db().trafficChange.create({
-      data: { cutoverId: opts.cutoverId, userId: opts.mover.userId, fromPercent: f.currentPercent, toPercent: opts.toPercent, state: "requested", override: opts.override ?? false, note: opts.note ?? null, fence: f.fence, triggerId: opts.triggerId ?? null },
-    });
+  const request = { toPercent: opts.toPercent, userId: opts.mover.userId, override: opts.override ?? false, note: opts.note ?? null, triggerId: opts.triggerId ?? null };
+  return withTrafficLock(opts.cutoverId, 15_000, request, async (f) => {
+    const change = { id: f.changeId };
     const meta = { cutoverId: opts.cutoverId, requestId, reason: opts.reason, fence: f.fence.toString(), rehearsal };
     const policy = retry(handleAll, { maxAttempts: Math.max(0, (opts.attempts ?? 1) - 1), backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
     try {
@@ -78,6 +93,7 @@ export async function changeSplit(opts: {
     const committed = await f.commit(opts.toPercent, {
       changeId: change.id,
       durationMs,
+      rollbackId: opts.rollbackId ?? null,
       audit: {
         actorId: opts.mover.userId,
         actorName: opts.mover.name,
@@ -137,44 +153,89 @@ export async function shiftTraffic(actor: Actor, raw: z.input<typeof shiftInput>
 const ABANDONED_AFTER_MS = 120_000;
 const JOIN_FINISHED_WITHIN_MS = 5_000;
 
+interface RollbackState extends RouterSettings {
+  roles: Role[];
+  traffic_percent: number;
+  running_id: string | null;
+  running_started_at: Date | null;
+  recent_id: string | null;
+  recent_started_at: Date | null;
+}
+
+// Everything a rollback decides on, in one round trip: the caller's roles, the router, the split,
+// the rollback running now and the last one finished within JOIN_FINISHED_WITHIN_MS.
+const ROLLBACK_STATE = {
+  name: "rollback-state",
+  text: `SELECT c.router_config, c.mode::text AS mode, c.traffic_percent,
+         ARRAY(SELECT m.role::text FROM cutover_members m WHERE m.cutover_id = c.id AND m.user_id = $2 ORDER BY m.role) AS roles,
+         run.id AS running_id, run.started_at AS running_started_at, rec.id AS recent_id, rec.started_at AS recent_started_at
+    FROM cutovers c
+    LEFT JOIN LATERAL (SELECT id, started_at FROM rollbacks WHERE cutover_id = c.id AND state = 'running' ORDER BY started_at DESC LIMIT 1) run ON true
+    LEFT JOIN LATERAL (SELECT id, started_at FROM rollbacks WHERE cutover_id = c.id AND state IN ('completed', 'completed_with_errors')
+                        AND started_at > now() - make_interval(secs => $3) ORDER BY started_at DESC LIMIT 1) rec ON true
+   WHERE c.id = $1`,
+};
+
+// The claim: one running rollback per cutover (partial unique index), announced in the same statement.
+const CLAIM = {
+  name: "rollback-claim",
+  text: `WITH ins AS (
+      INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
+      VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now())
+      ON CONFLICT (cutover_id) WHERE state = 'running' DO NOTHING RETURNING id, started_at)
+    SELECT id, started_at, pg_notify('${BUS_CHANNEL}', replace($5, '__ROLLBACK__', id::text)) IS NULL AS announced FROM ins`,
+};
+
+async function rollbackState(cutoverId: string, userId: string | null): Promise<RollbackState> {
+  const { rows } = await sql().query<RollbackState>({ ...ROLLBACK_STATE, values: [cutoverId, userId, JOIN_FINISHED_WITHIN_MS / 1000] });
+  if (!rows[0]) throw new AppError("not_found", "No such cutover, or you are not a member of it");
+  return rows[0];
+}
+
 /**
  * One-click rollback: 100 % to old (with retries), then the hooks in order, each result announced.
  * Idempotent: while one runs, every other request joins it (a partial unique index allows one
  * running rollback per cutover). Resolves when the split is verified; hooks continue after.
+ * The path to the router is three plain SQL round trips (state, claim, lock + fence + request).
  */
-export async function startRollback(mover: Mover, input: { cutoverId: string; reason: string | null; triggerId?: string | null }) {
-  const claim = await db().$transaction(async (tx) => {
-    // A rollback whose process died never finishes: let a new one take over after two minutes.
-    await tx.rollback.updateMany({ where: { cutoverId: input.cutoverId, state: "running", startedAt: { lt: new Date(Date.now() - ABANDONED_AFTER_MS) } }, data: { state: "abandoned", finishedAt: new Date() } });
-    // Two people pressing at once, where the first rollback finished before the second request
-    // arrived (a fast router takes a few ms): the second joins that one instead of running again.
-    const recent = await tx.rollback.findFirst({
-      where: { cutoverId: input.cutoverId, state: { in: ["completed", "completed_with_errors"] }, startedAt: { gt: new Date(Date.now() - JOIN_FINISHED_WITHIN_MS) } },
-      orderBy: { startedAt: "desc" },
-    });
-    const split = await tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { trafficPercent: true } });
-    if (recent && split.trafficPercent === 0) return { id: recent.id, startedAt: recent.startedAt.getTime(), joined: true };
-    const inserted = await tx.$queryRawUnsafe<{ id: string; started_at: Date }[]>(
-      `INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
-       VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now())
-       ON CONFLICT (cutover_id) WHERE state = 'running' DO NOTHING RETURNING id, started_at`,
-      input.cutoverId,
-      mover.userId,
-      input.triggerId ?? null,
-      input.reason,
-    );
-    if (inserted[0]) {
-      await announce(tx, { type: "rollback.started", cutoverId: input.cutoverId, actor: mover.name, subject: `rollback:${inserted[0].id}`, data: { reason: input.reason } });
-      return { id: inserted[0].id, startedAt: inserted[0].started_at.getTime(), joined: false };
-    }
-    const running = await tx.rollback.findFirstOrThrow({ where: { cutoverId: input.cutoverId, state: "running" } });
-    return { id: running.id, startedAt: running.startedAt.getTime(), joined: true };
-  });
-  if (claim.joined) return { rollbackId: claim.id, joined: true as const };
+export async function startRollback(mover: Mover, input: { cutoverId: string; reason: string | null; triggerId?: string | null }, known?: RollbackState) {
+  let state = known ?? (await rollbackState(input.cutoverId, mover.userId));
+  // A rollback whose process died never finishes: let a new one take over after two minutes.
+  if (state.running_id && state.running_started_at && Date.now() - state.running_started_at.getTime() > ABANDONED_AFTER_MS) {
+    await sql().query("UPDATE rollbacks SET state = 'abandoned', finished_at = now() WHERE id = $1 AND state = 'running'", [state.running_id]);
+    state = await rollbackState(input.cutoverId, mover.userId);
+  }
+  if (state.running_id && state.running_started_at) return { rollbackId: state.running_id, joined: true as const };
+  // Two people pressing at once, where the first rollback finished before the second request
+  // arrived (a fast router takes a few ms): the second joins that one instead of running again.
+  if (state.recent_id && state.traffic_percent === 0) return { rollbackId: state.recent_id, joined: true as const };
+
+  const announcement = busPayload({ type: "rollback.started", cutoverId: input.cutoverId, actor: mover.name, subject: "rollback:__ROLLBACK__", data: { reason: input.reason } });
+  const { rows } = await sql().query<{ id: string; started_at: Date }>({ ...CLAIM, values: [input.cutoverId, mover.userId, input.triggerId ?? null, input.reason, announcement] });
+  const claimed = rows[0];
+  if (!claimed) {
+    // Someone claimed it between our read and our insert: join theirs.
+    const now = await rollbackState(input.cutoverId, mover.userId);
+    if (now.running_id) return { rollbackId: now.running_id, joined: true as const };
+    if (now.recent_id) return { rollbackId: now.recent_id, joined: true as const };
+    throw new AppError("conflict", "Another rollback of this cutover started and ended at the same moment: check the traffic tab");
+  }
+  const claim = { id: claimed.id, startedAt: claimed.started_at.getTime() };
 
   let split;
   try {
-    split = await changeSplit({ cutoverId: input.cutoverId, toPercent: 0, mover, reason: `rollback${input.reason ? `: ${input.reason}` : ""}`, triggerId: input.triggerId, attempts: 5, auditAction: "rollback.split_verified", startedAt: claim.startedAt });
+    split = await changeSplit({
+      cutoverId: input.cutoverId,
+      toPercent: 0,
+      mover,
+      reason: `rollback${input.reason ? `: ${input.reason}` : ""}`,
+      triggerId: input.triggerId,
+      attempts: 5,
+      auditAction: "rollback.split_verified",
+      startedAt: claim.startedAt,
+      routing: state.router_config ? routerFrom(state) : undefined,
+      rollbackId: claim.id,
+    });
   } catch (err) {
     const message = (err as Error).message;
     await db().$transaction(async (tx) => {
@@ -184,9 +245,24 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
     });
     throw err;
   }
-  await db().rollback.update({ where: { id: claim.id }, data: { durationMs: split.durationMs } });
   void runHooks(claim.id, input.cutoverId, mover, input.reason).catch((err: unknown) => console.error("[warroom] rollback hooks failed:", err));
   return { rollbackId: claim.id, joined: false as const, durationMs: split.durationMs, from: split.from };
+}
+
+/** The rollback button and POST /rollback: the permission table decides, then startRollback. */
+export async function rollback(actor: Actor, raw: z.input<typeof rollbackInput>) {
+  const input = rollbackInput.parse(raw);
+  const state = await rollbackState(input.cutoverId, actor.id);
+  // A cutover the caller is no member of does not exist for them (administrators may look).
+  if (state.roles.length === 0 && !actor.isAdmin) throw new AppError("not_found", "No such cutover, or you are not a member of it");
+  try {
+    assertCan(state.roles, "rollback.execute");
+  } catch (err) {
+    if (err instanceof PermissionDenied) throw new AppError("forbidden", err.message);
+    throw err;
+  }
+  const role = state.roles.includes("DEPLOYMENT_LEAD") ? "DEPLOYMENT_LEAD" : state.roles.includes("ON_CALL") ? "ON_CALL" : (state.roles[0] ?? null);
+  return startRollback({ userId: actor.id, name: actor.name, role }, { cutoverId: input.cutoverId, reason: input.reason }, state);
 }
 
 async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, reason: string | null) {
@@ -208,12 +284,6 @@ async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, rea
     await tx.auditEvent.create({ data: { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.completed", subject: `rollback:${rollbackId}`, after: { hooks: results.map((r) => ({ name: r.name, ok: r.ok })) } } });
     await announce(tx, { type: "rollback.completed", cutoverId, subject: `rollback:${rollbackId}`, data: { ok, hooks: results.length } });
   });
-}
-
-export async function rollback(actor: Actor, raw: z.input<typeof rollbackInput>) {
-  const input = rollbackInput.parse(raw);
-  const role = await withCutover(actor, input.cutoverId, "rollback.execute", async (ctx) => (ctx.roles.includes("DEPLOYMENT_LEAD") ? "DEPLOYMENT_LEAD" : ctx.roles.includes("ON_CALL") ? "ON_CALL" : (ctx.roles[0] ?? null)));
-  return startRollback({ userId: actor.id, name: actor.name, role }, { cutoverId: input.cutoverId, reason: input.reason });
 }
 
 export async function setTrafficSteps(actor: Actor, raw: z.input<typeof trafficStepsInput>) {

@@ -1,0 +1,177 @@
+// The lever against a real HAProxy (Debian package): rollback moves the split, is recorded only
+// once verified, runs exactly once when pressed twice at once, fails without recording when the
+// router is gone, and the fence keeps a writer that lost its lock from recording a stale change.
+import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { withTrafficLock } from "@/lib/db/cutover-lock";
+import { ensureSystemPackages } from "@/scripts/ensure-system-packages";
+import { BACKEND, startHaproxy, type HaproxyHandle } from "@/scripts/lab/haproxy";
+import { rollback, shiftTraffic } from "./traffic";
+import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
+
+let team: Team;
+let dir: string;
+let haproxy: HaproxyHandle;
+const servers: http.Server[] = [];
+
+beforeAll(async () => {
+  ensureSystemPackages(["haproxy"]);
+  await useFreshDatabase();
+  team = await createTeam();
+  dir = mkdtempSync(path.join(os.tmpdir(), "wr-lever-"));
+  // Two live servers behind it: the adapter verifies that the servers taking traffic are up.
+  for (const name of ["old", "new"]) {
+    const server = http.createServer((_req, res) => res.end(name));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    servers.push(server);
+  }
+  const url = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  haproxy = await startHaproxy({ dataDir: dir, oldUrl: url(servers[0]!), newUrl: url(servers[1]!), newPercent: 0 });
+}, 60_000);
+
+afterAll(async () => {
+  await haproxy?.stop();
+  for (const server of servers) server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const weights = async () => {
+  const answer = await haproxy.command(`get weight ${BACKEND}/old; get weight ${BACKEND}/new`);
+  const [o, n] = answer.trim().split(/\n\s*\n/).map((t) => Number(/^(\d+)/.exec(t.trim())?.[1]));
+  return { old: o, new: n };
+};
+
+async function leverCutover(socket = haproxy.socketPath) {
+  const f = await createFixture(team, { state: "in_progress" });
+  await db().cutover.update({
+    where: { id: f.cutoverId },
+    data: { routerKind: "haproxy", routerConfig: { kind: "haproxy", socket, backend: BACKEND, oldServer: "old", newServer: "new", stateFile: haproxy.stateFilePath, timeoutMs: 2000 } },
+  });
+  return f;
+}
+
+const changes = (cutoverId: string) => db().trafficChange.findMany({ where: { cutoverId }, orderBy: { requestedAt: "asc" } });
+const percentOf = async (cutoverId: string) => (await db().cutover.findUniqueOrThrow({ where: { id: cutoverId } })).trafficPercent;
+
+describe("rollback", () => {
+  it("sends 100 % to old, verified on HAProxy, then records the change, its duration and the audit event", async () => {
+    const f = await leverCutover();
+    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 25, override: true, note: "canary" });
+    expect(await weights()).toEqual({ old: 75, new: 25 });
+    expect(await percentOf(f.cutoverId)).toBe(25);
+
+    const r = await rollback(team.ON_CALL, { cutoverId: f.cutoverId, reason: "p95 doubled" });
+    expect(r).toMatchObject({ joined: false, from: 25 });
+    expect(await weights()).toEqual({ old: 100, new: 0 });
+    expect(await percentOf(f.cutoverId)).toBe(0);
+    const rows = await changes(f.cutoverId);
+    expect(rows.map((c) => [c.fromPercent, c.toPercent, c.state])).toEqual([
+      [0, 25, "verified"],
+      [25, 0, "verified"],
+    ]);
+    expect(rows[1]!.fence).toBeGreaterThan(rows[0]!.fence);
+    const rb = await db().rollback.findUniqueOrThrow({ where: { id: r.rollbackId } });
+    expect(rb.durationMs).toBe(rows[1]!.durationMs);
+    expect(rb.userId).toBe(team.ON_CALL.id);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { cutoverId: f.cutoverId, action: "rollback.split_verified" } });
+    expect(audit).toMatchObject({ actorId: team.ON_CALL.id, role: "ON_CALL" });
+    expect(audit.after).toMatchObject({ percent: 0, reason: "rollback: p95 doubled" });
+    // The hooks (none here) finish the rollback after the answer.
+    await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: r.rollbackId } })).state).toBe("completed");
+  });
+
+  it("two presses at the same moment run one rollback: the other joins it", async () => {
+    const f = await leverCutover();
+    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 50, override: true, note: "half" });
+    const [a, b] = await Promise.all([rollback(team.ON_CALL, { cutoverId: f.cutoverId, reason: "a" }), rollback(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, reason: "b" })]);
+    expect(a.rollbackId).toBe(b.rollbackId);
+    expect([a.joined, b.joined].sort()).toEqual([false, true]);
+    expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(1);
+    expect((await changes(f.cutoverId)).filter((c) => c.toPercent === 0)).toHaveLength(1);
+    expect(await weights()).toEqual({ old: 100, new: 0 });
+  });
+
+  it("an Observer is refused and nothing changes", async () => {
+    const f = await leverCutover();
+    const before = await digest();
+    await expect(rollback(team.OBSERVER, { cutoverId: f.cutoverId, reason: null })).rejects.toMatchObject({ code: "forbidden" });
+    expect(await digest()).toEqual(before);
+    expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(0);
+  });
+
+  it("a router that is gone: the rollback fails loudly, the recorded split stays the true one", async () => {
+    const f = await leverCutover(path.join(dir, "no-such.sock"));
+    await db().cutover.update({ where: { id: f.cutoverId }, data: { trafficPercent: 40 } });
+    await expect(rollback(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, reason: "x" })).rejects.toMatchObject({ code: "router_failed" });
+    expect(await percentOf(f.cutoverId)).toBe(40);
+    expect((await changes(f.cutoverId)).map((c) => c.state)).toEqual(["failed"]);
+    const rb = await db().rollback.findFirstOrThrow({ where: { cutoverId: f.cutoverId } });
+    expect(rb.state).toBe("failed");
+    expect(await db().auditEvent.count({ where: { cutoverId: f.cutoverId, action: "rollback.failed" } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { cutoverId: f.cutoverId, action: "rollback.split_verified" } })).toBe(0);
+  }, 30_000);
+});
+
+describe("the traffic lock and its fence", () => {
+  const request = { toPercent: 30, userId: null, override: false, note: null, triggerId: null };
+  const record = (changeId: string) => ({
+    changeId,
+    durationMs: 5,
+    audit: { actorId: null, actorName: "test", role: null, action: "traffic.shifted", subject: `traffic:${changeId}`, before: null, after: null, rehearsal: false },
+    event: { type: "traffic.shifted", cutoverId: "00000000-0000-4000-8000-000000000000" },
+  });
+
+  it("a writer whose fence was overtaken records nothing", async () => {
+    const f = await leverCutover();
+    const committed = await withTrafficLock(f.cutoverId, 1000, request, async (change) => {
+      // Another writer took over (e.g. this process's lock connection died) and bumped the fence.
+      await db().cutover.update({ where: { id: f.cutoverId }, data: { fence: { increment: 1 }, trafficPercent: 60 } });
+      return change.commit(30, record(change.changeId));
+    });
+    expect(committed).toBe(false);
+    expect(await percentOf(f.cutoverId)).toBe(60);
+    expect((await changes(f.cutoverId)).map((c) => c.state)).toEqual(["requested"]);
+  });
+
+  it("one writer at a time: a second one waits for the lock, then runs under a newer fence", async () => {
+    const f = await leverCutover();
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = withTrafficLock(f.cutoverId, 5000, request, async (change) => {
+      order.push(`first:${change.fence}`);
+      await held;
+      order.push("first done");
+      return change.fence;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = withTrafficLock(f.cutoverId, 5000, request, async (change) => {
+      order.push(`second:${change.fence}`);
+      return change.fence;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(b).toBe(a + 1n);
+    expect(order).toEqual([`first:${a}`, "first done", `second:${b}`]);
+  });
+
+  it("a writer that cannot get the lock in time is a 409 and records nothing", async () => {
+    const f = await leverCutover();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = withTrafficLock(f.cutoverId, 5000, request, async () => held);
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(withTrafficLock(f.cutoverId, 200, request, async () => "ran")).rejects.toMatchObject({ code: "conflict" });
+    release();
+    await first;
+    expect(await changes(f.cutoverId)).toHaveLength(1);
+    // The lock was given back: the next writer gets it at once.
+    expect(await withTrafficLock(f.cutoverId, 500, request, async () => "ran")).toBe("ran");
+  });
+});
