@@ -27,6 +27,22 @@ function toJson(value: unknown) {
   return value === undefined ? undefined : (JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as object);
 }
 
+/**
+ * The one access rule of every command: a cutover the caller is no member of does not exist for
+ * them (404; administrators may look), and the permission table decides the rest (403). `roles`
+ * is null when the cutover does not exist. Returns the caller's roles.
+ */
+export function authorize(actor: Actor, roles: Role[] | null, action: Action): Role[] {
+  if (!roles || (roles.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
+  try {
+    assertCan(roles, action);
+  } catch (err) {
+    if (err instanceof PermissionDenied) throw new AppError("forbidden", err.message);
+    throw err;
+  }
+  return roles;
+}
+
 export async function withCutover<T>(
   actor: Actor,
   cutoverId: string,
@@ -40,16 +56,8 @@ export async function withCutover<T>(
         where: { id: cutoverId },
         select: { id: true, state: true, mode: true, tZero: true, timeZone: true, name: true, members: { where: { userId: actor.id }, select: { role: true } } },
       });
-      // A cutover the caller is no member of does not exist for them (administrators may look).
-      if (!found || (found.members.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
-      const { members, ...cutover } = found;
-      const roles = members.map((m) => m.role as Role);
-      try {
-        assertCan(roles, action);
-      } catch (err) {
-        if (err instanceof PermissionDenied) throw new AppError("forbidden", err.message);
-        throw err;
-      }
+      const roles = authorize(actor, found ? found.members.map((m) => m.role as Role) : null, action);
+      const { members: _members, ...cutover } = found!;
       const ctx: CutoverContext = {
         tx,
         actor,

@@ -8,12 +8,12 @@
 import { z } from "zod";
 import { sql } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { assertCan, canSignOffItem, PermissionDenied, type OwnedItemAction } from "@/lib/domain/permissions";
+import { canSignOffItem, type OwnedItemAction } from "@/lib/domain/permissions";
 import { transitionItem, type ItemState, type ItemTransition } from "@/lib/domain/item-state";
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
 import { notApplicableInput, signOffInput, undoInput } from "@/lib/schemas/room";
-import type { Actor } from "./context";
+import { authorize, type Actor } from "./context";
 
 const ACTION_OF: Record<ItemTransition, OwnedItemAction> = { sign_off: "item.sign_off", undo: "item.undo", not_applicable: "item.not_applicable" };
 const AUDIT_OF: Record<ItemTransition, string> = { sign_off: "item.signed_off", undo: "item.undone", not_applicable: "item.not_applicable" };
@@ -80,15 +80,9 @@ async function transition(
   requestId?: string,
 ) {
   const row = await readItem(input.cutoverId, input.itemId, actor.id);
-  // A cutover the caller is no member of does not exist for them (administrators may look).
-  if (!row || (row.roles.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
-  try {
-    // The table decides whether the caller may act on items at all; whose items is decided below.
-    assertCan(row.roles, "cutover.view");
-  } catch (err) {
-    if (err instanceof PermissionDenied) throw new AppError("forbidden", err.message);
-    throw err;
-  }
+  // The table decides whether the caller may act on items at all; whose items is decided below.
+  authorize(actor, row?.roles ?? null, "cutover.view");
+  if (!row) throw new AppError("not_found", "No such cutover, or you are not a member of it");
   if (!row.item_id) throw new AppError("not_found", "Item not found in this cutover");
   const owner = row.owner_role;
   const permission = canSignOffItem(row.roles, owner, ACTION_OF[kind]);

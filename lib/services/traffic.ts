@@ -14,10 +14,9 @@ import { createRouter } from "@/lib/adapters/traffic";
 import { redactRouterConfig, RouterConfigSchema as routerConfigSchema } from "@/lib/adapters/traffic/config";
 import { commandHookConfig, redactHookConfig, runHook, webhookHookConfig } from "@/lib/adapters/hooks";
 import { announce, BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
-import { assertCan, PermissionDenied } from "@/lib/domain/permissions";
 import type { Role } from "@/lib/domain/roles";
 import { hookInput, removeInput, rollbackInput, routerInput, shiftInput, trafficStepsInput, cutoverOnly } from "@/lib/schemas/room";
-import { requireFound, withCutover, type Actor } from "./context";
+import { authorize, requireFound, withCutover, type Actor } from "./context";
 
 /** Who moves traffic: a person, or a trigger acting on its own. */
 export interface Mover {
@@ -253,14 +252,7 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
 export async function rollback(actor: Actor, raw: z.input<typeof rollbackInput>) {
   const input = rollbackInput.parse(raw);
   const state = await rollbackState(input.cutoverId, actor.id);
-  // A cutover the caller is no member of does not exist for them (administrators may look).
-  if (state.roles.length === 0 && !actor.isAdmin) throw new AppError("not_found", "No such cutover, or you are not a member of it");
-  try {
-    assertCan(state.roles, "rollback.execute");
-  } catch (err) {
-    if (err instanceof PermissionDenied) throw new AppError("forbidden", err.message);
-    throw err;
-  }
+  authorize(actor, state.roles, "rollback.execute");
   const role = state.roles.includes("DEPLOYMENT_LEAD") ? "DEPLOYMENT_LEAD" : state.roles.includes("ON_CALL") ? "ON_CALL" : (state.roles[0] ?? null);
   return startRollback({ userId: actor.id, name: actor.name, role }, { cutoverId: input.cutoverId, reason: input.reason }, state);
 }
