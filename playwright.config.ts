@@ -1,7 +1,9 @@
 import { defineConfig } from "@playwright/test";
+import { SERVER_BUNDLE, SERVER_ENV, SERVER_NODE_ARGS } from "./scripts/server-bundle";
 
 // Playwright drives Debian's Chromium (downloads are impossible here) against a production build
-// of the app on its own embedded PostgreSQL under .data/e2e.
+// of the app, started as `npm start` starts it (the bundled server entry), on its own embedded
+// PostgreSQL under .data/e2e.
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3217);
 export const E2E_DATA_DIR = ".data/e2e";
 
@@ -23,14 +25,14 @@ export default defineConfig({
   },
   globalSetup: "./e2e/support/global-setup.ts",
   webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && NODE_ENV=production node_modules/.bin/tsx lib/server/main.ts`,
+    command: `rm -rf ${E2E_DATA_DIR} && node_modules/.bin/tsx scripts/server-bundle.ts && node ${SERVER_NODE_ARGS.join(" ")} ${SERVER_BUNDLE}`,
     url: `http://localhost:${E2E_PORT}/health/liveness`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-    env: { PORT: String(E2E_PORT), WARROOM_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", WARROOM_ADMIN_TOKEN: "e2e-admin-token-0123456789abcdef" },
+    env: { ...SERVER_ENV, PORT: String(E2E_PORT), WARROOM_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", WARROOM_ADMIN_TOKEN: "e2e-admin-token-0123456789abcdef" },
   },
   projects: [
     { name: "room", testIgnore: /database-down/ },

@@ -71,6 +71,10 @@ const rows: Row[] = [];
 const app = await startApp({ dataDir: ".data/bench-socket" });
 const bare = spawn(process.execPath, ["--import", "tsx", "bench/support/bare-socket-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
 const barePort = await new Promise<number>((resolve) => bare.stdout!.on("data", (d: Buffer) => /LISTENING (\d+)/.test(d.toString()) && resolve(Number(/LISTENING (\d+)/.exec(d.toString())![1]))));
+// Before any client: what the processes cost on their own.
+await new Promise((r) => setTimeout(r, 2000));
+const idleRss = { app: rssMb(app.child.pid!), bare: rssMb(bare.pid!) };
+console.error(JSON.stringify({ idleRssMb: idleRss }));
 try {
   const auth = { Authorization: `Bearer ${BENCH_TOKEN}` };
   const cutoverId = ((await (await fetch(`${app.url}/api/v1/cutovers`, { headers: auth })).json()) as { cutovers: { id: string }[] }).cutovers[0]!.id;
@@ -106,3 +110,4 @@ console.log(`## Sample fan-out to socket.io clients (${new Date().toISOString().
 console.log("| target | clients | delivered | p50 ms | p95 ms | p99 ms | server RSS MB |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.target} | ${r.clients} | ${r.delivered} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.rssMb} |`);
+console.log(`\nServer RSS before any client: war room ${idleRss.app} MB, bare socket.io ${idleRss.bare} MB.`);

@@ -1,9 +1,12 @@
-// Starts the war room (production build) for a benchmark: its own data directory, a free port,
-// an admin token for the API. Builds first when there is no build.
+// Starts the war room (production build) for a benchmark as `npm start` runs it: its own data
+// directory, a free port, an admin token for the API. Builds Next first when there is no build;
+// bundles the server entry (lib/server/main.ts) every time, which takes a fraction of a second,
+// so a benchmark never runs yesterday's server code.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import os from "node:os";
 import { freePort } from "../../lib/server/free-port";
+import { bundleServer, SERVER_ENV, SERVER_NODE_ARGS } from "../../scripts/server-bundle";
 
 export { freePort };
 
@@ -24,10 +27,13 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   const dataDir = opts.dataDir ?? ".data/bench";
   rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "lib/server/main.ts"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WARROOM_DATA_DIR: dataDir, DATABASE_URL: "", WARROOM_ADMIN_TOKEN: BENCH_TOKEN, NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
+  // The same bundle and flags as `npm start`; one file per run, as several benchmarks may start at once.
+  const entry = bundleServer(`.next/warroom-server/bench-${process.pid}-${Date.now()}.mjs`);
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...SERVER_NODE_ARGS, entry], {
+    env: { ...process.env, ...SERVER_ENV, PORT: String(port), WARROOM_DATA_DIR: dataDir, DATABASE_URL: "", WARROOM_ADMIN_TOKEN: BENCH_TOKEN, NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  child.once("exit", () => rmSync(entry, { force: true }));
   let log = "";
   child.stdout?.on("data", (d) => (log = (log + d).slice(-4000)));
   child.stderr?.on("data", (d) => (log = (log + d).slice(-4000)));

@@ -9,6 +9,7 @@ import { canViewCutover, rolesIn } from "@/lib/services/cutover-read";
 import type { Role } from "@/lib/domain/roles";
 import type { BusEvent } from "./bus";
 
+export const SOCKET_PATH = "/socket.io";
 export const roomOf = (cutoverId: string) => `cutover:${cutoverId}`;
 
 interface SocketUser {
@@ -29,26 +30,83 @@ interface SocketState {
 
 const joinSchema = z.object({ cutoverId: z.string().uuid() });
 
+/**
+ * socket.io's handshakes are engine.io's alone. Next's request handler adds its own "upgrade"
+ * listener to this server on the first HTTP request (for its dev HMR and rewrites); left alone it
+ * runs every socket.io handshake through Next's router as well, and keeps an AbortController and
+ * two listeners on each socket for as long as it stays connected. Other upgrades go to everyone,
+ * as before. Returns the undo.
+ */
+function reserveUpgrades(http: HttpServer, path: string): () => void {
+  const prefix = `${path}/`;
+  const ours = http.listeners("upgrade").slice(); // engine.io's, attached by `new Server(http)`
+  const emit = http.emit;
+  http.emit = function (this: HttpServer, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === "upgrade" && (args[0] as IncomingMessage).url?.startsWith(prefix)) {
+      for (const listener of ours) Reflect.apply(listener, this, args);
+      return true;
+    }
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
+  } as HttpServer["emit"];
+  return () => {
+    http.emit = emit;
+  };
+}
+
+/** The cookies next-auth reads a session from (`next-auth.session-token`, `__Secure-…`, chunks `.0`, `.1`). */
+function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at < 0) continue;
+    const name = part.slice(0, at).trim();
+    if (!name) continue;
+    try {
+      cookies[name] = decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      cookies[name] = part.slice(at + 1).trim();
+    }
+  }
+  return cookies;
+}
+
 export function createSocketServer(http: HttpServer, secret: string, log: (line: string) => void) {
-  const io = new Server(http, { path: "/socket.io", serveClient: false, pingInterval: 10_000, pingTimeout: 8_000 });
+  // perMessageDeflate stays off (engine.io's default, said here because it matters): a compressed
+  // broadcast is compressed once per socket, and zlib keeps ~300 KB of context per connection.
+  // Clients only ever send "join" with an id: 64 KB is plenty for a message (1 MB by default).
+  const io = new Server(http, { path: SOCKET_PATH, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, perMessageDeflate: false, maxHttpBufferSize: 64 * 1024 });
+  const releaseUpgrades = reserveUpgrades(http, SOCKET_PATH);
+
+  // Decrypting a session JWT costs a key derivation and an AES decryption. A reconnect storm (a
+  // wall screen reloading, every tab of every browser after a deploy) presents the same few
+  // tokens thousands of times: each is decrypted once a minute at most, and never past its expiry.
+  const sessions = new Map<string, { user: SocketUser; until: number }>();
+  async function userOf(req: IncomingMessage): Promise<SocketUser | null> {
+    const cookies = parseCookies(req.headers.cookie);
+    const key =
+      Object.keys(cookies)
+        .filter((name) => name.includes("next-auth.session-token"))
+        .sort()
+        .map((name) => cookies[name])
+        .join("|") + `|${req.headers.authorization ?? ""}`;
+    if (key === "|") return null;
+    const hit = sessions.get(key);
+    if (hit && hit.until > Date.now()) return hit.user;
+    sessions.delete(key);
+    const token = await getToken({ req: { headers: req.headers, cookies } as never, secret });
+    if (!token?.sub) return null;
+    const user = { id: token.sub, name: String(token.name ?? token.email ?? "someone") };
+    const exp = typeof token.exp === "number" ? token.exp * 1000 : Date.now();
+    if (sessions.size >= 5000) sessions.delete(sessions.keys().next().value!);
+    sessions.set(key, { user, until: Math.min(exp, Date.now() + 60_000) });
+    return user;
+  }
 
   io.use(async (socket, next) => {
     try {
-      const req = socket.request as IncomingMessage;
-      // next-auth reads cookies from a parsed map, which a bare Node request does not carry.
-      const cookies = Object.fromEntries(
-        (req.headers.cookie ?? "")
-          .split(";")
-          .map((part) => part.trim())
-          .filter((part) => part.includes("="))
-          .map((part) => {
-            const at = part.indexOf("=");
-            return [part.slice(0, at), decodeURIComponent(part.slice(at + 1))];
-          }),
-      );
-      const token = await getToken({ req: { headers: req.headers, cookies } as never, secret });
-      if (!token?.sub) return next(new Error("unauthorized"));
-      (socket.data as SocketState) = { user: { id: token.sub, name: String(token.name ?? token.email ?? "someone") }, rooms: new Map() };
+      const user = await userOf(socket.request as IncomingMessage);
+      if (!user) return next(new Error("unauthorized"));
+      (socket.data as SocketState) = { user, rooms: new Map() };
       next();
     } catch {
       next(new Error("unauthorized"));
@@ -69,23 +127,62 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     return result;
   }
 
-  /** Who is in the room now (this process's view; one entry per user, roles merged). */
-  async function broadcastPresence(cutoverId: string) {
-    const sockets = await io.in(roomOf(cutoverId)).fetchSockets();
-    const byUser = new Map<string, PresenceEntry>();
-    for (const s of sockets) {
-      const state = s.data as SocketState;
-      const roles = state.rooms?.get(cutoverId);
-      if (!state.user || !roles) continue;
-      const entry = byUser.get(state.user.id) ?? { userId: state.user.id, name: state.user.name, roles: [] };
-      entry.roles = [...new Set([...entry.roles, ...roles])];
-      byUser.set(state.user.id, entry);
-    }
-    io.to(roomOf(cutoverId)).emit("presence", { cutoverId, people: [...byUser.values()] });
+  // Who is in each room (this process's view), kept as sockets join and leave: per cutover, per
+  // user, how many of the user's sockets are there and with which roles. Presence is built from
+  // this, in O(people), never by walking the room's sockets.
+  const present = new Map<string, Map<string, { name: string; sockets: number; roles: Map<Role, number> }>>();
+  const lastPresence = new Map<string, string>();
+
+  function enter(cutoverId: string, user: SocketUser, roles: Role[]) {
+    let room = present.get(cutoverId);
+    if (!room) present.set(cutoverId, (room = new Map()));
+    let person = room.get(user.id);
+    if (!person) room.set(user.id, (person = { name: user.name, sockets: 0, roles: new Map() }));
+    person.sockets++;
+    for (const role of roles) person.roles.set(role, (person.roles.get(role) ?? 0) + 1);
   }
 
-  // Presence goes out at most every 250 ms per room: a hundred people joining at once (a wall
-  // screen reload, a reconnect storm) is one update, not a hundred times a hundred.
+  function leave(cutoverId: string, userId: string, roles: Role[]) {
+    const room = present.get(cutoverId);
+    const person = room?.get(userId);
+    if (!room || !person) return;
+    for (const role of roles) {
+      const n = (person.roles.get(role) ?? 0) - 1;
+      if (n > 0) person.roles.set(role, n);
+      else person.roles.delete(role);
+    }
+    if (--person.sockets <= 0) room.delete(userId);
+    if (room.size === 0) present.delete(cutoverId);
+  }
+
+  function presenceOf(cutoverId: string) {
+    const people: PresenceEntry[] = [];
+    for (const [userId, p] of present.get(cutoverId) ?? []) people.push({ userId, name: p.name, roles: [...p.roles.keys()] });
+    return { cutoverId, people };
+  }
+
+  // Sockets that joined while an update was due: told by that update, or on their own if the
+  // room turns out not to have changed.
+  const waiting = new Map<string, Set<Socket>>();
+
+  /** Tells the room who is in it when that changed since the room was last told; else only the sockets waiting. */
+  function broadcastPresence(cutoverId: string) {
+    const presence = presenceOf(cutoverId);
+    const text = JSON.stringify(presence.people);
+    const joined = waiting.get(cutoverId);
+    waiting.delete(cutoverId);
+    if (lastPresence.get(cutoverId) !== text) {
+      if (presence.people.length === 0) lastPresence.delete(cutoverId);
+      else lastPresence.set(cutoverId, text);
+      io.to(roomOf(cutoverId)).emit("presence", presence);
+    } else {
+      for (const socket of joined ?? []) if (socket.connected) socket.emit("presence", presence);
+    }
+  }
+
+  // Presence goes out at most every 250 ms per room, and only when it changed: a hundred people
+  // joining at once (a wall screen reload, a reconnect storm) is one update, not a hundred times
+  // a hundred; a tab reconnecting is none (the tab itself is told on joining).
   const presenceTimers = new Map<string, NodeJS.Timeout>();
   function schedulePresence(cutoverId: string) {
     if (presenceTimers.has(cutoverId)) return;
@@ -93,7 +190,7 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       cutoverId,
       setTimeout(() => {
         presenceTimers.delete(cutoverId);
-        void broadcastPresence(cutoverId).catch(() => {});
+        broadcastPresence(cutoverId);
       }, 250),
     );
   }
@@ -102,9 +199,11 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     metrics().socketConnections.inc();
     socket.on("disconnecting", () => {
       const state = socket.data as SocketState;
-      const left = [...state.rooms.keys()];
+      for (const [cutoverId, roles] of state.rooms) {
+        leave(cutoverId, state.user.id, roles);
+        schedulePresence(cutoverId);
+      }
       state.rooms.clear();
-      left.forEach(schedulePresence);
     });
     socket.on("disconnect", () => metrics().socketConnections.dec());
     socket.on("join", async (raw: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
@@ -113,15 +212,28 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       if (!parsed.success) return reply({ ok: false, error: "bad_request" });
       const state = socket.data as SocketState;
       const { cutoverId } = parsed.data;
+      let roles: Role[] | null;
       try {
-        const roles = await accessOf(state.user.id, cutoverId);
-        if (!roles) return reply({ ok: false, error: "forbidden" });
-        state.rooms.set(cutoverId, roles);
+        roles = await accessOf(state.user.id, cutoverId);
       } catch {
         return reply({ ok: false, error: "unavailable" });
       }
+      if (!roles) return reply({ ok: false, error: "forbidden" });
+      // Gone while the check ran: nothing to join, and nobody to count.
+      if (socket.disconnected) return;
+      const before = state.rooms.get(cutoverId);
+      if (before) leave(cutoverId, state.user.id, before);
+      state.rooms.set(cutoverId, roles);
+      enter(cutoverId, state.user, roles);
       await socket.join(roomOf(cutoverId));
       reply({ ok: true });
+      const presence = presenceOf(cutoverId);
+      if (!presenceTimers.has(cutoverId) && lastPresence.get(cutoverId) === JSON.stringify(presence.people)) {
+        socket.emit("presence", presence);
+        return;
+      }
+      if (!waiting.has(cutoverId)) waiting.set(cutoverId, new Set());
+      waiting.get(cutoverId)!.add(socket);
       schedulePresence(cutoverId);
     });
   });
@@ -134,8 +246,11 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     },
     async close() {
       presenceTimers.forEach((t) => clearTimeout(t));
+      presenceTimers.clear();
+      waiting.clear();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      releaseUpgrades();
     },
   };
 }

@@ -1,0 +1,113 @@
+// The socket.io server on a real HTTP server with real clients; the session check and the
+// database's answer about who may see a cutover are stubbed.
+import { createServer, request, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { io as connect, type Socket } from "socket.io-client";
+
+const getToken = vi.fn(async ({ req }: { req: { cookies: Record<string, string> } }) => {
+  const user = req.cookies["next-auth.session-token"];
+  return user ? { sub: user, name: user.toUpperCase(), exp: Math.floor(Date.now() / 1000) + 3600 } : null;
+});
+vi.mock("next-auth/jwt", () => ({ getToken }));
+vi.mock("@/lib/services/cutover-read", () => ({
+  canViewCutover: async (userId: string) => userId !== "stranger",
+  rolesIn: async (userId: string) => (userId === "ann" ? ["DEPLOYMENT_LEAD"] : ["OBSERVER"]),
+}));
+
+const { createSocketServer } = await import("./socket-server");
+
+const CUTOVER = "7b0b1f4e-3a43-4c55-9a8f-1b2c3d4e5f60";
+const http = createServer((_req, res) => res.end("next"));
+const sockets = createSocketServer(http, "secret", () => {});
+// What Next's request handler does on the first request: its own "upgrade" listener.
+const otherUpgrades: string[] = [];
+http.on("upgrade", (req: IncomingMessage, socket) => {
+  otherUpgrades.push(req.url ?? "");
+  socket.end();
+});
+let url = "";
+const clients: Socket[] = [];
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  clients.forEach((c) => c.disconnect());
+  await sockets.close();
+  http.close();
+});
+
+type Presence = { cutoverId: string; people: { userId: string; roles: string[] }[] };
+
+async function join(user: string): Promise<{ socket: Socket; presence: Presence[] }> {
+  const socket = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: `other=1; next-auth.session-token=${user}` } });
+  clients.push(socket);
+  const presence: Presence[] = [];
+  socket.on("presence", (p: Presence) => presence.push(p));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect_error", reject);
+    socket.once("connect", () => socket.emit("join", { cutoverId: CUTOVER }, (r: { ok: boolean }) => (r.ok ? resolve() : reject(new Error("join refused")))));
+  });
+  return { socket, presence };
+}
+
+async function until(pred: () => boolean, ms = 3000) {
+  const deadline = Date.now() + ms;
+  while (!pred() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return pred();
+}
+const people = (p: Presence | undefined) => p?.people.map((x) => `${x.userId}:${x.roles.join(",")}`).sort();
+
+describe("the socket.io server", () => {
+  it("tells everyone in the room who is there, once per change, and a joining tab at once", async () => {
+    const ann = await join("ann");
+    expect(await until(() => people(ann.presence.at(-1))?.length === 1)).toBe(true);
+    const bob = await join("bob");
+    expect(await until(() => people(ann.presence.at(-1))?.length === 2 && people(bob.presence.at(-1))?.length === 2)).toBe(true);
+    expect(people(bob.presence.at(-1))).toEqual(["ann:DEPLOYMENT_LEAD", "bob:OBSERVER"]);
+
+    // A second tab of Bob: nothing changed for the room, the tab itself is told.
+    const annSeen = ann.presence.length;
+    const bob2 = await join("bob");
+    expect(await until(() => bob2.presence.length > 0)).toBe(true);
+    expect(people(bob2.presence.at(-1))).toEqual(["ann:DEPLOYMENT_LEAD", "bob:OBSERVER"]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(ann.presence.length).toBe(annSeen);
+
+    // Bob closes one tab: still there. Then the other: gone.
+    bob.socket.disconnect();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(ann.presence.length).toBe(annSeen);
+    bob2.socket.disconnect();
+    expect(await until(() => people(ann.presence.at(-1))?.length === 1)).toBe(true);
+    expect(people(ann.presence.at(-1))).toEqual(["ann:DEPLOYMENT_LEAD"]);
+  });
+
+  it("forwards bus events to the cutover's room", async () => {
+    const { socket } = await join("carol");
+    const got = new Promise((resolve) => socket.once("event", resolve));
+    sockets.forward({ type: "item.changed", cutoverId: CUTOVER, at: new Date().toISOString() });
+    expect(await got).toMatchObject({ type: "item.changed", cutoverId: CUTOVER });
+  });
+
+  it("refuses a handshake without a session and a join the user may not see", async () => {
+    const anonymous = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false });
+    clients.push(anonymous);
+    await expect(new Promise<void>((resolve, reject) => (anonymous.once("connect", () => resolve()), anonymous.once("connect_error", reject)))).rejects.toThrow("unauthorized");
+    await expect(join("stranger")).rejects.toThrow("join refused");
+  });
+
+  it("decrypts a session once for many connections, and keeps socket.io's upgrades from other upgrade listeners", async () => {
+    getToken.mockClear();
+    await Promise.all(Array.from({ length: 5 }, () => join("dave")));
+    expect(getToken).toHaveBeenCalledTimes(1);
+    expect(otherUpgrades.filter((u) => u.startsWith("/socket.io/"))).toEqual([]);
+
+    const req = request(`${url}/elsewhere`, { headers: { connection: "Upgrade", upgrade: "websocket" } });
+    req.on("error", () => {});
+    req.end();
+    expect(await until(() => otherUpgrades.includes("/elsewhere"))).toBe(true);
+  });
+});
