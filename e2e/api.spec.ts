@@ -122,3 +122,26 @@ test("unknown commands are 404; bad command input is 400 and writes nothing", as
   const state = await (await request.get(`/api/v1/cutovers/${cutoverId}`, { headers: asAdmin })).json();
   expect(state.phases).toHaveLength(1);
 });
+
+test("exports: the audit log and the timeline as files; 400 for a bad kind or format, 401 without a token, 404 for a stranger's id", async ({ request }) => {
+  const { cutoverId } = await setup(request);
+  const url = (query: string, id = cutoverId) => `/api/v1/cutovers/${id}/export?${query}`;
+  const csv = await request.get(url("what=audit"), { headers: asAdmin });
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
+  expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="api-\d+-audit-\d{8}-\d{4}\.csv"$/);
+  const lines = (await csv.text()).trim().split("\r\n");
+  expect(lines[0]).toBe("id,at,mode,actor,role,action,subject,before,after,request_id");
+  // phase, section, item and decision created, observer added: oldest first.
+  expect(lines.slice(1).map((l) => l.split(",")[5])).toEqual(expect.arrayContaining(["decision.created"]));
+  expect(lines.length).toBeGreaterThanOrEqual(6);
+  const timeline = await request.get(url("what=timeline&format=json"), { headers: asAdmin });
+  expect(timeline.status()).toBe(200);
+  expect(await timeline.json()).toMatchObject({ cutover: { id: cutoverId, mode: "live" }, entries: [] });
+  const bad = await request.get(url("what=audit&format=xlsx"), { headers: asAdmin });
+  expect(bad.status()).toBe(400);
+  expect(await bad.json()).toMatchObject({ error: "bad_request" });
+  expect((await request.get(url("what=secrets"), { headers: asAdmin })).status()).toBe(400);
+  expect((await request.get(url("what=audit"))).status()).toBe(401);
+  expect((await request.get(url("what=audit", "00000000-0000-4000-8000-000000000000"), { headers: asAdmin })).status()).toBe(404);
+});

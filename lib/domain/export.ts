@@ -1,0 +1,148 @@
+// Exports of a cutover's record for the post-mortem, the change board and the auditors: the audit
+// log and the timeline (planned vs actual, drift), as CSV (a spreadsheet) or JSON (a script).
+// A rehearsal says so everywhere an export can be read: the file name starts with REHEARSAL, every
+// CSV row carries it, and the JSON says it at the top. No I/O here.
+import { stringify } from "csv-stringify/sync";
+import { z } from "zod";
+import { entryDrift, type TimelineTimes } from "./drift";
+
+export const exportQuery = z.object({
+  what: z.enum(["audit", "timeline"], { error: "what must be audit or timeline" }),
+  format: z.enum(["csv", "json"], { error: "format must be csv or json" }).default("csv"),
+});
+export type ExportQuery = z.infer<typeof exportQuery>;
+
+export interface ExportCutover {
+  id: string;
+  name: string;
+  mode: string;
+}
+
+export interface ExportAuditEvent {
+  id: string;
+  at: Date;
+  actorName: string;
+  role: string | null;
+  action: string;
+  subject: string;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  rehearsal: boolean;
+}
+
+export interface ExportTimelineEntry extends TimelineTimes {
+  position: number;
+  title: string;
+  ownerRole: string;
+  details: string | null;
+}
+
+export interface ExportFile {
+  filename: string;
+  contentType: string;
+  body: string;
+}
+
+const REHEARSAL = "REHEARSAL";
+
+/** `REHEARSAL-` for a rehearsal, then the cutover's name as a slug, what, and the date. */
+export function exportFilename(cutover: ExportCutover, what: ExportQuery["what"], format: ExportQuery["format"], at: Date): string {
+  const slug =
+    cutover.name
+      .normalize("NFKD")
+      .replace(/[^\w\s-]/g, "")
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, "-")
+      .slice(0, 60) || "cutover";
+  const iso = at.toISOString();
+  const stamp = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 16).replace(":", "")}`;
+  return `${cutover.mode === "rehearsal" ? `${REHEARSAL}-` : ""}${slug}-${what}-${stamp}.${format}`;
+}
+
+/**
+ * A text cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or
+ * a carriage return first) is written with a leading apostrophe: people type names and notes, and
+ * opening an export must never execute them (OWASP "CSV injection").
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** Cells from people (names, titles, notes) go through `neutraliseFormula`; the export's own words do not. */
+function csv(header: string[], rows: unknown[][]): string {
+  return stringify([header, ...rows], {
+    record_delimiter: "\r\n",
+    cast: {
+      date: (value) => value.toISOString(),
+      boolean: (value) => (value ? "true" : "false"),
+    },
+  });
+}
+
+/** A before/after value in one CSV cell: text as it is, anything else as JSON. */
+const jsonCell = (value: unknown) => (value === null || value === undefined ? "" : neutraliseFormula(typeof value === "string" ? value : JSON.stringify(value)));
+const json = (value: unknown) => (value === undefined ? null : value);
+
+export function exportAudit(cutover: ExportCutover, events: readonly ExportAuditEvent[], format: ExportQuery["format"], now: Date): ExportFile {
+  const filename = exportFilename(cutover, "audit", format, now);
+  if (format === "json") {
+    const body = {
+      ...(cutover.mode === "rehearsal" && { label: REHEARSAL }),
+      cutover: { id: cutover.id, name: cutover.name, mode: cutover.mode },
+      exportedAt: now.toISOString(),
+      events: events.map((e) => ({ ...e, at: e.at.toISOString(), before: json(e.before), after: json(e.after) })),
+    };
+    return { filename, contentType: "application/json; charset=utf-8", body: JSON.stringify(body, null, 2) };
+  }
+  const rows = events.map((e) => [e.id, e.at, e.rehearsal || cutover.mode === "rehearsal" ? REHEARSAL : "LIVE", neutraliseFormula(e.actorName), e.role ?? "", e.action, neutraliseFormula(e.subject), jsonCell(e.before), jsonCell(e.after), neutraliseFormula(e.requestId ?? "")]);
+  return { filename, contentType: "text/csv; charset=utf-8", body: csv(["id", "at", "mode", "actor", "role", "action", "subject", "before", "after", "request_id"], rows) };
+}
+
+export function exportTimeline(cutover: ExportCutover, entries: readonly ExportTimelineEntry[], format: ExportQuery["format"], now: Date): ExportFile {
+  const filename = exportFilename(cutover, "timeline", format, now);
+  const ordered = [...entries].sort((a, b) => a.position - b.position);
+  const withDrift = ordered.map((e) => ({ entry: e, drift: entryDrift(e, now) }));
+  if (format === "json") {
+    const body = {
+      ...(cutover.mode === "rehearsal" && { label: REHEARSAL }),
+      cutover: { id: cutover.id, name: cutover.name, mode: cutover.mode },
+      exportedAt: now.toISOString(),
+      entries: withDrift.map(({ entry: e, drift }) => ({
+        position: e.position,
+        title: e.title,
+        ownerRole: e.ownerRole,
+        details: e.details,
+        plannedStart: e.plannedStart.toISOString(),
+        plannedFinish: e.plannedFinish?.toISOString() ?? null,
+        actualStart: e.actualStart?.toISOString() ?? null,
+        actualFinish: e.actualFinish?.toISOString() ?? null,
+        status: drift.status,
+        driftMinutes: drift.driftMinutes,
+        drift: drift.label,
+      })),
+    };
+    return { filename, contentType: "application/json; charset=utf-8", body: JSON.stringify(body, null, 2) };
+  }
+  const mode = cutover.mode === "rehearsal" ? REHEARSAL : "LIVE";
+  const rows = withDrift.map(({ entry: e, drift }) => [
+    e.position + 1,
+    mode,
+    neutraliseFormula(e.title),
+    e.ownerRole,
+    e.plannedStart,
+    e.plannedFinish ?? "",
+    e.actualStart ?? "",
+    e.actualFinish ?? "",
+    drift.status,
+    drift.driftMinutes ?? "",
+    drift.label,
+    neutraliseFormula(e.details ?? ""),
+  ]);
+  return {
+    filename,
+    contentType: "text/csv; charset=utf-8",
+    body: csv(["step", "mode", "title", "owner_role", "planned_start", "planned_finish", "actual_start", "actual_finish", "status", "drift_minutes", "drift", "details"], rows),
+  };
+}
