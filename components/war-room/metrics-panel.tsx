@@ -16,7 +16,7 @@ import type { MetricsView } from "@/lib/services/metrics";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, formatUtc, submitForm, useCommand } from "./format";
 import { MetricTile, formatMetricValue, type MetricSeries } from "./metric-tile";
-import { ConfirmRemove, LoadError, PanelNote, RemoveButton, SubSection, SubmitButton } from "./parts";
+import { ConfirmRemove, LoadError, MetricSelect, PanelNote, RemoveButton, SubSection, SubmitButton, SystemSelect } from "./parts";
 import { RoomEventsContext, useRoomEvents } from "./room-events";
 import type { PanelProps, RunCommand } from "./types";
 import { cutoverQueryKey } from "./use-live-cutover";
@@ -705,13 +705,7 @@ function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: 
         <form onSubmit={onSubmit} aria-label="Add a metric gate" className="mt-2">
           <div className="flex flex-wrap items-end gap-2">
             <Field label="Metric">
-              <select name="metricId" required className={INPUT_CLASS}>
-                {data.metrics.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name} ({m.unit})
-                  </option>
-                ))}
-              </select>
+              <MetricSelect metrics={data.metrics} />
             </Field>
             <Field label="Gate for">
               <select name="target" className={INPUT_CLASS} defaultValue="success">
@@ -736,10 +730,7 @@ function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: 
             </fieldset>
             {kind === "threshold" && (
               <Field label="System">
-                <select name="system" className={INPUT_CLASS} defaultValue="new">
-                  <option value="new">new</option>
-                  <option value="old">old</option>
-                </select>
+                <SystemSelect />
               </Field>
             )}
             <Field label={kind === "threshold" ? "Must be" : "New must be"}>

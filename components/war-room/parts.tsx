@@ -1,6 +1,6 @@
 "use client";
 // Pieces the room's panels share: the panel frame and its sub-sections, the notes shown in place of
-// a list, the submit and remove buttons of their forms and rows, and the role picker.
+// a list, the submit and remove buttons of their forms and rows, and the role, metric and system pickers.
 import { useState, type ReactNode } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, ROLE_OPTIONS } from "./format";
@@ -89,6 +89,30 @@ export function ConfirmRemove({ label, confirmLabel, pending, onRemove }: { labe
         {confirmLabel}
       </button>
     </>
+  );
+}
+
+/** A required choice of one of the cutover's metrics, shown as "Error rate (%)". */
+export function MetricSelect({ metrics, defaultValue }: { metrics: readonly { id: string; name: string; unit: string }[]; defaultValue?: string }) {
+  return (
+    <select name="metricId" required defaultValue={defaultValue} className={INPUT_CLASS}>
+      {metrics.length === 0 && <option value="">no metrics yet: add them under Metrics</option>}
+      {metrics.map((m) => (
+        <option key={m.id} value={m.id}>
+          {m.name} ({m.unit})
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Which system a rule watches: new (the default) or old. */
+export function SystemSelect({ defaultValue = "new" }: { defaultValue?: string }) {
+  return (
+    <select name="system" defaultValue={defaultValue} className={INPUT_CLASS}>
+      <option value="new">new</option>
+      <option value="old">old</option>
+    </select>
   );
 }
 

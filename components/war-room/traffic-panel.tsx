@@ -14,7 +14,7 @@ import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, formatUtc, formatWallTime, submitForm, useCommand } from "./format";
 import { formatThreshold } from "./metric-tile";
 import { useMetricsView } from "./metrics-panel";
-import { ConfirmRemove, LoadError, RemoveButton, SubSection, SubmitButton } from "./parts";
+import { ConfirmRemove, LoadError, MetricSelect, RemoveButton, SubSection, SubmitButton, SystemSelect } from "./parts";
 import { useRoomEvents } from "./room-events";
 import type { PanelProps, RunCommand } from "./types";
 import { cutoverQueryKey } from "./use-live-cutover";
@@ -593,20 +593,10 @@ function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: Trigger
       <h4 className="text-xs font-medium uppercase text-neutral-500">{trigger ? "Edit trigger (its state starts afresh)" : "Add a trigger"}</h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
         <Field label="Metric">
-          <select name="metricId" required defaultValue={trigger?.metricId} className={INPUT_CLASS}>
-            {metrics.length === 0 && <option value="">no metrics yet: add them under Metrics</option>}
-            {metrics.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name} ({m.unit})
-              </option>
-            ))}
-          </select>
+          <MetricSelect metrics={metrics} defaultValue={trigger?.metricId} />
         </Field>
         <Field label="System">
-          <select name="system" defaultValue={trigger?.system ?? "new"} className={INPUT_CLASS}>
-            <option value="new">new</option>
-            <option value="old">old</option>
-          </select>
+          <SystemSelect defaultValue={trigger?.system} />
         </Field>
         <Field label="Comparison">
           <select name="comparison" defaultValue={trigger?.comparison ?? ">"} className={INPUT_CLASS}>
