@@ -215,23 +215,21 @@ function MetricChartImpl(props: MetricChartProps) {
             <ChartTooltip active={active} payload={payload as readonly { payload?: unknown }[] | undefined} timeZone={timeZone} format={format} oldLabel={oldLabel} newLabel={newLabel} />
           )}
         />
-        {warning !== null && (
-          <ReferenceLine
-            y={warning}
-            stroke={WARNING_COLOR}
-            strokeDasharray="6 4"
-            ifOverflow="extendDomain"
-            label={{ value: `warning ${format(warning)}`, position: "insideTopRight", fill: WARNING_COLOR, fontSize: 10 }}
-          />
-        )}
-        {critical !== null && (
-          <ReferenceLine
-            y={critical}
-            stroke={CRITICAL_COLOR}
-            strokeDasharray="6 4"
-            ifOverflow="extendDomain"
-            label={{ value: `critical ${format(critical)}`, position: "insideTopRight", fill: CRITICAL_COLOR, fontSize: 10 }}
-          />
+        {[
+          { name: "warning", value: warning, color: WARNING_COLOR },
+          { name: "critical", value: critical, color: CRITICAL_COLOR },
+        ].map(
+          (line) =>
+            line.value !== null && (
+              <ReferenceLine
+                key={line.name}
+                y={line.value}
+                stroke={line.color}
+                strokeDasharray="6 4"
+                ifOverflow="extendDomain"
+                label={{ value: `${line.name} ${format(line.value)}`, position: "insideTopRight", fill: line.color, fontSize: 10 }}
+              />
+            ),
         )}
         {markers
           .filter((m) => m.at >= from && m.at <= to)

@@ -3,9 +3,12 @@
 // key sits under the cutover's key, so every live event refetches it.
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
 import type { AuditRow } from "@/lib/services/audit-read";
 import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "./format";
+import { PanelNote } from "./parts";
 import { cutoverQueryKey } from "./use-live-cutover";
 
 const PAGE_SIZE = 50;
@@ -70,14 +73,12 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
           Audit log
         </h2>
         <div className="flex flex-wrap gap-2 text-sm">
-          <label className="flex flex-col">
-            <span className="text-xs text-neutral-500">Filter by action</span>
+          <Field label="Filter by action">
             <input type="search" value={action} onChange={(e) => setAction(e.target.value)} maxLength={100} placeholder="e.g. decision" className={`${INPUT_CLASS} w-44`} />
-          </label>
-          <label className="flex flex-col">
-            <span className="text-xs text-neutral-500">Filter by person</span>
+          </Field>
+          <Field label="Filter by person">
             <input type="search" value={actor} onChange={(e) => setActor(e.target.value)} maxLength={200} placeholder="name" className={`${INPUT_CLASS} w-44`} />
-          </label>
+          </Field>
         </div>
       </header>
 
@@ -86,66 +87,52 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
       </div>
 
       {query.isPending ? (
-        <p className="px-3 py-3 text-sm text-neutral-500" role="status">
-          Loading the audit log…
-        </p>
+        <PanelNote role="status">Loading the audit log…</PanelNote>
       ) : events.length === 0 ? (
-        <p className="px-3 py-3 text-sm text-neutral-500" data-testid="audit-empty">
-          {filtered ? "No events match these filters." : "No events yet: every change in this cutover will be listed here."}
-        </p>
+        <PanelNote testId="audit-empty">{filtered ? "No events match these filters." : "No events yet: every change in this cutover will be listed here."}</PanelNote>
       ) : (
-        <div className="overflow-x-auto">
-          <table className={`w-full text-sm ${query.isPlaceholderData ? "opacity-60" : ""}`} aria-busy={query.isFetching}>
-            <caption className="sr-only">Audit events, newest first</caption>
-            <thead className="text-left text-xs text-neutral-500">
-              <tr className="border-b border-neutral-200 dark:border-neutral-800">
-                <th scope="col" className="px-3 py-1.5 font-medium">Time</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Who</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Role</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Action</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Subject</th>
-                <th scope="col" className="px-3 py-1.5 font-medium">Change</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">
-              {events.map((e) => (
-                <tr key={e.id} data-testid="audit-event" data-event-id={e.id} data-action={e.action} className="align-top">
-                  <td className="whitespace-nowrap px-3 py-1.5">
-                    <time dateTime={e.at} title={formatUtc(e.at)} className="tabular">
-                      {formatWallTime(e.at, timeZone, undefined, true)}
-                    </time>
-                    {e.rehearsal && <span className="ml-1.5 rounded bg-purple-100 px-1 text-xs text-purple-800 dark:bg-purple-950 dark:text-purple-200">REHEARSAL</span>}
-                  </td>
-                  <td className="px-2 py-1.5" data-testid="audit-actor">
-                    {e.actorName}
-                  </td>
-                  <td className="whitespace-nowrap px-2 py-1.5 text-neutral-600 dark:text-neutral-300">{roleLabel(e.role)}</td>
-                  <td className="whitespace-nowrap px-2 py-1.5 font-mono text-xs" data-testid="audit-action">
-                    {e.action}
-                  </td>
-                  <td className="px-2 py-1.5 font-mono text-xs text-neutral-600 dark:text-neutral-300">{e.subject}</td>
-                  <td className="px-3 py-1.5" data-testid="audit-change">
-                    {e.before === null && e.after === null ? (
-                      <span className="text-neutral-400">—</span>
-                    ) : (
-                      <span className="inline-flex flex-wrap items-baseline gap-1">
-                        {e.before !== null && <Change value={e.before} />}
-                        {e.before !== null && e.after !== null && (
-                          <>
-                            <span aria-hidden>→</span>
-                            <span className="sr-only">changed to</span>
-                          </>
-                        )}
-                        {e.before === null && <span className="text-xs text-neutral-500">new:</span>}
-                        {e.after !== null ? <Change value={e.after} /> : <span className="text-xs text-neutral-500">(removed)</span>}
-                      </span>
+        <DataTable
+          caption="Audit events, newest first"
+          columns={["Time", "Who", "Role", "Action", "Subject", { label: "Change", edge: true }]}
+          className={query.isPlaceholderData ? "opacity-60" : undefined}
+          busy={query.isFetching}
+        >
+          {events.map((e) => (
+            <tr key={e.id} data-testid="audit-event" data-event-id={e.id} data-action={e.action} className="align-top">
+              <td className="whitespace-nowrap px-3 py-1.5">
+                <time dateTime={e.at} title={formatUtc(e.at)} className="tabular">
+                  {formatWallTime(e.at, timeZone, undefined, true)}
+                </time>
+                {e.rehearsal && <span className="ml-1.5 rounded bg-purple-100 px-1 text-xs text-purple-800 dark:bg-purple-950 dark:text-purple-200">REHEARSAL</span>}
+              </td>
+              <td className="px-2 py-1.5" data-testid="audit-actor">
+                {e.actorName}
+              </td>
+              <td className="whitespace-nowrap px-2 py-1.5 text-neutral-600 dark:text-neutral-300">{roleLabel(e.role)}</td>
+              <td className="whitespace-nowrap px-2 py-1.5 font-mono text-xs" data-testid="audit-action">
+                {e.action}
+              </td>
+              <td className="px-2 py-1.5 font-mono text-xs text-neutral-600 dark:text-neutral-300">{e.subject}</td>
+              <td className="px-3 py-1.5" data-testid="audit-change">
+                {e.before === null && e.after === null ? (
+                  <span className="text-neutral-400">—</span>
+                ) : (
+                  <span className="inline-flex flex-wrap items-baseline gap-1">
+                    {e.before !== null && <Change value={e.before} />}
+                    {e.before !== null && e.after !== null && (
+                      <>
+                        <span aria-hidden>→</span>
+                        <span className="sr-only">changed to</span>
+                      </>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    {e.before === null && <span className="text-xs text-neutral-500">new:</span>}
+                    {e.after !== null ? <Change value={e.after} /> : <span className="text-xs text-neutral-500">(removed)</span>}
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {query.hasNextPage && (

@@ -1,10 +1,13 @@
 "use client";
 // Who to call, in which order: contacts grouped by escalation order, the escalation ladder and
 // the war-room links, every value one click from the clipboard.
-import { useRef, useState, type FormEvent } from "react";
+import { useState } from "react";
+import { DataTable, ACTIONS_COLUMN } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, ROLE_OPTIONS, isRole, roleLabel, useCommand } from "./format";
+import { INPUT_CLASS, isRole, roleLabel, submitForm, useCommand } from "./format";
+import { Panel, PanelNote, RemoveButton, RoleSelect, SubmitButton } from "./parts";
 import type { PanelProps, RunCommand } from "./types";
 
 type Contact = CutoverStateJson["contacts"][number];
@@ -74,12 +77,9 @@ export function ContactsPanel({ cutover, run, can }: PanelProps) {
 
   return (
     <div className="space-y-4">
-      <section aria-labelledby="contacts-heading" className={PANEL_CLASS}>
-        <h2 id="contacts-heading" className="border-b border-neutral-200 px-3 py-2 font-semibold dark:border-neutral-800">
-          Contacts
-        </h2>
+      <Panel id="contacts" title="Contacts">
         {cutover.contacts.length === 0 ? (
-          <p className="px-3 py-3 text-sm text-neutral-500">No contacts yet.{canEdit ? " Add who to call for each role below." : ""}</p>
+          <PanelNote>No contacts yet.{canEdit ? " Add who to call for each role below." : ""}</PanelNote>
         ) : (
           [...groups.entries()].map(([order, contacts]) => (
             <div key={order} className="px-3 py-2">
@@ -95,7 +95,7 @@ export function ContactsPanel({ cutover, run, can }: PanelProps) {
           ))
         )}
         {canEdit && <AddContactForm cutoverId={cutover.id} run={run} />}
-      </section>
+      </Panel>
 
       <EscalationLadder cutover={cutover} run={run} canEdit={canEdit} />
       <WarRoomLinks cutover={cutover} run={run} canEdit={canEdit} />
@@ -135,17 +135,7 @@ function ContactRow({ contact: c, cutoverId, run, canEdit }: { contact: Contact;
           </span>
         ) : null,
       )}
-      {canEdit && (
-        <button
-          type="button"
-          disabled={pending}
-          aria-label={`Remove contact ${c.name}`}
-          className={`${BUTTON_CLASS} ml-auto`}
-          onClick={() => void exec(() => run("contact.remove", { cutoverId, id: c.id }))}
-        >
-          Remove
-        </button>
-      )}
+      {canEdit && <RemoveButton label={`Remove contact ${c.name}`} pending={pending} className="ml-auto" onClick={() => void exec(() => run("contact.remove", { cutoverId, id: c.id }))} />}
       <div className="w-full">
         <ErrorNote message={error} testId="contact-error" />
       </div>
@@ -155,70 +145,53 @@ function ContactRow({ contact: c, cutoverId, run, canEdit }: { contact: Contact;
 
 function AddContactForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
-  const formRef = useRef<HTMLFormElement>(null);
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
-    const role = text("role");
-    if (!isRole(role)) return setError("Choose the contact's role");
-    const order = Number(text("escalationOrder") || "0");
-    if (!Number.isInteger(order) || order < 0 || order > 100) return setError("Escalation order is a whole number from 0 to 100");
-    const ok = await exec(() =>
-      run("contact.add", {
-        cutoverId,
-        name: text("name"),
-        role,
-        phone: text("phone") || null,
-        chatHandle: text("chatHandle") || null,
-        email: text("email") || null,
-        escalationOrder: order,
-      }),
-    );
-    if (ok) formRef.current?.reset();
-  }
+  const onSubmit = submitForm(
+    ({ text }) => {
+      const role = text("role");
+      if (!isRole(role)) return setError("Choose the contact's role");
+      const order = Number(text("escalationOrder") || "0");
+      if (!Number.isInteger(order) || order < 0 || order > 100) return setError("Escalation order is a whole number from 0 to 100");
+      return exec(() =>
+        run("contact.add", {
+          cutoverId,
+          name: text("name"),
+          role,
+          phone: text("phone") || null,
+          chatHandle: text("chatHandle") || null,
+          email: text("email") || null,
+          escalationOrder: order,
+        }),
+      );
+    },
+    { reset: true },
+  );
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label="Add a contact" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
+    <form onSubmit={onSubmit} aria-label="Add a contact" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
       <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a contact</h3>
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Name</span>
+        <Field label="Name">
           <input name="name" required maxLength={200} className={`${INPUT_CLASS} w-44`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Role</span>
-          <select name="role" required defaultValue="" className={INPUT_CLASS}>
-            <option value="" disabled>
-              Choose…
-            </option>
-            {ROLE_OPTIONS.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Phone</span>
+        </Field>
+        <Field label="Role">
+          <RoleSelect name="role" />
+        </Field>
+        <Field label="Phone">
           <input name="phone" type="tel" maxLength={50} className={`${INPUT_CLASS} w-36`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Chat handle</span>
+        </Field>
+        <Field label="Chat handle">
           <input name="chatHandle" maxLength={100} className={`${INPUT_CLASS} w-32`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Email</span>
+        </Field>
+        <Field label="Email">
           <input name="email" type="email" maxLength={320} className={`${INPUT_CLASS} w-48`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Escalation order</span>
+        </Field>
+        <Field label="Escalation order">
           <input name="escalationOrder" type="number" min={0} max={100} step={1} defaultValue={0} className={`${INPUT_CLASS} w-20 tabular`} />
-        </label>
-        <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Adding…" : "Add contact"}
-        </button>
+        </Field>
+        <SubmitButton pending={pending} busyLabel="Adding…">
+          Add contact
+        </SubmitButton>
       </div>
       <ErrorNote message={error} testId="contact-add-error" />
     </form>
@@ -227,129 +200,90 @@ function AddContactForm({ cutoverId, run }: { cutoverId: string; run: RunCommand
 
 function EscalationLadder({ cutover, run, canEdit }: { cutover: CutoverStateJson; run: RunCommand; canEdit: boolean }) {
   const { pending, error, exec, setError } = useCommand();
-  const formRef = useRef<HTMLFormElement>(null);
   const ladder = cutover.escalation ?? [];
 
   // The ladder is saved whole; each change sends the full new list.
   const save = (escalation: Step[]) => exec(() => run("escalation.set", { cutoverId: cutover.id, escalation }));
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
-    if (!text("level") || !text("who") || !text("after")) return setError("Level, who and after are required");
-    const ok = await save([...ladder, { level: text("level"), who: text("who"), after: text("after"), criticalOnly: form.get("criticalOnly") === "on" }]);
-    if (ok) formRef.current?.reset();
-  }
+  const onSubmit = submitForm(
+    ({ data, text }) => {
+      if (!text("level") || !text("who") || !text("after")) return setError("Level, who and after are required");
+      return save([...ladder, { level: text("level"), who: text("who"), after: text("after"), criticalOnly: data.get("criticalOnly") === "on" }]);
+    },
+    { reset: true },
+  );
 
   return (
-    <section aria-labelledby="escalation-heading" className={PANEL_CLASS}>
-      <h2 id="escalation-heading" className="border-b border-neutral-200 px-3 py-2 font-semibold dark:border-neutral-800">
-        Escalation ladder
-      </h2>
+    <Panel id="escalation" title="Escalation ladder">
       {ladder.length === 0 ? (
-        <p className="px-3 py-3 text-sm text-neutral-500">No escalation ladder yet.</p>
+        <PanelNote>No escalation ladder yet.</PanelNote>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-xs text-neutral-500">
-            <tr className="border-b border-neutral-200 dark:border-neutral-800">
-              <th scope="col" className="px-3 py-1.5 font-medium">Level</th>
-              <th scope="col" className="px-2 py-1.5 font-medium">Who</th>
-              <th scope="col" className="px-2 py-1.5 font-medium">After</th>
-              <th scope="col" className="px-2 py-1.5 font-medium">
-                <span className="sr-only">Scope</span>
-              </th>
+        <DataTable scroll={false} columns={["Level", "Who", "After", { label: "Scope", hidden: true }, canEdit && ACTIONS_COLUMN]}>
+          {ladder.map((s, i) => (
+            <tr key={`${i}-${s.level}`} data-testid="escalation-step">
+              <td className="px-3 py-1.5 font-medium">{s.level}</td>
+              <td className="px-2 py-1.5">{s.who}</td>
+              <td className="px-2 py-1.5 tabular">{s.after}</td>
+              <td className="px-2 py-1.5">
+                {s.criticalOnly && <span className="rounded border border-red-700 px-1 text-xs text-red-800 dark:text-red-300">critical only</span>}
+              </td>
               {canEdit && (
-                <th scope="col" className="px-3 py-1.5">
-                  <span className="sr-only">Actions</span>
-                </th>
+                <td className="px-3 py-1.5 text-right">
+                  <RemoveButton label={`Remove escalation level ${s.level}`} pending={pending} onClick={() => void save(ladder.filter((_, j) => j !== i))} />
+                </td>
               )}
             </tr>
-          </thead>
-          <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">
-            {ladder.map((s, i) => (
-              <tr key={`${i}-${s.level}`} data-testid="escalation-step">
-                <td className="px-3 py-1.5 font-medium">{s.level}</td>
-                <td className="px-2 py-1.5">{s.who}</td>
-                <td className="px-2 py-1.5 tabular">{s.after}</td>
-                <td className="px-2 py-1.5">
-                  {s.criticalOnly && <span className="rounded border border-red-700 px-1 text-xs text-red-800 dark:text-red-300">critical only</span>}
-                </td>
-                {canEdit && (
-                  <td className="px-3 py-1.5 text-right">
-                    <button
-                      type="button"
-                      disabled={pending}
-                      aria-label={`Remove escalation level ${s.level}`}
-                      className={BUTTON_CLASS}
-                      onClick={() => void save(ladder.filter((_, j) => j !== i))}
-                    >
-                      Remove
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {canEdit && (
-        <form ref={formRef} onSubmit={onSubmit} aria-label="Add an escalation level" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
+        <form onSubmit={onSubmit} aria-label="Add an escalation level" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
           <div className="flex flex-wrap items-end gap-2">
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">Level</span>
+            <Field label="Level">
               <input name="level" required maxLength={100} placeholder="L2" className={`${INPUT_CLASS} w-24`} />
-            </label>
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">Who</span>
+            </Field>
+            <Field label="Who">
               <input name="who" required maxLength={200} className={`${INPUT_CLASS} w-48`} />
-            </label>
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">After</span>
+            </Field>
+            <Field label="After">
               <input name="after" required maxLength={50} placeholder="15 min" className={`${INPUT_CLASS} w-24`} />
-            </label>
+            </Field>
             <label className="inline-flex items-center gap-1 pb-1">
               <input type="checkbox" name="criticalOnly" />
               Critical only
             </label>
-            <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-              Add level
-            </button>
+            <SubmitButton pending={pending}>Add level</SubmitButton>
           </div>
         </form>
       )}
       <div className="px-3 pb-2">
         <ErrorNote message={error} testId="escalation-error" />
       </div>
-    </section>
+    </Panel>
   );
 }
 
 function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJson; run: RunCommand; canEdit: boolean }) {
   const { pending, error, exec, setError } = useCommand();
-  const formRef = useRef<HTMLFormElement>(null);
   const links = cutover.links ?? [];
 
   const save = (next: Link[]) => exec(() => run("links.set", { cutoverId: cutover.id, links: next }));
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const label = String(form.get("label") ?? "").trim();
-    const url = String(form.get("url") ?? "").trim();
-    if (!label || !url) return setError("Label and URL are required");
-    if (!SAFE_URL.test(url)) return setError("Links must start with http://, https:// or /");
-    const ok = await save([...links, { label, url }]);
-    if (ok) formRef.current?.reset();
-  }
+  const onSubmit = submitForm(
+    ({ text }) => {
+      const label = text("label");
+      const url = text("url");
+      if (!label || !url) return setError("Label and URL are required");
+      if (!SAFE_URL.test(url)) return setError("Links must start with http://, https:// or /");
+      return save([...links, { label, url }]);
+    },
+    { reset: true },
+  );
 
   return (
-    <section aria-labelledby="links-heading" className={PANEL_CLASS}>
-      <h2 id="links-heading" className="border-b border-neutral-200 px-3 py-2 font-semibold dark:border-neutral-800">
-        War-room links
-      </h2>
+    <Panel id="links" title="War-room links">
       {links.length === 0 ? (
-        <p className="px-3 py-3 text-sm text-neutral-500">No links yet: the bridge call, dashboards and the incident channel belong here.</p>
+        <PanelNote>No links yet: the bridge call, dashboards and the incident channel belong here.</PanelNote>
       ) : (
         <ul className="divide-y divide-neutral-100 px-3 dark:divide-neutral-800">
           {links.map((l, i) => {
@@ -366,36 +300,28 @@ function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJson; ru
                 )}
                 <span className="truncate text-xs text-neutral-500">{l.url}</span>
                 <CopyButton value={l.url} label={`Copy link ${l.label}`} />
-                {canEdit && (
-                  <button type="button" disabled={pending} aria-label={`Remove link ${l.label}`} className={`${BUTTON_CLASS} ml-auto`} onClick={() => void save(links.filter((_, j) => j !== i))}>
-                    Remove
-                  </button>
-                )}
+                {canEdit && <RemoveButton label={`Remove link ${l.label}`} pending={pending} className="ml-auto" onClick={() => void save(links.filter((_, j) => j !== i))} />}
               </li>
             );
           })}
         </ul>
       )}
       {canEdit && (
-        <form ref={formRef} onSubmit={onSubmit} aria-label="Add a war-room link" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
+        <form onSubmit={onSubmit} aria-label="Add a war-room link" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
           <div className="flex flex-wrap items-end gap-2">
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">Label</span>
+            <Field label="Label">
               <input name="label" required maxLength={100} className={`${INPUT_CLASS} w-40`} />
-            </label>
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">URL</span>
+            </Field>
+            <Field label="URL">
               <input name="url" required maxLength={2000} placeholder="https://…" className={`${INPUT_CLASS} w-72`} />
-            </label>
-            <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-              Add link
-            </button>
+            </Field>
+            <SubmitButton pending={pending}>Add link</SubmitButton>
           </div>
         </form>
       )}
       <div className="px-3 pb-2">
         <ErrorNote message={error} testId="links-error" />
       </div>
-    </section>
+    </Panel>
   );
 }

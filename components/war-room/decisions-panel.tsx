@@ -3,8 +3,9 @@
 // where it does, and the buttons of whoever may act on it now. A closed decision shows what the
 // room saw when it closed (the stored snapshot), never the live gates.
 import { GateList } from "./gate-list";
-import { useRef, useState, type FormEvent } from "react";
+import { useRef, useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
 import type { DecisionState, Gate, VoteChoice } from "@/lib/domain/decision";
 import { can as rolesCan } from "@/lib/domain/permissions";
 import { formatTOffset } from "@/lib/domain/relative-time";
@@ -14,14 +15,15 @@ import {
   BUTTON_CLASS,
   DANGER_BUTTON_CLASS,
   INPUT_CLASS,
-  PANEL_CLASS,
   PRIMARY_BUTTON_CLASS,
   ROLE_OPTIONS,
   formatUtc,
   formatWallTime,
   roleLabel,
+  submitForm,
   useCommand,
 } from "./format";
+import { Panel, PanelNote, SubmitButton } from "./parts";
 import type { PanelProps, RunCommand } from "./types";
 
 type Decision = CutoverStateJson["decisions"][number];
@@ -43,14 +45,9 @@ export function DecisionsPanel({ cutover, run, can }: PanelProps) {
   const canEdit = can("cutover.edit_plan");
 
   return (
-    <section aria-labelledby="decisions-heading" className={PANEL_CLASS}>
-      <h2 id="decisions-heading" className="border-b border-neutral-200 px-3 py-2 font-semibold dark:border-neutral-800">
-        Go / no-go decisions
-      </h2>
+    <Panel id="decisions" title="Go / no-go decisions">
       {decisions.length === 0 ? (
-        <p className="px-3 py-3 text-sm text-neutral-500">
-          No decision points yet.{canEdit ? " Add one below: each phase that needs a go/no-go gets one, with the roles that must vote." : ""}
-        </p>
+        <PanelNote>No decision points yet.{canEdit ? " Add one below: each phase that needs a go/no-go gets one, with the roles that must vote." : ""}</PanelNote>
       ) : (
         <div className="divide-y divide-neutral-200 dark:divide-neutral-800">
           {decisions.map((d) => (
@@ -59,7 +56,7 @@ export function DecisionsPanel({ cutover, run, can }: PanelProps) {
         </div>
       )}
       {canEdit && cutover.phases.length > 0 && <CreateDecisionForm cutover={cutover} run={run} />}
-    </section>
+    </Panel>
   );
 }
 
@@ -193,10 +190,9 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
         )}
         {votingAs && (
           <>
-            <label className="flex flex-col text-sm">
-              <span className="text-xs text-neutral-500">Comment</span>
+            <Field label="Comment" className="text-sm">
               <input value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} className={`${INPUT_CLASS} w-64`} placeholder="optional" />
-            </label>
+            </Field>
             <button type="button" disabled={pending} onClick={() => void vote("go")} className="rounded bg-green-700 px-3 py-1 text-sm font-medium text-white hover:bg-green-800 disabled:opacity-60">
               Vote GO
             </button>
@@ -259,41 +255,38 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
 
 function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
-  const formRef = useRef<HTMLFormElement>(null);
   const voters = ROLE_OPTIONS.filter((r) => r.value !== "OBSERVER");
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const requiredRoles = voters.map((r) => r.value).filter((r) => form.getAll("requiredRoles").includes(r));
-    if (requiredRoles.length === 0) return setError("Choose at least one role that must vote");
-    const target = String(form.get("targetPercent") ?? "").trim();
-    const targetPercent = target === "" ? null : Number(target);
-    if (targetPercent !== null && !(Number.isInteger(targetPercent) && targetPercent >= 0 && targetPercent <= 100)) {
-      return setError("The target is a whole percent from 0 to 100");
-    }
-    const ok = await exec(() =>
-      run("decision.create", {
-        cutoverId: cutover.id,
-        phaseId: String(form.get("phaseId") ?? ""),
-        title: String(form.get("title") ?? "").trim(),
-        requiredRoles,
-        targetPercent,
-      }),
-    );
-    if (ok) formRef.current?.reset();
-  }
+  const onSubmit = submitForm(
+    ({ data, text }) => {
+      const requiredRoles = voters.map((r) => r.value).filter((r) => data.getAll("requiredRoles").includes(r));
+      if (requiredRoles.length === 0) return setError("Choose at least one role that must vote");
+      const target = text("targetPercent");
+      const targetPercent = target === "" ? null : Number(target);
+      if (targetPercent !== null && !(Number.isInteger(targetPercent) && targetPercent >= 0 && targetPercent <= 100)) {
+        return setError("The target is a whole percent from 0 to 100");
+      }
+      return exec(() =>
+        run("decision.create", {
+          cutoverId: cutover.id,
+          phaseId: String(data.get("phaseId") ?? ""),
+          title: text("title"),
+          requiredRoles,
+          targetPercent,
+        }),
+      );
+    },
+    { reset: true },
+  );
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label="Add a decision point" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
+    <form onSubmit={onSubmit} aria-label="Add a decision point" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
       <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a decision point</h3>
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Decision title</span>
+        <Field label="Decision title">
           <input name="title" required maxLength={300} className={`${INPUT_CLASS} w-64`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Phase</span>
+        </Field>
+        <Field label="Phase">
           <select name="phaseId" required className={INPUT_CLASS}>
             {cutover.phases.map((p) => (
               <option key={p.id} value={p.id}>
@@ -301,11 +294,10 @@ function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson; run: 
               </option>
             ))}
           </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Target % to new (optional)</span>
+        </Field>
+        <Field label="Target % to new (optional)">
           <input name="targetPercent" type="number" min={0} max={100} step={1} className={`${INPUT_CLASS} w-24 tabular`} />
-        </label>
+        </Field>
         <fieldset className="flex flex-wrap items-center gap-x-3 gap-y-1">
           <legend className="text-xs text-neutral-500">Required roles</legend>
           {voters.map((r) => (
@@ -315,9 +307,9 @@ function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson; run: 
             </label>
           ))}
         </fieldset>
-        <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Adding…" : "Add decision point"}
-        </button>
+        <SubmitButton pending={pending} busyLabel="Adding…">
+          Add decision point
+        </SubmitButton>
       </div>
       <ErrorNote message={error} testId="decision-create-error" />
     </form>

@@ -1,6 +1,6 @@
 // Small shared bits of the room's panels: times in the cutover's zone (UTC for the hover title),
 // role labels and lists, and the pending/error state of one command.
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import type { ActionResult } from "@/lib/actions/room";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/domain/roles";
 
@@ -128,6 +128,28 @@ export function useCommand() {
     }
   }
   return { pending, error, exec, setError };
+}
+
+/** A submitted form's fields: `text(name)` is a field's trimmed value ("" when it is absent). */
+export interface SubmittedForm {
+  data: FormData;
+  text: (name: string) => string;
+}
+
+/**
+ * The onSubmit of a form read through FormData rather than controlled inputs. `handle` checks the
+ * fields and runs the command; when it resolves to true and `reset` is set, the form is cleared
+ * for the next entry (an add form). A check that fails returns nothing and keeps what was typed.
+ */
+export function submitForm(handle: (form: SubmittedForm) => Promise<boolean | void> | boolean | void, { reset = false }: { reset?: boolean } = {}) {
+  return async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    // Taken now: React clears currentTarget once the event has been handled.
+    const element = e.currentTarget;
+    const data = new FormData(element);
+    const ok = await handle({ data, text: (name) => String(data.get(name) ?? "").trim() });
+    if (ok === true && reset) element.reset();
+  };
 }
 
 // --- styles shared by the panels ----------------------------------------------------------------

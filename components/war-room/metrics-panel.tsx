@@ -8,13 +8,15 @@ import { GateList } from "./gate-list";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useContext, useRef, useState, type FormEvent } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
 import { MetricChart } from "@/components/charts/metric-chart";
 import { METRIC_UNITS, tileState, type Direction, type MetricUnit, type Sample, type System } from "@/lib/domain/metrics";
 import { checkPromql } from "@/lib/domain/promql";
 import type { MetricsView } from "@/lib/services/metrics";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, formatUtc, useCommand } from "./format";
+import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, formatUtc, submitForm, useCommand } from "./format";
 import { MetricTile, formatMetricValue, type MetricSeries } from "./metric-tile";
+import { ConfirmRemove, LoadError, MetricSelect, PanelNote, RemoveButton, SubSection, SubmitButton, SystemSelect } from "./parts";
 import { RoomEventsContext, useRoomEvents } from "./room-events";
 import type { PanelProps, RunCommand } from "./types";
 import { cutoverQueryKey } from "./use-live-cutover";
@@ -192,16 +194,9 @@ export function MetricsPanel({ cutover, run, now, can }: PanelProps) {
         )}
       </header>
 
-      {error && (
-        <div className="px-3 pt-2">
-          <ErrorNote message={`Could not load the metrics: ${error.message}. Try again; the tiles below may be out of date.`} testId="metrics-load-error" />
-          <button type="button" className={`${BUTTON_CLASS} mt-1`} onClick={() => void refetch()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {error && <LoadError message={`Could not load the metrics: ${error.message}. Try again; the tiles below may be out of date.`} testId="metrics-load-error" onRetry={() => void refetch()} />}
 
-      {isPending && !data && <p className="px-3 py-3 text-sm text-neutral-500">Loading metrics…</p>}
+      {isPending && !data && <PanelNote>Loading metrics…</PanelNote>}
 
       {data && (
         <>
@@ -212,9 +207,7 @@ export function MetricsPanel({ cutover, run, now, can }: PanelProps) {
           )}
 
           {data.metrics.length === 0 ? (
-            <p className="px-3 py-3 text-sm text-neutral-500">
-              No metrics yet.{canEdit ? " Add one below: a name, a unit and the PromQL query for the old and the new system." : ""}
-            </p>
+            <PanelNote>No metrics yet.{canEdit ? " Add one below: a name, a unit and the PromQL query for the old and the new system." : ""}</PanelNote>
           ) : (
             <div className="grid gap-2 p-3 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4" data-testid="metric-tiles">
               {data.metrics.map((m) => (
@@ -258,14 +251,13 @@ export function MetricsPanel({ cutover, run, now, can }: PanelProps) {
 
 function SuccessCriteria({ criteria }: { criteria: MetricsView["successCriteria"] }) {
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 dark:border-neutral-800" data-testid="success-criteria">
-      <h3 className="text-xs font-medium uppercase text-neutral-500">Success criteria</h3>
+    <SubSection title="Success criteria" testId="success-criteria">
       {criteria.length === 0 ? (
         <p className="text-sm text-neutral-500">None yet: a success criterion is a metric gate that says the new system is healthy (e.g. error rate (new) &lt; 1 % over 30 min).</p>
       ) : (
-<GateList gates={criteria} testId="success-criterion" words={{ passed: "Met: ", failed: "Not met: " }} className="mt-1 space-y-1 text-sm" />
+        <GateList gates={criteria} testId="success-criterion" words={{ passed: "Met: ", failed: "Not met: " }} className="mt-1 space-y-1 text-sm" />
       )}
-    </div>
+    </SubSection>
   );
 }
 
@@ -324,7 +316,6 @@ function MetricsEditor({ cutover, data, run }: { cutover: CutoverStateJson; data
 
 function MetricRow({ metric: m, cutoverId, run, onEdit }: { metric: MetricSeries; cutoverId: string; run: RunCommand; onEdit: () => void }) {
   const { pending, error, exec } = useCommand();
-  const [confirming, setConfirming] = useState(false);
   return (
     <li className="py-1.5" data-testid="metric-definition" data-metric={m.name}>
       <div className="flex flex-wrap items-center gap-2">
@@ -336,25 +327,7 @@ function MetricRow({ metric: m, cutoverId, run, onEdit }: { metric: MetricSeries
           <button type="button" className={BUTTON_CLASS} onClick={onEdit} aria-label={`Edit metric ${m.name}`}>
             Edit
           </button>
-          {confirming ? (
-            <>
-              <button type="button" autoFocus className={BUTTON_CLASS} onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className={DANGER_BUTTON_CLASS}
-                disabled={pending}
-                onClick={() => void exec(() => run("metric.remove", { cutoverId, id: m.id })).then((ok) => ok && setConfirming(false))}
-              >
-                Remove {m.name}
-              </button>
-            </>
-          ) : (
-            <button type="button" className={BUTTON_CLASS} onClick={() => setConfirming(true)} aria-label={`Remove metric ${m.name}`}>
-              Remove
-            </button>
-          )}
+          <ConfirmRemove label={`Remove metric ${m.name}`} confirmLabel={`Remove ${m.name}`} pending={pending} onRemove={() => exec(() => run("metric.remove", { cutoverId, id: m.id }))} />
         </span>
       </div>
       <ErrorNote message={error} testId="metric-remove-error" />
@@ -381,11 +354,8 @@ function PrometheusSettingsForm({
   const { pending, error, exec, setError } = useCommand();
   const [auth, setAuth] = useState<AuthChoice>(settings.hasCredentials ? "keep" : "none");
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
+  const onSubmit = submitForm(async ({ data: form, text }) => {
     setSaved(false);
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
     const url = text("prometheusUrl");
     const pollSec = Number(text("pollSeconds"));
     const retention = Number(text("retentionDays"));
@@ -413,14 +383,13 @@ function PrometheusSettingsForm({
       }),
     );
     if (ok) setSaved(true);
-  }
+  });
 
   return (
     <form onSubmit={onSubmit} aria-label="Prometheus settings" className="px-3 py-2 text-sm" autoComplete="off">
       <h4 className="text-xs font-medium uppercase text-neutral-500">Prometheus</h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Prometheus URL</span>
+        <Field label="Prometheus URL">
           <input
             name="prometheusUrl"
             type="url"
@@ -428,45 +397,39 @@ function PrometheusSettingsForm({
             placeholder={settings.defaultPrometheusUrl ? `${settings.defaultPrometheusUrl} (server default)` : "http://prometheus:9090"}
             className={`${INPUT_CLASS} w-80 font-mono`}
           />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Authentication</span>
+        </Field>
+        <Field label="Authentication">
           <select value={auth} onChange={(e) => setAuth(e.target.value as AuthChoice)} className={INPUT_CLASS} name="authKind">
             {settings.hasCredentials && <option value="keep">Keep stored credentials</option>}
             <option value="none">None{settings.hasCredentials ? " (remove stored credentials)" : ""}</option>
             <option value="bearer">Bearer token</option>
             <option value="basic">Basic (user and password)</option>
           </select>
-        </label>
+        </Field>
         {auth === "bearer" && (
-          <label className="flex flex-col">
-            <span className="text-xs text-neutral-500">Bearer token</span>
+          <Field label="Bearer token">
             <input name="token" type="password" autoComplete="new-password" placeholder={settings.hasCredentials ? "blank keeps the stored one" : ""} className={`${INPUT_CLASS} w-56`} />
-          </label>
+          </Field>
         )}
         {auth === "basic" && (
           <>
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">User name</span>
+            <Field label="User name">
               <input name="username" autoComplete="off" placeholder={settings.hasCredentials ? "blank keeps the stored one" : ""} className={`${INPUT_CLASS} w-40`} />
-            </label>
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">Password</span>
+            </Field>
+            <Field label="Password">
               <input name="password" type="password" autoComplete="new-password" placeholder={settings.hasCredentials ? "blank keeps the stored one" : ""} className={`${INPUT_CLASS} w-40`} />
-            </label>
+            </Field>
           </>
         )}
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Poll every (s)</span>
+        <Field label="Poll every (s)">
           <input name="pollSeconds" type="number" min={1} max={600} step={1} required defaultValue={Math.round(settings.pollIntervalMs / 1000)} className={`${INPUT_CLASS} w-20 tabular`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Keep samples (days)</span>
+        </Field>
+        <Field label="Keep samples (days)">
           <input name="retentionDays" type="number" min={1} max={365} step={1} required defaultValue={settings.sampleRetentionDays} className={`${INPUT_CLASS} w-20 tabular`} />
-        </label>
-        <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Saving…" : "Save settings"}
-        </button>
+        </Field>
+        <SubmitButton pending={pending} busyLabel="Saving…">
+          Save settings
+        </SubmitButton>
       </div>
       <p className="mt-1 text-xs text-neutral-500" data-testid="prometheus-credentials">
         {settings.hasCredentials ? "Credentials stored (never shown). Leave the secret fields blank to keep them." : "No credentials stored."}
@@ -555,12 +518,10 @@ function MetricForm({
         {metric ? `Edit metric “${metric.name}”` : "Add a metric"}
       </h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Metric name</span>
+        <Field label="Metric name">
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} className={`${INPUT_CLASS} w-48`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Unit</span>
+        </Field>
+        <Field label="Unit">
           <select value={unit} onChange={(e) => setUnit(e.target.value as MetricUnit)} className={INPUT_CLASS}>
             {METRIC_UNITS.map((u) => (
               <option key={u} value={u}>
@@ -568,30 +529,26 @@ function MetricForm({
               </option>
             ))}
           </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">System</span>
+        </Field>
+        <Field label="System">
           <select value={system} onChange={(e) => setSystem(e.target.value as "both" | "old" | "new")} className={INPUT_CLASS}>
             <option value="both">old and new</option>
             <option value="old">old only</option>
             <option value="new">new only</option>
           </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Direction</span>
+        </Field>
+        <Field label="Direction">
           <select value={direction} onChange={(e) => setDirection(e.target.value as Direction)} className={INPUT_CLASS}>
             <option value="above">higher is worse</option>
             <option value="below">lower is worse</option>
           </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Warning</span>
+        </Field>
+        <Field label="Warning">
           <input value={warning} onChange={(e) => setWarning(e.target.value)} inputMode="decimal" placeholder="none" className={`${INPUT_CLASS} w-24 tabular`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Critical</span>
+        </Field>
+        <Field label="Critical">
           <input value={critical} onChange={(e) => setCritical(e.target.value)} inputMode="decimal" placeholder="none" className={`${INPUT_CLASS} w-24 tabular`} />
-        </label>
+        </Field>
       </div>
       {thresholdError && (
         <p className="mt-1 text-xs text-red-700 dark:text-red-400" data-testid="threshold-error">
@@ -603,9 +560,9 @@ function MetricForm({
         {needsNew && <QueryField label="Query (new)" value={queryNew} onChange={setQueryNew} check={newCheck} cutoverId={cutoverId} unit={unit} run={run} />}
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={pending || problems.length > 0} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Saving…" : "Save metric"}
-        </button>
+        <SubmitButton pending={pending} busyLabel="Saving…" disabled={problems.length > 0}>
+          Save metric
+        </SubmitButton>
         <button type="button" onClick={onDone} className={BUTTON_CLASS}>
           Cancel
         </button>
@@ -705,39 +662,36 @@ const OP_LABEL: Record<Op, string> = { "<": "<", "<=": "≤", ">": ">", ">=": "�
 function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: MetricsData; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
   const [kind, setKind] = useState<"threshold" | "ratio">("threshold");
-  const formRef = useRef<HTMLFormElement>(null);
   const openDecisions = cutover.decisions.filter((d) => d.state !== "proceed" && d.state !== "abort");
   const decisionTitle = new Map(cutover.decisions.map((d) => [d.id, d.title]));
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
-    const metricId = text("metricId");
-    const target = text("target");
-    const windowSec = Number(text("windowSec"));
-    const op = text("op") as Op;
-    if (!metricId) return setError("Choose a metric");
-    if (!Number.isInteger(windowSec) || windowSec < 10 || windowSec > 86_400) return setError("The window is 10 to 86,400 whole seconds");
-    let condition: { kind: "threshold"; system: System; op: Op; value: number; windowSec: number } | { kind: "ratio"; op: Op; factor: number; windowSec: number };
-    if (kind === "threshold") {
-      const value = Number(text("value"));
-      if (text("value") === "" || !Number.isFinite(value)) return setError("The threshold must be a number");
-      condition = { kind: "threshold", system: text("system") === "old" ? "old" : "new", op, value, windowSec };
-    } else {
-      const factor = Number(text("factor"));
-      if (!Number.isFinite(factor) || factor <= 0) return setError("The factor must be a positive number, e.g. 1.2");
-      condition = { kind: "ratio", op, factor, windowSec };
-    }
-    const ok = await exec(() =>
-      run("gate.add", { cutoverId: cutover.id, metricId, decisionId: target === "success" ? null : target, successCriterion: target === "success", condition }),
-    );
-    if (ok) formRef.current?.reset();
-  }
+  const onSubmit = submitForm(
+    ({ text }) => {
+      const metricId = text("metricId");
+      const target = text("target");
+      const windowSec = Number(text("windowSec"));
+      const op = text("op") as Op;
+      if (!metricId) return setError("Choose a metric");
+      if (!Number.isInteger(windowSec) || windowSec < 10 || windowSec > 86_400) return setError("The window is 10 to 86,400 whole seconds");
+      let condition: { kind: "threshold"; system: System; op: Op; value: number; windowSec: number } | { kind: "ratio"; op: Op; factor: number; windowSec: number };
+      if (kind === "threshold") {
+        const value = Number(text("value"));
+        if (text("value") === "" || !Number.isFinite(value)) return setError("The threshold must be a number");
+        condition = { kind: "threshold", system: text("system") === "old" ? "old" : "new", op, value, windowSec };
+      } else {
+        const factor = Number(text("factor"));
+        if (!Number.isFinite(factor) || factor <= 0) return setError("The factor must be a positive number, e.g. 1.2");
+        condition = { kind: "ratio", op, factor, windowSec };
+      }
+      return exec(() =>
+        run("gate.add", { cutoverId: cutover.id, metricId, decisionId: target === "success" ? null : target, successCriterion: target === "success", condition }),
+      );
+    },
+    { reset: true },
+  );
 
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="gates-editor">
-      <h4 className="text-xs font-medium uppercase text-neutral-500">Metric gates</h4>
+    <SubSection title="Metric gates" testId="gates-editor" level={4}>
       {data.gates.length === 0 ? (
         <p className="text-neutral-500">No metric gates yet. A gate holds a decision point (or the success criteria) to a metric over a window.</p>
       ) : (
@@ -748,20 +702,12 @@ function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: 
         </ul>
       )}
       {data.metrics.length > 0 && (
-        <form ref={formRef} onSubmit={onSubmit} aria-label="Add a metric gate" className="mt-2">
+        <form onSubmit={onSubmit} aria-label="Add a metric gate" className="mt-2">
           <div className="flex flex-wrap items-end gap-2">
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">Metric</span>
-              <select name="metricId" required className={INPUT_CLASS}>
-                {data.metrics.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name} ({m.unit})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">Gate for</span>
+            <Field label="Metric">
+              <MetricSelect metrics={data.metrics} />
+            </Field>
+            <Field label="Gate for">
               <select name="target" className={INPUT_CLASS} defaultValue="success">
                 <option value="success">Success criterion</option>
                 {openDecisions.map((d) => (
@@ -770,7 +716,7 @@ function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: 
                   </option>
                 ))}
               </select>
-            </label>
+            </Field>
             <fieldset className="flex items-center gap-2">
               <legend className="text-xs text-neutral-500">Kind</legend>
               <label className="inline-flex items-center gap-1">
@@ -783,16 +729,11 @@ function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: 
               </label>
             </fieldset>
             {kind === "threshold" && (
-              <label className="flex flex-col">
-                <span className="text-xs text-neutral-500">System</span>
-                <select name="system" className={INPUT_CLASS} defaultValue="new">
-                  <option value="new">new</option>
-                  <option value="old">old</option>
-                </select>
-              </label>
+              <Field label="System">
+                <SystemSelect />
+              </Field>
             )}
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">{kind === "threshold" ? "Must be" : "New must be"}</span>
+            <Field label={kind === "threshold" ? "Must be" : "New must be"}>
               <select name="op" className={INPUT_CLASS} defaultValue={kind === "threshold" ? "<" : "<="}>
                 {OPS.map((o) => (
                   <option key={o} value={o}>
@@ -800,30 +741,27 @@ function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: 
                   </option>
                 ))}
               </select>
-            </label>
+            </Field>
             {kind === "threshold" ? (
-              <label className="flex flex-col">
-                <span className="text-xs text-neutral-500">Threshold</span>
+              <Field label="Threshold">
                 <input name="value" inputMode="decimal" required className={`${INPUT_CLASS} w-24 tabular`} />
-              </label>
+              </Field>
             ) : (
-              <label className="flex flex-col">
-                <span className="text-xs text-neutral-500">× old</span>
+              <Field label="× old">
                 <input name="factor" inputMode="decimal" required defaultValue="1.2" className={`${INPUT_CLASS} w-20 tabular`} />
-              </label>
+              </Field>
             )}
-            <label className="flex flex-col">
-              <span className="text-xs text-neutral-500">Over the last (s)</span>
+            <Field label="Over the last (s)">
               <input name="windowSec" type="number" min={10} max={86_400} step={1} required defaultValue={300} className={`${INPUT_CLASS} w-24 tabular`} />
-            </label>
-            <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-              {pending ? "Adding…" : "Add gate"}
-            </button>
+            </Field>
+            <SubmitButton pending={pending} busyLabel="Adding…">
+              Add gate
+            </SubmitButton>
           </div>
           <ErrorNote message={error} testId="gate-add-error" />
         </form>
       )}
-    </div>
+    </SubSection>
   );
 }
 
@@ -833,9 +771,7 @@ function GateRow({ gate, target, cutoverId, run }: { gate: MetricsView["gates"][
     <li data-testid="metric-gate" className="flex flex-wrap items-center gap-2">
       <span>{gate.label}</span>
       <span className="text-xs text-neutral-500">{target}</span>
-      <button type="button" className={`${BUTTON_CLASS} ml-auto`} disabled={pending} aria-label={`Remove gate: ${gate.label}`} onClick={() => void exec(() => run("gate.remove", { cutoverId, id: gate.id }))}>
-        Remove
-      </button>
+      <RemoveButton label={`Remove gate: ${gate.label}`} pending={pending} className="ml-auto" onClick={() => void exec(() => run("gate.remove", { cutoverId, id: gate.id }))} />
       <ErrorNote message={error} testId="gate-remove-error" />
     </li>
   );

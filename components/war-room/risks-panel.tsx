@@ -1,11 +1,14 @@
 "use client";
 // The risk register, worst first (probability × impact), with inline status and add/edit for
 // the roles that may edit risks.
-import { useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { useState, type ChangeEvent } from "react";
+import { ACTIONS_COLUMN, DataTable } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
 import { RISK_LEVEL_LABELS, RISK_LEVELS, riskSeverity, sortRisksBySeverity, type RiskLevel } from "@/lib/domain/risk";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, ROLE_OPTIONS, isRole, roleLabel, useCommand } from "./format";
+import { BUTTON_CLASS, INPUT_CLASS, ROLE_OPTIONS, isRole, roleLabel, submitForm, useCommand } from "./format";
+import { Panel, PanelNote, SubmitButton } from "./parts";
 import type { PanelProps, RunCommand } from "./types";
 
 type Risk = CutoverStateJson["risks"][number];
@@ -47,48 +50,34 @@ export function RisksPanel({ cutover, run, can }: PanelProps) {
   const [editing, setEditing] = useState<string | null>(null);
 
   return (
-    <section aria-labelledby="risks-heading" className={PANEL_CLASS}>
-      <h2 id="risks-heading" className="border-b border-neutral-200 px-3 py-2 font-semibold dark:border-neutral-800">
-        Risk register
-        <span className="ml-2 text-xs font-normal text-neutral-500">severity = probability × impact (1–16), worst first</span>
-      </h2>
+    <Panel
+      id="risks"
+      title={
+        <>
+          Risk register
+          <span className="ml-2 text-xs font-normal text-neutral-500">severity = probability × impact (1–16), worst first</span>
+        </>
+      }
+    >
       {risks.length === 0 ? (
-        <p className="px-3 py-3 text-sm text-neutral-500">No risks recorded.{canEdit ? " Add what could go wrong, how likely it is and what limits the damage." : ""}</p>
+        <PanelNote>No risks recorded.{canEdit ? " Add what could go wrong, how likely it is and what limits the damage." : ""}</PanelNote>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Risks ordered by severity, highest first</caption>
-            <thead className="text-left text-xs text-neutral-500">
-              <tr className="border-b border-neutral-200 dark:border-neutral-800">
-                <th scope="col" className="px-3 py-1.5 font-medium">Risk</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Probability</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Impact</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Severity</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Mitigation</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Owner</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Status</th>
-                {canEdit && (
-                  <th scope="col" className="px-3 py-1.5">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
+        <DataTable
+          caption="Risks ordered by severity, highest first"
+          columns={["Risk", "Probability", "Impact", "Severity", "Mitigation", "Owner", "Status", canEdit && ACTIONS_COLUMN]}
+        >
+          {risks.map((r) =>
+            editing === r.id ? (
+              <tr key={r.id} data-testid="risk-edit">
+                <td colSpan={8} className="px-3 py-2">
+                  <RiskForm cutoverId={cutover.id} run={run} risk={r} onDone={() => setEditing(null)} />
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">
-              {risks.map((r) =>
-                editing === r.id ? (
-                  <tr key={r.id} data-testid="risk-edit">
-                    <td colSpan={8} className="px-3 py-2">
-                      <RiskForm cutoverId={cutover.id} run={run} risk={r} onDone={() => setEditing(null)} />
-                    </td>
-                  </tr>
-                ) : (
-                  <RiskRow key={r.id} risk={r} cutoverId={cutover.id} run={run} canEdit={canEdit} onEdit={() => setEditing(r.id)} />
-                ),
-              )}
-            </tbody>
-          </table>
-        </div>
+            ) : (
+              <RiskRow key={r.id} risk={r} cutoverId={cutover.id} run={run} canEdit={canEdit} onEdit={() => setEditing(r.id)} />
+            ),
+          )}
+        </DataTable>
       )}
       {canEdit && (
         <div className="border-t border-neutral-200 px-3 py-2 dark:border-neutral-800">
@@ -96,7 +85,7 @@ export function RisksPanel({ cutover, run, can }: PanelProps) {
           <RiskForm cutoverId={cutover.id} run={run} />
         </div>
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -157,35 +146,33 @@ function RiskRow({ risk: r, cutoverId, run, canEdit, onEdit }: { risk: Risk; cut
 /** Add a risk (no `risk`) or edit one; edit ends with `onDone` after a save or Cancel. */
 function RiskForm({ cutoverId, run, risk, onDone }: { cutoverId: string; run: RunCommand; risk?: Risk; onDone?: () => void }) {
   const { pending, error, exec, setError } = useCommand();
-  const formRef = useRef<HTMLFormElement>(null);
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
-    const [probability, impact, status, owner] = [text("probability"), text("impact"), text("status"), text("ownerRole")];
-    if (!isLevel(probability) || !isLevel(impact)) return setError("Choose a probability and an impact");
-    if (!isStatus(status)) return setError("Choose a status");
-    const ok = await exec(() =>
-      run("risk.save", {
-        cutoverId,
-        ...(risk && { id: risk.id }),
-        title: text("title"),
-        probability,
-        impact,
-        mitigation: text("mitigation") || null,
-        ownerRole: isRole(owner) ? owner : null,
-        status,
-      }),
-    );
-    if (!ok) return;
-    if (onDone) onDone();
-    else formRef.current?.reset();
-  }
+  // Adding clears the form for the next risk; editing ends with onDone.
+  const onSubmit = submitForm(
+    async ({ text }) => {
+      const [probability, impact, status, owner] = [text("probability"), text("impact"), text("status"), text("ownerRole")];
+      if (!isLevel(probability) || !isLevel(impact)) return setError("Choose a probability and an impact");
+      if (!isStatus(status)) return setError("Choose a status");
+      const ok = await exec(() =>
+        run("risk.save", {
+          cutoverId,
+          ...(risk && { id: risk.id }),
+          title: text("title"),
+          probability,
+          impact,
+          mitigation: text("mitigation") || null,
+          ownerRole: isRole(owner) ? owner : null,
+          status,
+        }),
+      );
+      if (ok) onDone?.();
+      return ok;
+    },
+    { reset: !onDone },
+  );
 
   const select = (name: string, label: string, options: readonly { value: string; label: string }[], value: string) => (
-    <label className="flex flex-col">
-      <span className="text-xs text-neutral-500">{label}</span>
+    <Field label={label}>
       <select name={name} defaultValue={value} className={INPUT_CLASS}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -193,23 +180,21 @@ function RiskForm({ cutoverId, run, risk, onDone }: { cutoverId: string; run: Ru
           </option>
         ))}
       </select>
-    </label>
+    </Field>
   );
   const levels = RISK_LEVELS.map((l) => ({ value: l, label: RISK_LEVEL_LABELS[l] }));
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label={risk ? `Edit risk ${risk.title}` : "Add a risk"} className="text-sm">
+    <form onSubmit={onSubmit} aria-label={risk ? `Edit risk ${risk.title}` : "Add a risk"} className="text-sm">
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Risk</span>
+        <Field label="Risk">
           <input name="title" required maxLength={500} defaultValue={risk?.title} className={`${INPUT_CLASS} w-64`} />
-        </label>
+        </Field>
         {select("probability", "Probability", levels, risk?.probability ?? "medium")}
         {select("impact", "Impact", levels, risk?.impact ?? "medium")}
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Mitigation</span>
+        <Field label="Mitigation">
           <input name="mitigation" maxLength={5000} defaultValue={risk?.mitigation ?? ""} className={`${INPUT_CLASS} w-64`} />
-        </label>
+        </Field>
         {select("ownerRole", "Owner role", [{ value: "", label: "—" }, ...ROLE_OPTIONS], risk?.ownerRole ?? "")}
         {select(
           "status",
@@ -217,9 +202,9 @@ function RiskForm({ cutoverId, run, risk, onDone }: { cutoverId: string; run: Ru
           STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
           risk?.status ?? "open",
         )}
-        <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Saving…" : risk ? "Save risk" : "Add risk"}
-        </button>
+        <SubmitButton pending={pending} busyLabel="Saving…">
+          {risk ? "Save risk" : "Add risk"}
+        </SubmitButton>
         {onDone && (
           <button type="button" onClick={onDone} className={BUTTON_CLASS}>
             Cancel

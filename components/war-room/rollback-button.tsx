@@ -4,10 +4,11 @@
 // someone else's or a trigger's) everyone sees its progress: the split being verified, then each
 // hook, then the outcome and how long it took ("rolled back in 84 ms").
 import { useState } from "react";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS } from "./format";
 import { useRoomEvents } from "./room-events";
-import { ConfirmDialog, describeRouter, useTrafficView } from "./traffic-panel";
+import { describeRouter, useTrafficView } from "./traffic-panel";
 import type { PanelProps } from "./types";
 import type { LiveEvent } from "./use-live-cutover";
 

@@ -1,8 +1,9 @@
 "use client";
 // The schedule: planned vs actual times of each step, its drift, and Start / Finish for the
 // step's owner. Wall times are in the cutover's zone (UTC on hover), T-offsets beside them.
-import { useRef, type FormEvent } from "react";
+import { ACTIONS_COLUMN, DataTable } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
 import { cutoverDrift, entryDrift, type EntryStatus, type TimelineTimes } from "@/lib/domain/drift";
 import { canProgressTimelineEntry } from "@/lib/domain/permissions";
 import { formatTOffset } from "@/lib/domain/relative-time";
@@ -11,15 +12,15 @@ import {
   BUTTON_CLASS,
   INPUT_CLASS,
   PANEL_CLASS,
-  PRIMARY_BUTTON_CLASS,
-  ROLE_OPTIONS,
   formatUtc,
   formatWallTime,
   isRole,
   roleLabel,
+  submitForm,
   useCommand,
   zoneAbbreviation,
 } from "./format";
+import { PanelNote, RoleSelect, SubmitButton } from "./parts";
 import type { PanelProps, RunCommand } from "./types";
 
 type Entry = CutoverStateJson["timeline"][number];
@@ -85,34 +86,16 @@ export function TimelinePanel({ cutover, run, now, can }: PanelProps) {
       </header>
 
       {entries.length === 0 ? (
-        <p className="px-3 py-3 text-sm text-neutral-500">
-          No timeline steps yet.{canEdit ? " Add the first one below: a title, when it starts (06:30 AM or T-0:30) and who owns it." : ""}
-        </p>
+        <PanelNote>No timeline steps yet.{canEdit ? " Add the first one below: a title, when it starts (06:30 AM or T-0:30) and who owns it." : ""}</PanelNote>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Timeline steps with planned and actual times, drift and status</caption>
-            <thead className="text-left text-xs text-neutral-500">
-              <tr className="border-b border-neutral-200 dark:border-neutral-800">
-                <th scope="col" className="px-3 py-1.5 font-medium">Step</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Planned start</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Planned finish</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Actual start</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Actual finish</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Drift</th>
-                <th scope="col" className="px-2 py-1.5 font-medium">Status</th>
-                <th scope="col" className="px-3 py-1.5 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">
-              {entries.map((entry) => (
-                <TimelineRow key={entry.id} entry={entry} cutover={cutover} run={run} now={nowDate} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Timeline steps with planned and actual times, drift and status"
+          columns={["Step", "Planned start", "Planned finish", "Actual start", "Actual finish", "Drift", "Status", ACTIONS_COLUMN]}
+        >
+          {entries.map((entry) => (
+            <TimelineRow key={entry.id} entry={entry} cutover={cutover} run={run} now={nowDate} />
+          ))}
+        </DataTable>
       )}
 
       {canEdit && <AddTimelineEntryForm cutoverId={cutover.id} run={run} />}
@@ -185,63 +168,47 @@ function TimelineRow({ entry, cutover, run, now }: { entry: Entry; cutover: Cuto
 
 function AddTimelineEntryForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
-  const formRef = useRef<HTMLFormElement>(null);
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
-    const ownerRole = text("ownerRole");
-    if (!isRole(ownerRole)) return setError("Choose the role that owns the step");
-    const ok = await exec(() =>
-      run("timeline.add", {
-        cutoverId,
-        title: text("title"),
-        plannedStart: text("plannedStart"),
-        plannedFinish: text("plannedFinish") || null,
-        ownerRole,
-        details: text("details") || null,
-      }),
-    );
-    if (ok) formRef.current?.reset();
-  }
+  const onSubmit = submitForm(
+    ({ text }) => {
+      const ownerRole = text("ownerRole");
+      if (!isRole(ownerRole)) return setError("Choose the role that owns the step");
+      return exec(() =>
+        run("timeline.add", {
+          cutoverId,
+          title: text("title"),
+          plannedStart: text("plannedStart"),
+          plannedFinish: text("plannedFinish") || null,
+          ownerRole,
+          details: text("details") || null,
+        }),
+      );
+    },
+    { reset: true },
+  );
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label="Add a timeline step" className="border-t border-neutral-200 px-3 py-2 dark:border-neutral-800">
+    <form onSubmit={onSubmit} aria-label="Add a timeline step" className="border-t border-neutral-200 px-3 py-2 dark:border-neutral-800">
       <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a step</h3>
       <div className="flex flex-wrap items-end gap-2 text-sm">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Step title</span>
+        <Field label="Step title">
           <input name="title" required maxLength={300} className={`${INPUT_CLASS} w-56`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Planned start</span>
+        </Field>
+        <Field label="Planned start">
           <input name="plannedStart" required maxLength={100} placeholder="06:30 AM or T+0:30" className={`${INPUT_CLASS} w-36`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Planned finish (optional)</span>
+        </Field>
+        <Field label="Planned finish (optional)">
           <input name="plannedFinish" maxLength={100} placeholder="07:00 AM or T+1h" className={`${INPUT_CLASS} w-36`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Owner role</span>
-          <select name="ownerRole" required defaultValue="" className={INPUT_CLASS}>
-            <option value="" disabled>
-              Choose…
-            </option>
-            {ROLE_OPTIONS.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Details (optional)</span>
+        </Field>
+        <Field label="Owner role">
+          <RoleSelect name="ownerRole" />
+        </Field>
+        <Field label="Details (optional)">
           <input name="details" maxLength={5000} className={`${INPUT_CLASS} w-56`} />
-        </label>
-        <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Adding…" : "Add step"}
-        </button>
+        </Field>
+        <SubmitButton pending={pending} busyLabel="Adding…">
+          Add step
+        </SubmitButton>
       </div>
       <ErrorNote message={error} testId="timeline-add-error" />
     </form>

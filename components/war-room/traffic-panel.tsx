@@ -4,14 +4,17 @@
 // triggers with their live state, recent changes and rollbacks, and the router and rollback hooks
 // behind it all. Secrets are write-only: the browser only ever sees them as "••••".
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useState } from "react";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
 import { REDACTED, RouterConfigSchema, formatArgv, safeUrl, type RedactedRouterConfig, type RouterKind } from "@/lib/adapters/traffic/config";
 import type { TrafficView } from "@/lib/services/traffic";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, formatUtc, formatWallTime, useCommand } from "./format";
+import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, formatUtc, formatWallTime, submitForm, useCommand } from "./format";
 import { formatThreshold } from "./metric-tile";
 import { useMetricsView } from "./metrics-panel";
+import { ConfirmRemove, LoadError, MetricSelect, RemoveButton, SubSection, SubmitButton, SystemSelect } from "./parts";
 import { useRoomEvents } from "./room-events";
 import type { PanelProps, RunCommand } from "./types";
 import { cutoverQueryKey } from "./use-live-cutover";
@@ -76,46 +79,6 @@ function Time({ at, cutover }: { at: string | null; cutover: CutoverStateJson })
     <time dateTime={at} title={formatUtc(at)} className="whitespace-nowrap tabular">
       {formatWallTime(at, cutover.timeZone, cutover.tZero, true)}
     </time>
-  );
-}
-
-/**
- * A modal confirm dialog (native <dialog>: focus stays inside, Escape cancels). The element
- * marked `data-autofocus` gets the focus when it opens (put it on the safe choice); the focus
- * returns to where it was when it closes. Render it only while it is open.
- */
-export function ConfirmDialog({ title, onClose, children, testId, tone = "neutral" }: { title: string; onClose: () => void; children: ReactNode; testId?: string; tone?: "neutral" | "danger" }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      previous?.focus();
-    };
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      data-testid={testId}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-      className={`m-auto w-[min(36rem,calc(100vw-2rem))] rounded border bg-white p-4 text-neutral-900 shadow-xl backdrop:bg-black/50 dark:bg-neutral-900 dark:text-neutral-100 ${
-        tone === "danger" ? "border-red-600 border-t-8" : "border-neutral-300 dark:border-neutral-700"
-      }`}
-    >
-      <h2 id={titleId} className={`text-lg font-semibold ${tone === "danger" ? "text-red-800 dark:text-red-300" : ""}`}>
-        {title}
-      </h2>
-      {children}
-    </dialog>
   );
 }
 
@@ -343,14 +306,7 @@ export function TrafficPanel({ cutover, run, now, can, showShift = true }: Panel
         {showShift && <ShiftButton cutover={cutover} run={run} can={can} />}
       </header>
 
-      {query.error && (
-        <div className="px-3 pt-2">
-          <ErrorNote message={`Could not load the traffic view: ${query.error.message}. The split below is the last one recorded.`} testId="traffic-load-error" />
-          <button type="button" className={`${BUTTON_CLASS} mt-1`} onClick={() => void query.refetch()}>
-            Try again
-          </button>
-        </div>
-      )}
+      {query.error && <LoadError message={`Could not load the traffic view: ${query.error.message}. The split below is the last one recorded.`} testId="traffic-load-error" onRetry={() => void query.refetch()} />}
 
       <div className="px-3 py-3">
         <SplitGauge percent={percent} oldName={cutover.systemFrom} newName={cutover.systemTo} />
@@ -431,8 +387,7 @@ export function parseSteps(text: string): { ok: true; steps: number[] } | { ok: 
 
 function StepsSection({ cutover, steps, percent, run, canEdit }: { cutover: CutoverStateJson; steps: number[]; percent: number; run: RunCommand; canEdit: boolean }) {
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="traffic-steps">
-      <h3 className="text-xs font-medium uppercase text-neutral-500">Planned steps (% to new)</h3>
+    <SubSection title="Planned steps (% to new)" testId="traffic-steps">
       {steps.length === 0 ? (
         <p className="text-neutral-500">No steps yet.{canEdit ? " Plan them below, e.g. 10, 25, 50, 100." : ""}</p>
       ) : (
@@ -456,7 +411,7 @@ function StepsSection({ cutover, steps, percent, run, canEdit }: { cutover: Cuto
         </ol>
       )}
       {canEdit && <StepsForm key={steps.join(",")} cutoverId={cutover.id} initial={steps} run={run} />}
-    </div>
+    </SubSection>
   );
 }
 
@@ -474,8 +429,7 @@ function StepsForm({ cutoverId, initial, run }: { cutoverId: string; initial: nu
         if (parsed.ok) void exec(() => run("traffic.steps", { cutoverId, steps: parsed.steps }));
       }}
     >
-      <label className="flex flex-col">
-        <span className="text-xs text-neutral-500">Traffic steps (comma-separated)</span>
+      <Field label="Traffic steps (comma-separated)">
         <input
           value={text}
           onChange={(e) => setText(e.target.value)}
@@ -487,10 +441,10 @@ function StepsForm({ cutoverId, initial, run }: { cutoverId: string; initial: nu
         <span id="steps-check" className={`mt-0.5 text-xs ${parsed.ok ? "text-neutral-500" : "text-red-700 dark:text-red-400"}`} data-testid="steps-check">
           {parsed.ok ? `${parsed.steps.length} steps, ending at 100 %` : parsed.error}
         </span>
-      </label>
-      <button type="submit" disabled={pending || !parsed.ok || unchanged} className={`${PRIMARY_BUTTON_CLASS} mt-4`}>
-        {pending ? "Saving…" : "Save steps"}
-      </button>
+      </Field>
+      <SubmitButton pending={pending} busyLabel="Saving…" disabled={!parsed.ok || unchanged} className="mt-4">
+        Save steps
+      </SubmitButton>
       <ErrorNote message={error} testId="steps-error" />
     </form>
   );
@@ -508,8 +462,7 @@ function TriggersSection({ cutover, triggers, run, now, canEdit, loading }: { cu
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const editingTrigger = editing && editing !== "new" ? triggers.find((t) => t.id === editing) : undefined;
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="triggers">
-      <h3 className="text-xs font-medium uppercase text-neutral-500">Rollback triggers</h3>
+    <SubSection title="Rollback triggers" testId="triggers">
       {!loading && triggers.length === 0 && (
         <p className="text-neutral-500">No triggers.{canEdit ? " A trigger watches a metric and rolls back (or recommends it) when it stays bad, like a Prometheus alert rule." : ""}</p>
       )}
@@ -526,14 +479,13 @@ function TriggersSection({ cutover, triggers, run, now, canEdit, loading }: { cu
       {canEdit && editing !== null && (editing === "new" || editingTrigger) && (
         <TriggerForm key={editing} cutoverId={cutover.id} trigger={editingTrigger} run={run} onDone={() => setEditing(null)} />
       )}
-    </div>
+    </SubSection>
   );
 }
 
 function TriggerRow({ trigger: t, cutover, run, now, canEdit, onEdit }: { trigger: LiveTrigger; cutover: CutoverStateJson; run: RunCommand; now: number; canEdit: boolean; onEdit: () => void }) {
   const cutoverId = cutover.id;
   const { pending, error, exec } = useCommand();
-  const [confirming, setConfirming] = useState(false);
   const look = STATE_LOOK[t.liveState];
   return (
     <li data-testid="trigger" data-trigger-id={t.id} data-state={t.liveState} data-enabled={t.enabled} className="py-1.5">
@@ -551,25 +503,7 @@ function TriggerRow({ trigger: t, cutover, run, now, canEdit, onEdit }: { trigge
             <button type="button" className={BUTTON_CLASS} onClick={onEdit} aria-label={`Edit trigger ${triggerCondition(t)}`}>
               Edit
             </button>
-            {confirming ? (
-              <>
-                <button type="button" autoFocus className={BUTTON_CLASS} onClick={() => setConfirming(false)}>
-                  Cancel
-                </button>
-                <button
-                  type="button"
-                  disabled={pending}
-                  className={DANGER_BUTTON_CLASS}
-                  onClick={() => void exec(() => run("trigger.remove", { cutoverId, id: t.id })).then((ok) => ok && setConfirming(false))}
-                >
-                  Remove trigger
-                </button>
-              </>
-            ) : (
-              <button type="button" className={BUTTON_CLASS} onClick={() => setConfirming(true)} aria-label={`Remove trigger ${triggerCondition(t)}`}>
-                Remove
-              </button>
-            )}
+            <ConfirmRemove label={`Remove trigger ${triggerCondition(t)}`} confirmLabel="Remove trigger" pending={pending} onRemove={() => exec(() => run("trigger.remove", { cutoverId, id: t.id }))} />
           </span>
         )}
       </div>
@@ -618,10 +552,7 @@ function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: Trigger
   const [action, setAction] = useState<"rollback" | "shift" | "alert">(trigger?.action ?? "rollback");
   const [failSafe, setFailSafe] = useState(trigger?.errorRollbackAfter != null);
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
+  const onSubmit = submitForm(async ({ data: form, text }) => {
     const int = (k: string) => Number(text(k));
     const metricId = text("metricId");
     const threshold = Number(text("threshold"));
@@ -655,81 +586,61 @@ function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: Trigger
       }),
     );
     if (ok) onDone();
-  }
+  });
 
   return (
     <form onSubmit={onSubmit} aria-label={trigger ? "Edit trigger" : "Add a trigger"} className="mt-2 rounded border border-neutral-200 p-2 dark:border-neutral-800" data-testid="trigger-form">
       <h4 className="text-xs font-medium uppercase text-neutral-500">{trigger ? "Edit trigger (its state starts afresh)" : "Add a trigger"}</h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Metric</span>
-          <select name="metricId" required defaultValue={trigger?.metricId} className={INPUT_CLASS}>
-            {metrics.length === 0 && <option value="">no metrics yet: add them under Metrics</option>}
-            {metrics.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name} ({m.unit})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">System</span>
-          <select name="system" defaultValue={trigger?.system ?? "new"} className={INPUT_CLASS}>
-            <option value="new">new</option>
-            <option value="old">old</option>
-          </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Comparison</span>
+        <Field label="Metric">
+          <MetricSelect metrics={metrics} defaultValue={trigger?.metricId} />
+        </Field>
+        <Field label="System">
+          <SystemSelect defaultValue={trigger?.system} />
+        </Field>
+        <Field label="Comparison">
           <select name="comparison" defaultValue={trigger?.comparison ?? ">"} className={INPUT_CLASS}>
             <option value=">">&gt;</option>
             <option value=">=">≥</option>
             <option value="<">&lt;</option>
             <option value="<=">≤</option>
           </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Threshold</span>
+        </Field>
+        <Field label="Threshold">
           <input name="threshold" inputMode="decimal" required defaultValue={trigger?.threshold} className={`${INPUT_CLASS} w-24 tabular`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">For (s)</span>
+        </Field>
+        <Field label="For (s)">
           <input name="forSeconds" type="number" min={0} max={86_400} step={1} required defaultValue={trigger?.forSeconds ?? 30} className={`${INPUT_CLASS} w-20 tabular`} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Keep firing for (s)</span>
+        </Field>
+        <Field label="Keep firing for (s)">
           <input name="keepFiringForSeconds" type="number" min={0} max={86_400} step={1} defaultValue={trigger?.keepFiringForSeconds ?? 0} className={`${INPUT_CLASS} w-20 tabular`} />
-        </label>
+        </Field>
       </div>
       <div className="mt-2 flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Action</span>
+        <Field label="Action">
           <select value={action} onChange={(e) => setAction(e.target.value as typeof action)} className={INPUT_CLASS}>
             <option value="rollback">roll back</option>
             <option value="shift">shift new to…</option>
             <option value="alert">alert the room</option>
           </select>
-        </label>
+        </Field>
         {action === "shift" && (
-          <label className="flex flex-col">
-            <span className="text-xs text-neutral-500">Shift new to (%)</span>
+          <Field label="Shift new to (%)">
             <input name="shiftToPercent" type="number" min={0} max={100} step={1} required defaultValue={trigger?.shiftToPercent ?? 0} className={`${INPUT_CLASS} w-20 tabular`} />
-          </label>
+          </Field>
         )}
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Mode</span>
+        <Field label="Mode">
           <select name="mode" defaultValue={trigger?.mode ?? "recommend"} className={INPUT_CLASS}>
             <option value="recommend">recommend (a person confirms)</option>
             <option value="automatic">automatic</option>
           </select>
-        </label>
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Severity</span>
+        </Field>
+        <Field label="Severity">
           <select name="severity" defaultValue={trigger?.severity ?? "immediate"} className={INPUT_CLASS}>
             <option value="immediate">immediate</option>
             <option value="graceful">graceful</option>
           </select>
-        </label>
+        </Field>
         <label className="inline-flex items-center gap-1">
           <input type="checkbox" checked={failSafe} onChange={(e) => setFailSafe(e.target.checked)} />
           Roll back after
@@ -743,17 +654,16 @@ function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: Trigger
         {!failSafe && <span className="text-xs text-neutral-500">(off: provider errors pause automation and alert the room)</span>}
       </div>
       <div className="mt-2 flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Description (optional)</span>
+        <Field label="Description (optional)">
           <input name="description" maxLength={500} defaultValue={trigger?.description ?? ""} placeholder="generated from the rule when blank" className={`${INPUT_CLASS} w-80`} />
-        </label>
+        </Field>
         <label className="inline-flex items-center gap-1">
           <input type="checkbox" name="enabled" defaultChecked={trigger?.enabled ?? true} />
           Enabled
         </label>
-        <button type="submit" disabled={pending || metrics.length === 0} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Saving…" : "Save trigger"}
-        </button>
+        <SubmitButton pending={pending} busyLabel="Saving…" disabled={metrics.length === 0}>
+          Save trigger
+        </SubmitButton>
         <button type="button" className={BUTTON_CLASS} onClick={onDone}>
           Cancel
         </button>
@@ -780,8 +690,7 @@ function triggerLabel(triggers: readonly Trigger[], id: string | null): string |
 
 function ChangesSection({ cutover, changes, triggers }: { cutover: CutoverStateJson; changes: Change[]; triggers: Trigger[] }) {
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="traffic-changes">
-      <h3 className="text-xs font-medium uppercase text-neutral-500">Recent traffic changes</h3>
+    <SubSection title="Recent traffic changes" testId="traffic-changes">
       {changes.length === 0 ? (
         <p className="text-neutral-500">No traffic has moved yet.</p>
       ) : (
@@ -826,7 +735,7 @@ function ChangesSection({ cutover, changes, triggers }: { cutover: CutoverStateJ
           </table>
         </div>
       )}
-    </div>
+    </SubSection>
   );
 }
 
@@ -858,8 +767,7 @@ const ROLLBACK_STATE: Record<string, { label: string; style: string }> = {
 function RollbacksSection({ cutover, rollbacks, triggers }: { cutover: CutoverStateJson; rollbacks: RollbackRecord[]; triggers: Trigger[] }) {
   if (rollbacks.length === 0) return null;
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="rollbacks">
-      <h3 className="text-xs font-medium uppercase text-neutral-500">Rollbacks</h3>
+    <SubSection title="Rollbacks" testId="rollbacks">
       <ul className="mt-1 space-y-2">
         {rollbacks.map((r) => {
           const look = ROLLBACK_STATE[r.state] ?? { label: r.state, style: "" };
@@ -895,7 +803,7 @@ function RollbacksSection({ cutover, rollbacks, triggers }: { cutover: CutoverSt
           );
         })}
       </ul>
-    </div>
+    </SubSection>
   );
 }
 
@@ -943,8 +851,7 @@ function RouterSection({ cutover, router, recorded, run, canEdit }: { cutover: C
   // Kept here: the form remounts with the saved settings, and the "Saved." must survive it.
   const [saved, setSaved] = useState(false);
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="router-section">
-      <h3 className="text-xs font-medium uppercase text-neutral-500">Router</h3>
+    <SubSection title="Router" testId="router-section">
       <p className="mt-1">
         {router ? (
           <>
@@ -984,7 +891,7 @@ function RouterSection({ cutover, router, recorded, run, canEdit }: { cutover: C
       )}
       <ErrorNote message={test.error} testId="router-test-error" />
       {canEdit && <RouterForm key={JSON.stringify(router)} cutoverId={cutover.id} router={router} run={run} saved={saved} onSaved={setSaved} />}
-    </div>
+    </SubSection>
   );
 }
 
@@ -1009,11 +916,8 @@ function RouterForm({
   const [kind, setKind] = useState<RouterKind>(router?.kind ?? "haproxy");
   const stored = router && router.kind === kind ? router : null;
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
+  const onSubmit = submitForm(async ({ data: form, text }) => {
     setSaved(false);
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
     const optional = (k: string) => text(k) || undefined;
     const optionalInt = (k: string): number | undefined | null => {
       const t = text(k);
@@ -1064,11 +968,10 @@ function RouterForm({
     }
     const ok = await exec(() => run("router.set", { cutoverId, config }));
     if (ok) setSaved(true);
-  }
+  });
 
   const field = (name: string, label: string, props: { defaultValue?: string | number; placeholder?: string; required?: boolean; type?: string; width?: string; mono?: boolean } = {}) => (
-    <label className="flex flex-col">
-      <span className="text-xs text-neutral-500">{label}</span>
+    <Field label={label}>
       <input
         name={name}
         type={props.type ?? "text"}
@@ -1078,14 +981,13 @@ function RouterForm({
         autoComplete={props.type === "password" ? "new-password" : "off"}
         className={`${INPUT_CLASS} ${props.width ?? "w-48"} ${props.mono === false ? "" : "font-mono"}`}
       />
-    </label>
+    </Field>
   );
 
   return (
     <form onSubmit={onSubmit} aria-label="Router settings" className="mt-2 rounded border border-neutral-200 p-2 dark:border-neutral-800" autoComplete="off" data-testid="router-form">
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Router kind</span>
+        <Field label="Router kind">
           <select value={kind} onChange={(e) => setKind(e.target.value as RouterKind)} className={INPUT_CLASS}>
             {(Object.keys(KIND_LABEL) as RouterKind[]).map((k) => (
               <option key={k} value={k}>
@@ -1093,7 +995,7 @@ function RouterForm({
               </option>
             ))}
           </select>
-        </label>
+        </Field>
       </div>
       <div key={kind} className="mt-2 flex flex-wrap items-end gap-2">
         {kind === "haproxy" && (
@@ -1144,9 +1046,9 @@ function RouterForm({
         <p className="mt-1 text-xs text-amber-800 dark:text-amber-300">Values shown as {REDACTED} are hidden secrets: type them again before saving.</p>
       )}
       <div className="mt-2 flex items-center gap-2">
-        <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-          {pending ? "Saving…" : "Save router"}
-        </button>
+        <SubmitButton pending={pending} busyLabel="Saving…">
+          Save router
+        </SubmitButton>
         {saved && <span className="text-sm text-green-800 dark:text-green-300">Saved. Use “Test connection” to read the split back.</span>}
       </div>
       <ErrorNote message={error} testId="router-save-error" />
@@ -1165,8 +1067,7 @@ function hookSummary(h: Hook): string {
 
 function HooksSection({ cutoverId, hooks, run, canEdit }: { cutoverId: string; hooks: Hook[]; run: RunCommand; canEdit: boolean }) {
   return (
-    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="rollback-hooks">
-      <h3 className="text-xs font-medium uppercase text-neutral-500">Rollback hooks (run in order after the split is back on old)</h3>
+    <SubSection title="Rollback hooks (run in order after the split is back on old)" testId="rollback-hooks">
       {hooks.length === 0 ? (
         <p className="text-neutral-500">No hooks: a rollback only moves traffic.{canEdit ? " Add a command or a webhook (e.g. revert a feature flag, page the team)." : ""}</p>
       ) : (
@@ -1177,7 +1078,7 @@ function HooksSection({ cutoverId, hooks, run, canEdit }: { cutoverId: string; h
         </ol>
       )}
       {canEdit && <AddHookForm cutoverId={cutoverId} run={run} />}
-    </div>
+    </SubSection>
   );
 }
 
@@ -1190,9 +1091,7 @@ function HookRow({ hook: h, index, cutoverId, run, canEdit }: { hook: Hook; inde
       <span className="text-xs text-neutral-500">{h.kind}</span>
       <span className="min-w-0 break-all font-mono text-xs text-neutral-600 dark:text-neutral-300">{hookSummary(h)}</span>
       {canEdit && (
-        <button type="button" className={`${BUTTON_CLASS} ml-auto`} disabled={pending} aria-label={`Remove hook ${h.name}`} onClick={() => void exec(() => run("hook.remove", { cutoverId, id: h.id }))}>
-          Remove
-        </button>
+        <RemoveButton label={`Remove hook ${h.name}`} pending={pending} className="ml-auto" onClick={() => void exec(() => run("hook.remove", { cutoverId, id: h.id }))} />
       )}
       <ErrorNote message={error} testId="hook-remove-error" />
     </li>
@@ -1202,72 +1101,64 @@ function HookRow({ hook: h, index, cutoverId, run, canEdit }: { hook: Hook; inde
 function AddHookForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
   const [kind, setKind] = useState<"command" | "webhook">("command");
-  const formRef = useRef<HTMLFormElement>(null);
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? "").trim();
-    const name = text("name");
-    if (!name) return setError("Give the hook a name");
-    const timeoutText = text("timeoutMs");
-    const timeoutMs = timeoutText === "" ? undefined : Number(timeoutText);
-    const max = kind === "command" ? 600_000 : 120_000;
-    if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > max)) return setError(`Timeout: 100 to ${max.toLocaleString("en-GB")} ms`);
-    let config: Record<string, unknown>;
-    if (kind === "command") {
-      const argv = splitArgv(text("argv"));
-      if (!argv.ok) return setError(`Command: ${argv.error}`);
-      if (argv.argv.length === 0 || argv.argv.some((a) => a === "")) return setError("Command: give the program and its arguments, separated by spaces");
-      config = { argv: argv.argv, ...(timeoutMs !== undefined && { timeoutMs }) };
-    } else {
-      const url = text("url");
-      if (!/^https?:\/\/\S+$/i.test(url)) return setError("URL: an http(s) URL");
-      const secret = String(form.get("secret") ?? "");
-      if (secret && (secret.length < 8 || secret.length > 500)) return setError("Secret: 8 to 500 characters (or none)");
-      config = { url, ...(secret && { secret }), ...(timeoutMs !== undefined && { timeoutMs }) };
-    }
-    const ok = await exec(() => run("hook.add", { cutoverId, name, kind, config }));
-    if (ok) formRef.current?.reset();
-  }
+  const onSubmit = submitForm(
+    ({ data: form, text }) => {
+      const name = text("name");
+      if (!name) return setError("Give the hook a name");
+      const timeoutText = text("timeoutMs");
+      const timeoutMs = timeoutText === "" ? undefined : Number(timeoutText);
+      const max = kind === "command" ? 600_000 : 120_000;
+      if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > max)) return setError(`Timeout: 100 to ${max.toLocaleString("en-GB")} ms`);
+      let config: Record<string, unknown>;
+      if (kind === "command") {
+        const argv = splitArgv(text("argv"));
+        if (!argv.ok) return setError(`Command: ${argv.error}`);
+        if (argv.argv.length === 0 || argv.argv.some((a) => a === "")) return setError("Command: give the program and its arguments, separated by spaces");
+        config = { argv: argv.argv, ...(timeoutMs !== undefined && { timeoutMs }) };
+      } else {
+        const url = text("url");
+        if (!/^https?:\/\/\S+$/i.test(url)) return setError("URL: an http(s) URL");
+        const secret = String(form.get("secret") ?? "");
+        if (secret && (secret.length < 8 || secret.length > 500)) return setError("Secret: 8 to 500 characters (or none)");
+        config = { url, ...(secret && { secret }), ...(timeoutMs !== undefined && { timeoutMs }) };
+      }
+      return exec(() => run("hook.add", { cutoverId, name, kind, config }));
+    },
+    { reset: true },
+  );
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label="Add a rollback hook" className="mt-2 flex flex-wrap items-end gap-2" autoComplete="off">
-      <label className="flex flex-col">
-        <span className="text-xs text-neutral-500">Hook name</span>
+    <form onSubmit={onSubmit} aria-label="Add a rollback hook" className="mt-2 flex flex-wrap items-end gap-2" autoComplete="off">
+      <Field label="Hook name">
         <input name="name" required maxLength={200} className={`${INPUT_CLASS} w-44`} />
-      </label>
-      <label className="flex flex-col">
-        <span className="text-xs text-neutral-500">Kind</span>
+      </Field>
+      <Field label="Kind">
         <select value={kind} onChange={(e) => setKind(e.target.value as "command" | "webhook")} className={INPUT_CLASS}>
           <option value="command">command</option>
           <option value="webhook">webhook</option>
         </select>
-      </label>
+      </Field>
       {kind === "command" ? (
-        <label className="flex flex-col">
-          <span className="text-xs text-neutral-500">Command (space-separated, no shell)</span>
+        <Field label="Command (space-separated, no shell)">
           <input name="argv" required placeholder="/opt/flags/set checkout-v2 off" className={`${INPUT_CLASS} w-80 font-mono`} />
-        </label>
+        </Field>
       ) : (
         <>
-          <label className="flex flex-col">
-            <span className="text-xs text-neutral-500">URL</span>
+          <Field label="URL">
             <input name="url" type="url" required placeholder="https://hooks.example.com/rollback" className={`${INPUT_CLASS} w-72 font-mono`} />
-          </label>
-          <label className="flex flex-col">
-            <span className="text-xs text-neutral-500">Signing secret (optional)</span>
+          </Field>
+          <Field label="Signing secret (optional)">
             <input name="secret" type="password" autoComplete="new-password" className={`${INPUT_CLASS} w-44`} />
-          </label>
+          </Field>
         </>
       )}
-      <label className="flex flex-col">
-        <span className="text-xs text-neutral-500">Timeout (ms)</span>
+      <Field label="Timeout (ms)">
         <input name="timeoutMs" type="number" min={100} step={1} placeholder={kind === "command" ? "60000" : "10000"} className={`${INPUT_CLASS} w-24 tabular`} />
-      </label>
-      <button type="submit" disabled={pending} className={PRIMARY_BUTTON_CLASS}>
-        {pending ? "Adding…" : "Add hook"}
-      </button>
+      </Field>
+      <SubmitButton pending={pending} busyLabel="Adding…">
+        Add hook
+      </SubmitButton>
       <ErrorNote message={error} testId="hook-add-error" />
     </form>
   );

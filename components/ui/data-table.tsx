@@ -1,0 +1,46 @@
+import type { ReactNode } from "react";
+
+/** A column heading; `hidden` ones are for screen readers only, `edge` ones get the wider padding of a table edge. */
+export type Column = string | { label: string; hidden?: boolean; edge?: boolean };
+
+/** The last column of a table whose rows have buttons. */
+export const ACTIONS_COLUMN = { label: "Actions", hidden: true, edge: true } as const satisfies Column;
+
+/**
+ * A full-width table of rows with a header row and dividers; the first column sits on the edge.
+ * Columns that may be absent are passed as `false`. `scroll` lets a wide table scroll sideways
+ * inside the panel instead of widening it.
+ */
+export function DataTable({
+  columns,
+  caption,
+  scroll = true,
+  className,
+  busy,
+  children,
+}: {
+  columns: readonly (Column | false)[];
+  caption?: string;
+  scroll?: boolean;
+  className?: string;
+  busy?: boolean;
+  children: ReactNode;
+}) {
+  const shown = columns.filter((c): c is Column => c !== false).map((c) => (typeof c === "string" ? { label: c } : c));
+  const table = (
+    <table className={className ? `w-full text-sm ${className}` : "w-full text-sm"} aria-busy={busy}>
+      {caption && <caption className="sr-only">{caption}</caption>}
+      <thead className="text-left text-xs text-neutral-500">
+        <tr className="border-b border-neutral-200 dark:border-neutral-800">
+          {shown.map((c, i) => (
+            <th key={c.label} scope="col" className={`${i === 0 || c.edge ? "px-3" : "px-2"} py-1.5 font-medium`}>
+              {c.hidden ? <span className="sr-only">{c.label}</span> : c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">{children}</tbody>
+    </table>
+  );
+  return scroll ? <div className="overflow-x-auto">{table}</div> : table;
+}

@@ -1,0 +1,133 @@
+"use client";
+// Pieces the room's panels share: the panel frame and its sub-sections, the notes shown in place of
+// a list, the submit and remove buttons of their forms and rows, and the role, metric and system pickers.
+import { useState, type ReactNode } from "react";
+import { ErrorNote } from "@/components/ui/error-note";
+import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, ROLE_OPTIONS } from "./format";
+
+/** A panel whose heading is its name: `${id}-heading` labels the section. */
+export function Panel({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-heading`} className={PANEL_CLASS}>
+      <h2 id={`${id}-heading`} className="border-b border-neutral-200 px-3 py-2 font-semibold dark:border-neutral-800">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** A part of a panel below a rule, with a small heading (h4 where it sits under an h3). */
+export function SubSection({ title, testId, level = 3, children }: { title: ReactNode; testId?: string; level?: 3 | 4; children: ReactNode }) {
+  const Heading = level === 3 ? "h3" : "h4";
+  return (
+    <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid={testId}>
+      <Heading className="text-xs font-medium uppercase text-neutral-500">{title}</Heading>
+      {children}
+    </div>
+  );
+}
+
+/** What a panel says where its list would be: nothing yet (and how to start), or still loading. */
+export function PanelNote({ testId, role, children }: { testId?: string; role?: "status"; children: ReactNode }) {
+  return (
+    <p className="px-3 py-3 text-sm text-neutral-500" data-testid={testId} role={role}>
+      {children}
+    </p>
+  );
+}
+
+/** A panel's data could not be loaded: what happened, and a way to ask again. */
+export function LoadError({ message, testId, onRetry }: { message: string; testId: string; onRetry: () => void }) {
+  return (
+    <div className="px-3 pt-2">
+      <ErrorNote message={message} testId={testId} />
+      <button type="button" className={`${BUTTON_CLASS} mt-1`} onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
+/** A form's primary button: disabled while its command runs, saying so when `busyLabel` is given. */
+export function SubmitButton({ pending, busyLabel, disabled = false, className, children }: { pending: boolean; busyLabel?: string; disabled?: boolean; className?: string; children: ReactNode }) {
+  return (
+    <button type="submit" disabled={pending || disabled} className={className ? `${PRIMARY_BUTTON_CLASS} ${className}` : PRIMARY_BUTTON_CLASS}>
+      {pending && busyLabel ? busyLabel : children}
+    </button>
+  );
+}
+
+/** "Remove" on a row, named for screen readers by what it removes; it acts at once. */
+export function RemoveButton({ label, pending, onClick, className }: { label: string; pending: boolean; onClick: () => void; className?: string }) {
+  return (
+    <button type="button" disabled={pending} aria-label={label} className={className ? `${BUTTON_CLASS} ${className}` : BUTTON_CLASS} onClick={onClick}>
+      Remove
+    </button>
+  );
+}
+
+/**
+ * "Remove" that asks once more in place: Cancel (focused, the safe choice) or `confirmLabel`.
+ * `onRemove` resolves to whether it worked; on failure the question stays open beside the error.
+ */
+export function ConfirmRemove({ label, confirmLabel, pending, onRemove }: { label: string; confirmLabel: string; pending: boolean; onRemove: () => Promise<boolean> }) {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" className={BUTTON_CLASS} onClick={() => setConfirming(true)} aria-label={label}>
+        Remove
+      </button>
+    );
+  }
+  return (
+    <>
+      <button type="button" autoFocus className={BUTTON_CLASS} onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+      <button type="button" disabled={pending} className={DANGER_BUTTON_CLASS} onClick={() => void onRemove().then((ok) => ok && setConfirming(false))}>
+        {confirmLabel}
+      </button>
+    </>
+  );
+}
+
+/** A required choice of one of the cutover's metrics, shown as "Error rate (%)". */
+export function MetricSelect({ metrics, defaultValue }: { metrics: readonly { id: string; name: string; unit: string }[]; defaultValue?: string }) {
+  return (
+    <select name="metricId" required defaultValue={defaultValue} className={INPUT_CLASS}>
+      {metrics.length === 0 && <option value="">no metrics yet: add them under Metrics</option>}
+      {metrics.map((m) => (
+        <option key={m.id} value={m.id}>
+          {m.name} ({m.unit})
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Which system a rule watches: new (the default) or old. */
+export function SystemSelect({ defaultValue = "new" }: { defaultValue?: string }) {
+  return (
+    <select name="system" defaultValue={defaultValue} className={INPUT_CLASS}>
+      <option value="new">new</option>
+      <option value="old">old</option>
+    </select>
+  );
+}
+
+/** A required choice of one role, starting on "Choose…". */
+export function RoleSelect({ name }: { name: string }) {
+  return (
+    <select name={name} required defaultValue="" className={INPUT_CLASS}>
+      <option value="" disabled>
+        Choose…
+      </option>
+      {ROLE_OPTIONS.map((r) => (
+        <option key={r.value} value={r.value}>
+          {r.label}
+        </option>
+      ))}
+    </select>
+  );
+}
