@@ -8,7 +8,7 @@ import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import type { AuditRow } from "@/lib/services/audit-read";
 import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "./format";
-import { PanelNote } from "./parts";
+import { ExportLinks, PanelNote } from "./parts";
 import { cutoverQueryKey } from "./use-live-cutover";
 
 const PAGE_SIZE = 50;
@@ -79,6 +79,7 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
           <Field label="Filter by person">
             <input type="search" value={actor} onChange={(e) => setActor(e.target.value)} maxLength={200} placeholder="name" className={`${INPUT_CLASS} w-44`} />
           </Field>
+          <ExportLinks cutoverId={cutoverId} what="audit" label="audit log" />
         </div>
       </header>
 

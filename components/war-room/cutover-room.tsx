@@ -1,6 +1,6 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { roomAction } from "@/lib/actions/room";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { can as canDo, type Action } from "@/lib/domain/permissions";
@@ -22,6 +22,7 @@ import { ShiftButton, TrafficPanel } from "./traffic-panel";
 import { RollbackButton } from "./rollback-button";
 import { TriggerBanners } from "./trigger-banners";
 import { TrafficGauge } from "./traffic-gauge";
+import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 
 async function fetchCutover(id: string): Promise<CutoverStateJson> {
   const res = await fetch(`/api/v1/cutovers/${id}`, { cache: "no-store" });
@@ -39,7 +40,15 @@ function describe(e: LiveEvent): string {
   return `${e.actor ?? "someone"}: ${what}`;
 }
 
-export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { id: string; name: string } }) {
+/** Keys typed into these are text, not shortcuts. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+const NOTHING_ALLOWED = () => false;
+
+export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initial: CutoverStateJson; me: { id: string; name: string }; /** Opened with ?wall=1. */ wall?: boolean }) {
   const queryClient = useQueryClient();
   const key = cutoverQueryKey(initial.id);
   const { data: c, error } = useQuery({ queryKey: key, queryFn: () => fetchCutover(initial.id), initialData: initial });
@@ -52,6 +61,42 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
   });
   const now = useNow();
   const [tab, setTab] = useState<Tab>("Plan");
+  const [wall, setWall] = useState(wallAtStart);
+  const [help, setHelp] = useState(false);
+  const shortcuts = useRef(initialShortcutState);
+
+  // Wall mode is part of the address, so a wall screen's bookmark opens it.
+  const toggleWall = useCallback(() => {
+    setWall((on) => {
+      const url = new URL(window.location.href);
+      if (on) url.searchParams.delete("wall");
+      else url.searchParams.set("wall", "1");
+      window.history.replaceState(null, "", url);
+      return !on;
+    });
+  }, []);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const { state, action } = pressKey(shortcuts.current, { key: e.key, at: e.timeStamp, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, typing: isTyping(e.target) });
+      shortcuts.current = state;
+      if (!action) return;
+      if (action.kind === "close") return setHelp(false);
+      e.preventDefault();
+      if (action.kind === "help") setHelp((open) => !open);
+      else if (action.kind === "wall") toggleWall();
+      else if (action.kind === "tab") {
+        setWall(false);
+        setTab(action.tab as Tab);
+      } else if (action.kind === "filter") {
+        setTab("Plan");
+        // The plan view is rendered by then.
+        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input[aria-label="Filter items"]')?.focus());
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [toggleWall]);
 
   const run: RunCommand = useCallback(
     async (name, input) => {
@@ -62,8 +107,65 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
     },
     [queryClient, key],
   );
-  const can = useCallback((action: Action) => canDo(c.myRoles, action), [c.myRoles]);
+  const canAct = useCallback((action: Action) => canDo(c.myRoles, action), [c.myRoles]);
+  // The wall screen shows the room; nobody acts from it (the server checks roles either way).
+  const can = wall ? NOTHING_ALLOWED : canAct;
   const panel = { cutover: c, run, now, can };
+
+  const helpDialog = help && (
+    <div role="dialog" aria-label="Keyboard shortcuts" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40 p-4" onClick={() => setHelp(false)}>
+      <div className="w-full max-w-sm rounded border border-neutral-300 bg-white p-4 text-sm shadow-lg dark:border-neutral-700 dark:bg-neutral-900" onClick={(e) => e.stopPropagation()}>
+        <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
+        <table className="w-full">
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.keys}>
+                <td className="py-0.5 pr-3">
+                  <kbd className="rounded border border-neutral-300 px-1 font-mono text-xs dark:border-neutral-700">{s.keys}</kbd>
+                </td>
+                <td>{s.what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" autoFocus className="mt-3 rounded border border-neutral-300 px-2 py-0.5 dark:border-neutral-700" onClick={() => setHelp(false)}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+
+  const wallButton = (
+    <button type="button" onClick={toggleWall} aria-pressed={wall} title="Wall mode (w)" className="rounded border border-neutral-300 px-2 py-0.5 text-sm dark:border-neutral-700">
+      {wall ? "Exit wall mode" : "Wall mode"}
+    </button>
+  );
+
+  if (wall) {
+    // Header, now and health, large and dark, readable from across the room; no controls.
+    return (
+      <RoomEventsContext.Provider value={events}>
+        <main className="wall fixed inset-0 z-40 overflow-auto bg-neutral-950 p-4 text-neutral-100 [zoom:1.3]" data-testid="wall">
+          <RoomHeader cutover={c} now={now} run={run} can={can}>
+            <TrafficGauge percent={c.trafficPercent} />
+            <LiveIndicator status={status} />
+            {wallButton}
+          </RoomHeader>
+          <TriggerBanners {...panel} />
+          {error && (
+            <p role="alert" className="mb-3 rounded border border-red-700 bg-red-950 p-2 text-red-100">
+              Could not refresh: {error.message}
+            </p>
+          )}
+          <div className="grid gap-3 xl:grid-cols-[2fr_3fr]">
+            <DecisionsPanel {...panel} />
+            <MetricsPanel {...panel} />
+          </div>
+          {helpDialog}
+        </main>
+      </RoomEventsContext.Provider>
+    );
+  }
 
   return (
     <RoomEventsContext.Provider value={events}>
@@ -76,6 +178,10 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
           {me.name}: {c.myRoles.length ? c.myRoles.map((r) => ROLE_LABELS[r]).join(", ") : "no role (administrator view)"}
         </span>
         <LiveIndicator status={status} />
+        {wallButton}
+        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" className="rounded border border-neutral-300 px-2 py-0.5 text-sm dark:border-neutral-700">
+          ?
+        </button>
       </RoomHeader>
 
       <section aria-label="Who is in the room" className="mb-3 flex flex-wrap items-center gap-2 text-sm" data-testid="presence">
@@ -123,6 +229,7 @@ export function CutoverRoom({ initial, me }: { initial: CutoverStateJson; me: { 
       {tab === "Contacts" && <ContactsPanel {...panel} />}
       {tab === "Risks" && <RisksPanel {...panel} />}
       {tab === "Audit" && <AuditPanel cutoverId={c.id} timeZone={c.timeZone} />}
+      {helpDialog}
     </main>
     </RoomEventsContext.Provider>
   );

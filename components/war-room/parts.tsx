@@ -131,3 +131,19 @@ export function RoleSelect({ name }: { name: string }) {
     </select>
   );
 }
+
+/** Download links for a cutover's record (GET /api/v1/cutovers/{id}/export), as CSV and JSON. */
+export function ExportLinks({ cutoverId, what, label }: { cutoverId: string; what: "audit" | "timeline"; label: string }) {
+  const href = (format: "csv" | "json") => `/api/v1/cutovers/${cutoverId}/export?what=${what}&format=${format}`;
+  return (
+    <span className="flex items-center gap-1 text-sm" data-testid={`export-${what}`}>
+      <span className="text-neutral-500">Export:</span>
+      <a className="underline" href={href("csv")} download aria-label={`Download the ${label} as CSV`}>
+        CSV
+      </a>
+      <a className="underline" href={href("json")} download aria-label={`Download the ${label} as JSON`}>
+        JSON
+      </a>
+    </span>
+  );
+}

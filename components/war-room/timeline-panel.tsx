@@ -20,7 +20,7 @@ import {
   useCommand,
   zoneAbbreviation,
 } from "./format";
-import { PanelNote, RoleSelect, SubmitButton } from "./parts";
+import { ExportLinks, PanelNote, RoleSelect, SubmitButton } from "./parts";
 import type { PanelProps, RunCommand } from "./types";
 
 type Entry = CutoverStateJson["timeline"][number];
@@ -76,6 +76,7 @@ export function TimelinePanel({ cutover, run, now, can }: PanelProps) {
           </span>
           {overall.entryIndex !== null && <span className="text-neutral-500"> (at “{entries[overall.entryIndex].title}”)</span>}
         </p>
+        <ExportLinks cutoverId={cutover.id} what="timeline" label="timeline" />
         <p className="w-full text-xs text-neutral-500">
           Times in {cutover.timeZone} ({zoneAbbreviation(cutover.tZero, cutover.timeZone)}); hover a time for UTC. T-0 is{" "}
           <time dateTime={cutover.tZero} title={formatUtc(cutover.tZero)} className="tabular">

@@ -7,16 +7,17 @@ import { CutoverRoom } from "@/components/war-room/cutover-room";
 
 export const dynamic = "force-dynamic";
 
-export default async function CutoverPage({ params }: { params: Promise<{ cutoverId: string }> }) {
+export default async function CutoverPage({ params, searchParams }: { params: Promise<{ cutoverId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const { cutoverId } = await params;
+  const wall = (await searchParams).wall === "1";
   if (!z.string().uuid().safeParse(cutoverId).success) notFound();
   const state = await getCutoverState(user, cutoverId);
   if (!state) notFound();
   return (
     <>
       <AppHeader userName={user.name} />
-      <CutoverRoom initial={state} me={{ id: user.id, name: user.name }} />
+      <CutoverRoom initial={state} me={{ id: user.id, name: user.name }} wall={wall} />
     </>
   );
 }
