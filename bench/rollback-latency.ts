@@ -26,7 +26,8 @@ const ndir = path.resolve(".data/bench-nginx");
 rmSync(ndir, { recursive: true, force: true });
 mkdirSync(path.join(ndir, "tmp"), { recursive: true });
 const nginxPort = await freePort();
-const nginxConfig = NginxRouterConfigSchema.parse({ kind: "nginx", upstreamFile: path.join(ndir, "upstream.conf"), upstreamName: "app", oldServer: `127.0.0.1:${lab.old.port}`, newServer: `127.0.0.1:${lab.new.port}`, configFile: path.join(ndir, "nginx.conf"), pidFile: path.join(ndir, "nginx.pid") });
+// statusListen: the app reads the split back from nginx; the bare reload writes the same file.
+const nginxConfig = NginxRouterConfigSchema.parse({ kind: "nginx", upstreamFile: path.join(ndir, "upstream.conf"), upstreamName: "app", oldServer: `127.0.0.1:${lab.old.port}`, newServer: `127.0.0.1:${lab.new.port}`, configFile: path.join(ndir, "nginx.conf"), pidFile: path.join(ndir, "nginx.pid"), statusListen: `127.0.0.1:${await freePort()}` });
 const t = path.join(ndir, "tmp");
 writeFileSync(
   path.join(ndir, "nginx.conf"),
