@@ -113,7 +113,13 @@ export class NginxRouter implements TrafficRouter {
       }
       reloads.set(file, { master, at, oldWorkers });
       // Out of the reload's way: the version before this one, for people.
-      if (previous !== null) await fs.writeFile(`${file}.previous`, previous, { mode: 0o644 }).catch(() => undefined);
+      if (previous !== null) {
+        try {
+          writeAtomic(`${file}.previous`, previous);
+        } catch {
+          /* a missing copy for people must not fail a change nginx is already loading */
+        }
+      }
 
       const refused = await this.awaitNewWorkers(master, oldWorkers, signal);
       if (refused !== null) {
