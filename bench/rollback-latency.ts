@@ -26,7 +26,8 @@ const ndir = path.resolve(".data/bench-nginx");
 rmSync(ndir, { recursive: true, force: true });
 mkdirSync(path.join(ndir, "tmp"), { recursive: true });
 const nginxPort = await freePort();
-const nginxConfig = NginxRouterConfigSchema.parse({ kind: "nginx", upstreamFile: path.join(ndir, "upstream.conf"), upstreamName: "app", oldServer: `127.0.0.1:${lab.old.port}`, newServer: `127.0.0.1:${lab.new.port}`, configFile: path.join(ndir, "nginx.conf"), pidFile: path.join(ndir, "nginx.pid") });
+// statusListen: the app reads the split back from nginx; the bare reload writes the same file.
+const nginxConfig = NginxRouterConfigSchema.parse({ kind: "nginx", upstreamFile: path.join(ndir, "upstream.conf"), upstreamName: "app", oldServer: `127.0.0.1:${lab.old.port}`, newServer: `127.0.0.1:${lab.new.port}`, configFile: path.join(ndir, "nginx.conf"), pidFile: path.join(ndir, "nginx.pid"), statusListen: `127.0.0.1:${await freePort()}` });
 const t = path.join(ndir, "tmp");
 writeFileSync(
   path.join(ndir, "nginx.conf"),
@@ -66,51 +67,64 @@ interface Series {
   recorded: number[];
 }
 
-async function viaApp(label: string, cutoverId: string, loadUrl: string, settleMs: number): Promise<Series> {
-  const load = startLoad({ rate: RATE, durationS: 600, url: loadUrl });
-  const s: Series = { label, moved: [], recorded: [] };
-  for (let i = 0; i < ROUNDS; i++) {
-    await api(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: 50, override: true, note: "bench" });
-    await sleep(settleMs);
-    const click = Date.now();
-    await api(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "bench" });
-    s.recorded.push(Date.now() - click);
-    await sleep(settleMs);
-    s.moved.push(movedAfter(load, click));
-    // The hooks run after the split; wait until the rollback is closed before the next round.
-    for (let k = 0; k < 50; k++) {
-      const v = (await (await fetch(`${app.url}/api/v1/cutovers/${cutoverId}/traffic`, { headers: auth })).json()) as { rollbacks: { state: string }[] };
-      if (v.rollbacks[0]?.state !== "running") break;
-      await sleep(20);
-    }
+/** One rollback through the app: shift to 50 %, then POST /rollback; recorded = until it answered. */
+async function appRound(s: Series, load: LoadHandle, cutoverId: string, settleMs: number) {
+  await api(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: 50, override: true, note: "bench" });
+  await sleep(settleMs);
+  const click = Date.now();
+  await api(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "bench" });
+  s.recorded.push(Date.now() - click);
+  await sleep(settleMs);
+  s.moved.push(movedAfter(load, click));
+  // The hooks run after the split; wait until the rollback is closed before the next round.
+  for (let k = 0; k < 50; k++) {
+    const v = (await (await fetch(`${app.url}/api/v1/cutovers/${cutoverId}/traffic`, { headers: auth })).json()) as { rollbacks: { state: string }[] };
+    if (v.rollbacks[0]?.state !== "running") break;
+    await sleep(20);
   }
-  await load.stop();
-  return s;
 }
 
-async function bare(label: string, loadUrl: string, set: (p: number) => Promise<void>, settleMs: number): Promise<Series> {
+/** The same change without the app: straight to the router. */
+async function bareRound(s: Series, load: LoadHandle, set: (p: number) => Promise<void>, settleMs: number) {
+  await set(50);
+  await sleep(settleMs);
+  const click = Date.now();
+  await set(0);
+  await sleep(settleMs);
+  s.moved.push(movedAfter(load, click));
+}
+
+/**
+ * Bare and app rounds alternate under one load generator, so both see the same machine: on a
+ * shared machine whose load changes by the minute, two blocks run one after the other would
+ * compare two different machines.
+ */
+async function compare(router: string, loadUrl: string, cutoverId: string, set: (p: number) => Promise<void>, settleMs: number): Promise<Series[]> {
   const load = startLoad({ rate: RATE, durationS: 600, url: loadUrl });
-  const s: Series = { label, moved: [], recorded: [] };
-  for (let i = 0; i < ROUNDS; i++) {
-    await set(50);
-    await sleep(settleMs);
-    const click = Date.now();
-    await set(0);
-    await sleep(settleMs);
-    s.moved.push(movedAfter(load, click));
+  const bare: Series = { label: `${router} bare ${router === "HAProxy" ? "socket" : "reload"}`, moved: [], recorded: [] };
+  const viaApp: Series = { label: `${router} through the app`, moved: [], recorded: [] };
+  try {
+    for (let i = 0; i < ROUNDS; i++) {
+      if (i % 2 === 0) {
+        await bareRound(bare, load, set, settleMs);
+        await appRound(viaApp, load, cutoverId, settleMs);
+      } else {
+        await appRound(viaApp, load, cutoverId, settleMs);
+        await bareRound(bare, load, set, settleMs);
+      }
+    }
+  } finally {
+    await load.stop();
   }
-  await load.stop();
-  return s;
+  return [bare, viaApp];
 }
 
 const results: Series[] = [];
 try {
   const hapCutover = await cutoverFor({ kind: "haproxy", socket: lab.haproxy.socketPath, backend: "be_app", oldServer: "old", newServer: "new", stateFile: lab.haproxy.stateFilePath });
-  results.push(await bare("HAProxy bare socket", lab.haproxy.url, (p) => runtimeCommand(lab.haproxy.socketPath, `set weight be_app/new ${p}; set weight be_app/old ${100 - p}`).then(() => {}), 300));
-  results.push(await viaApp("HAProxy through the app", hapCutover, lab.haproxy.url, 300));
+  results.push(...(await compare("HAProxy", lab.haproxy.url, hapCutover, (p) => runtimeCommand(lab.haproxy.socketPath, `set weight be_app/new ${p}; set weight be_app/old ${100 - p}`).then(() => {}), 300)));
   const nginxCutover = await cutoverFor(nginxConfig);
-  results.push(await bare("nginx bare reload", `http://127.0.0.1:${nginxPort}`, nginxBareSet, 700));
-  results.push(await viaApp("nginx through the app", nginxCutover, `http://127.0.0.1:${nginxPort}`, 700));
+  results.push(...(await compare("nginx", `http://127.0.0.1:${nginxPort}`, nginxCutover, nginxBareSet, 700)));
 } finally {
   nginx.kill("SIGTERM");
   await app.stop();
@@ -120,7 +134,10 @@ const fmt = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return xs.length ? `${percentile(s, 50)} / ${percentile(s, 95)}` : "–";
 };
-console.log(`## Rollback latency (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${ROUNDS} rollbacks each, load ${RATE} req/s)`);
+console.log(`## Rollback latency (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${ROUNDS} rollbacks each, bare and app rounds alternating, load ${RATE} req/s)`);
 console.log("| path | to traffic moved p50 / p95 ms | to verified and recorded p50 / p95 ms |");
 console.log("|---|---|---|");
 for (const r of results) console.log(`| ${r.label} | ${fmt(r.moved)} | ${fmt(r.recorded)} |`);
+const ratio = (p: number, a: number[], b: number[]) => (percentile([...a].sort((x, y) => x - y), p) / Math.max(1, percentile([...b].sort((x, y) => x - y), p))).toFixed(2);
+const [, , nb, na] = results;
+if (nb && na) console.log(`nginx through the app / bare reload, to traffic moved: p50 ${ratio(50, na.moved, nb.moved)}×, p95 ${ratio(95, na.moved, nb.moved)}× (target ≤ 1.2×)`);

@@ -58,4 +58,4 @@ try {
 }
 delays.sort((a, b) => a - b);
 console.log(`## Trigger → automatic rollback (${new Date().toISOString().slice(0, 10)}, ${machine()}, poll ${POLL_MS} ms, for ${FOR} s, ${ROUNDS} rounds)`);
-console.log(`verified after the condition had held for its duration: p50=${percentile(delays, 50)} ms max=${delays.at(-1)} ms (target ≤ ${POLL_MS} ms)`);
+console.log(`verified after the condition had held for its duration: p50=${percentile(delays, 50)} ms p95=${percentile(delays, 95)} ms max=${delays.at(-1)} ms (target ≤ ${POLL_MS} ms)`);

@@ -20,8 +20,25 @@ const ACTIVE_STATES = ["draft", "scheduled", "in_progress"] as const;
 // A NOTIFY payload holds at most 8000 bytes: announce samples in chunks.
 const CHUNK = 25;
 
+interface PolledCutover {
+  id: string;
+  pollIntervalMs: number;
+  prometheusUrl: string | null;
+  prometheusAuth: unknown;
+  metrics: { id: string; system: string; queryOld: string | null; queryNew: string | null; name: string }[];
+}
+
+/**
+ * Polls happen on a fixed grid per cutover (first poll, then every interval after it), like a
+ * Prometheus rule group: the evaluation time `at` is the grid time, not whenever the timer ran.
+ * So a rule with `for: 10s` polled every second fires exactly at the 10th evaluation after it
+ * became pending (10 000 ms later, not 9 998 ms because one poll started 2 ms late, which would
+ * cost a whole extra interval). A timer set for the next due poll keeps `at` close to real time;
+ * the list of cutovers is refreshed every tickMs.
+ */
 export function startPoller(opts: { log: (line: string) => void; onSamples?: SamplesHandler; tickMs?: number }) {
   const due = new Map<string, number>();
+  let known: PolledCutover[] = [];
   // The same failure every poll is one log line a minute, not one a second.
   const lastLog = new Map<string, { text: string; at: number }>();
   const logOnce = (cutoverId: string, text: string) => {
@@ -33,9 +50,9 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
   const running = new Set<string>();
   let stopped = false;
   let lastCleanup = 0;
+  let wake: NodeJS.Timeout | null = null;
 
-  async function pollCutover(c: { id: string; prometheusUrl: string | null; prometheusAuth: unknown; metrics: { id: string; system: string; queryOld: string | null; queryNew: string | null; name: string }[] }) {
-    const at = Date.now();
+  async function pollCutover(c: PolledCutover, at: number) {
     const target = prometheusTarget(c);
     const jobs: Promise<PolledSample>[] = [];
     for (const m of c.metrics) {
@@ -47,6 +64,9 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
     }
     const samples = await Promise.all(jobs);
     if (samples.length === 0) return;
+    // The triggers do not wait for the samples to be stored and announced: a rule that fires
+    // now acts now.
+    const evaluated = Promise.resolve(opts.onSamples?.(c.id, samples, at)).catch((err: unknown) => opts.log(`poller: cutover ${c.id}: trigger evaluation failed: ${(err as Error).message}`));
     await db().metricSample.createMany({
       data: samples.map((s) => ({ metricId: s.metricId, system: s.system, at: new Date(s.sample.at), value: s.sample.status === "ok" ? s.sample.value : null, status: s.sample.status, reason: s.sample.status === "ok" ? null : s.sample.reason.slice(0, 500) })),
     });
@@ -59,7 +79,37 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
       const chunk = samples.slice(i, i + CHUNK).map((s) => ({ m: s.metricId, s: s.system, t: s.sample.at, v: s.sample.value, st: s.sample.status, r: s.sample.status === "ok" ? undefined : s.sample.reason.slice(0, 120) }));
       await announce(db(), { type: "metrics.sampled", cutoverId: c.id, data: { samples: chunk } });
     }
-    await opts.onSamples?.(c.id, samples, at);
+    await evaluated;
+  }
+
+  /** Starts every poll that is due, on its grid time, and sets the timer for the next one. */
+  function schedule() {
+    if (stopped) return;
+    const now = Date.now();
+    let next = Infinity;
+    for (const c of known) {
+      const interval = Math.max(1000, c.pollIntervalMs);
+      const d = due.get(c.id) ?? now;
+      if (running.has(c.id)) continue;
+      if (d > now) {
+        next = Math.min(next, d);
+        continue;
+      }
+      // The latest grid time that has come; missed ones (a poll that ran long) are skipped, as
+      // Prometheus skips missed evaluations.
+      const at = d + Math.floor((now - d) / interval) * interval;
+      due.set(c.id, at + interval);
+      next = Math.min(next, at + interval);
+      running.add(c.id);
+      void pollCutover(c, at)
+        .catch((err: unknown) => opts.log(`poller: cutover ${c.id} failed: ${(err as Error).message}`))
+        .finally(() => {
+          running.delete(c.id);
+          schedule();
+        });
+    }
+    if (wake) clearTimeout(wake);
+    wake = next === Infinity ? null : setTimeout(schedule, Math.max(0, next - Date.now()));
   }
 
   async function tick() {
@@ -70,17 +120,12 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
         where: { state: { in: [...ACTIVE_STATES] }, metrics: { some: {} } },
         select: { id: true, pollIntervalMs: true, prometheusUrl: true, prometheusAuth: true, metrics: { select: { id: true, name: true, system: true, queryOld: true, queryNew: true } } },
       });
-      for (const c of cutovers) {
-        // Without a Prometheus there is nothing to ask: the metrics view says so, and no rows of
-        // "not configured" fill the sample table.
-        if (!prometheusTarget(c)) continue;
-        if (running.has(c.id) || (due.get(c.id) ?? 0) > now) continue;
-        due.set(c.id, now + Math.max(1000, c.pollIntervalMs));
-        running.add(c.id);
-        void pollCutover(c)
-          .catch((err: unknown) => opts.log(`poller: cutover ${c.id} failed: ${(err as Error).message}`))
-          .finally(() => running.delete(c.id));
-      }
+      // Without a Prometheus there is nothing to ask: the metrics view says so, and no rows of
+      // "not configured" fill the sample table.
+      known = cutovers.filter((c) => prometheusTarget(c));
+      const ids = new Set(known.map((c) => c.id));
+      for (const id of due.keys()) if (!ids.has(id)) due.delete(id);
+      schedule();
       if (now - lastCleanup > 10 * 60_000) {
         lastCleanup = now;
         const removed = await deleteExpiredSamples();
@@ -96,6 +141,7 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
   return async () => {
     stopped = true;
     clearInterval(timer);
+    if (wake) clearTimeout(wake);
     const deadline = Date.now() + 5000;
     while (running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   };

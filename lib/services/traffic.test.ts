@@ -1,7 +1,10 @@
 // The lever against a real HAProxy (Debian package): rollback moves the split, is recorded only
 // once verified, runs exactly once when pressed twice at once, fails without recording when the
 // router is gone, and the fence keeps a writer that lost its lock from recording a stale change.
-import { mkdtempSync, rmSync } from "node:fs";
+// And against a real nginx: a reload is recorded only once nginx itself answers with the new
+// split; a file nginx refuses is never recorded and nginx keeps serving the old split.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -11,6 +14,9 @@ import { db } from "@/lib/db/client";
 import { withTrafficLock } from "@/lib/db/cutover-lock";
 import { ensureSystemPackages } from "@/scripts/ensure-system-packages";
 import { BACKEND, startHaproxy, type HaproxyHandle } from "@/scripts/lab/haproxy";
+import { freePort } from "@/lib/server/free-port";
+import { renderUpstream } from "@/lib/adapters/traffic/nginx";
+import { NginxRouterConfigSchema } from "@/lib/adapters/traffic/config";
 import { rollback, shiftTraffic } from "./traffic";
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
 
@@ -174,4 +180,100 @@ describe("the traffic lock and its fence", () => {
     // The lock was given back: the next writer gets it at once.
     expect(await withTrafficLock(f.cutoverId, 500, request, async () => "ran")).toBe("ran");
   });
+});
+
+describe("the lever on a real nginx", () => {
+  let ndir: string;
+  let nginx: ChildProcess;
+  let port: number;
+  let statusPort: number;
+  const nginxConfig = () =>
+    NginxRouterConfigSchema.parse({
+      kind: "nginx",
+      upstreamFile: path.join(ndir, "upstream.conf"),
+      upstreamName: "app",
+      oldServer: `127.0.0.1:${(servers[0]!.address() as AddressInfo).port}`,
+      newServer: `127.0.0.1:${(servers[1]!.address() as AddressInfo).port}`,
+      configFile: path.join(ndir, "nginx.conf"),
+      pidFile: path.join(ndir, "nginx.pid"),
+      statusListen: `127.0.0.1:${statusPort}`,
+    });
+
+  /** n requests on fresh connections: how many reached new. */
+  async function newShare(n: number): Promise<number> {
+    let hitsNew = 0;
+    for (let i = 0; i < n; i++) if ((await (await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: "close" } })).text()) === "new") hitsNew++;
+    return hitsNew;
+  }
+  const status = async () => (await fetch(`http://127.0.0.1:${statusPort}/warroom-split`)).text();
+
+  beforeAll(async () => {
+    ensureSystemPackages(["nginx"]);
+    ndir = mkdtempSync(path.join(os.tmpdir(), "wr-lever-nginx-"));
+    mkdirSync(path.join(ndir, "tmp"));
+    port = await freePort();
+    statusPort = await freePort();
+    const t = path.join(ndir, "tmp");
+    writeFileSync(
+      path.join(ndir, "nginx.conf"),
+      `daemon off;\nmaster_process on;\nworker_processes 2;\nuser ${os.userInfo().username};\npid ${ndir}/nginx.pid;\nerror_log ${ndir}/error.log notice;\nevents { worker_connections 256; }\nhttp {\n  access_log off;\n  client_body_temp_path ${t}/body; proxy_temp_path ${t}/proxy; fastcgi_temp_path ${t}/fastcgi; uwsgi_temp_path ${t}/uwsgi; scgi_temp_path ${t}/scgi;\n  include ${ndir}/upstream.conf;\n  upstream taken { server 127.0.0.1:1; }\n  server { listen 127.0.0.1:${port}; location / { proxy_pass http://app; } }\n}\n`,
+    );
+    writeFileSync(nginxConfig().upstreamFile, renderUpstream(nginxConfig(), 0));
+    nginx = spawn("nginx", ["-c", path.join(ndir, "nginx.conf"), "-e", path.join(ndir, "error.log")], { stdio: "ignore" });
+    for (let i = 0; !/percent 0/.test(await status().catch(() => "")); i++) {
+      if (i > 200) throw new Error("nginx did not start");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 30_000);
+
+  afterAll(async () => {
+    if (nginx && nginx.exitCode === null) {
+      const exited = new Promise((r) => nginx.once("exit", r));
+      nginx.kill("SIGTERM");
+      await exited;
+    }
+    if (ndir) rmSync(ndir, { recursive: true, force: true });
+  });
+
+  async function nginxCutover(config: object) {
+    const f = await createFixture(team, { state: "in_progress" });
+    await db().cutover.update({ where: { id: f.cutoverId }, data: { routerKind: "nginx", routerConfig: config } });
+    return f;
+  }
+
+  it("shift and rollback: each recorded once nginx answers with the new split", async () => {
+    const f = await nginxCutover(nginxConfig());
+    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 50, override: true, note: "half" });
+    expect(await status()).toMatch(/percent 50\n$/);
+    expect(await percentOf(f.cutoverId)).toBe(50);
+    const r = await rollback(team.ON_CALL, { cutoverId: f.cutoverId, reason: "errors" });
+    expect(r).toMatchObject({ joined: false, from: 50 });
+    expect(await status()).toMatch(/percent 0\n$/);
+    expect(await newShare(40)).toBe(0);
+    expect(await percentOf(f.cutoverId)).toBe(0);
+    expect((await changes(f.cutoverId)).map((c) => [c.fromPercent, c.toPercent, c.state])).toEqual([
+      [0, 50, "verified"],
+      [50, 0, "verified"],
+    ]);
+  }, 30_000);
+
+  it("an upstream file nginx refuses: the change fails, nothing is recorded as done, nginx keeps serving the old split", async () => {
+    const good = await nginxCutover(nginxConfig());
+    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: good.cutoverId, toPercent: 25, override: true, note: "canary" });
+    const fileBefore = readFileSync(nginxConfig().upstreamFile, "utf8");
+    const statusBefore = await status();
+    // Same file, an upstream name nginx.conf already has: nginx rejects the reload ("duplicate upstream").
+    const f = await nginxCutover({ ...nginxConfig(), upstreamName: "taken" });
+    await expect(shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 100, override: true, note: "all in" })).rejects.toMatchObject({ code: "router_failed", message: expect.stringMatching(/duplicate upstream "taken"/) });
+    expect(await percentOf(f.cutoverId)).toBe(0);
+    expect((await changes(f.cutoverId)).map((c) => c.state)).toEqual(["failed"]);
+    expect(await db().auditEvent.count({ where: { cutoverId: f.cutoverId, action: "traffic.change_failed" } })).toBe(1);
+    expect(readFileSync(nginxConfig().upstreamFile, "utf8")).toBe(fileBefore);
+    expect(nginx.exitCode).toBeNull();
+    // After the reload that puts the previous file back, nginx serves the generation it had.
+    await expect.poll(status, { timeout: 10_000 }).toBe(statusBefore);
+    const hitsNew = await newShare(80);
+    expect(hitsNew).toBeGreaterThan(0);
+    expect(hitsNew).toBeLessThan(40);
+  }, 30_000);
 });

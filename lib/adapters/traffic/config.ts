@@ -57,7 +57,14 @@ export const NginxRouterConfigSchema = z.object({
   configFile: z.string().min(1).optional(),
   /** The master's pid file; without it the `pid` directive of configFile, then nginx's compiled-in path. */
   pidFile: z.string().min(1).optional(),
-  /** Bounds `nginx -t` and the wait for the old workers to exit. */
+  /**
+   * Optional, recommended: a local address (e.g. 127.0.0.1:8099, a port nothing else uses) where
+   * the upstream file also opens a tiny status server answering with the generation and split of
+   * the configuration nginx runs. verify() then reads the split back from nginx itself instead of
+   * trusting the file. Without it, verify() relies on the file and on nginx's worker processes.
+   */
+  statusListen: hostPort.optional(),
+  /** Bounds the wait for the new workers (and `nginx -t` when they are late) and for the old workers to exit. */
   reloadTimeoutMs: timeout(5000),
 });
 

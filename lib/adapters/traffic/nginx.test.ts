@@ -20,6 +20,7 @@ let dir: string;
 let nginx: ChildProcess;
 let nginxLog = "";
 let port: number;
+let statusPort: number;
 let backendPorts: number[] = [];
 const hits = { old: 0, new: 0 };
 const servers: http.Server[] = [];
@@ -65,6 +66,7 @@ const config = () =>
     newServer: `127.0.0.1:${backendPorts[1]}`,
     configFile: path.join(dir, "nginx.conf"),
     pidFile: path.join(dir, "nginx.pid"),
+    statusListen: `127.0.0.1:${statusPort}`,
   });
 
 beforeAll(async () => {
@@ -82,6 +84,7 @@ beforeAll(async () => {
     backendPorts.push(await listen(s));
   }
   port = await freePort();
+  statusPort = await freePort();
   const t = path.join(dir, "tmp");
   writeFileSync(
     path.join(dir, "nginx.conf"),
@@ -134,7 +137,9 @@ describe("NginxRouter against a real nginx", () => {
     await router.set(25, meta);
     const v = await router.verify(25);
     expect(v).toMatchObject({ ok: true, actual: 25 });
-    expect(v.detail).toMatch(/old worker\(s\) exited \d+ ms after the reload/);
+    expect(v.detail).toMatch(/read back from nginx, generation [0-9a-f]+\); the \d+ old worker\(s\) exited \d+ ms after the reload/);
+    // The status server answers with what nginx runs.
+    expect(await (await fetch(`http://127.0.0.1:${statusPort}/warroom-split`)).text()).toMatch(/^generation [0-9a-f]+ percent 25\n$/);
     const got = await send(400);
     expect(got.old + got.new).toBe(400);
     expect(got.new).toBeGreaterThanOrEqual(80); // 25 % ± 5 of 400
@@ -215,19 +220,44 @@ describe("NginxRouter against a real nginx", () => {
     expect((await router.verify(100)).ok).toBe(true);
   });
 
-  it("restores the previous file and reloads nothing when nginx -t fails", async () => {
+  it("a file nginx refuses: set fails in nginx's words, the previous file is back, nginx keeps serving the old split", async () => {
     const good = createRouter(config());
     await good.set(25, meta);
     expect((await good.verify(25)).ok).toBe(true);
     const before = readFileSync(path.join(dir, "upstream.conf"), "utf8");
-    // Same file, but an upstream name nginx.conf already defines: `nginx -t` says "duplicate upstream".
+    const master = Number(readFileSync(path.join(dir, "nginx.pid"), "utf8").trim());
+    // Same file, but an upstream name nginx.conf already defines: nginx says "duplicate upstream"
+    // and keeps its running configuration.
     const broken = createRouter({ ...config(), upstreamName: "taken" });
-    await expect(broken.set(50, meta)).rejects.toThrow(/nginx -t rejected the new upstream file, the previous one is back in place: .*duplicate upstream "taken"/);
+    await expect(broken.set(50, meta)).rejects.toThrow(/nginx refused the new upstream file: .*duplicate upstream "taken".*the previous upstream file is back in place/);
     expect(readFileSync(path.join(dir, "upstream.conf"), "utf8")).toBe(before);
     expect(await good.read()).toBe(25);
+    // Nothing to verify: the refused split was never served.
+    expect((await broken.verify(50).catch(() => ({ ok: false }))).ok).toBe(false);
+    expect(Number(readFileSync(path.join(dir, "nginx.pid"), "utf8").trim())).toBe(master);
+    expect(nginx.exitCode).toBeNull();
+    // The second reload that set() sends after a refusal settles before we count.
+    await new Promise((r) => setTimeout(r, 400));
     const got = await send(200);
     expect(got.new).toBeGreaterThanOrEqual(40);
     expect(got.new).toBeLessThanOrEqual(60);
+    // And the next good change goes through as usual.
+    await good.set(0, meta);
+    expect((await good.verify(0)).ok).toBe(true);
+    expect((await send(100)).new).toBe(0);
+  });
+
+  it("verify reads back what nginx runs: a file changed behind nginx's back is not called verified", async () => {
+    const router = createRouter(config());
+    await router.set(0, meta);
+    expect((await router.verify(0)).ok).toBe(true);
+    // The file says 100 % but nginx was never told: the split in force is still 0 %.
+    writeFileSync(path.join(dir, "upstream.conf"), renderUpstream(config(), 100));
+    const v = await createRouter({ ...config(), reloadTimeoutMs: 300 }).verify(100);
+    expect(v.ok).toBe(false);
+    expect(v.detail).toMatch(/nginx does not run the upstream file after 300 ms: its status at .* answers "generation [0-9a-f]+ percent 0"/);
+    expect((await send(100)).new).toBe(0);
+    writeFileSync(path.join(dir, "upstream.conf"), renderUpstream(config(), 0));
   });
 
   it("refuses to touch the file when nginx is not running", async () => {
