@@ -1,10 +1,13 @@
-// Sign-off, N/A and undo of checklist items: the busiest command of a cutover day, so it is two
-// plain SQL round trips instead of an interactive transaction. The first reads the caller's roles
-// and the item; the domain decides (permission table, item state machine); the second is ONE
-// statement that changes the item only if its state and version are still what was read and the
-// caller still holds the role used, and in the same statement appends the sign-off row, the audit
-// event and the room's announcement. Two people acting on the same item at once: one winner, one
-// 409 with the current state; nothing lost, nothing doubled.
+// Sign-off, N/A and undo of checklist items: the busiest command of a cutover day. Every call goes
+// through one group commit (./group-commit.ts): the requests that arrive while a batch is in
+// flight are served together by two plain SQL round trips, whatever their number. The first reads
+// each caller's roles and item; the domain decides each request alone (permission table, item
+// state machine); the second is ONE autocommit statement that changes each item only if its state
+// and version are still what was read and its caller still holds the role used, and appends, per
+// changed item, the sign-off row, the audit event and the room's announcement. A caller is
+// answered only after that statement committed. Two people acting on the same item at once: never
+// in the same batch; one winner, one 409 with the current state; nothing lost, nothing doubled.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { sql } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -14,11 +17,14 @@ import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
 import { notApplicableInput, signOffInput, undoInput } from "@/lib/schemas/room";
 import { authorize, type Actor } from "./context";
+import { GroupCommit, type Outcome } from "./group-commit";
 
 const ACTION_OF: Record<ItemTransition, OwnedItemAction> = { sign_off: "item.sign_off", undo: "item.undo", not_applicable: "item.not_applicable" };
 const AUDIT_OF: Record<ItemTransition, string> = { sign_off: "item.signed_off", undo: "item.undone", not_applicable: "item.not_applicable" };
 
 interface ItemRow {
+  n: number;
+  found: boolean;
   mode: string;
   roles: Role[];
   item_id: string | null;
@@ -30,56 +36,102 @@ interface ItemRow {
   last_at: Date | null;
 }
 
+// One row per requested (cutover, item, caller), numbered by its place in the batch; `found` is
+// false when the cutover does not exist.
 const READ = {
-  name: "item-transition-read",
-  text: `SELECT c.mode::text AS mode,
-         ARRAY(SELECT m.role::text FROM cutover_members m WHERE m.cutover_id = c.id AND m.user_id = $3 ORDER BY m.role) AS roles,
+  name: "item-transition-read-batch",
+  text: `SELECT q.n::int AS n, c.id IS NOT NULL AS found, c.mode::text AS mode,
+         ARRAY(SELECT m.role::text FROM cutover_members m WHERE m.cutover_id = c.id AND m.user_id = q.user_id ORDER BY m.role) AS roles,
          i.id AS item_id, i.title, i.state::text AS state, i.version, i.owner_role::text AS owner_role,
          lu.name AS last_by, ls.created_at AS last_at
-    FROM cutovers c
-    LEFT JOIN (items i JOIN sections s ON s.id = i.section_id JOIN phases p ON p.id = s.phase_id) ON i.id = $2 AND p.cutover_id = c.id
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) WITH ORDINALITY AS q(cutover_id, item_id, user_id, n)
+    LEFT JOIN cutovers c ON c.id = q.cutover_id
+    LEFT JOIN (items i JOIN sections s ON s.id = i.section_id JOIN phases p ON p.id = s.phase_id) ON i.id = q.item_id AND p.cutover_id = c.id
     LEFT JOIN LATERAL (SELECT so.user_id, so.created_at FROM sign_offs so WHERE so.item_id = i.id ORDER BY so.created_at DESC LIMIT 1) ls ON true
-    LEFT JOIN users lu ON lu.id = ls.user_id
-   WHERE c.id = $1`,
+    LEFT JOIN users lu ON lu.id = ls.user_id`,
 };
 
-// $1 item, $2 state read, $3 version read, $4 next state, $5 cutover, $6 user, $7 role used,
-// $8 kind, $9 note, $10 override, $11 actor name, $12 audit action, $13 before, $14 after,
-// $15 request id, $16 rehearsal, $17 bus payload.
+// One array per column, one element per planned change (items are distinct within a batch):
+// $1 n, $2 item, $3 state read, $4 version read, $5 next state, $6 cutover, $7 user, $8 role used,
+// $9 kind, $10 note, $11 override, $12 actor name, $13 audit action, $14 before, $15 after,
+// $16 request id, $17 rehearsal, $18 bus payload, $19 sign-off id.
 const WRITE = {
-  name: "item-transition-write",
-  text: `WITH upd AS (
-      UPDATE items SET state = $4::"ItemState", version = version + 1, updated_at = now()
-       WHERE id = $1 AND state = $2::"ItemState" AND version = $3
-         AND EXISTS (SELECT 1 FROM cutover_members m WHERE m.cutover_id = $5 AND m.user_id = $6 AND m.role = $7::"Role")
-      RETURNING id, version
+  name: "item-transition-write-batch",
+  text: `WITH q AS (
+      SELECT * FROM unnest($1::int[], $2::uuid[], $3::"ItemState"[], $4::int[], $5::"ItemState"[], $6::uuid[], $7::uuid[], $8::"Role"[],
+                           $9::"SignOffKind"[], $10::text[], $11::bool[], $12::text[], $13::text[], $14::jsonb[], $15::jsonb[], $16::text[],
+                           $17::bool[], $18::text[], $19::uuid[])
+        AS q(n, item_id, state, version, next, cutover_id, user_id, role, kind, note, override, actor_name, action, before, after, request_id,
+             rehearsal, payload, sign_off_id)
+    ), upd AS (
+      UPDATE items i SET state = q.next, version = i.version + 1, updated_at = now()
+        FROM q
+       WHERE i.id = ANY($2::uuid[]) AND i.id = q.item_id AND i.state = q.state AND i.version = q.version
+         AND EXISTS (SELECT 1 FROM cutover_members m WHERE m.cutover_id = q.cutover_id AND m.user_id = q.user_id AND m.role = q.role)
+      RETURNING q.n, i.version
     ), so AS (
       INSERT INTO sign_offs (id, item_id, user_id, role, kind, note, override, created_at)
-      SELECT gen_random_uuid(), upd.id, $6, $7::"Role", $8::"SignOffKind", $9, $10, now() FROM upd
+      SELECT q.sign_off_id, q.item_id, q.user_id, q.role, q.kind, q.note, q.override, now() FROM upd JOIN q USING (n) ORDER BY q.n
       RETURNING id
     ), au AS (
       INSERT INTO audit_events (cutover_id, actor_id, actor_name, role, action, subject, before, after, request_id, rehearsal)
-      SELECT $5, $6, $11, $7, $12, 'item:' || upd.id, $13::jsonb, $14::jsonb, $15, $16 FROM upd
+      SELECT q.cutover_id, q.user_id, q.actor_name, q.role::text, q.action, 'item:' || q.item_id, q.before, q.after, q.request_id, q.rehearsal
+        FROM upd JOIN q USING (n) ORDER BY q.n
       RETURNING id
     )
-    SELECT upd.version, so.id AS sign_off_id, pg_notify('${BUS_CHANNEL}', $17) IS NULL AS announced
-      FROM upd CROSS JOIN so CROSS JOIN au`,
+    SELECT upd.n, upd.version, pg_notify('${BUS_CHANNEL}', q.payload) IS NULL AS announced
+      FROM upd JOIN q USING (n) ORDER BY upd.n`,
 };
 
-async function readItem(cutoverId: string, itemId: string, userId: string) {
-  const { rows } = await sql().query<ItemRow>({ ...READ, values: [cutoverId, itemId, userId] });
-  return rows[0] ?? null;
+interface TransitionInput {
+  cutoverId: string;
+  itemId: string;
+  note?: string | null;
+  reason?: string | null;
+  expectedVersion?: number;
+}
+
+interface TransitionRequest {
+  actor: Actor;
+  kind: ItemTransition;
+  input: TransitionInput;
+  requestId?: string;
+}
+
+export interface TransitionResult {
+  itemId: string;
+  state: ItemState;
+  version: number;
+  signOffId: string;
+  override: boolean;
+}
+
+/** A change the domain allowed, as the write statement needs it. */
+interface Planned {
+  n: number;
+  row: ItemRow;
+  itemId: string;
+  next: ItemState;
+  role: Role;
+  note: string | null;
+  override: boolean;
+  signOffId: string;
+}
+
+async function readItems(keys: readonly { cutoverId: string; itemId: string; userId: string }[]): Promise<(ItemRow | null)[]> {
+  const { rows } = await sql().query<ItemRow>({
+    ...READ,
+    values: [keys.map((k) => k.cutoverId), keys.map((k) => k.itemId), keys.map((k) => k.userId)],
+  });
+  const out: (ItemRow | null)[] = new Array(keys.length).fill(null);
+  for (const row of rows) if (row.found) out[row.n - 1] = row;
+  return out;
 }
 
 const currentOf = (row: ItemRow) => ({ state: row.state, version: row.version, by: row.last_by, at: row.last_at?.toISOString() ?? null });
 
-async function transition(
-  actor: Actor,
-  kind: ItemTransition,
-  input: { cutoverId: string; itemId: string; note?: string | null; reason?: string | null; expectedVersion?: number },
-  requestId?: string,
-) {
-  const row = await readItem(input.cutoverId, input.itemId, actor.id);
+/** The domain's decision on one request, given what was read: a planned change, or the caller's error. */
+function decide(n: number, { actor, kind, input }: TransitionRequest, row: ItemRow | null): Planned {
   // The table decides whether the caller may act on items at all; whose items is decided below.
   authorize(actor, row?.roles ?? null, "cutover.view");
   if (!row) throw new AppError("not_found", "No such cutover, or you are not a member of it");
@@ -101,39 +153,115 @@ async function transition(
   if (input.expectedVersion !== undefined && input.expectedVersion !== row.version) {
     throw new AppError("conflict", `"${row.title}" changed since you loaded it: it is now ${row.state.replace("_", " ")}`, { current: currentOf(row) });
   }
-  const role: Role = permission.override ? "DEPLOYMENT_LEAD" : owner;
-  const action = AUDIT_OF[kind];
-  const subject = `item:${row.item_id}`;
-  const { rows } = await sql().query<{ version: number; sign_off_id: string }>({
-    ...WRITE,
-    values: [
-      row.item_id,
-      row.state,
-      row.version,
-      step.next,
-      input.cutoverId,
-      actor.id,
-      role,
-      kind,
-      note,
-      permission.override,
-      actor.name,
-      action,
-      JSON.stringify({ state: row.state }),
-      JSON.stringify({ state: step.next, note, override: permission.override, title: row.title }),
-      requestId ?? null,
-      row.mode === "rehearsal",
-      busPayload({ type: action, cutoverId: input.cutoverId, actor: actor.name, subject, data: { itemId: row.item_id, state: step.next } }),
+  return {
+    n,
+    row,
+    itemId: row.item_id,
+    next: step.next,
+    role: permission.override ? "DEPLOYMENT_LEAD" : owner,
+    note,
+    override: permission.override,
+    signOffId: randomUUID(),
+  };
+}
+
+async function writeItems(batch: readonly TransitionRequest[], planned: readonly Planned[]): Promise<Map<number, number>> {
+  const cols = {
+    n: [] as number[], item: [] as string[], state: [] as string[], version: [] as number[], next: [] as string[], cutover: [] as string[],
+    user: [] as string[], role: [] as string[], kind: [] as string[], note: [] as (string | null)[], override: [] as boolean[],
+    actorName: [] as string[], action: [] as string[], before: [] as string[], after: [] as string[], requestId: [] as (string | null)[],
+    rehearsal: [] as boolean[], payload: [] as string[], signOffId: [] as string[],
+  };
+  for (const p of planned) {
+    const { actor, kind, input, requestId } = batch[p.n]!;
+    const action = AUDIT_OF[kind];
+    cols.n.push(p.n);
+    cols.item.push(p.itemId);
+    cols.state.push(p.row.state);
+    cols.version.push(p.row.version);
+    cols.next.push(p.next);
+    cols.cutover.push(input.cutoverId);
+    cols.user.push(actor.id);
+    cols.role.push(p.role);
+    cols.kind.push(kind);
+    cols.note.push(p.note);
+    cols.override.push(p.override);
+    cols.actorName.push(actor.name);
+    cols.action.push(action);
+    cols.before.push(JSON.stringify({ state: p.row.state }));
+    cols.after.push(JSON.stringify({ state: p.next, note: p.note, override: p.override, title: p.row.title }));
+    cols.requestId.push(requestId ?? null);
+    cols.rehearsal.push(p.row.mode === "rehearsal");
+    cols.payload.push(busPayload({ type: action, cutoverId: input.cutoverId, actor: actor.name, subject: `item:${p.itemId}`, data: { itemId: p.itemId, state: p.next } }));
+    cols.signOffId.push(p.signOffId);
+  }
+  const { rows } = await sql().query<{ n: number; version: number }>({ ...WRITE, values: [
+      cols.n, cols.item, cols.state, cols.version, cols.next, cols.cutover, cols.user, cols.role, cols.kind, cols.note, cols.override,
+      cols.actorName, cols.action, cols.before, cols.after, cols.requestId, cols.rehearsal, cols.payload, cols.signOffId,
     ],
   });
-  const written = rows[0];
-  if (!written) {
-    // The item moved (or the caller lost the role) between the read and the write.
-    const now = await readItem(input.cutoverId, input.itemId, actor.id);
-    if (now && !now.roles.includes(role)) throw new AppError("forbidden", `You no longer hold ${ROLE_LABELS[role]} in this cutover`);
-    throw new AppError("conflict", `Someone else changed "${row.title}" at the same moment: reload to see the current state`, { current: now ? currentOf(now) : currentOf(row) });
+  return new Map(rows.map((r) => [r.n, r.version]));
+}
+
+/** Serves one batch of requests on distinct items: one read, at most one write (one commit). */
+async function runTransitions(batch: readonly TransitionRequest[]): Promise<Outcome<TransitionResult>[]> {
+  const rows = await readItems(batch.map((r) => ({ cutoverId: r.input.cutoverId, itemId: r.input.itemId, userId: r.actor.id })));
+  const outcomes: Outcome<TransitionResult>[] = new Array(batch.length);
+  const planned: Planned[] = [];
+  batch.forEach((request, n) => {
+    try {
+      planned.push(decide(n, request, rows[n]!));
+    } catch (error) {
+      outcomes[n] = { ok: false, error };
+    }
+  });
+  if (planned.length === 0) return outcomes;
+  // A throw here means the statement wrote nothing: the group commit retries each request alone.
+  const written = await writeItems(batch, planned);
+  // Committed: from here on nothing may throw, or requests that were written would be retried.
+  const missed: Planned[] = [];
+  for (const p of planned) {
+    const version = written.get(p.n);
+    if (version === undefined) missed.push(p);
+    else outcomes[p.n] = { ok: true, value: { itemId: p.itemId, state: p.next, version, signOffId: p.signOffId, override: p.override } };
   }
-  return { itemId: row.item_id, state: step.next, version: written.version, signOffId: written.sign_off_id, override: permission.override };
+  if (missed.length > 0) {
+    // The item moved (or the caller lost the role) between the read and the write.
+    let now: (ItemRow | null)[];
+    try {
+      now = await readItems(missed.map((p) => ({ cutoverId: batch[p.n]!.input.cutoverId, itemId: p.itemId, userId: batch[p.n]!.actor.id })));
+    } catch (error) {
+      for (const p of missed) outcomes[p.n] = { ok: false, error };
+      return outcomes;
+    }
+    missed.forEach((p, i) => {
+      const row = now[i];
+      outcomes[p.n] = {
+        ok: false,
+        error:
+          row && !row.roles.includes(p.role)
+            ? new AppError("forbidden", `You no longer hold ${ROLE_LABELS[p.role]} in this cutover`)
+            : new AppError("conflict", `Someone else changed "${p.row.title}" at the same moment: reload to see the current state`, { current: currentOf(row ?? p.row) }),
+      };
+    });
+  }
+  return outcomes;
+}
+
+// One group commit per loaded copy of this module. Requests on the same item wait for each other
+// here, but correctness does not depend on it: the write is conditional on state and version.
+const transitions = new GroupCommit<TransitionRequest, TransitionResult>({
+  key: (r) => r.input.itemId,
+  run: runTransitions,
+  maxBatch: 256,
+  maxInFlight: Number(process.env.WARROOM_SIGNOFF_PIPELINE ?? 1),
+});
+
+/** Batches served so far (for tests and diagnostics). */
+export const transitionStats = () => ({ ...transitions.stats });
+
+function transition(actor: Actor, kind: ItemTransition, input: TransitionInput, requestId?: string): Promise<TransitionResult> {
+  return transitions.submit({ actor, kind, input, requestId });
 }
 
 export async function signOffItem(actor: Actor, raw: z.input<typeof signOffInput>, requestId?: string) {
