@@ -1,12 +1,22 @@
 // Time from a sample being announced on the bus to each connected socket.io client receiving it,
 // for 100 / 500 / 2,000 / 5,000 clients, beside a bare socket.io server broadcasting the same
 // payload. Prints p50/p95/p99, delivered share and the server's RSS.
-// Usage: npx tsx bench/socket-fanout.ts [--sizes 100,500,2000,5000] [--events 20]
+//
+// The clients live in a few child processes (bench/support/fanout-clients.ts), each a plain
+// WebSocket speaking socket.io's wire protocol and reading only the `sentAt` of an event, so the
+// measuring side stays cheap and parallel and the numbers are the servers'. Both targets are
+// measured with the same clients. A latency is Date.now() in the client process minus the
+// Date.now() this process put in the sample just before announcing it: the same machine clock,
+// read by two processes (millisecond resolution).
+//
+// Usage: npx tsx bench/socket-fanout.ts [--sizes 100,500,2000,5000] [--events 20] [--client-procs 2]
+//        [--server-args "--cpu-prof --cpu-prof-dir=.data/prof"]   (node flags for the war room)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import pg from "pg";
-import { io, type Socket } from "socket.io-client";
 import { BENCH_TOKEN, machine, percentile, sessionCookie, startApp } from "./support/app";
+import { FanoutClients } from "./support/fanout-clients";
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,32 +24,13 @@ const arg = (name: string, def: string) => {
 };
 const SIZES = arg("sizes", "100,500,2000,5000").split(",").map(Number);
 const EVENTS = Number(arg("events", "20"));
+const CLIENT_PROCS = Number(arg("client-procs", String(Math.min(4, os.cpus().length))));
+const SERVER_ARGS = arg("server-args", "").split(" ").filter(Boolean);
 const GAP_MS = 400;
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
-
-async function connectAll(url: string, n: number, cookie: string | null, cutoverId: string | null, onEvent: (sentAt: number) => void): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  const batch = 100;
-  for (let i = 0; i < n; i += batch) {
-    await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, async () => {
-        const s = io(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: cookie ? { cookie } : {} });
-        await new Promise<void>((resolve, reject) => {
-          s.once("connect_error", reject);
-          s.once("connect", () => (cutoverId ? s.emit("join", { cutoverId }, (r: { ok: boolean }) => (r.ok ? resolve() : reject(new Error("join refused")))) : resolve()));
-        });
-        s.on("event", (e: { data?: { sentAt?: number } }) => {
-          if (e.data?.sentAt) onEvent(e.data.sentAt);
-        });
-        sockets.push(s);
-      }),
-    );
-  }
-  return sockets;
 }
 
 interface Row {
@@ -52,23 +43,26 @@ interface Row {
   rssMb: number;
 }
 
-async function measure(target: string, n: number, connect: (onEvent: (sentAt: number) => void) => Promise<Socket[]>, send: (payload: object) => Promise<void>, pid: number): Promise<Row> {
-  const latencies: number[] = [];
-  const sockets = await connect((sentAt) => latencies.push(Date.now() - sentAt));
+async function measure(target: string, n: number, connect: () => Promise<void>, send: (payload: object) => Promise<void>, pid: number): Promise<Row> {
+  await connect();
   await new Promise((r) => setTimeout(r, 500));
+  await clients.collect(); // nothing sent yet: forget anything stray
   for (let e = 0; e < EVENTS; e++) {
     await send({ sentAt: Date.now(), samples: Array.from({ length: 10 }, (_, i) => ({ m: `metric-${i}`, s: "new", v: Math.random() * 10, st: "ok" })) });
     await new Promise((r) => setTimeout(r, GAP_MS + n / 10));
   }
   await new Promise((r) => setTimeout(r, 1000));
+  // The server with every client connected and all events sent.
   const rss = rssMb(pid);
-  sockets.forEach((s) => s.disconnect());
+  const latencies = await clients.collect();
+  await clients.close();
   latencies.sort((a, b) => a - b);
   return { target, clients: n, delivered: `${((100 * latencies.length) / (n * EVENTS)).toFixed(1)} %`, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rssMb: rss };
 }
 
 const rows: Row[] = [];
-const app = await startApp({ dataDir: ".data/bench-socket" });
+const clients = await FanoutClients.start(CLIENT_PROCS);
+const app = await startApp({ dataDir: ".data/bench-socket", nodeArgs: SERVER_ARGS });
 const bare = spawn(process.execPath, ["--import", "tsx", "bench/support/bare-socket-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
 const barePort = await new Promise<number>((resolve) => bare.stdout!.on("data", (d: Buffer) => /LISTENING (\d+)/.test(d.toString()) && resolve(Number(/LISTENING (\d+)/.exec(d.toString())![1]))));
 // Before any client: what the processes cost on their own.
@@ -87,13 +81,13 @@ try {
   for (const n of SIZES) {
     // The war room: a sample announced with NOTIFY, as the poller does, forwarded to the room.
     rows.push(
-      await measure("war room", n, (on) => connectAll(app.url, n, cookie, cutoverId, on), async (data) => {
+      await measure("war room", n, () => clients.connect(app.url, n, cookie, cutoverId), async (data) => {
         await bus.query("SELECT pg_notify('warroom_events', $1)", [JSON.stringify({ type: "metrics.sampled", cutoverId, at: new Date().toISOString(), data })]);
       }, app.child.pid!),
     );
     console.error(JSON.stringify(rows.at(-1)));
     rows.push(
-      await measure("bare socket.io", n, (on) => connectAll(`http://127.0.0.1:${barePort}`, n, null, null, on), async (data) => {
+      await measure("bare socket.io", n, () => clients.connect(`http://127.0.0.1:${barePort}`, n, null, null), async (data) => {
         await fetch(`http://127.0.0.1:${barePort}/emit`, { method: "POST", body: JSON.stringify({ type: "metrics.sampled", data }) });
       }, bare.pid!),
     );
@@ -103,10 +97,11 @@ try {
 } catch (err) {
   console.error("bench failed:", err);
 } finally {
+  clients.stop();
   bare.kill();
   await app.stop();
 }
-console.log(`## Sample fan-out to socket.io clients (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${EVENTS} events each)`);
+console.log(`## Sample fan-out to socket.io clients (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${EVENTS} events each, clients in ${CLIENT_PROCS} processes)`);
 console.log("| target | clients | delivered | p50 ms | p95 ms | p99 ms | server RSS MB |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.target} | ${r.clients} | ${r.delivered} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.rssMb} |`);
