@@ -10,7 +10,7 @@
 // read by two processes (millisecond resolution).
 //
 // Usage: npx tsx bench/socket-fanout.ts [--sizes 100,500,2000,5000] [--events 20] [--client-procs 2]
-//        [--server-args "--cpu-prof --cpu-prof-dir=.data/prof"]   (node flags for the war room)
+//        [--server-args "--cpu-prof --cpu-prof-dir=.data/prof"] [--bare-args "…"]   (node flags for each server)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -26,6 +26,7 @@ const SIZES = arg("sizes", "100,500,2000,5000").split(",").map(Number);
 const EVENTS = Number(arg("events", "20"));
 const CLIENT_PROCS = Number(arg("client-procs", String(Math.min(4, os.cpus().length))));
 const SERVER_ARGS = arg("server-args", "").split(" ").filter(Boolean);
+const BARE_ARGS = arg("bare-args", "").split(" ").filter(Boolean);
 const GAP_MS = 400;
 
 function rssMb(pid: number): number {
@@ -63,7 +64,7 @@ async function measure(target: string, n: number, connect: () => Promise<void>, 
 const rows: Row[] = [];
 const clients = await FanoutClients.start(CLIENT_PROCS);
 const app = await startApp({ dataDir: ".data/bench-socket", nodeArgs: SERVER_ARGS });
-const bare = spawn(process.execPath, ["--import", "tsx", "bench/support/bare-socket-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+const bare = spawn(process.execPath, [...BARE_ARGS, "--import", "tsx", "bench/support/bare-socket-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
 const barePort = await new Promise<number>((resolve) => bare.stdout!.on("data", (d: Buffer) => /LISTENING (\d+)/.test(d.toString()) && resolve(Number(/LISTENING (\d+)/.exec(d.toString())![1]))));
 // Before any client: what the processes cost on their own.
 await new Promise((r) => setTimeout(r, 2000));
@@ -98,7 +99,7 @@ try {
   console.error("bench failed:", err);
 } finally {
   clients.stop();
-  bare.kill();
+  bare.kill("SIGTERM");
   await app.stop();
 }
 console.log(`## Sample fan-out to socket.io clients (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${EVENTS} events each, clients in ${CLIENT_PROCS} processes)`);
