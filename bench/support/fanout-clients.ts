@@ -15,23 +15,25 @@
 // against Date.now() here: both processes read the same machine clock. The event's text is not
 // parsed; the number after `"sentAt":` is read from the frame's bytes.
 //
-// Driven over IPC by the parent (see FanoutClients below):
-//   { cmd: "connect", url, n, cookie, cutoverId } → { ok: true } | { ok: false, error }
-//   { cmd: "collect" } → { ok: true, latencies: number[] }   (and forgets them)
-//   { cmd: "close" }   → { ok: true }                         (every client closed)
+// Driven over IPC by the parent (see FanoutClients below); clients are opened in named groups
+// (one per server measured at the same time) and their latencies kept per group:
+//   { cmd: "connect", group, url, n, cookie, cutoverId } → { ok: true } | { ok: false, error }
+//   { cmd: "collect" } → { ok: true, latencies: { [group]: number[] } }   (and forgets them)
+//   { cmd: "close" }   → { ok: true }                                      (every client closed)
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 
 interface ConnectCmd {
   cmd: "connect";
+  group: string;
   url: string;
   n: number;
   cookie: string | null;
   cutoverId: string | null;
 }
 type Cmd = ConnectCmd | { cmd: "collect" } | { cmd: "close" };
-type Reply = { ok: true; latencies?: number[] } | { ok: false; error: string };
+type Reply = { ok: true; latencies?: Record<string, number[]> } | { ok: false; error: string };
 
 const SENT_AT = Buffer.from('"sentAt":');
 const EVENT_PREFIX = Buffer.from('42["event",');
@@ -52,7 +54,7 @@ function sentAtOf(frame: Buffer): number {
 
 function runClients() {
   let sockets: WebSocket[] = [];
-  let latencies: number[] = [];
+  let latencies: Record<string, number[]> = {};
 
   function open(cmd: ConnectCmd): Promise<WebSocket> {
     const wsUrl = `${cmd.url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`;
@@ -78,7 +80,7 @@ function runClients() {
         if (ready) {
           if (data.subarray(0, EVENT_PREFIX.length).equals(EVENT_PREFIX)) {
             const sentAt = sentAtOf(data);
-            if (sentAt > 0) latencies.push(Date.now() - sentAt);
+            if (sentAt > 0) (latencies[cmd.group] ??= []).push(Date.now() - sentAt);
           }
           return;
         }
@@ -131,12 +133,12 @@ function runClients() {
     const reply = (r: Reply) => process.send!(r);
     try {
       if (cmd.cmd === "connect") {
-        latencies = [];
+        delete latencies[cmd.group];
         await connect(cmd);
         reply({ ok: true });
       } else if (cmd.cmd === "collect") {
         const out = latencies;
-        latencies = [];
+        latencies = {};
         reply({ ok: true, latencies: out });
       } else if (cmd.cmd === "close") {
         await close();
@@ -173,16 +175,18 @@ export class FanoutClients {
     });
   }
 
-  /** Opens `n` clients spread evenly over the processes (and joins `cutoverId` when given). */
-  async connect(url: string, n: number, cookie: string | null, cutoverId: string | null): Promise<void> {
+  /** Opens `n` clients of `group` spread evenly over the processes (and joins `cutoverId` when given). */
+  async connect(group: string, url: string, n: number, cookie: string | null, cutoverId: string | null): Promise<void> {
     const k = this.children.length;
-    await Promise.all(this.children.map((c, i) => this.ask(c, { cmd: "connect", url, n: Math.floor(n / k) + (i < n % k ? 1 : 0), cookie, cutoverId })));
+    await Promise.all(this.children.map((c, i) => this.ask(c, { cmd: "connect", group, url, n: Math.floor(n / k) + (i < n % k ? 1 : 0), cookie, cutoverId })));
   }
 
-  /** Every latency (ms) recorded since connecting or the last collect. */
-  async collect(): Promise<number[]> {
+  /** Every latency (ms) recorded per group since connecting or the last collect. */
+  async collect(): Promise<Record<string, number[]>> {
     const parts = await Promise.all(this.children.map((c) => this.ask(c, { cmd: "collect" })));
-    return parts.flatMap((p) => p.latencies ?? []);
+    const all: Record<string, number[]> = {};
+    for (const p of parts) for (const [g, l] of Object.entries(p.latencies ?? {})) all[g] = (all[g] ?? []).concat(l);
+    return all;
   }
 
   async close(): Promise<void> {
