@@ -18,7 +18,8 @@
 // Driven over IPC by the parent (see FanoutClients below); clients are opened in named groups
 // (one per server measured at the same time) and their latencies kept per group:
 //   { cmd: "connect", group, url, n, cookie, cutoverId } → { ok: true } | { ok: false, error }
-//   { cmd: "collect" } → { ok: true, latencies: { [group]: number[] } }   (and forgets them)
+//   { cmd: "collect" } → { ok: true, latencies: { [group]: [sentAt, latency, sentAt, latency, …] } }
+//                        (and forgets them)
 //   { cmd: "close" }   → { ok: true }                                      (every client closed)
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -80,7 +81,7 @@ function runClients() {
         if (ready) {
           if (data.subarray(0, EVENT_PREFIX.length).equals(EVENT_PREFIX)) {
             const sentAt = sentAtOf(data);
-            if (sentAt > 0) (latencies[cmd.group] ??= []).push(Date.now() - sentAt);
+            if (sentAt > 0) (latencies[cmd.group] ??= []).push(sentAt, Date.now() - sentAt);
           }
           return;
         }
@@ -181,7 +182,7 @@ export class FanoutClients {
     await Promise.all(this.children.map((c, i) => this.ask(c, { cmd: "connect", group, url, n: Math.floor(n / k) + (i < n % k ? 1 : 0), cookie, cutoverId })));
   }
 
-  /** Every latency (ms) recorded per group since connecting or the last collect. */
+  /** Every delivery per group since connecting or the last collect: sentAt, latency (ms), sentAt, latency, … */
   async collect(): Promise<Record<string, number[]>> {
     const parts = await Promise.all(this.children.map((c) => this.ask(c, { cmd: "collect" })));
     const all: Record<string, number[]> = {};
