@@ -153,7 +153,7 @@ try {
   bare.kill("SIGTERM");
   await app.stop();
 }
-console.log(`## Sample fan-out to socket.io clients (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${EVENTS} events each, clients in ${CLIENT_PROCS} processes)`);
+console.log(`## Sample fan-out to socket.io clients (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${EVENTS} events each, ${CLIENT_PROCS} client process(es))`);
 console.log("| target | clients | delivered | p50 ms | p95 ms | p99 ms | server RSS MB | server CPU ms/event |");
 console.log("|---|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.target} | ${r.clients} | ${r.delivered} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.rssMb} | ${r.cpuMsPerEvent} |`);
