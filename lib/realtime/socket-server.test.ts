@@ -41,8 +41,8 @@ afterAll(async () => {
 
 type Presence = { cutoverId: string; people: { userId: string; roles: string[] }[] };
 
-async function join(user: string): Promise<{ socket: Socket; presence: Presence[] }> {
-  const socket = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: `other=1; next-auth.session-token=${user}` } });
+async function join(user: string, transports: ("websocket" | "polling")[] = ["websocket"]): Promise<{ socket: Socket; presence: Presence[] }> {
+  const socket = connect(url, { path: "/socket.io", transports, forceNew: true, reconnection: false, extraHeaders: { cookie: `other=1; next-auth.session-token=${user}` } });
   clients.push(socket);
   const presence: Presence[] = [];
   socket.on("presence", (p: Presence) => presence.push(p));
@@ -90,6 +90,30 @@ describe("the socket.io server", () => {
     const got = new Promise((resolve) => socket.once("event", resolve));
     sockets.forward({ type: "item.changed", cutoverId: CUTOVER, at: new Date().toISOString() });
     expect(await got).toMatchObject({ type: "item.changed", cutoverId: CUTOVER });
+  });
+
+  it("forwards an event of any size whole, over WebSocket and long-polling alike", async () => {
+    const ws = await join("erin");
+    const polling = await join("frank", ["polling"]);
+    expect(polling.socket.io.engine.transport.name).toBe("polling");
+    // Payload lengths that take each of WebSocket's three length encodings (7 bit, 16 bit, 64 bit).
+    for (const size of [10, 7_000, 70_000]) {
+      const event = { type: "metrics.sampled", cutoverId: CUTOVER, at: new Date().toISOString(), data: { note: "é".repeat(size / 2), size } };
+      const got = [ws.socket, polling.socket].map((s) => new Promise((resolve) => s.once("event", resolve)));
+      sockets.forward(event);
+      expect(await Promise.all(got)).toEqual([event, event]);
+    }
+  });
+
+  it("builds a broadcast's WebSocket frame once, in one piece", () => {
+    const adapter = sockets.io.of("/").adapter as unknown as { _encode(packet: object, opts: { wsPreEncodedFrame?: Buffer[] }): unknown };
+    const opts: { wsPreEncodedFrame?: Buffer[] } = {};
+    expect(adapter._encode({ type: 2, data: ["event", { a: 1 }], nsp: "/" }, opts)).toEqual(['2["event",{"a":1}]']);
+    expect(opts.wsPreEncodedFrame).toHaveLength(1);
+    const frame = opts.wsPreEncodedFrame![0]!;
+    expect(frame[0]).toBe(0x81); // final fragment, text
+    expect(frame[1]).toBe(Buffer.byteLength('42["event",{"a":1}]')); // unmasked, 7-bit length
+    expect(frame.subarray(2).toString()).toBe('42["event",{"a":1}]');
   });
 
   it("refuses a handshake without a session and a join the user may not see", async () => {
