@@ -12,11 +12,13 @@ import { buildSync } from "esbuild";
 export const SERVER_BUNDLE = ".next/warroom-server/main.mjs";
 
 /**
- * How node runs the bundle (the "start" script of package.json says the same): a young
- * generation of 8 MB and two malloc arenas keep the resident set of a long-running server with
- * thousands of sockets small, at no measurable cost in latency (bench/socket-fanout.ts).
+ * How node runs the bundle (the "start" script of package.json says the same). Two malloc arenas
+ * keep the resident set of a long-running server with thousands of sockets small. V8's young
+ * generation stays at its default: capping it at 8 MB saved ~15 MB of RSS at 2,000 sockets but
+ * made rollbacks slower at the tail (more scavenges): HAProxy p95 to traffic moved 26-31 ms
+ * against 15-21 ms without the cap (bench/rollback-latency.ts, bench/RESULTS.md).
  */
-export const SERVER_NODE_ARGS: string[] = ["--max-semi-space-size=8"];
+export const SERVER_NODE_ARGS: string[] = [];
 export const SERVER_ENV: Record<string, string> = { NODE_ENV: "production", MALLOC_ARENA_MAX: "2" };
 
 /**
