@@ -23,6 +23,7 @@ import { RollbackButton } from "./rollback-button";
 import { TriggerBanners } from "./trigger-banners";
 import { TrafficGauge } from "./traffic-gauge";
 import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
+import { BUTTON_CLASS } from "./format";
 
 async function fetchCutover(id: string): Promise<CutoverStateJson> {
   const res = await fetch(`/api/v1/cutovers/${id}`, { cache: "no-store" });
@@ -128,15 +129,22 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
             ))}
           </tbody>
         </table>
-        <button type="button" autoFocus className="mt-3 rounded border border-neutral-300 px-2 py-0.5 dark:border-neutral-700" onClick={() => setHelp(false)}>
+        <button type="button" autoFocus className={`${BUTTON_CLASS} mt-3`} onClick={() => setHelp(false)}>
           Close
         </button>
       </div>
     </div>
   );
 
+  // Dark on the wall too: the wall turns on the `dark:` variant (app/globals.css).
+  const refreshError = error && (
+    <p role="alert" className="mb-3 rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
+      Could not refresh: {error.message}
+    </p>
+  );
+
   const wallButton = (
-    <button type="button" onClick={toggleWall} aria-pressed={wall} title="Wall mode (w)" className="rounded border border-neutral-300 px-2 py-0.5 text-sm dark:border-neutral-700">
+    <button type="button" onClick={toggleWall} aria-pressed={wall} title="Wall mode (w)" className={BUTTON_CLASS}>
       {wall ? "Exit wall mode" : "Wall mode"}
     </button>
   );
@@ -152,11 +160,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
             {wallButton}
           </RoomHeader>
           <TriggerBanners {...panel} />
-          {error && (
-            <p role="alert" className="mb-3 rounded border border-red-700 bg-red-950 p-2 text-red-100">
-              Could not refresh: {error.message}
-            </p>
-          )}
+          {refreshError}
           <div className="grid gap-3 xl:grid-cols-[2fr_3fr]">
             <DecisionsPanel {...panel} />
             <MetricsPanel {...panel} />
@@ -179,7 +183,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
         </span>
         <LiveIndicator status={status} />
         {wallButton}
-        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" className="rounded border border-neutral-300 px-2 py-0.5 text-sm dark:border-neutral-700">
+        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" className={BUTTON_CLASS}>
           ?
         </button>
       </RoomHeader>
@@ -201,11 +205,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
 
       <TriggerBanners {...panel} />
 
-      {error && (
-        <p role="alert" className="mb-3 rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
-          Could not refresh: {error.message}
-        </p>
-      )}
+      {refreshError}
 
       <nav className="mb-3 flex gap-1 border-b border-neutral-200 dark:border-neutral-800" role="tablist">
         {TABS.map((t) => (

@@ -71,33 +71,40 @@ export function neutraliseFormula(text: string): string {
 }
 
 /** Cells from people (names, titles, notes) go through `neutraliseFormula`; the export's own words do not. */
-function csv(header: string[], rows: unknown[][]): string {
-  return stringify([header, ...rows], {
+function csvFile(filename: string, header: string[], rows: unknown[][]): ExportFile {
+  const body = stringify([header, ...rows], {
     record_delimiter: "\r\n",
     cast: {
       date: (value) => value.toISOString(),
       boolean: (value) => (value ? "true" : "false"),
     },
   });
+  return { filename, contentType: "text/csv; charset=utf-8", body };
 }
 
 /** A before/after value in one CSV cell: text as it is, anything else as JSON. */
 const jsonCell = (value: unknown) => (value === null || value === undefined ? "" : neutraliseFormula(typeof value === "string" ? value : JSON.stringify(value)));
+
+/** A JSON export: REHEARSAL on top for a rehearsal, the cutover, when, then the rows. */
+function jsonFile(filename: string, cutover: ExportCutover, now: Date, rows: Record<string, unknown>): ExportFile {
+  const body = {
+    ...(cutover.mode === "rehearsal" && { label: REHEARSAL }),
+    cutover: { id: cutover.id, name: cutover.name, mode: cutover.mode },
+    exportedAt: now.toISOString(),
+    ...rows,
+  };
+  return { filename, contentType: "application/json; charset=utf-8", body: JSON.stringify(body, null, 2) };
+}
+
 const json = (value: unknown) => (value === undefined ? null : value);
 
 export function exportAudit(cutover: ExportCutover, events: readonly ExportAuditEvent[], format: ExportQuery["format"], now: Date): ExportFile {
   const filename = exportFilename(cutover, "audit", format, now);
   if (format === "json") {
-    const body = {
-      ...(cutover.mode === "rehearsal" && { label: REHEARSAL }),
-      cutover: { id: cutover.id, name: cutover.name, mode: cutover.mode },
-      exportedAt: now.toISOString(),
-      events: events.map((e) => ({ ...e, at: e.at.toISOString(), before: json(e.before), after: json(e.after) })),
-    };
-    return { filename, contentType: "application/json; charset=utf-8", body: JSON.stringify(body, null, 2) };
+    return jsonFile(filename, cutover, now, { events: events.map((e) => ({ ...e, at: e.at.toISOString(), before: json(e.before), after: json(e.after) })) });
   }
   const rows = events.map((e) => [e.id, e.at, e.rehearsal || cutover.mode === "rehearsal" ? REHEARSAL : "LIVE", neutraliseFormula(e.actorName), e.role ?? "", e.action, neutraliseFormula(e.subject), jsonCell(e.before), jsonCell(e.after), neutraliseFormula(e.requestId ?? "")]);
-  return { filename, contentType: "text/csv; charset=utf-8", body: csv(["id", "at", "mode", "actor", "role", "action", "subject", "before", "after", "request_id"], rows) };
+  return csvFile(filename, ["id", "at", "mode", "actor", "role", "action", "subject", "before", "after", "request_id"], rows);
 }
 
 export function exportTimeline(cutover: ExportCutover, entries: readonly ExportTimelineEntry[], format: ExportQuery["format"], now: Date): ExportFile {
@@ -105,10 +112,7 @@ export function exportTimeline(cutover: ExportCutover, entries: readonly ExportT
   const ordered = [...entries].sort((a, b) => a.position - b.position);
   const withDrift = ordered.map((e) => ({ entry: e, drift: entryDrift(e, now) }));
   if (format === "json") {
-    const body = {
-      ...(cutover.mode === "rehearsal" && { label: REHEARSAL }),
-      cutover: { id: cutover.id, name: cutover.name, mode: cutover.mode },
-      exportedAt: now.toISOString(),
+    return jsonFile(filename, cutover, now, {
       entries: withDrift.map(({ entry: e, drift }) => ({
         position: e.position,
         title: e.title,
@@ -122,8 +126,7 @@ export function exportTimeline(cutover: ExportCutover, entries: readonly ExportT
         driftMinutes: drift.driftMinutes,
         drift: drift.label,
       })),
-    };
-    return { filename, contentType: "application/json; charset=utf-8", body: JSON.stringify(body, null, 2) };
+    });
   }
   const mode = cutover.mode === "rehearsal" ? REHEARSAL : "LIVE";
   const rows = withDrift.map(({ entry: e, drift }) => [
@@ -140,9 +143,5 @@ export function exportTimeline(cutover: ExportCutover, entries: readonly ExportT
     drift.label,
     neutraliseFormula(e.details ?? ""),
   ]);
-  return {
-    filename,
-    contentType: "text/csv; charset=utf-8",
-    body: csv(["step", "mode", "title", "owner_role", "planned_start", "planned_finish", "actual_start", "actual_finish", "status", "drift_minutes", "drift", "details"], rows),
-  };
+  return csvFile(filename, ["step", "mode", "title", "owner_role", "planned_start", "planned_finish", "actual_start", "actual_finish", "status", "drift_minutes", "drift", "details"], rows);
 }
