@@ -9,7 +9,8 @@ import { applyMigrations } from "./migrate";
 
 
 export default async function setup(project: TestProject) {
-  const dir = path.resolve(".data/test-postgres");
+  // One directory per run, so two runs in one checkout never share a cluster.
+  const dir = path.resolve(`.data/test-postgres-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const server = await startEmbeddedPostgres({ dataDir: dir });
   await applyMigrations(server.url);
@@ -21,5 +22,6 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", server.url);
   return async () => {
     await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   };
 }
