@@ -7,7 +7,7 @@ import { hashToken } from "./token-hash";
 
 const TOKEN_LOOKUP = {
   name: "api-token-lookup",
-  text: `SELECT t.id AS token_id, t.revoked_at, t.last_used_at, u.id, u.email, u.name, u.is_admin
+  text: `SELECT t.id AS token_id, t.revoked_at, t.last_used_at, u.id, u.email, u.name, u.is_admin, u.is_planner
            FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
 };
 
@@ -30,7 +30,7 @@ export async function actorFromBearer(header: string): Promise<SessionUser> {
   const hash = hashToken(match[1]!);
   const hit = cache().get(hash);
   if (hit && Date.now() - hit.at < TOKEN_CACHE_MS) return hit.user;
-  const { rows } = await sql().query<{ token_id: string; revoked_at: Date | null; last_used_at: Date | null; id: string; email: string; name: string; is_admin: boolean }>({
+  const { rows } = await sql().query<{ token_id: string; revoked_at: Date | null; last_used_at: Date | null; id: string; email: string; name: string; is_admin: boolean; is_planner: boolean }>({
     ...TOKEN_LOOKUP,
     values: [hash],
   });
@@ -40,7 +40,7 @@ export async function actorFromBearer(header: string): Promise<SessionUser> {
   if (!token.last_used_at || Date.now() - token.last_used_at.getTime() > 60_000) {
     void sql().query("UPDATE api_tokens SET last_used_at = now() WHERE id = $1", [token.token_id]).catch(() => {});
   }
-  const user = { id: token.id, email: token.email, name: token.name, isAdmin: token.is_admin };
+  const user = { id: token.id, email: token.email, name: token.name, isAdmin: token.is_admin, isPlanner: token.is_planner };
   if (cache().size > 10_000) cache().clear();
   cache().set(hash, { at: Date.now(), user });
   return user;

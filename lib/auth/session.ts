@@ -9,13 +9,14 @@ export interface SessionUser {
   email: string;
   name: string;
   isAdmin: boolean;
+  isPlanner: boolean;
 }
 
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
   const id = (session?.user as { id?: string } | undefined)?.id;
   if (!id) return null;
-  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isAdmin: true } });
+  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isAdmin: true, isPlanner: true } });
   return user;
 }
 

@@ -137,3 +137,46 @@ export function canProgressTimelineEntry(roles: readonly Role[], ownerRole: Role
   if (ownerRole === null) return true;
   return (roles.includes(ownerRole) && can([ownerRole], "timeline.progress")) || roles.includes("DEPLOYMENT_LEAD");
 }
+
+// ---- Global roles: what a user may do outside any one cutover.
+
+export const GLOBAL_ACTIONS = [
+  "cutover.create",
+  // Create, invite, disable users; reset passwords; grant or revoke administrator and planner.
+  "users.manage",
+  // Routers, rollback hooks, Prometheus sources and the outbound allow-list.
+  "integrations.manage",
+] as const;
+export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
+
+export type GlobalRole = "ADMINISTRATOR" | "PLANNER";
+
+export const GLOBAL_PERMISSIONS: Readonly<Record<GlobalRole, readonly GlobalAction[]>> = {
+  ADMINISTRATOR: GLOBAL_ACTIONS,
+  // Plans cutovers: creates them (and becomes their Deployment Lead), nothing else globally.
+  PLANNER: ["cutover.create"],
+};
+
+export const GLOBAL_ACTION_LABELS: Record<GlobalAction, string> = {
+  "cutover.create": "create cutovers",
+  "users.manage": "manage users",
+  "integrations.manage": "manage integrations",
+};
+
+/**
+ * What an administrator who holds no role in a cutover may do there: see it whole (to support and
+ * audit) and appoint its members, so a cutover whose lead left is never orphaned. Never the lever,
+ * sign-offs or votes: those belong to the people in the room.
+ */
+export const ADMINISTRATOR_IN_ANY_CUTOVER: readonly Action[] = ["cutover.view", "audit.view", "members.manage"];
+
+export function globalRolesOf(user: { isAdmin: boolean; isPlanner: boolean }): GlobalRole[] {
+  const roles: GlobalRole[] = [];
+  if (user.isAdmin) roles.push("ADMINISTRATOR");
+  if (user.isPlanner) roles.push("PLANNER");
+  return roles;
+}
+
+export function canGlobal(user: { isAdmin: boolean; isPlanner: boolean }, action: GlobalAction): boolean {
+  return globalRolesOf(user).some((role) => GLOBAL_PERMISSIONS[role].includes(action));
+}

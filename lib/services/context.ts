@@ -11,6 +11,7 @@ export interface Actor {
   id: string;
   name: string;
   isAdmin: boolean;
+  isPlanner: boolean;
 }
 
 export interface CutoverContext {

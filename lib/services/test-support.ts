@@ -30,7 +30,7 @@ export async function createTeam(): Promise<Team> {
   const suffix = randomBytes(4).toString("hex");
   const entries = await Promise.all(
     ROLES.map(async (role) => {
-      const u = await db().user.create({ data: { email: `${role.toLowerCase()}-${suffix}@test.local`, name: `${role} ${suffix}`, passwordHash: "x" }, select: { id: true, name: true, isAdmin: true } });
+      const u = await db().user.create({ data: { email: `${role.toLowerCase()}-${suffix}@test.local`, name: `${role} ${suffix}`, passwordHash: "x" }, select: { id: true, name: true, isAdmin: true, isPlanner: true } });
       return [role, u] as const;
     }),
   );
