@@ -11,7 +11,7 @@ const DATA = ".data/e2e-shutdown";
 
 async function start(port: number) {
   const child = spawn(process.execPath, ["--import", "tsx", "lib/server/main.ts"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WARROOM_DATA_DIR: DATA, DATABASE_URL: "", WARROOM_ADMIN_TOKEN: "" },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), WARROOM_DATA_DIR: DATA, DATABASE_URL: "", MIGRATION_DATABASE_URL: "", WARROOM_ADMIN_TOKEN: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -23,7 +23,7 @@ try {
   // committed together). Replaying the migrations on a shadow database would be the engine's own
   // way, but describing a live database fails in the wasm engine on PostgreSQL's "char" columns.
   const from = existing > 0 ? execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], { encoding: "utf8" }) : null;
-  const sql = await diffSql(db.url, from, schema);
+  const sql = await diffSql(db.ownerUrl, from, schema);
   if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
     console.log("schema.prisma matches the migrations: nothing to write");
   } else {

@@ -10,7 +10,9 @@ const resultsDir = path.resolve(".data/test-results");
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
-delete env.DATABASE_URL; // tests start their own PostgreSQL; never touch a configured one
+// Tests start their own PostgreSQL; never touch a configured one.
+delete env.DATABASE_URL;
+delete env.MIGRATION_DATABASE_URL;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems: string[] = [];

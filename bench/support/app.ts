@@ -30,7 +30,7 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   // The same bundle and flags as `npm start`; one file per run, as several benchmarks may start at once.
   const entry = bundleServer(`.next/warroom-server/bench-${process.pid}-${Date.now()}.mjs`);
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...SERVER_NODE_ARGS, entry], {
-    env: { ...process.env, ...SERVER_ENV, PORT: String(port), WARROOM_DATA_DIR: dataDir, DATABASE_URL: "", WARROOM_ADMIN_TOKEN: BENCH_TOKEN, NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
+    env: { ...process.env, ...SERVER_ENV, PORT: String(port), WARROOM_DATA_DIR: dataDir, DATABASE_URL: "", MIGRATION_DATABASE_URL: "", WARROOM_ADMIN_TOKEN: BENCH_TOKEN, NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.once("exit", () => rmSync(entry, { force: true }));

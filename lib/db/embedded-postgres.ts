@@ -8,9 +8,13 @@ import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "../server/free-port";
+import { ensureRuntimeRole, RUNTIME_ROLE } from "./roles";
 
 export interface EmbeddedPostgres {
-  url: string;
+  /** The cluster's superuser: migrations and role setup only. */
+  ownerUrl: string;
+  /** The restricted role the app runs as (see lib/db/roles.ts). */
+  runtimeUrl: string;
   dataDir: string;
   port: number;
   /** false when another process of ours already runs this data directory and we joined it. */
@@ -22,6 +26,23 @@ export interface EmbeddedPostgres {
 interface Credentials {
   user: string;
   password: string;
+}
+
+/**
+ * The runtime role's credentials, beside the owner's. Data directories of the one-role version
+ * have none: they are created on the first start of this version. Created exclusively, so two
+ * processes starting at once on such a directory agree on one password.
+ */
+function runtimeCredentials(root: string): Credentials {
+  const file = path.join(root, "runtime-credentials.json");
+  const fresh: Credentials = { user: RUNTIME_ROLE, password: randomBytes(18).toString("base64url") };
+  try {
+    writeFileSync(file, JSON.stringify(fresh), { mode: 0o600, flag: "wx" });
+    return fresh;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    return JSON.parse(readFileSync(file, "utf8")) as Credentials;
+  }
 }
 
 async function binaries() {
@@ -140,15 +161,20 @@ export async function startEmbeddedPostgres(options: { dataDir: string; database
     chownTree(clusterDir, ids);
   }
   const creds = JSON.parse(readFileSync(credentialsFile, "utf8")) as Credentials;
-  const urlFor = (port: number, db: string) =>
-    `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${db}`;
+  const runtime = runtimeCredentials(root);
+  const urlAs = (who: Credentials, port: number, db: string) => `postgresql://${who.user}:${encodeURIComponent(who.password)}@127.0.0.1:${port}/${db}`;
+  const urlFor = (port: number, db: string) => urlAs(creds, port, db);
+  const prepare = async (port: number) => {
+    await ensureDatabase(urlFor(port, "postgres"), database);
+    await ensureRuntimeRole(urlFor(port, "postgres"), runtime);
+    return { ownerUrl: urlFor(port, database), runtimeUrl: urlAs(runtime, port, database) };
+  };
 
   const existing = runningServer(clusterDir);
   if (existing) {
     log(`joining the PostgreSQL already running on this data directory (pid ${existing.pid}, port ${existing.port})`);
     await waitForConnection(urlFor(existing.port, "postgres"), 10_000);
-    await ensureDatabase(urlFor(existing.port, "postgres"), database);
-    return { url: urlFor(existing.port, database), dataDir: clusterDir, port: existing.port, owned: false, pid: existing.pid, stop: async () => {} };
+    return { ...(await prepare(existing.port)), dataDir: clusterDir, port: existing.port, owned: false, pid: existing.pid, stop: async () => {} };
   }
 
   const port = await freePort();
@@ -168,7 +194,11 @@ export async function startEmbeddedPostgres(options: { dataDir: string; database
       throw new Error(`Embedded PostgreSQL exited with code ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
     }),
   ]);
-  await ensureDatabase(urlFor(port, "postgres"), database);
+  const urls = await prepare(port).catch(async (err: unknown) => {
+    child.kill("SIGINT");
+    await exited;
+    throw err;
+  });
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -182,7 +212,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; database
     })();
     return stopping;
   };
-  return { url: urlFor(port, database), dataDir: clusterDir, port, owned: true, pid: child.pid ?? 0, stop };
+  return { ...urls, dataDir: clusterDir, port, owned: true, pid: child.pid ?? 0, stop };
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -2,7 +2,8 @@ import { describe, expect, inject, it } from "vitest";
 import pg from "pg";
 import { applyMigrations, readMigrationList } from "./migrate";
 
-const url = inject("databaseUrl");
+// The owner: it runs migrations and reads their history (the runtime role may not).
+const url = inject("ownerDatabaseUrl");
 
 async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });

@@ -6,8 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import next from "next";
 import { config } from "@/lib/config";
-import { openDatabase, StartupError } from "@/lib/db/connection";
-import { applyMigrations } from "@/lib/db/migrate";
+import { openDatabase, prepareDatabase, StartupError } from "@/lib/db/connection";
 import { closeDb } from "@/lib/db/client";
 import { closeLockPool } from "@/lib/db/cutover-lock";
 import { listen } from "@/lib/realtime/bus";
@@ -45,10 +44,12 @@ async function main() {
   process.env.NEXTAUTH_SECRET = secret;
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.port}`;
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationDatabaseUrl: process.env.MIGRATION_DATABASE_URL || null, dataDir: config.dataDir, log });
+  // The owner's credentials serve the start only: nothing later in this process (or its children) sees them.
+  delete process.env.MIGRATION_DATABASE_URL;
   process.env.DATABASE_URL = database.url;
   embeddedStop = database.embedded ? database.embedded.stop : null;
-  const applied = await applyMigrations(database.url);
+  const applied = await prepareDatabase(database, { log, allowOwnerRuntime: process.env.WARROOM_ALLOW_OWNER_RUNTIME === "1" });
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
   const demo = config.demo || database.embedded !== null;
   await bootstrapUsers({ demo, log });

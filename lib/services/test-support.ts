@@ -7,11 +7,21 @@ import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/domain/roles";
 import type { Actor } from "./context";
 
-/** Points the Prisma client of this test file at a fresh copy of the migrated test database. */
+/**
+ * Points the Prisma client of this test file at a fresh copy of the migrated test database, as the
+ * app's runtime role (so a missing grant fails the test as it would fail the app). Returns that URL.
+ */
 export async function useFreshDatabase(): Promise<string> {
-  const base = inject("databaseUrl");
+  const { runtimeUrl } = await createFreshDatabase();
+  process.env.DATABASE_URL = runtimeUrl;
+  return runtimeUrl;
+}
+
+/** A fresh copy of the migrated test database, reachable as its owner and as the runtime role. */
+export async function createFreshDatabase(): Promise<{ ownerUrl: string; runtimeUrl: string; name: string }> {
+  const owner = inject("ownerDatabaseUrl");
   const name = `t_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base.replace(/\/[^/]+$/, "/postgres") });
+  const admin = new pg.Client({ connectionString: owner.replace(/\/[^/]+$/, "/postgres") });
   await admin.connect();
   try {
     // The migrated database is the template; nobody else may be connected to it while copying.
@@ -19,9 +29,7 @@ export async function useFreshDatabase(): Promise<string> {
   } finally {
     await admin.end();
   }
-  const url = base.replace(/\/[^/]+$/, `/${name}`);
-  process.env.DATABASE_URL = url;
-  return url;
+  return { name, ownerUrl: owner.replace(/\/[^/]+$/, `/${name}`), runtimeUrl: inject("databaseUrl").replace(/\/[^/]+$/, `/${name}`) };
 }
 
 export type Team = Record<Role, Actor>;
