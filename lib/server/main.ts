@@ -11,6 +11,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { closeDb } from "@/lib/db/client";
 import { closeLockPool } from "@/lib/db/cutover-lock";
 import { listen } from "@/lib/realtime/bus";
+import { forgetApiTokens } from "@/lib/auth/bearer";
 import { createSocketServer } from "@/lib/realtime/socket-server";
 import { metrics, routeLabel } from "@/lib/observability/metrics";
 import { bootstrapUsers } from "@/lib/services/bootstrap";
@@ -70,7 +71,11 @@ async function main() {
     void handle(req, res);
   });
   const sockets = createSocketServer(http, secret, log);
-  const bus = listen(database.url, (event) => sockets.forward(event), log);
+  const bus = listen(database.url, (event) => sockets.forward(event), log, (event) => {
+    // Another process disabled someone (or reset their password, or changed their roles).
+    forgetApiTokens();
+    sockets.accessChanged(event.userId);
+  });
   // Background jobs run on one process only, whatever the number of processes on this database.
   const jobs = runAsLeader({ url: database.url, lockKey: JOBS_LOCK, name: "jobs", log, lead: () => startPoller({ log, onSamples: evaluateTriggers }) });
 
