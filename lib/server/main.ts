@@ -11,6 +11,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { closeDb } from "@/lib/db/client";
 import { closeLockPool } from "@/lib/db/cutover-lock";
 import { listen } from "@/lib/realtime/bus";
+import { AppError } from "@/lib/errors";
 import { forgetApiTokens } from "@/lib/auth/bearer";
 import { createSocketServer } from "@/lib/realtime/socket-server";
 import { metrics, routeLabel } from "@/lib/observability/metrics";
@@ -52,7 +53,10 @@ async function main() {
   const applied = await applyMigrations(database.url);
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
   const demo = config.demo || database.embedded !== null;
-  await bootstrapUsers({ demo, log });
+  // A configuration the operator must fix (WARROOM_ADMIN_PASSWORD refused by the policy): one line.
+  await bootstrapUsers({ demo, log }).catch((err: unknown) => {
+    throw err instanceof AppError ? new StartupError(err.message) : err;
+  });
   if (process.env.WARROOM_ADMIN_TOKEN) await registerAdminToken(process.env.WARROOM_ADMIN_TOKEN, log);
 
   const app = next({ dev, hostname: "localhost", port: config.port, dir: process.cwd() });
