@@ -346,8 +346,12 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     forward(event: BusEvent) {
       metrics().busEvents.inc({ type: event.type });
       io.to(roomOf(event.cutoverId)).emit("event", event);
-      // Removing a member (lib/services/room-details.ts) is announced with subject "user:<id>".
-      if (event.type === "member.removed" && event.subject?.startsWith("user:")) recheck(event.subject.slice(5), event.cutoverId);
+      // Removing a member (lib/services/room-details.ts) is announced with subject "user:<id>"
+      // (or the id in data.userId).
+      if (event.type === "member.removed") {
+        const userId = typeof event.data?.userId === "string" ? event.data.userId : event.subject?.startsWith("user:") ? event.subject.slice(5) : null;
+        if (userId) recheck(userId, event.cutoverId);
+      }
     },
     /** A user was disabled or enabled, their password reset or their global roles changed (bus: user.access_changed). */
     accessChanged(userId: string) {

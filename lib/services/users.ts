@@ -31,7 +31,8 @@ interface AccountsContext {
   tx: Tx;
   /** The caller as the database knows them now, not as their session remembered them. */
   me: { id: string; name: string; isAdmin: boolean; isPlanner: boolean };
-  record(action: string, userId: string, change: { before?: unknown; after?: unknown }): Promise<void>;
+  /** `subject`: "user:<id>", or "invite:<id>" for a link not yet accepted. */
+  record(action: string, subject: string, change: { before?: unknown; after?: unknown }): Promise<void>;
 }
 
 function assertMayManage(actor: { isAdmin: boolean; isPlanner: boolean }) {
@@ -48,8 +49,8 @@ async function withAccounts<T>(actor: Actor, fn: (ctx: AccountsContext) => Promi
       const ctx: AccountsContext = {
         tx,
         me,
-        record: (action, userId, change) =>
-          recordChange(tx, { cutoverId: null, actorId: me.id, actorName: me.name, role: globalRolesOf(me).join(",") || null, action, subject: `user:${userId}`, before: change.before, after: change.after, requestId, rehearsal: false }),
+        record: (action, subject, change) =>
+          recordChange(tx, { cutoverId: null, actorId: me.id, actorName: me.name, role: globalRolesOf(me).join(",") || null, action, subject, before: change.before, after: change.after, requestId, rehearsal: false }),
       };
       return fn(ctx);
     },
@@ -103,7 +104,7 @@ export async function createUser(actor: Actor, raw: z.input<typeof createUserInp
       if (await ctx.tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) throw new AppError("conflict", `${input.email} already has an account`);
       const user = await ctx.tx.user.create({ data: { email: input.email, name: input.name, passwordHash, isAdmin: input.isAdmin, isPlanner: input.isPlanner }, select: { id: true } });
       await retireLinks(ctx.tx, input.email);
-      await ctx.record("user.created", user.id, { after: { email: input.email, name: input.name, isAdmin: input.isAdmin, isPlanner: input.isPlanner } });
+      await ctx.record("user.created", `user:${user.id}`, { after: { email: input.email, name: input.name, isAdmin: input.isAdmin, isPlanner: input.isPlanner } });
       return { userId: user.id };
     },
     requestId,
@@ -122,7 +123,7 @@ export async function inviteUser(actor: Actor, raw: z.input<typeof inviteUserInp
         data: { tokenHash: link.tokenHash, email: input.email, name: input.name, isAdmin: input.isAdmin, isPlanner: input.isPlanner, createdById: ctx.me.id, expiresAt: link.expiresAt },
         select: { id: true },
       });
-      await ctx.record("user.invited", invite.id, { after: { email: input.email, name: input.name, isAdmin: input.isAdmin, isPlanner: input.isPlanner, expiresAt: link.expiresAt.toISOString() } });
+      await ctx.record("user.invited", `invite:${invite.id}`, { after: { email: input.email, name: input.name, isAdmin: input.isAdmin, isPlanner: input.isPlanner, expiresAt: link.expiresAt.toISOString() } });
       // The token leaves the server this once, to the administrator who passes it on.
       return { inviteId: invite.id, path: `/invite/${link.token}`, expiresAt: link.expiresAt };
     },
@@ -141,7 +142,7 @@ export async function disableUser(actor: Actor, raw: z.input<typeof userOnlyInpu
       if (user.isAdmin) await assertAnotherAdministrator(ctx.tx, user.id);
       await ctx.tx.user.update({ where: { id: user.id }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } });
       await retireLinks(ctx.tx, user.email);
-      await ctx.record("user.disabled", user.id, { before: { email: user.email, disabled: false }, after: { disabled: true } });
+      await ctx.record("user.disabled", `user:${user.id}`, { before: { email: user.email, disabled: false }, after: { disabled: true } });
       await announceAccessChange(ctx.tx, user.id);
       return { userId: user.id };
     },
@@ -160,7 +161,7 @@ export async function enableUser(actor: Actor, raw: z.input<typeof userOnlyInput
       if (!user.disabledAt) throw new AppError("conflict", `${user.name} is not disabled`);
       // Sessions from before the disable stay ended (their version is stale): the user signs in again.
       await ctx.tx.user.update({ where: { id: user.id }, data: { disabledAt: null } });
-      await ctx.record("user.enabled", user.id, { before: { email: user.email, disabled: true }, after: { disabled: false } });
+      await ctx.record("user.enabled", `user:${user.id}`, { before: { email: user.email, disabled: true }, after: { disabled: false } });
       await announceAccessChange(ctx.tx, user.id);
       return { userId: user.id };
     },
@@ -191,7 +192,7 @@ export async function resetPassword(actor: Actor, raw: z.input<typeof resetPassw
       if (passwordHash) {
         await ctx.tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
         await retireLinks(ctx.tx, user.email);
-        await ctx.record("user.password_reset", user.id, { after: { email: user.email, by: "administrator" } });
+        await ctx.record("user.password_reset", `user:${user.id}`, { after: { email: user.email, by: "administrator" } });
         await announceAccessChange(ctx.tx, user.id);
         return { userId: user.id, path: null, expiresAt: null };
       }
@@ -199,7 +200,7 @@ export async function resetPassword(actor: Actor, raw: z.input<typeof resetPassw
       await retireLinks(ctx.tx, user.email);
       const link = newLinkToken();
       await ctx.tx.invite.create({ data: { tokenHash: link.tokenHash, email: user.email, name: user.name, isAdmin: user.isAdmin, isPlanner: user.isPlanner, createdById: ctx.me.id, expiresAt: link.expiresAt } });
-      await ctx.record("user.reset_link_issued", user.id, { after: { email: user.email, expiresAt: link.expiresAt.toISOString() } });
+      await ctx.record("user.reset_link_issued", `user:${user.id}`, { after: { email: user.email, expiresAt: link.expiresAt.toISOString() } });
       return { userId: user.id, path: `/invite/${link.token}`, expiresAt: link.expiresAt };
     },
     requestId,
@@ -222,7 +223,7 @@ export async function setRoles(actor: Actor, raw: z.input<typeof setRolesInput>,
         await assertAnotherAdministrator(ctx.tx, user.id);
       }
       await ctx.tx.user.update({ where: { id: user.id }, data: next });
-      await ctx.record("user.roles_changed", user.id, { before: { email: user.email, isAdmin: user.isAdmin, isPlanner: user.isPlanner }, after: next });
+      await ctx.record("user.roles_changed", `user:${user.id}`, { before: { email: user.email, isAdmin: user.isAdmin, isPlanner: user.isPlanner }, after: next });
       // An administrator sees cutovers they hold no role in: revoking that must close those rooms.
       await announceAccessChange(ctx.tx, user.id);
       return { userId: user.id, changed: true };
