@@ -2,7 +2,8 @@
 // next to the data, in every page, action and route.
 import { NextResponse, type NextRequest } from "next/server";
 
-const PUBLIC = [/^\/sign-in/, /^\/setup/];
+// /invite: the one-time link is the credential of someone who has no account (or session) yet.
+const PUBLIC = [/^\/sign-in/, /^\/setup/, /^\/invite\//];
 
 export function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;

@@ -1,7 +1,8 @@
 import Link from "next/link";
+import { canGlobal } from "@/lib/domain/permissions";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppHeader({ userName, children }: { userName: string; children?: React.ReactNode }) {
+export function AppHeader({ user, children }: { user: { name: string; isAdmin: boolean; isPlanner: boolean }; children?: React.ReactNode }) {
   return (
     <header className="flex items-center justify-between border-b border-neutral-200 bg-white px-4 py-2 dark:border-neutral-800 dark:bg-neutral-900">
       <Link href="/cutovers" className="font-semibold">
@@ -9,10 +10,15 @@ export function AppHeader({ userName, children }: { userName: string; children?:
       </Link>
       <div className="flex items-center gap-3 text-sm">
         {children}
+        {canGlobal(user, "users.manage") && (
+          <Link href="/admin/users" className="text-neutral-600 hover:underline dark:text-neutral-300">
+            Users
+          </Link>
+        )}
         <Link href="/settings/tokens" className="text-neutral-600 hover:underline dark:text-neutral-300">
           API tokens
         </Link>
-        <span data-testid="signed-in-user">{userName}</span>
+        <span data-testid="signed-in-user">{user.name}</span>
         <SignOutButton />
       </div>
     </header>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { listCutovers } from "@/lib/services/cutover-read";
+import { canGlobal } from "@/lib/domain/permissions";
 import { AppHeader } from "@/components/app-header";
 
 export const dynamic = "force-dynamic";
@@ -8,18 +9,22 @@ export const dynamic = "force-dynamic";
 export default async function CutoversPage() {
   const user = await requireUser();
   const cutovers = await listCutovers(user);
+  // Only planners and administrators create cutovers (the command refuses everyone else too).
+  const mayCreate = canGlobal(user, "cutover.create");
   return (
     <>
-      <AppHeader userName={user.name} />
+      <AppHeader user={user} />
       <main className="mx-auto max-w-5xl p-6">
         <div className="mb-4 flex items-center justify-between">
           <h1 className="text-2xl font-semibold">Cutovers</h1>
-          <Link href="/cutovers/new" className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800">
-            New cutover
-          </Link>
+          {mayCreate && (
+            <Link href="/cutovers/new" className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800">
+              New cutover
+            </Link>
+          )}
         </div>
         {cutovers.length === 0 ? (
-          <p className="text-neutral-500">No cutover yet. Import a runbook or start from a template.</p>
+          <p className="text-neutral-500">{mayCreate ? "No cutover yet. Import a runbook or start from a template." : "You are in no cutover yet: its Deployment Lead adds you."}</p>
         ) : (
           <ul className="divide-y divide-neutral-200 rounded border border-neutral-200 bg-white dark:divide-neutral-800 dark:border-neutral-800 dark:bg-neutral-900">
             {cutovers.map((c) => (

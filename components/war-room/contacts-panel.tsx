@@ -7,6 +7,7 @@ import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { INPUT_CLASS, isRole, roleLabel, submitForm, useCommand } from "./format";
+import { MembersPanel } from "./members-panel";
 import { Panel, PanelNote, RemoveButton, RoleSelect, SubmitButton } from "./parts";
 import type { PanelProps, RunCommand } from "./types";
 
@@ -99,6 +100,7 @@ export function ContactsPanel({ cutover, run, can }: PanelProps) {
 
       <EscalationLadder cutover={cutover} run={run} canEdit={canEdit} />
       <WarRoomLinks cutover={cutover} run={run} canEdit={canEdit} />
+      <MembersPanel cutover={cutover} run={run} can={can} />
     </div>
   );
 }

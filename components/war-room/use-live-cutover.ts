@@ -40,8 +40,16 @@ export function useLiveCutover(cutoverId: string, onEvent?: (e: LiveEvent) => vo
         if (r.ok) void queryClient.invalidateQueries({ queryKey: cutoverQueryKey(cutoverId) });
       });
     socket.on("connect", join);
-    socket.on("disconnect", () => setStatus("disconnected"));
-    socket.on("connect_error", () => setStatus("disconnected"));
+    socket.on("disconnect", (reason) => {
+      setStatus("disconnected");
+      // The server ended this socket (the account was disabled, the session ended, or the server
+      // is stopping): ask again, and the handshake says which; a refused session goes to sign-in.
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.on("connect_error", (err) => {
+      setStatus("disconnected");
+      if (err.message === "unauthorized") window.location.assign(`/sign-in?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+    });
     socket.on("presence", (p: { cutoverId: string; people: PresencePerson[] }) => {
       if (p.cutoverId === cutoverId) setPeople(p.people);
     });

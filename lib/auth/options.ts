@@ -1,6 +1,7 @@
 // next-auth (v4, the stable line that declares Next 16 / React 19 as peers) with email + password.
 // Sessions are JWTs in an HttpOnly, SameSite=Lax cookie; the user is re-read from the database
-// on every server-side use (lib/auth/session.ts), so a deleted user loses access at once.
+// on every server-side use (lib/auth/session.ts), so a deleted or disabled user loses access at
+// once. A disabled user cannot sign in.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
@@ -27,18 +28,19 @@ export const authOptions: NextAuthOptions = {
         if (!parsed.success) return null;
         const user = await db().user.findUnique({ where: { email: parsed.data.email }, omit: { passwordHash: false } });
         const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, parsed.data.password);
-        if (!user || !ok) return null;
-        return { id: user.id, email: user.email, name: user.name };
+        if (!user || !ok || user.disabledAt) return null;
+        return { id: user.id, email: user.email, name: user.name, sv: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      // The session version at sign-in: a disable or password reset bumps the user's, ending this session.
+      if (user) Object.assign(token, { sub: user.id, sv: (user as { sv?: number }).sv ?? 0 });
       return token;
     },
     session({ session, token }) {
-      if (session.user) (session.user as { id?: string }).id = token.sub;
+      if (session.user) Object.assign(session.user, { id: token.sub, sv: typeof token.sv === "number" ? token.sv : 0 });
       return session;
     },
   },

@@ -12,12 +12,28 @@ export interface SessionUser {
   isPlanner: boolean;
 }
 
+/**
+ * The signed-in user, re-read from the database (one lookup by primary key): null when the session
+ * is absent, the user was deleted or disabled, or the session predates a password reset or a
+ * disable (its version is stale).
+ */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isAdmin: true, isPlanner: true } });
-  return user;
+  return userOfSession(session?.user as SessionClaims | undefined);
+}
+
+/** What a session carries about its user (lib/auth/options.ts: id and session version). */
+export interface SessionClaims {
+  id?: string;
+  sv?: number;
+}
+
+/** The user a session's claims still stand for, or null. */
+export async function userOfSession(claims: SessionClaims | undefined): Promise<SessionUser | null> {
+  if (!claims?.id) return null;
+  const user = await db().user.findUnique({ where: { id: claims.id }, select: { id: true, email: true, name: true, isAdmin: true, isPlanner: true, disabledAt: true, sessionVersion: true } });
+  if (!user || user.disabledAt || user.sessionVersion !== (claims.sv ?? 0)) return null;
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, isPlanner: user.isPlanner };
 }
 
 /** For pages: the signed-in user, or a redirect to sign-in. */

@@ -17,6 +17,18 @@ export const busEventSchema = z.object({
 });
 export type BusEvent = z.infer<typeof busEventSchema>;
 
+/**
+ * An event about a person rather than a cutover: they were disabled, re-enabled, their password
+ * was reset or their global roles changed. Every process re-checks that user's sessions, API
+ * tokens and open sockets (lib/server/main.ts).
+ */
+export const accessEventSchema = z.object({
+  type: z.literal("user.access_changed"),
+  userId: z.string().uuid(),
+  at: z.string(),
+});
+export type AccessEvent = z.infer<typeof accessEventSchema>;
+
 /** Anything that can run a parameterised statement inside the caller's transaction. */
 export interface SqlRunner {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
@@ -36,13 +48,24 @@ export async function announce(tx: SqlRunner, event: Omit<BusEvent, "at"> & { at
   await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", BUS_CHANNEL, busPayload(event));
 }
 
+/** Announces, on commit of the caller's transaction, that a user's access changed. */
+export async function announceAccessChange(tx: SqlRunner, userId: string): Promise<void> {
+  const event: AccessEvent = { type: "user.access_changed", userId, at: new Date().toISOString() };
+  await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", BUS_CHANNEL, JSON.stringify(event));
+}
+
 export interface BusListener {
   stop(): Promise<void>;
   connected(): boolean;
 }
 
 /** LISTENs with its own connection and reconnects with backoff when PostgreSQL goes away. */
-export function listen(url: string, onEvent: (event: BusEvent) => void, log: (line: string) => void = () => {}): BusListener {
+export function listen(
+  url: string,
+  onEvent: (event: BusEvent) => void,
+  log: (line: string) => void = () => {},
+  onAccessChange: (event: AccessEvent) => void = () => {},
+): BusListener {
   let client: pg.Client | null = null;
   let stopped = false;
   let isConnected = false;
@@ -56,7 +79,12 @@ export function listen(url: string, onEvent: (event: BusEvent) => void, log: (li
     c.on("notification", (msg) => {
       if (msg.channel !== BUS_CHANNEL || !msg.payload) return;
       try {
-        const parsed = busEventSchema.safeParse(JSON.parse(msg.payload));
+        const json: unknown = JSON.parse(msg.payload);
+        // Handled in the order of commit, like cutover events: nothing committed after a
+        // user's access changed reaches their sockets before the change is acted on.
+        const access = accessEventSchema.safeParse(json);
+        if (access.success) return onAccessChange(access.data);
+        const parsed = busEventSchema.safeParse(json);
         if (parsed.success) onEvent(parsed.data);
         else log(`bus: ignored malformed event: ${parsed.error.issues[0]?.message}`);
       } catch {

@@ -1,5 +1,5 @@
 // The socket.io server on a real HTTP server with real clients; the session check and the
-// database's answer about who may see a cutover are stubbed.
+// database's answers about who may see a cutover and whether a session is still good are stubbed.
 import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -13,6 +13,13 @@ vi.mock("next-auth/jwt", () => ({ getToken }));
 vi.mock("@/lib/services/cutover-read", () => ({
   canViewCutover: async (userId: string) => userId !== "stranger",
   rolesIn: async (userId: string) => (userId === "ann" ? ["DEPLOYMENT_LEAD"] : ["OBSERVER"]),
+}));
+
+// Every session here is current: socket-access.test.ts checks disabled users and stale sessions on a real database.
+vi.mock("@/lib/auth/account-status", () => ({
+  accountStatus: async () => ({ disabled: false, sessionVersion: 0 }),
+  forgetAccountStatus: () => {},
+  sessionStillValid: (status: { disabled: boolean; sessionVersion: number } | null, sv?: number) => status !== null && !status.disabled && status.sessionVersion === (sv ?? 0),
 }));
 
 const { createSocketServer } = await import("./socket-server");

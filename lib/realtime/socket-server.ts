@@ -1,5 +1,7 @@
 // socket.io on the app's HTTP server: authenticates the session cookie at the handshake, puts each
 // client in the room of the cutover it opens (after checking it may see it) and forwards bus events.
+// Access ends at once: a disabled user's (or stale session's) sockets are disconnected, and a
+// removed member's sockets leave that cutover's room before the next event is forwarded.
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { Adapter } from "socket.io-adapter";
@@ -7,6 +9,7 @@ import { getToken } from "next-auth/jwt";
 import { z } from "zod";
 import { metrics } from "@/lib/observability/metrics";
 import { canViewCutover, rolesIn } from "@/lib/services/cutover-read";
+import { accountStatus, forgetAccountStatus, sessionStillValid } from "@/lib/auth/account-status";
 import type { Role } from "@/lib/domain/roles";
 import type { BusEvent } from "./bus";
 
@@ -16,6 +19,8 @@ export const roomOf = (cutoverId: string) => `cutover:${cutoverId}`;
 interface SocketUser {
   id: string;
   name: string;
+  /** The session version the JWT carries (lib/auth/options.ts). */
+  sv?: number;
 }
 
 export interface PresenceEntry {
@@ -119,7 +124,7 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     sessions.delete(key);
     const token = await getToken({ req: { headers: req.headers, cookies } as never, secret });
     if (!token?.sub) return null;
-    const user = { id: token.sub, name: String(token.name ?? token.email ?? "someone") };
+    const user: SocketUser = { id: token.sub, name: String(token.name ?? token.email ?? "someone"), sv: typeof token.sv === "number" ? token.sv : 0 };
     const exp = typeof token.exp === "number" ? token.exp * 1000 : Date.now();
     if (sessions.size >= 5000) sessions.delete(sessions.keys().next().value!);
     sessions.set(key, { user, until: Math.min(exp, Date.now() + 60_000) });
@@ -129,13 +134,26 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
   io.use(async (socket, next) => {
     try {
       const user = await userOf(socket.request as IncomingMessage);
-      if (!user) return next(new Error("unauthorized"));
+      if (!user || !sessionStillValid(await accountStatus(user.id), user.sv)) return next(new Error("unauthorized"));
       (socket.data as SocketState) = { user, rooms: new Map() };
+      let mine = byUser.get(user.id);
+      if (!mine) byUser.set(user.id, (mine = new Set()));
+      mine.add(socket);
+      socket.once("disconnect", () => {
+        mine.delete(socket);
+        if (mine.size === 0 && byUser.get(user.id) === mine) byUser.delete(user.id);
+      });
       next();
     } catch {
       next(new Error("unauthorized"));
     }
   });
+
+  // Each user's open sockets on this process, to act on a change of their access.
+  const byUser = new Map<string, Set<Socket>>();
+  // Bumped whenever a user's access changes: a join whose check started before must check again.
+  const generation = new Map<string, number>();
+  const generationOf = (userId: string) => generation.get(userId) ?? 0;
 
   // A wall screen reconnecting, or a browser with several tabs, asks the same question many times
   // at once: one database check per user and cutover every few seconds is enough.
@@ -177,6 +195,65 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     }
     if (--person.sockets <= 0) room.delete(userId);
     if (room.size === 0) present.delete(cutoverId);
+  }
+
+  function forgetAccess(userId: string, cutoverId?: string) {
+    generation.set(userId, generationOf(userId) + 1);
+    if (generation.size > 10_000) generation.clear();
+    if (cutoverId) access.delete(`${userId}:${cutoverId}`);
+    else for (const key of access.keys()) if (key.startsWith(`${userId}:`)) access.delete(key);
+  }
+
+  /** Takes a socket out of a cutover's room at once (synchronously: before the next event goes out). */
+  function dropFromRoom(socket: Socket, cutoverId: string) {
+    const state = socket.data as SocketState;
+    const roles = state.rooms.get(cutoverId);
+    if (!roles) return;
+    state.rooms.delete(cutoverId);
+    leave(cutoverId, state.user.id, roles);
+    void socket.leave(roomOf(cutoverId));
+    schedulePresence(cutoverId);
+  }
+
+  /**
+   * Someone's access to one cutover (or all, when none is named) may have shrunk: their sockets
+   * leave the room(s) now; those still allowed (another role, an administrator) are put back after
+   * the check and told to refetch, since they may have missed an event meanwhile.
+   */
+  function recheck(userId: string, cutoverId?: string) {
+    forgetAccess(userId, cutoverId);
+    for (const socket of byUser.get(userId) ?? []) {
+      const state = socket.data as SocketState;
+      const rooms = cutoverId ? (state.rooms.has(cutoverId) ? [cutoverId] : []) : [...state.rooms.keys()];
+      for (const room of rooms) dropFromRoom(socket, room);
+      void (async () => {
+        try {
+          if (!cutoverId && !sessionStillValid(await accountStatus(userId), state.user.sv)) {
+            socket.disconnect(true);
+            return;
+          }
+          for (const room of rooms) {
+            const roles = await accessOf(userId, room);
+            if (!roles || socket.disconnected || state.rooms.has(room)) continue;
+            await putInRoom(socket, room, roles);
+            socket.emit("event", { type: "access.rechecked", cutoverId: room, at: new Date().toISOString() });
+          }
+        } catch (err) {
+          // Unsure whether they still may: the safe side is out; the client reconnects and asks again.
+          log(`socket: access check failed (${(err as Error).message}): disconnecting`);
+          socket.disconnect(true);
+        }
+      })();
+    }
+  }
+
+  async function putInRoom(socket: Socket, cutoverId: string, roles: Role[]) {
+    const state = socket.data as SocketState;
+    const before = state.rooms.get(cutoverId);
+    if (before) leave(cutoverId, state.user.id, before);
+    state.rooms.set(cutoverId, roles);
+    enter(cutoverId, state.user, roles);
+    await socket.join(roomOf(cutoverId));
   }
 
   function presenceOf(cutoverId: string) {
@@ -236,20 +313,22 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       if (!parsed.success) return reply({ ok: false, error: "bad_request" });
       const state = socket.data as SocketState;
       const { cutoverId } = parsed.data;
-      let roles: Role[] | null;
+      let roles: Role[] | null = null;
       try {
-        roles = await accessOf(state.user.id, cutoverId);
+        // An access change during the check makes its answer stale: ask again (a few times at most).
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const gen = generationOf(state.user.id);
+          roles = await accessOf(state.user.id, cutoverId);
+          if (gen === generationOf(state.user.id)) break;
+          roles = null;
+        }
       } catch {
         return reply({ ok: false, error: "unavailable" });
       }
       if (!roles) return reply({ ok: false, error: "forbidden" });
       // Gone while the check ran: nothing to join, and nobody to count.
       if (socket.disconnected) return;
-      const before = state.rooms.get(cutoverId);
-      if (before) leave(cutoverId, state.user.id, before);
-      state.rooms.set(cutoverId, roles);
-      enter(cutoverId, state.user, roles);
-      await socket.join(roomOf(cutoverId));
+      await putInRoom(socket, cutoverId, roles);
       reply({ ok: true });
       const presence = presenceOf(cutoverId);
       if (!presenceTimers.has(cutoverId) && lastPresence.get(cutoverId) === JSON.stringify(presence.people)) {
@@ -267,6 +346,17 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     forward(event: BusEvent) {
       metrics().busEvents.inc({ type: event.type });
       io.to(roomOf(event.cutoverId)).emit("event", event);
+      // Removing a member (lib/services/room-details.ts) is announced with subject "user:<id>"
+      // (or the id in data.userId).
+      if (event.type === "member.removed") {
+        const userId = typeof event.data?.userId === "string" ? event.data.userId : event.subject?.startsWith("user:") ? event.subject.slice(5) : null;
+        if (userId) recheck(userId, event.cutoverId);
+      }
+    },
+    /** A user was disabled or enabled, their password reset or their global roles changed (bus: user.access_changed). */
+    accessChanged(userId: string) {
+      forgetAccountStatus(userId);
+      recheck(userId);
     },
     async close() {
       presenceTimers.forEach((t) => clearTimeout(t));

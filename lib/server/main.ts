@@ -10,6 +10,8 @@ import { openDatabase, prepareDatabase, StartupError } from "@/lib/db/connection
 import { closeDb } from "@/lib/db/client";
 import { closeLockPool } from "@/lib/db/cutover-lock";
 import { listen } from "@/lib/realtime/bus";
+import { AppError } from "@/lib/errors";
+import { forgetApiTokens } from "@/lib/auth/bearer";
 import { createSocketServer } from "@/lib/realtime/socket-server";
 import { metrics, routeLabel } from "@/lib/observability/metrics";
 import { bootstrapUsers } from "@/lib/services/bootstrap";
@@ -52,7 +54,10 @@ async function main() {
   const applied = await prepareDatabase(database, { log, allowOwnerRuntime: process.env.WARROOM_ALLOW_OWNER_RUNTIME === "1" });
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
   const demo = config.demo || database.embedded !== null;
-  await bootstrapUsers({ demo, log });
+  // A configuration the operator must fix (WARROOM_ADMIN_PASSWORD refused by the policy): one line.
+  await bootstrapUsers({ demo, log }).catch((err: unknown) => {
+    throw err instanceof AppError ? new StartupError(err.message) : err;
+  });
   if (process.env.WARROOM_ADMIN_TOKEN) await registerAdminToken(process.env.WARROOM_ADMIN_TOKEN, log);
 
   const app = next({ dev, hostname: "localhost", port: config.port, dir: process.cwd() });
@@ -71,7 +76,11 @@ async function main() {
     void handle(req, res);
   });
   const sockets = createSocketServer(http, secret, log);
-  const bus = listen(database.url, (event) => sockets.forward(event), log);
+  const bus = listen(database.url, (event) => sockets.forward(event), log, (event) => {
+    // Another process disabled someone (or reset their password, or changed their roles).
+    forgetApiTokens();
+    sockets.accessChanged(event.userId);
+  });
   // Background jobs run on one process only, whatever the number of processes on this database.
   const jobs = runAsLeader({ url: database.url, lockKey: JOBS_LOCK, name: "jobs", log, lead: () => startPoller({ log, onSamples: evaluateTriggers }) });
 

@@ -2,7 +2,10 @@
 // role, and a demo cutover; against a real DATABASE_URL never a demo user: the first administrator
 // comes from WARROOM_ADMIN_EMAIL / WARROOM_ADMIN_PASSWORD or from the one-time /setup page.
 import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/passwords";
+import { checkPassword } from "@/lib/domain/password-policy";
+import { recordChange } from "./audit";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { createDemoCutover } from "./demo-cutover";
 
@@ -30,13 +33,21 @@ export async function adminExists(): Promise<boolean> {
   return (await db().user.count({ where: { isAdmin: true } })) > 0;
 }
 
+/**
+ * The first administrator, only while there is none. The password obeys the policy (the demo team
+ * alone keeps its published password, and never against a real database unless asked for).
+ */
 export async function createAdmin(input: { email: string; name: string; password: string }) {
+  const problem = checkPassword(input.password, { email: input.email });
+  if (problem) throw new AppError("bad_request", problem);
   const passwordHash = await hashPassword(input.password);
   return db().$transaction(async (tx) => {
     // Serialise concurrent setups: only the first administrator is created this way.
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(7001)");
     if ((await tx.user.count({ where: { isAdmin: true } })) > 0) return null;
-    return tx.user.create({ data: { email: input.email.toLowerCase(), name: input.name, passwordHash, isAdmin: true }, select: { id: true, email: true } });
+    const user = await tx.user.create({ data: { email: input.email.toLowerCase(), name: input.name, passwordHash, isAdmin: true }, select: { id: true, email: true } });
+    await recordChange(tx, { cutoverId: null, actorId: user.id, actorName: input.name, role: "ADMINISTRATOR", action: "user.first_administrator", subject: `user:${user.id}`, after: { email: user.email }, rehearsal: false });
+    return user;
   });
 }
 
@@ -44,6 +55,10 @@ export async function bootstrapUsers({ demo, log }: { demo: boolean; log: (line:
   const email = process.env.WARROOM_ADMIN_EMAIL;
   const password = process.env.WARROOM_ADMIN_PASSWORD;
   if (email && password && !(await adminExists())) {
+    const problem = checkPassword(password, { email });
+    // Refusing to start beats starting without the administrator the operator asked for (and
+    // leaving /setup open to whoever reaches it first).
+    if (problem) throw new AppError("bad_request", `WARROOM_ADMIN_PASSWORD is not accepted: ${problem}`);
     await createAdmin({ email, name: process.env.WARROOM_ADMIN_NAME ?? "Administrator", password });
     log(`created administrator ${email} from WARROOM_ADMIN_EMAIL`);
   }

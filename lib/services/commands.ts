@@ -8,6 +8,7 @@ import { markNotApplicable, signOffItem, undoItem } from "./sign-off";
 import { addGate, removeGate, removeMetric, saveMetric, saveMetricsSettings, testQuery } from "./metrics";
 import { addHook, removeHook, rollback, setRouter, setTrafficSteps, shiftTraffic, testRouter } from "./traffic";
 import { confirmTrigger, removeTrigger, saveTrigger } from "./triggers";
+import { createUser, disableUser, enableUser, inviteUser, resetPassword, setRoles } from "./users";
 
 const level = <L extends "phase" | "section" | "item">(l: L) => ({
   rename: (a: Actor, i: Parameters<typeof renameNode>[2]) => renameNode(a, l, i),
@@ -67,6 +68,13 @@ export const COMMANDS = {
   "trigger.save": saveTrigger,
   "trigger.remove": removeTrigger,
   "trigger.confirm": confirmTrigger,
+  // Accounts, outside any cutover: global permission `users.manage`.
+  "user.create": createUser,
+  "user.invite": inviteUser,
+  "user.disable": disableUser,
+  "user.enable": enableUser,
+  "user.reset_password": resetPassword,
+  "user.set_roles": setRoles,
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -16,7 +16,7 @@ export default async function CutoverPage({ params, searchParams }: { params: Pr
   if (!state) notFound();
   return (
     <>
-      <AppHeader userName={user.name} />
+      <AppHeader user={user} />
       <CutoverRoom initial={state} me={{ id: user.id, name: user.name }} wall={wall} />
     </>
   );

@@ -10,7 +10,7 @@ export default async function TokensPage() {
   const tokens = await listApiTokens(user);
   return (
     <>
-      <AppHeader userName={user.name} />
+      <AppHeader user={user} />
       <main className="mx-auto max-w-3xl p-6">
         <h1 className="mb-2 text-2xl font-semibold">API tokens</h1>
         <p className="mb-4 text-sm text-neutral-500">

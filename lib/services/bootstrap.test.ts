@@ -1,0 +1,45 @@
+// The first administrator obeys the password policy, from /setup and from WARROOM_ADMIN_PASSWORD;
+// the demo team alone keeps its published password.
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { verifyPassword } from "@/lib/auth/passwords";
+import { adminExists, bootstrapUsers, createAdmin, DEMO_PASSWORD } from "./bootstrap";
+import { useFreshDatabase } from "./test-support";
+
+beforeAll(async () => {
+  await useFreshDatabase();
+});
+afterEach(() => {
+  delete process.env.WARROOM_ADMIN_EMAIL;
+  delete process.env.WARROOM_ADMIN_PASSWORD;
+});
+
+describe("the first administrator", () => {
+  it("is refused a common, short or email-like password, and nothing is created", async () => {
+    for (const password of ["qwerty123456", "short", "root@example.com", DEMO_PASSWORD]) {
+      await expect(createAdmin({ email: "root@example.com", name: "Root", password })).rejects.toMatchObject({ status: 400 });
+    }
+    process.env.WARROOM_ADMIN_EMAIL = "root@example.com";
+    process.env.WARROOM_ADMIN_PASSWORD = "password1234";
+    await expect(bootstrapUsers({ demo: false, log: () => {} })).rejects.toThrow(/WARROOM_ADMIN_PASSWORD is not accepted/);
+    expect(await adminExists()).toBe(false);
+  });
+
+  it("is created from the environment with a good password, and audited without it", async () => {
+    process.env.WARROOM_ADMIN_EMAIL = "root@example.com";
+    process.env.WARROOM_ADMIN_PASSWORD = "a long admin passphrase";
+    await bootstrapUsers({ demo: false, log: () => {} });
+    const admin = await db().user.findUniqueOrThrow({ where: { email: "root@example.com" }, omit: { passwordHash: false } });
+    expect(admin.isAdmin).toBe(true);
+    expect(await verifyPassword(admin.passwordHash, "a long admin passphrase")).toBe(true);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "user.first_administrator" } });
+    expect(audit.cutoverId).toBeNull();
+    expect(JSON.stringify(audit.after)).not.toContain("passphrase");
+  });
+
+  it("leaves the demo team its published password", async () => {
+    await bootstrapUsers({ demo: true, log: () => {} });
+    const qa = await db().user.findUniqueOrThrow({ where: { email: "qa@demo.warroom" }, omit: { passwordHash: false } });
+    expect(await verifyPassword(qa.passwordHash, DEMO_PASSWORD)).toBe(true);
+  });
+});
