@@ -188,21 +188,22 @@ export async function outboundRequest(url: string, init: OutboundInit): Promise<
       (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
-          res.destroy();
-          return fail(new OutboundError("redirect", `HTTP ${status} from ${where} (redirects are not followed)`));
+          fail(new OutboundError("redirect", `HTTP ${status} from ${where} (redirects are not followed)`));
+          return res.destroy();
         }
         const declared = Number(res.headers["content-length"]);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          res.destroy();
-          return fail(new OutboundError("too_large", `the answer from ${where} is larger than ${maxBytes} bytes`));
+          fail(new OutboundError("too_large", `the answer from ${where} is larger than ${maxBytes} bytes`));
+          return res.destroy();
         }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBytes) {
-            res.destroy();
+            // Settled first: destroying the stream emits its own error.
             fail(new OutboundError("too_large", `the answer from ${where} is larger than ${maxBytes} bytes`));
+            res.destroy();
             return;
           }
           chunks.push(chunk);

@@ -74,6 +74,11 @@ export function loadSecretKey(): Buffer {
   return key;
 }
 
+/** Forgets the loaded key, so the next use reads the variable or the file again (tests, tooling). */
+export function forgetSecretKey(): void {
+  cached = null;
+}
+
 /** Encrypts a secret for storage: `v1:<iv>:<tag>:<ciphertext>`, a fresh random IV every time. */
 export function encryptSecret(plain: string): string {
   const key = loadSecretKey();

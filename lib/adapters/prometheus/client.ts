@@ -45,7 +45,7 @@ const ERROR_TYPES = new Set(["bad_data", "execution", "timeout", "canceled", "in
 function prometheusError(errorType: string | undefined, error: string): string {
   const type = errorType && ERROR_TYPES.has(errorType) ? errorType : "error";
   const line = error.split("\n")[0]!.replace(/[^\x20-\x7e]/g, "");
-  if (type === "bad_data" && /^(\d+:\d+: )?parse error/.test(line)) return `Prometheus: ${line.length > 160 ? `${line.slice(0, 160)}…` : line}`;
+  if (type === "bad_data" && /^(invalid parameter "query": )?(\d+:\d+: )?parse error/.test(line)) return `Prometheus: ${line.length > 160 ? `${line.slice(0, 160)}…` : line}`;
   return `Prometheus: ${type}`;
 }
 

@@ -194,7 +194,10 @@ function redactArgvInto(args: string[], found: { secret: boolean }): string[] {
     } else if (/^https?:\/\//i.test(arg)) {
       out.push(redactUrl(arg, found));
     } else {
-      out.push(arg);
+      // A script given to `sh -c` can carry a URL with credentials or a `TOKEN=…` inside it.
+      const inline = redactInline(arg);
+      if (inline !== arg) found.secret = true;
+      out.push(inline);
     }
   }
   return out;
@@ -216,6 +219,15 @@ const TEXT_URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/@]{1,200}@/gi;
 const TEXT_SECRET_ASSIGNMENT = /([A-Za-z0-9_.-]{0,40}(?:secret|password|passwd|token|api[-_]?key|credential|private[-_]?key)[A-Za-z0-9_.-]{0,40})(["']?\s{0,3}[:=]\s{0,3}["']?)[^\s"'&,;]{1,500}/gi;
 const TEXT_AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 
+/** URL credentials, `name=value` secrets and `Bearer …` values inside a longer text. */
+function redactInline(text: string): string {
+  if (text.length > 20_000) return REDACTED;
+  return text
+    .replace(TEXT_URL_CREDENTIALS, `$1${REDACTED}@`)
+    .replace(TEXT_SECRET_ASSIGNMENT, `$1$2${REDACTED}`)
+    .replace(TEXT_AUTH_SCHEME, `$1 ${REDACTED}`);
+}
+
 /**
  * A program's output as it may be stored and shown: the tail only (OUTPUT_CAP characters),
  * control characters removed, and credentials hidden: URL user info, `token=…`/`password: …`
@@ -225,11 +237,7 @@ const TEXT_AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 export function redactOutput(text: string, known: readonly string[] = []): string {
   let t = text.length > OUTPUT_CAP * 4 ? text.slice(-OUTPUT_CAP * 4) : text;
   for (const k of known) if (k.length >= 4) t = t.split(k).join(REDACTED);
-  t = t
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
-    .replace(TEXT_URL_CREDENTIALS, `$1${REDACTED}@`)
-    .replace(TEXT_SECRET_ASSIGNMENT, `$1$2${REDACTED}`)
-    .replace(TEXT_AUTH_SCHEME, `$1 ${REDACTED}`);
+  t = redactInline(t.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ""));
   return t.length > OUTPUT_CAP ? `…${t.slice(-OUTPUT_CAP)}` : t;
 }
 
