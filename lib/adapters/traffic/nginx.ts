@@ -152,7 +152,7 @@ export class NginxRouter implements TrafficRouter {
       if (!procStat(master)) return `the nginx master (pid ${master}) exited during the reload`;
       const verdict = probe.verdict;
       if (verdict && verdict.code !== 0) {
-        return verdict.code === null ? `nginx started no new workers and could not be tested (${verdict.out})` : `nginx refused the new upstream file: ${nginxMessage(verdict.out)}`;
+        return verdict.code === null ? `nginx started no new workers and could not be tested (${verdict.out})` : `nginx refused the new upstream file: ${nginxMessage(verdict.out, [this.config.upstreamName, this.config.oldServer, this.config.newServer])}`;
       }
       if (d.signal.aborted) {
         if (!d.timedOut()) return "the change was aborted before nginx started new workers";
@@ -477,13 +477,15 @@ function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSigna
  * quoted token hidden: nginx quotes what it read (`unknown directive "root:$6$…" in /etc/shadow:1`),
  * so a quote would let a configured path leak a file's contents into the room.
  */
-export function nginxMessage(out: string): string {
+export function nginxMessage(out: string, known: readonly string[] = []): string {
   const lines = out.split("\n").filter((l) => /\[(emerg|alert|crit|error)\]/.test(l));
   const text = lines
     .join(" / ")
+    .slice(0, 20_000)
     .replace(/nginx: /g, "")
-    .replace(/"[^"\n]{0,2000}"?/g, '"…"')
-    .replace(/[^\x20-\x7e]/g, "");
+    .replace(/[^\x20-\x7e]/g, "")
+    // Names from the router's own settings are not file contents: they stay readable.
+    .replace(/"[^"]*"?/g, (q) => (known.includes(q.slice(1, -1)) ? q : '"…"'));
   return text.length > 500 ? `${text.slice(0, 500)}…` : text || "(no [emerg] line; see nginx's error log)";
 }
 
