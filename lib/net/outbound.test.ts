@@ -196,6 +196,9 @@ describe("allow-listed targets", () => {
     await new Promise((r) => closed.close(r));
     const err = await refusal(`http://user:hunter2@127.0.0.1:${closedPort}/secret-path?token=abc`);
     expect(err).toMatchObject({ code: "connection_refused", message: `connection refused by 127.0.0.1:${closedPort} (nothing listens there)` });
+    const malformed = await outboundRequest(`http://127.0.0.1:${port}/ok`, { headers: { "x-sig": "a\r\nx-injected: secret-header-value" }, timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(malformed).toMatchObject({ code: "invalid_request" });
+    expect((malformed as Error).message).not.toContain("secret-header-value");
     const notJson = await outboundRequest(`http://127.0.0.1:${port}/500`, { timeoutMs: 2000 });
     expect(() => notJson.json()).toThrow(`the answer from 127.0.0.1:${port} is not JSON (HTTP 500)`);
   });

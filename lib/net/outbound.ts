@@ -20,6 +20,7 @@ import { checkAddress, parseAddress, unbracket } from "./policy";
 export type OutboundErrorCode =
   | "refused" // the policy: a non-public address that is not allow-listed
   | "invalid_url"
+  | "invalid_request"
   | "timeout"
   | "aborted"
   | "too_large"
@@ -82,6 +83,26 @@ export async function assertAddressesAllowed(host: string, addresses: readonly s
   }
 }
 
+/** `promise`, or the abort reason as soon as `signal` fires (the work itself is left to finish). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(onAbort());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", abort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", abort);
+        reject(e);
+      },
+    );
+  });
+}
+
 function resolveAll(host: string, family?: number): Promise<dns.LookupAddress[]> {
   return new Promise((resolve, reject) => {
     dns.lookup(host, { all: true, family: family ?? 0 }, (err, addresses) => {
@@ -97,7 +118,8 @@ function resolveAll(host: string, family?: number): Promise<dns.LookupAddress[]>
  * assertAddressesAllowed before connecting (outboundRequest and assertAllowedTcpTarget do).
  */
 export const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  resolveAll(hostname, typeof options.family === "number" ? options.family : undefined)
+  const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : typeof options.family === "number" ? options.family : undefined;
+  resolveAll(hostname, family)
     .then(async (addresses) => {
       await assertAddressesAllowed(hostname, addresses.map((a) => a.address));
       if (options.all) callback(null, addresses);
@@ -110,17 +132,18 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
  * For raw TCP targets (HAProxy's runtime API over TCP): resolves `host`, applies the same policy
  * and returns the address to connect to, so the connection goes exactly where the check looked.
  */
-export async function assertAllowedTcpTarget(host: string, port: number): Promise<{ address: string; family: number }> {
+export async function assertAllowedTcpTarget(host: string, port: number, signal?: AbortSignal): Promise<{ address: string; family: number }> {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OutboundError("invalid_url", `port ${String(port)} is not 1..65535`);
   const bare = unbracket(host);
+  const aborted = () => new OutboundError("aborted", `the check of ${bare}:${port} was aborted`);
   const literal = parseAddress(bare);
   if (literal) {
-    await assertAddressesAllowed(bare, [bare]);
+    await unlessAborted(assertAddressesAllowed(bare, [bare]), signal, aborted);
     return { address: bare, family: literal.kind() === "ipv4" ? 4 : 6 };
   }
   if (!bare || bare.length > 253) throw new OutboundError("invalid_url", "not a host name");
-  const addresses = await resolveAll(bare);
-  await assertAddressesAllowed(bare, addresses.map((a) => a.address));
+  const addresses = await unlessAborted(resolveAll(bare), signal, aborted);
+  await unlessAborted(assertAddressesAllowed(bare, addresses.map((a) => a.address)), signal, aborted);
   return { address: addresses[0]!.address, family: addresses[0]!.family };
 }
 
@@ -153,8 +176,7 @@ export async function outboundRequest(url: string, init: OutboundInit): Promise<
 
   // Node does not call `lookup` for an IP literal: check it here (URL parsing has already turned
   // "2130706433" or "0x7f.1" into dotted quads).
-  if (parseAddress(hostname)) await assertAddressesAllowed(hostname, [hostname]);
-  if (signal.aborted) throw stopped();
+  if (parseAddress(hostname)) await unlessAborted(assertAddressesAllowed(hostname, [hostname]), signal, stopped);
 
   const headers: Record<string, string> = { "user-agent": "cutover-war-room", ...init.headers };
   const body = init.body === undefined ? undefined : Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body, "utf8");
@@ -172,76 +194,83 @@ export async function outboundRequest(url: string, init: OutboundInit): Promise<
       reject(err);
     };
     const onAbort = () => fail(stopped());
-    const req = transport.request(
-      {
-        protocol: u.protocol,
-        hostname,
-        port: u.port || undefined,
-        path: `${u.pathname}${u.search}`,
-        method: init.method ?? "GET",
-        headers,
-        auth,
-        // A fresh connection per request: a pooled socket would skip the lookup check.
-        agent: false,
-        lookup: guardedLookup,
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400) {
-          fail(new OutboundError("redirect", `HTTP ${status} from ${where} (redirects are not followed)`));
-          return res.destroy();
-        }
-        const declared = Number(res.headers["content-length"]);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          fail(new OutboundError("too_large", `the answer from ${where} is larger than ${maxBytes} bytes`));
-          return res.destroy();
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            // Settled first: destroying the stream emits its own error.
-            fail(new OutboundError("too_large", `the answer from ${where} is larger than ${maxBytes} bytes`));
-            res.destroy();
-            return;
+    let req: http.ClientRequest;
+    try {
+      req = transport.request(
+        {
+          protocol: u.protocol,
+          hostname,
+          port: u.port || undefined,
+          path: `${u.pathname}${u.search}`,
+          method: init.method ?? "GET",
+          headers,
+          auth,
+          // A fresh connection per request: a pooled socket would skip the lookup check.
+          agent: false,
+          lookup: guardedLookup,
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status >= 300 && status < 400) {
+            fail(new OutboundError("redirect", `HTTP ${status} from ${where} (redirects are not followed)`));
+            return res.destroy();
           }
-          chunks.push(chunk);
-        });
-        res.on("error", () => fail(new OutboundError("network", `the connection to ${where} closed before the answer was complete`)));
-        res.on("aborted", () => fail(new OutboundError("network", `the connection to ${where} closed before the answer was complete`)));
-        res.on("end", () => {
-          if (settled) return;
-          settled = true;
-          signal.removeEventListener("abort", onAbort);
-          const text = Buffer.concat(chunks).toString("utf8");
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
-              try {
-                h.append(k, one);
-              } catch {
-                // a header value Headers will not hold is dropped, not an error
+          const declared = Number(res.headers["content-length"]);
+          if (Number.isFinite(declared) && declared > maxBytes) {
+            fail(new OutboundError("too_large", `the answer from ${where} is larger than ${maxBytes} bytes`));
+            return res.destroy();
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxBytes) {
+              // Settled first: destroying the stream emits its own error.
+              fail(new OutboundError("too_large", `the answer from ${where} is larger than ${maxBytes} bytes`));
+              res.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on("error", () => fail(new OutboundError("network", `the connection to ${where} closed before the answer was complete`)));
+          res.on("aborted", () => fail(new OutboundError("network", `the connection to ${where} closed before the answer was complete`)));
+          res.on("end", () => {
+            if (settled) return;
+            settled = true;
+            signal.removeEventListener("abort", onAbort);
+            const text = Buffer.concat(chunks).toString("utf8");
+            const h = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) {
+              for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
+                try {
+                  h.append(k, one);
+                } catch {
+                  // a header value Headers will not hold is dropped, not an error
+                }
               }
             }
-          }
-          resolve({
-            status,
-            ok: status >= 200 && status < 300,
-            headers: h,
-            where,
-            text: () => text,
-            json: () => {
-              try {
-                return JSON.parse(text) as unknown;
-              } catch {
-                throw new OutboundError("not_json", `the answer from ${where} is not JSON (HTTP ${status})`);
-              }
-            },
+            resolve({
+              status,
+              ok: status >= 200 && status < 300,
+              headers: h,
+              where,
+              text: () => text,
+              json: () => {
+                try {
+                  return JSON.parse(text) as unknown;
+                } catch {
+                  throw new OutboundError("not_json", `the answer from ${where} is not JSON (HTTP ${status})`);
+                }
+              },
+            });
           });
-        });
-      },
-    );
+        },
+      );
+    } catch (err) {
+      // A header value with a line break, a bad method: Node's message would quote the value.
+      settled = true;
+      return reject(new OutboundError("invalid_request", `the request to ${where} is malformed (${(err as NodeJS.ErrnoException).code ?? "invalid"})`));
+    }
     req.on("error", (err: NodeJS.ErrnoException) => {
       if (err instanceof OutboundError) return fail(err);
       if (signal.aborted) return fail(stopped());

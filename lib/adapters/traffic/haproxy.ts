@@ -164,7 +164,7 @@ export class HaproxyRouter implements TrafficRouter {
       // A TCP runtime API is an outbound connection like any other: its address must pass the
       // allow-list, and the connection goes to exactly the address that was checked.
       try {
-        to = { port: socket.port, host: (await assertAllowedTcpTarget(socket.host, socket.port)).address };
+        to = { port: socket.port, host: (await assertAllowedTcpTarget(socket.host, socket.port, d.signal)).address };
       } catch (err) {
         throw new Error(`HAProxy runtime API at ${where}: ${err instanceof OutboundError ? err.message : "cannot be reached"}`);
       }
