@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +94,16 @@ describe("the key file", () => {
     forgetSecretKey();
     expect(decryptSecret(stored)).toBe("kept across restarts");
     expect(readFileSync(file, "utf8")).toBe(text);
+  });
+
+  it("a key file readable by others is made 0600", () => {
+    delete process.env.WARROOM_SECRET_KEY;
+    process.env.WARROOM_DATA_DIR = path.join(dir, "loose");
+    loadSecretKey();
+    chmodSync(secretKeyFile(), 0o644);
+    forgetSecretKey();
+    loadSecretKey();
+    expect(statSync(secretKeyFile()).mode & 0o777).toBe(0o600);
   });
 
   it("a damaged key file is one clear line", () => {

@@ -8,7 +8,7 @@
 // what was stored. Losing that file (or changing the variable) makes stored secrets unreadable:
 // they must be entered again.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const VERSION = "v1";
@@ -61,6 +61,12 @@ export function loadSecretKey(): Buffer {
       writeFileSync(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new SecretKeyError(`cannot create the secret key file ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+    try {
+      // A key file copied in by hand may be readable by others: the key is as good as its mode.
+      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch {
+      // not ours to change (another owner): reading it below still works or says why
     }
     let text: string;
     try {
