@@ -32,7 +32,7 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-    env: { ...SERVER_ENV, PORT: String(E2E_PORT), WARROOM_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", MIGRATION_DATABASE_URL: "", WARROOM_ADMIN_TOKEN: "e2e-admin-token-0123456789abcdef" },
+    env: { ...SERVER_ENV, PORT: String(E2E_PORT), WARROOM_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", MIGRATION_DATABASE_URL: "", WARROOM_ADMIN_TOKEN: "e2e-admin-token-0123456789abcdef", WARROOM_OUTBOUND_ALLOW: "127.0.0.1" },
   },
   projects: [
     { name: "room", testIgnore: /database-down/ },

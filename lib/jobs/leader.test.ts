@@ -11,6 +11,8 @@ let prometheusUrl: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
+  // The stand-in Prometheus is local: allow-listed by the operator's variable (children inherit it).
+  process.env.WARROOM_OUTBOUND_ALLOW = "127.0.0.1";
   url = await useFreshDatabase();
   // A stand-in Prometheus answering every instant query with 42.
   prometheus = createServer((req, res) => {

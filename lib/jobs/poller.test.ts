@@ -11,6 +11,8 @@ let prometheus: Server;
 const asked: number[] = [];
 
 beforeAll(async () => {
+  // The stand-in Prometheus is local: allow-listed by the operator's variable (children inherit it).
+  process.env.WARROOM_OUTBOUND_ALLOW = "127.0.0.1";
   await useFreshDatabase();
   prometheus = createServer((req, res) => {
     const time = new URL(req.url ?? "/", "http://x").searchParams.get("time");

@@ -1,10 +1,13 @@
 // WARROOM_LAB=1: `npm start` also starts the lab (scripts/lab: demo services old and new, HAProxy,
 // Prometheus, a steady load) and points the demo cutover at it, so a new user sees a live
 // cutover with moving charts and a real lever.
+import { addAllowListSource } from "@/lib/net/allow-list";
 import { attachDemoToLab } from "@/lib/services/demo-cutover";
 
 export async function startLabForWarRoom(port: number, log: (line: string) => void): Promise<() => Promise<void>> {
   const { startLab } = await import("../../scripts/lab/index");
+  // The lab's Prometheus and services listen on 127.0.0.1: starting the lab allow-lists them.
+  addAllowListSource(() => ["127.0.0.1"]);
   const lab = await startLab({ warRoomMetricsUrl: `http://127.0.0.1:${port}/metrics`, handleSignals: false });
   process.env.PROMETHEUS_URL ??= lab.prometheus.url;
   await attachDemoToLab({

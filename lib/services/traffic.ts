@@ -266,7 +266,7 @@ async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, rea
     results.push({ name: hook.name, ...r, output: r.output.slice(-1000) });
     await db().$transaction(async (tx) => {
       await tx.rollback.update({ where: { id: rollbackId }, data: { hookResults: results } });
-      await announce(tx, { type: "rollback.hook_finished", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name, ok: r.ok, durationMs: r.durationMs, output: r.output.slice(-300) } });
+      await announce(tx, { type: "rollback.hook_finished", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name, ok: r.ok, status: r.status, durationMs: r.durationMs } });
     });
   }
   const ok = results.every((r) => r.ok);

@@ -1,8 +1,11 @@
 // Prometheus HTTP API client (instant and range queries) turning answers into domain samples.
 // Anything that is not a well-formed Prometheus answer is an error sample with the reason; the
-// caller never sees an exception for a bad provider.
+// caller never sees an exception for a bad provider. Requests go through the outbound guard
+// (allow-listed or public addresses, no redirects, bounded time and size), and a reason never
+// carries the answer's body beyond Prometheus's own parse errors (see prometheusError).
 import { z } from "zod";
 import type { Sample } from "@/lib/domain/metrics";
+import { OutboundError, outboundRequest, type OutboundResponse } from "@/lib/net/outbound";
 
 export type PrometheusAuth = { kind: "none" } | { kind: "bearer"; token: string } | { kind: "basic"; username: string; password: string };
 
@@ -30,34 +33,58 @@ function headers(auth: PrometheusAuth | null | undefined): Record<string, string
   return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` };
 }
 
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-  if (e.name === "TimeoutError" || e.name === "AbortError") return `timed out after ${timeoutMs} ms`;
-  const code = e.cause?.code;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code === "ENOTFOUND") return "host not found";
-  return e.cause?.message ?? e.message ?? "request failed";
+/** Prometheus's own error types (its API documentation): the only words of an error answer we repeat. */
+const ERROR_TYPES = new Set(["bad_data", "execution", "timeout", "canceled", "internal", "unavailable", "not_found", "too_many_requests"]);
+
+/**
+ * What may be said of a Prometheus error answer. A query parse error is worth its words ("parse
+ * error: unexpected end of input"): they describe the query the user typed. Anything else is
+ * reduced to its error type, so an answer from something that only looks like Prometheus is never
+ * echoed into the room.
+ */
+function prometheusError(errorType: string | undefined, error: string): string {
+  const type = errorType && ERROR_TYPES.has(errorType) ? errorType : "error";
+  const line = error.split("\n")[0]!.replace(/[^\x20-\x7e]/g, "");
+  if (type === "bad_data" && /^(invalid parameter "query": )?(\d+:\d+: )?parse error/.test(line)) return `Prometheus: ${line.length > 160 ? `${line.slice(0, 160)}…` : line}`;
+  return `Prometheus: ${type}`;
 }
+
+function describeOutboundError(err: unknown, timeoutMs: number): string {
+  if (!(err instanceof OutboundError)) return "request failed";
+  switch (err.code) {
+    case "timeout":
+      return `timed out after ${timeoutMs} ms`;
+    case "connection_refused":
+      return "connection refused";
+    case "not_found":
+      return "host not found";
+    default:
+      return err.message;
+  }
+}
+
+// A range query of the room's longest window at one step per second stays well below this.
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 async function get(target: PrometheusTarget, path: string, params: Record<string, string>): Promise<{ ok: true; body: unknown } | { ok: false; reason: string }> {
   const timeoutMs = target.timeoutMs ?? 3000;
-  let res: Response;
+  let res: OutboundResponse;
   try {
     const url = new URL(path, target.url.endsWith("/") ? target.url : `${target.url}/`);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    res = await fetch(url, { headers: headers(target.auth), signal: AbortSignal.timeout(timeoutMs) });
+    res = await outboundRequest(url.toString(), { headers: headers(target.auth), timeoutMs, maxBytes: MAX_ANSWER_BYTES });
   } catch (err) {
-    return { ok: false, reason: describeFetchError(err, timeoutMs) };
+    if (err instanceof TypeError) return { ok: false, reason: "the Prometheus URL is not valid" };
+    return { ok: false, reason: describeOutboundError(err, timeoutMs) };
   }
-  const text = await res.text().catch(() => "");
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(res.text());
   } catch {
-    return { ok: false, reason: `not a Prometheus API response (HTTP ${res.status}: ${text.slice(0, 80).replace(/\s+/g, " ")})` };
+    return { ok: false, reason: `not a Prometheus API response (HTTP ${res.status})` };
   }
   const asError = errorAnswer.safeParse(body);
-  if (asError.success) return { ok: false, reason: `Prometheus: ${asError.data.error}` };
+  if (asError.success) return { ok: false, reason: prometheusError(asError.data.errorType, asError.data.error) };
   if (!res.ok) return { ok: false, reason: `HTTP ${res.status} from Prometheus` };
   return { ok: true, body };
 }

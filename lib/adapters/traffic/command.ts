@@ -3,21 +3,25 @@
 // wrapped in a small script, since argv is run WITHOUT a shell (no quoting or injection issues;
 // use ["sh", "-c", "…"] explicitly when a shell is wanted).
 //
-// Environment of the command (on top of the server's own):
+// Environment of the command: PATH, LANG=C.UTF-8 and these, nothing of the server's own
+// (child-env.ts; a command that needs HOME or credentials gets them from a wrapper script):
 //   WARROOM_TARGET_PERCENT  the split to set, 0..100 (% of traffic to the new system)
 //   WARROOM_FROM_PERCENT    the split before, as this side knows it (readCommand when configured,
 //                           else the last split this process set; empty when unknown)
 //   WARROOM_CUTOVER_ID, WARROOM_REQUEST_ID, WARROOM_REASON, WARROOM_FENCE, WARROOM_REHEARSAL (1/0)
 // Exit 0 = done. The command runs in its own process group: on timeout (or abort) the whole group
 // gets SIGTERM, then SIGKILL after a short grace, so a hung `kubectl` and its children are gone
-// when the error is reported. stdout/stderr are captured (the last 64 KiB of each).
+// when the error is reported. stdout/stderr are captured (the last 64 KiB of each) for
+// `lastResult` and the server log, redacted; errors say what happened (exit code, signal,
+// timeout) but carry none of the output, since they reach the room and the audit log.
 //
 // read(): readCommand prints the percent in force (a number 0..100, optionally followed by "%",
 // on its last non-empty line). Without readCommand, read() returns the last split this process
 // set successfully and fails after a restart rather than guess.
 import { spawn } from "node:child_process";
 import type { TrafficChangeMeta, TrafficRouter, VerifyResult } from "@/lib/domain/ports";
-import { assertPercent, deadline, formatArgv, type CommandRouterConfig } from "./config";
+import { childEnv } from "../child-env";
+import { assertPercent, deadline, formatArgv, redactOutput, secretValues, type CommandRouterConfig } from "./config";
 
 const CAPTURE_BYTES = 64 * 1024;
 const KILL_GRACE_MS = 500;
@@ -53,7 +57,7 @@ export class CommandRouter implements TrafficRouter {
     const line = r.stdout.trim().split("\n").filter((l) => l.trim()).pop() ?? "";
     const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(line);
     const n = m ? Number(m[1]) : NaN;
-    if (!(n >= 0 && n <= 100)) throw new Error(`command ${formatArgv(readCommand)} printed ${JSON.stringify(line.slice(0, 100))}, expected a percent 0..100`);
+    if (!(n >= 0 && n <= 100)) throw new Error(`command ${formatArgv(readCommand)} did not print a percent 0..100 on its last line`);
     return Math.round(n);
   }
 
@@ -94,12 +98,18 @@ export class CommandRouter implements TrafficRouter {
     const t0 = performance.now();
     return new Promise<CommandResult>((resolve, reject) => {
       if (d.signal.aborted) return reject(new Error(`command ${shown} was aborted before it started`));
-      const child = spawn(argv[0]!, argv.slice(1), {
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-        // Own process group (setsid): kill(-pid) reaches the children it spawned too.
-        detached: true,
-      });
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn(argv[0]!, argv.slice(1), {
+          env: childEnv(env),
+          stdio: ["ignore", "pipe", "pipe"],
+          // Own process group (setsid): kill(-pid) reaches the children it spawned too.
+          detached: true,
+        });
+      } catch (err) {
+        // Node's own message would quote the offending argument (e.g. one holding a NUL).
+        return reject(new Error(`command ${shown} could not start: ${(err as NodeJS.ErrnoException).code ?? "invalid arguments"}`));
+      }
       let stdout = "";
       let stderr = "";
       const keepTail = (s: string) => (s.length > CAPTURE_BYTES ? s.slice(-CAPTURE_BYTES) : s);
@@ -131,7 +141,7 @@ export class CommandRouter implements TrafficRouter {
         if (err) reject(err);
         else resolve(result!);
       };
-      child.on("error", (err) => settle(new Error(`command ${shown} could not start: ${err.message}`)));
+      child.on("error", (err: NodeJS.ErrnoException) => settle(new Error(`command ${shown} could not start: ${err.code === "ENOENT" ? "program not found" : (err.code ?? "spawn failed")}`)));
       child.on("exit", (code, sig) => {
         // A deadline passing after the exit must not turn a finished command into a timeout.
         d.signal.removeEventListener("abort", onAbort);
@@ -142,12 +152,19 @@ export class CommandRouter implements TrafficRouter {
         // "close" (all output read) can wait forever when a background child of the command kept
         // stdout open: give the pipes a moment, then report with what was captured.
         const finish = () => {
-          const result: CommandResult = { stdout, stderr, durationMs: Math.round(performance.now() - t0) };
+          const known = secretValues(argv);
+          const result: CommandResult = { stdout: redactOutput(stdout, known), stderr: redactOutput(stderr, known), durationMs: Math.round(performance.now() - t0) };
           this.lastResult = result;
-          if (stopped === "timeout") settle(new Error(`command ${shown} timed out after ${timeoutMs} ms and was killed${tail(stderr, ". Last output: ")}`));
+          const failed = (what: string) => {
+            // The operator reads the output in the server log; the room only learns what happened.
+            const out = tail(result.stderr || result.stdout);
+            if (out) console.warn(`[warroom] command ${shown} ${what}; last output: ${out}`);
+            settle(new Error(`command ${shown} ${what}${out ? " (its output is in the server log)" : ""}`));
+          };
+          if (stopped === "timeout") failed(`timed out after ${timeoutMs} ms and was killed`);
           else if (stopped === "abort") settle(new Error(`command ${shown} was aborted and killed`));
           else if (code === 0) settle(null, result);
-          else settle(new Error(`command ${shown} ${sig ? `was killed by ${sig}` : `exited with code ${code}`}${tail(stderr || stdout, ": ")}`));
+          else failed(sig ? `was killed by ${sig}` : `exited with code ${code}`);
         };
         const cap = setTimeout(finish, 250);
         child.on("close", () => {
@@ -163,9 +180,8 @@ function key(argv: string[]): string {
   return JSON.stringify(argv);
 }
 
-/** The last few lines of a command's output, for error messages. */
-function tail(text: string, prefix: string): string {
+/** The last few lines of a command's (already redacted) output, for the server log. */
+function tail(text: string): string {
   const lines = text.trim().split("\n").filter((l) => l.trim()).slice(-5).join(" / ");
-  if (!lines) return "";
-  return prefix + (lines.length > 500 ? `…${lines.slice(-500)}` : lines);
+  return lines.length > 500 ? `…${lines.slice(-500)}` : lines;
 }

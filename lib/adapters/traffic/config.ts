@@ -194,10 +194,78 @@ function redactArgvInto(args: string[], found: { secret: boolean }): string[] {
     } else if (/^https?:\/\//i.test(arg)) {
       out.push(redactUrl(arg, found));
     } else {
-      out.push(arg);
+      // A script given to `sh -c` can carry a URL with credentials or a `TOKEN=…` inside it.
+      const inline = redactInline(arg);
+      if (inline !== arg) found.secret = true;
+      out.push(inline);
     }
   }
   return out;
+}
+
+/**
+ * Any settings object (a rollback hook's, an integration's) with secret-named fields, URL
+ * credentials and secret argv flags replaced, as redactRouterConfig does for routers.
+ */
+export function redactSettings<T>(value: T): { value: T; hasSecret: boolean } {
+  const found = { secret: false };
+  return { value: redactValue(value, found) as T, hasSecret: found.secret };
+}
+
+/** How much of a program's output is kept (the tail: errors come last). */
+export const OUTPUT_CAP = 1000;
+
+const TEXT_URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/@]{1,200}@/gi;
+const TEXT_SECRET_ASSIGNMENT = /([A-Za-z0-9_.-]{0,40}(?:secret|password|passwd|token|api[-_]?key|credential|private[-_]?key)[A-Za-z0-9_.-]{0,40})(["']?\s{0,3}[:=]\s{0,3}["']?)[^\s"'&,;]{1,500}/gi;
+const TEXT_AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;
+
+/** URL credentials, `name=value` secrets and `Bearer …` values inside a longer text. */
+function redactInline(text: string): string {
+  if (text.length > 20_000) return REDACTED;
+  return text
+    .replace(TEXT_URL_CREDENTIALS, `$1${REDACTED}@`)
+    .replace(TEXT_SECRET_ASSIGNMENT, `$1$2${REDACTED}`)
+    .replace(TEXT_AUTH_SCHEME, `$1 ${REDACTED}`);
+}
+
+/**
+ * A program's output as it may be stored and shown: the tail only (OUTPUT_CAP characters),
+ * control characters removed, and credentials hidden: URL user info, `token=…`/`password: …`
+ * assignments, `Bearer …` values, and every value in `known` (the secrets the program was given).
+ * Capped before the patterns run, so their cost is bounded whatever the program printed.
+ */
+export function redactOutput(text: string, known: readonly string[] = []): string {
+  let t = text.length > OUTPUT_CAP * 4 ? text.slice(-OUTPUT_CAP * 4) : text;
+  for (const k of known) if (k.length >= 4) t = t.split(k).join(REDACTED);
+  t = redactInline(t.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ""));
+  return t.length > OUTPUT_CAP ? `…${t.slice(-OUTPUT_CAP)}` : t;
+}
+
+/** The secret values in a settings object (secret-named fields, argv flag values), for redactOutput. */
+export function secretValues(value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, key = ""): void => {
+    if (typeof v === "string") {
+      if (SECRET_KEY.test(key)) out.push(v);
+      return;
+    }
+    if (Array.isArray(v)) {
+      if (v.every((x) => typeof x === "string")) {
+        const args = v as string[];
+        for (let i = 0; i < args.length; i++) {
+          const flag = SECRET_FLAG.exec(args[i]!);
+          const env = SECRET_ENV.exec(args[i]!);
+          if (flag && flag[2] !== undefined) out.push(flag[2].slice(1));
+          else if (flag && i + 1 < args.length) out.push(args[++i]!);
+          else if (env) out.push(args[i]!.slice(env[1]!.length + 1));
+        }
+      } else v.forEach((x) => walk(x));
+      return;
+    }
+    if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(value);
+  return out.filter((s) => s.length >= 4);
 }
 
 /** argv for logs and describe(): secrets hidden, arguments quoted when they contain spaces. */

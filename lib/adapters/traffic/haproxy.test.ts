@@ -8,6 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addAllowListSource } from "@/lib/net/allow-list";
 import { ensureSystemPackages } from "@/scripts/ensure-system-packages";
 import { createRouter } from "./index";
 
@@ -17,6 +18,8 @@ let dir: string;
 let haproxy: ChildProcess;
 let haproxyLog = "";
 let fePort: number;
+let tcpPort: number;
+let disallow: () => void = () => undefined;
 const hits = { old: 0, new: 0 };
 const servers: http.Server[] = [];
 
@@ -97,10 +100,14 @@ beforeAll(async () => {
     ports.push(await listen(s));
   }
   fePort = await freePort();
+  tcpPort = await freePort();
+  // The TCP runtime API on 127.0.0.1 is allow-listed by the operator, as the lab would.
+  disallow = addAllowListSource(() => ["127.0.0.1"]);
   writeFileSync(
     path.join(dir, "haproxy.cfg"),
     `global
   stats socket ${dir}/admin.sock mode 600 level admin
+  stats socket 127.0.0.1:${tcpPort} level admin
   server-state-file ${dir}/server-state
   nbthread 2
 defaults
@@ -125,6 +132,7 @@ backend be_app
 });
 
 afterAll(async () => {
+  disallow();
   if (haproxy && haproxy.exitCode === null) {
     const exited = new Promise((r) => haproxy.once("exit", r));
     haproxy.kill("SIGTERM"); // the master stops its workers
@@ -215,6 +223,52 @@ describe("HaproxyRouter against a real HAProxy", () => {
     await expect(createRouter({ ...config(), backend: "be_nope" }).set(50, meta)).rejects.toThrow(/has no backend "be_nope"/);
     await expect(createRouter({ ...config(), newServer: "typo" }).set(50, meta)).rejects.toThrow(/has no server "typo"/);
     expect(await router.read()).toBe(25);
+  });
+
+  it("drives the runtime API over TCP when its address is allow-listed", async () => {
+    const router = createRouter({ ...config(), socket: { host: "127.0.0.1", port: tcpPort } });
+    await router.set(30, meta);
+    expect(await createRouter(config()).read()).toBe(30);
+  });
+
+  it("without the allow-list, a TCP runtime API on a local address is refused and never contacted", async () => {
+    let connections = 0;
+    const listener = net.createServer((c) => {
+      connections++;
+      c.end("1 (initial 1)\n\n");
+    });
+    const port = await listen(listener);
+    disallow();
+    try {
+      const before = await createRouter(config()).read();
+      await expect(createRouter({ ...config(), socket: { host: "127.0.0.1", port } }).read()).rejects.toThrow(`HAProxy runtime API at 127.0.0.1:${port}: refused: 127.0.0.1 is a loopback address (ask an administrator to allow-list the host)`);
+      await expect(createRouter({ ...config(), socket: { host: "localhost", port: tcpPort } }).set(before === 70 ? 60 : 70, meta)).rejects.toThrow(/refused: .* is a loopback address/);
+      expect(connections).toBe(0);
+      expect(await createRouter(config()).read()).toBe(before);
+    } finally {
+      disallow = addAllowListSource(() => ["127.0.0.1"]);
+      listener.close();
+    }
+  });
+
+  it("never quotes a state file that is not HAProxy's, nor an answer that is not HAProxy's", async () => {
+    const notState = path.join(dir, "not-a-state-file");
+    writeFileSync(notState, "AUTH_SECRET=file-content-must-not-leak\n");
+    const router = createRouter({ ...config(), stateFile: notState });
+    const v = await router.verify(await router.read());
+    expect(v.ok).toBe(false);
+    expect(v.detail).toContain(`state file ${notState} is not a HAProxy server state`);
+    expect(v.detail).not.toContain("file-content-must-not-leak");
+
+    const http = net.createServer((c) => c.end("HTTP/1.1 400 Bad Request\r\n\r\nsecret-page-content"));
+    const port = await listen(http);
+    try {
+      const err = (await createRouter({ ...config(), socket: { host: "127.0.0.1", port } }).read().catch((e: unknown) => e)) as Error;
+      expect(err.message).toContain("(an answer that is not HAProxy's runtime API)");
+      expect(err.message).not.toContain("secret-page-content");
+    } finally {
+      http.close();
+    }
   });
 
   it("refuses names that could smuggle runtime API commands", () => {

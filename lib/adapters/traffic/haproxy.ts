@@ -18,6 +18,7 @@ import { promises as fs } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import type { TrafficChangeMeta, TrafficRouter, VerifyResult } from "@/lib/domain/ports";
+import { assertAllowedTcpTarget, OutboundError } from "@/lib/net/outbound";
 import { assertPercent, deadline, type HaproxyRouterConfig } from "./config";
 
 interface Weights {
@@ -99,7 +100,8 @@ export class HaproxyRouter implements TrafficRouter {
       try {
         saved = parseServersState(await fs.readFile(stateFile, "utf8"), backend);
       } catch (err) {
-        problems.push(`state file ${stateFile} cannot be read (${(err as Error).message}): a reload would lose the split`);
+        const code = (err as NodeJS.ErrnoException).code;
+        problems.push(`state file ${stateFile} ${code ? `cannot be read (${code})` : "is not a HAProxy server state"}: a reload would lose the split`);
       }
       if (saved) {
         const o = saved.get(oldServer);
@@ -142,21 +144,34 @@ export class HaproxyRouter implements TrafficRouter {
   /** Turns HAProxy's terse refusals into errors that say what to fix. */
   private refusal(text: string, server: string, what: string): Error {
     const { backend } = this.config;
-    if (/^No such backend/i.test(text)) return new Error(`HAProxy at ${this.where()} has no backend "${backend}" (answer: "${text}"): check the router's backend name`);
-    if (/^No such server/i.test(text)) return new Error(`HAProxy backend "${backend}" at ${this.where()} has no server "${server}" (answer: "${text}"): check the router's server names`);
-    if (/permission denied/i.test(text)) return new Error(`HAProxy at ${this.where()} refused "${what}": ${text} (the stats socket needs "level admin")`);
+    if (/^No such backend/i.test(text)) return new Error(`HAProxy at ${this.where()} has no backend "${backend}" (answer: "${firstLines(text)}"): check the router's backend name`);
+    if (/^No such server/i.test(text)) return new Error(`HAProxy backend "${backend}" at ${this.where()} has no server "${server}" (answer: "${firstLines(text)}"): check the router's server names`);
+    if (/permission denied/i.test(text)) return new Error(`HAProxy at ${this.where()} refused "${what}": ${firstLines(text)} (the stats socket needs "level admin")`);
     return new Error(`HAProxy at ${this.where()} gave an unexpected answer to "${what} ${backend}/${server}": ${firstLines(text)}`);
   }
 
   /** Sends one command line and resolves with HAProxy's whole answer (it closes the connection when done). */
-  private command(line: string, signal?: AbortSignal): Promise<string> {
+  private async command(line: string, signal?: AbortSignal): Promise<string> {
     const { timeoutMs, socket } = this.config;
     const where = this.where();
     const verb = line.split(/\s+/).slice(0, 2).join(" ");
     const d = deadline(timeoutMs, signal);
+    if (d.signal.aborted) throw new Error(`HAProxy "${verb}" aborted before it was sent`);
+    let to: string | { port: number; host: string };
+    if (typeof socket === "string") {
+      to = socket;
+    } else {
+      // A TCP runtime API is an outbound connection like any other: its address must pass the
+      // allow-list, and the connection goes to exactly the address that was checked.
+      try {
+        to = { port: socket.port, host: (await assertAllowedTcpTarget(socket.host, socket.port, d.signal)).address };
+      } catch (err) {
+        throw new Error(`HAProxy runtime API at ${where}: ${err instanceof OutboundError ? err.message : "cannot be reached"}`);
+      }
+    }
     return new Promise<string>((resolve, reject) => {
       if (d.signal.aborted) return reject(new Error(`HAProxy "${verb}" aborted before it was sent`));
-      const conn = typeof socket === "string" ? net.connect(socket) : net.connect(socket.port, socket.host);
+      const conn = typeof to === "string" ? net.connect(to) : net.connect(to.port, to.host);
       const chunks: Buffer[] = [];
       let connected = false;
       let done = false;
@@ -221,7 +236,8 @@ function toPercent(w: Weights, backend: string): number {
 export function parseServersState(text: string, backend: string): Map<string, ServerState> {
   const lines = text.split("\n");
   const header = lines.find((l) => l.startsWith("# "));
-  if (!/^1\s*$/.test(lines[0] ?? "") || !header) throw new Error(`not a HAProxy server state (format 1): ${firstLines(text)}`);
+  // No quote of the text: it may come from a file, and this error reaches the room.
+  if (!/^1\s*$/.test(lines[0] ?? "") || !header) throw new Error("not a HAProxy server state (format 1)");
   const cols = header.slice(2).trim().split(/\s+/);
   const at = (name: string) => {
     const i = cols.indexOf(name);
@@ -239,7 +255,15 @@ export function parseServersState(text: string, backend: string): Map<string, Se
   return out;
 }
 
+/**
+ * HAProxy's answer, quoted in errors because its refusals say what to fix ("Backend is using a
+ * static LB algorithm…"). Quoted only when it reads like HAProxy's runtime API (short printable
+ * lines, not an HTTP or other protocol's answer): whatever else listens at a configured address
+ * is not echoed into the room.
+ */
 function firstLines(text: string): string {
-  const t = text.trim().split("\n").slice(0, 3).join(" / ");
-  return t.length > 300 ? `${t.slice(0, 300)}…` : t || "(empty answer)";
+  const lines = text.trim().split("\n").slice(0, 3).map((l) => l.trim());
+  if (!lines.join("")) return "(empty answer)";
+  if (lines.some((l) => !/^[\x20-\x7e]{0,200}$/.test(l)) || /^(HTTP\/|SSH-|[+-](OK|ERR)|\* OK|220[ -])/i.test(lines[0]!)) return "(an answer that is not HAProxy's runtime API)";
+  return lines.join(" / ");
 }

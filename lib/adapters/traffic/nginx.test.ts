@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureSystemPackages } from "@/scripts/ensure-system-packages";
 import { createRouter } from "./index";
-import { NginxRouter, renderUpstream } from "./nginx";
+import { NginxRouter, nginxMessage, renderUpstream } from "./nginx";
 import { NginxRouterConfigSchema } from "./config";
 
 const meta = { cutoverId: "c1", requestId: "r1", reason: "test", fence: "1", rehearsal: true };
@@ -267,6 +267,15 @@ describe("NginxRouter against a real nginx", () => {
     expect(readFileSync(path.join(dir, "upstream.conf"), "utf8")).toBe(before);
   });
 
+  it("never quotes a pid file that holds something else than a pid", async () => {
+    const notPid = path.join(dir, "auth-secret");
+    writeFileSync(notPid, "file-content-must-not-leak-0123456789abcdef\n");
+    const before = readFileSync(path.join(dir, "upstream.conf"), "utf8");
+    const err = (await createRouter({ ...config(), pidFile: notPid }).set(50, meta).catch((e: unknown) => e)) as Error;
+    expect(err.message).toBe(`nginx pid file ${notPid} does not hold a pid`);
+    expect(readFileSync(path.join(dir, "upstream.conf"), "utf8")).toBe(before);
+  });
+
   it("says clearly when the upstream file lacks the block or a server", async () => {
     const router = createRouter({ ...config(), newServer: "127.0.0.1:1" });
     await expect(router.read()).rejects.toThrow(/has no server 127\.0\.0\.1:1 \(new\)/);
@@ -278,5 +287,18 @@ describe("NginxRouter against a real nginx", () => {
   it("refuses settings that could inject nginx configuration", () => {
     expect(() => createRouter({ ...config(), upstreamName: "app { }" })).toThrow();
     expect(() => createRouter({ ...config(), newServer: "127.0.0.1:80; include /etc/passwd" })).toThrow();
+  });
+});
+
+describe("nginxMessage", () => {
+  it("keeps nginx's words but no quoted token read from a file, except the router's own names", () => {
+    const out = [
+      'nginx: [emerg] unknown directive "root:$6$saltsalt$hashhash:19000:0:99999:7:::" in /etc/shadow:1',
+      "nginx: configuration file /etc/shadow test failed",
+    ].join("\n");
+    const msg = nginxMessage(out);
+    expect(msg).toBe('[emerg] unknown directive "…" in /etc/shadow:1');
+    expect(nginxMessage('nginx: [emerg] duplicate upstream "taken" in /x/upstream.conf:4', ["taken"])).toBe('[emerg] duplicate upstream "taken" in /x/upstream.conf:4');
+    expect(nginxMessage("some unrelated output with secret words")).toBe("(no [emerg] line; see nginx's error log)");
   });
 });

@@ -41,6 +41,7 @@ import { promises as fs, readdirSync, readFileSync, renameSync, rmSync, writeFil
 import http from "node:http";
 import path from "node:path";
 import type { TrafficChangeMeta, TrafficRouter, VerifyResult } from "@/lib/domain/ports";
+import { childEnv } from "../child-env";
 import { assertPercent, deadline, type NginxRouterConfig } from "./config";
 
 /** A process identified by pid AND start time, so a recycled pid is not mistaken for an old worker. */
@@ -151,7 +152,7 @@ export class NginxRouter implements TrafficRouter {
       if (!procStat(master)) return `the nginx master (pid ${master}) exited during the reload`;
       const verdict = probe.verdict;
       if (verdict && verdict.code !== 0) {
-        return verdict.code === null ? `nginx started no new workers and could not be tested (${verdict.out})` : `nginx refused the new upstream file: ${nginxMessage(verdict.out)}`;
+        return verdict.code === null ? `nginx started no new workers and could not be tested (${verdict.out})` : `nginx refused the new upstream file: ${nginxMessage(verdict.out, [this.config.upstreamName, this.config.oldServer, this.config.newServer])}`;
       }
       if (d.signal.aborted) {
         if (!d.timedOut()) return "the change was aborted before nginx started new workers";
@@ -225,7 +226,7 @@ export class NginxRouter implements TrafficRouter {
             left.length > 0
               ? `old nginx workers ${left.join(", ")} still serve the previous split after ${this.config.reloadTimeoutMs} ms (long requests or connections; see worker_shutdown_timeout)`
               : status
-                ? `nginx does not run the upstream file after ${this.config.reloadTimeoutMs} ms: its status at ${status} answers ${served === null ? "nothing" : JSON.stringify(served)}, the file has generation ${generation} (${percent} %)`
+                ? `nginx does not run the upstream file after ${this.config.reloadTimeoutMs} ms: its status at ${status} answers ${served === null ? "nothing" : /^generation [0-9a-f]{1,32} percent \d{1,3}$/.test(served) ? JSON.stringify(served) : "something else than a generation and split"}, the file has generation ${generation} (${percent} %)`
                 : `nginx (master ${master}) has no workers for the new configuration after ${this.config.reloadTimeoutMs} ms: the reload was probably rejected, see nginx's error log`,
         };
       }
@@ -260,7 +261,8 @@ export class NginxRouter implements TrafficRouter {
       throw new Error(`nginx is not running (pid file ${pidFile}: ${(err as Error).message})`);
     }
     const pid = Number(text.trim());
-    if (!Number.isInteger(pid) || pid <= 1) throw new Error(`nginx pid file ${pidFile} holds no pid ("${text.trim().slice(0, 40)}")`);
+    // Never quote the file: pidFile can name any readable file, and this error reaches the room.
+    if (!/^\s*\d{1,10}\s*$/.test(text) || !Number.isInteger(pid) || pid <= 1) throw new Error(`nginx pid file ${pidFile} does not hold a pid`);
     if (!procStat(pid)) throw new Error(`nginx is not running (pid ${pid} from ${pidFile} is gone)`);
     return pid;
   }
@@ -439,7 +441,14 @@ function probeStatus(hostPort: string, signal: AbortSignal): Promise<string | nu
     const req = http.get({ host, port: Number(hostPort.slice(i + 1)), path: STATUS_PATH, agent: false, headers: { connection: "close" }, signal, timeout: 1000 }, (res) => {
       let body = "";
       res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
+      // The status line is a few dozen bytes; whatever else answers there is not read further.
+      res.on("data", (c: string) => {
+        body += c;
+        if (body.length > 200) {
+          res.destroy();
+          resolve(null);
+        }
+      });
       res.on("end", () => resolve(res.statusCode === 200 ? body.trim() : null));
       res.on("error", () => resolve(null));
     });
@@ -451,23 +460,33 @@ function probeStatus(hostPort: string, signal: AbortSignal): Promise<string | nu
 function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ code: number; out: string }> {
   const d = deadline(timeoutMs, signal);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], signal: d.signal, killSignal: "SIGKILL" });
+    const child = spawn(cmd, args, { env: childEnv(), stdio: ["ignore", "pipe", "pipe"], signal: d.signal, killSignal: "SIGKILL" });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     child.on("error", (err: NodeJS.ErrnoException) => {
       if (err.name === "AbortError") reject(new Error(d.timedOut() ? `${cmd} ${args.join(" ")} timed out after ${timeoutMs} ms` : `${cmd} ${args.join(" ")} was aborted`));
-      else reject(new Error(`cannot run ${cmd}: ${err.message}`));
+      else reject(new Error(`cannot run ${cmd}: ${err.code === "ENOENT" ? "program not found" : (err.code ?? "spawn failed")}`));
     });
     child.on("close", (code) => resolve({ code: code ?? -1, out }));
   });
 }
 
-/** nginx's own words: the [emerg]/[alert] lines, without the "test failed" footer. */
-function nginxMessage(out: string): string {
+/**
+ * nginx's own words: the [emerg]/[alert] lines, without the "test failed" footer, and with every
+ * quoted token hidden: nginx quotes what it read (`unknown directive "root:$6$…" in /etc/shadow:1`),
+ * so a quote would let a configured path leak a file's contents into the room.
+ */
+export function nginxMessage(out: string, known: readonly string[] = []): string {
   const lines = out.split("\n").filter((l) => /\[(emerg|alert|crit|error)\]/.test(l));
-  const text = (lines.length ? lines : out.split("\n").filter(Boolean)).join(" / ").replace(/^nginx: /, "");
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text || "(no output)";
+  const text = lines
+    .join(" / ")
+    .slice(0, 20_000)
+    .replace(/nginx: /g, "")
+    .replace(/[^\x20-\x7e]/g, "")
+    // Names from the router's own settings are not file contents: they stay readable.
+    .replace(/"[^"]*"?/g, (q) => (known.includes(q.slice(1, -1)) ? q : '"…"'));
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text || "(no [emerg] line; see nginx's error log)";
 }
 
 function sleep(ms: number): Promise<void> {

@@ -2,6 +2,7 @@
 import http from "node:http";
 import type net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addAllowListSource } from "@/lib/net/allow-list";
 import { createRouter, redactRouterConfig, RouterConfigSchema, verifyWebhookSignature } from "./index";
 import { signWebhookBody } from "./webhook";
 
@@ -13,6 +14,8 @@ let received: Received[] = [];
 let mode: "ok" | "error" | "hang" = "ok";
 let percentInForce = 0;
 let base = "";
+let connections = 0;
+let disallow: () => void = () => undefined;
 const server = http.createServer((req, res) => {
   let body = "";
   req.on("data", (d) => (body += d));
@@ -38,11 +41,16 @@ const server = http.createServer((req, res) => {
   });
 });
 
+server.on("connection", () => connections++);
+
 beforeAll(async () => {
+  // The receiver is local: the operator allow-lists it, as the lab does.
+  disallow = addAllowListSource(() => ["127.0.0.1"]);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 });
 afterAll(async () => {
+  disallow();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
@@ -74,18 +82,20 @@ describe("WebhookRouter", () => {
     received = [];
     const router = createRouter(config({ headerName: "x-other-signature" }));
     // The receiver looks at x-warroom-signature, finds none, and answers 401: that is an error.
-    await expect(router.set(30, meta)).rejects.toThrow(/answered 401: bad signature/);
+    await expect(router.set(30, meta)).rejects.toThrow(/answered HTTP 401$/);
     expect(received[0]!.headers["x-other-signature"]).toBe(signWebhookBody(received[0]!.body, secret));
   });
 
-  it("turns a 500 into an error with the status and a snippet of the body", async () => {
+  it("turns a 500 into an error with the status and none of the body", async () => {
     mode = "error";
-    await expect(createRouter(config()).set(50, meta)).rejects.toThrow(/webhook POST http:\/\/127\.0\.0\.1:\d+\/hook answered 500: flag service exploded: upstream timeout/);
+    const err = (await createRouter(config()).set(50, meta).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/^webhook POST http:\/\/127\.0\.0\.1:\d+\/hook answered HTTP 500$/);
+    expect(err.message).not.toContain("exploded");
   });
 
   it("does not follow redirects with a signed body", async () => {
     mode = "ok";
-    await expect(createRouter(config({ url: `${base}/redirect` })).set(50, meta)).rejects.toThrow(/answered 302 \(redirects are not followed\)/);
+    await expect(createRouter(config({ url: `${base}/redirect` })).set(50, meta)).rejects.toThrow(/failed: HTTP 302 from 127\.0\.0\.1:\d+ \(redirects are not followed\)/);
   });
 
   it("times out on a receiver that never answers", async () => {
@@ -101,11 +111,29 @@ describe("WebhookRouter", () => {
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
     const port = (srv.address() as net.AddressInfo).port;
     await new Promise((r) => srv.close(r));
-    await expect(createRouter(config({ url: `http://127.0.0.1:${port}/hook` })).set(5, meta)).rejects.toThrow(/webhook POST .* failed: .*ECONNREFUSED/);
+    await expect(createRouter(config({ url: `http://127.0.0.1:${port}/hook` })).set(5, meta)).rejects.toThrow(/webhook POST .* failed: connection refused by 127\.0\.0\.1:\d+ \(nothing listens there\)/);
   });
 
-  it("validates what the read URL answers", async () => {
-    await expect(createRouter(config({ readUrl: `${base}/bad-read` })).read()).rejects.toThrow(/expected \{"percent": 0..100\}/);
+  it("validates what the read URL answers, without repeating it", async () => {
+    const err = (await createRouter(config({ readUrl: `${base}/bad-read` })).read().catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/answered JSON without a percent, expected \{"percent": 0..100\}/);
+    expect(err.message).not.toContain("pct");
+  });
+
+  it("without the allow-list, a local receiver is refused and never contacted", async () => {
+    disallow();
+    try {
+      connections = 0;
+      received = [];
+      mode = "ok";
+      await expect(createRouter(config()).set(10, meta)).rejects.toThrow(/webhook POST http:\/\/127\.0\.0\.1:\d+\/hook failed: refused: 127\.0\.0\.1 is a loopback address \(ask an administrator to allow-list the host\)/);
+      await expect(createRouter(config()).read()).rejects.toThrow(/refused: 127\.0\.0\.1 is a loopback address/);
+      await expect(createRouter(config({ url: base.replace("127.0.0.1", "localhost") + "/hook", readUrl: undefined })).set(10, meta)).rejects.toThrow(/is a loopback address/);
+      expect(connections).toBe(0);
+      expect(received).toEqual([]);
+    } finally {
+      disallow = addAllowListSource(() => ["127.0.0.1"]);
+    }
   });
 
   it("without a read URL, reads the last split acknowledged to this process", async () => {

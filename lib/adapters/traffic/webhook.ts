@@ -10,7 +10,10 @@
 //   `x-warroom-request-id`. Receivers check the signature over the raw body with
 //   verifyWebhookSignature() (or the same HMAC) before parsing it; `fence` lets a receiver refuse
 //   a stale writer and `sentAt` (signed) lets it refuse old replays.
-// Redirects are not followed (a 3xx is an error): the signed body is not sent anywhere else.
+// Every request goes through the outbound guard (lib/net/outbound.ts): allow-listed or public
+// addresses only, redirects not followed (a 3xx is an error: the signed body is not sent anywhere
+// else), bounded time and size. Errors name the status, never the receiver's answer: whatever
+// answers at a configured URL is not echoed into the room or the audit log.
 //
 // read(): GET readUrl -> { "percent": n }. Without readUrl there is nothing to ask, so read()
 // returns the last split a receiver acknowledged to THIS process (shared by the routers of the
@@ -18,7 +21,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { TrafficChangeMeta, TrafficRouter, VerifyResult } from "@/lib/domain/ports";
-import { assertPercent, deadline, safeUrl, type WebhookRouterConfig } from "./config";
+import { OutboundError, outboundRequest } from "@/lib/net/outbound";
+import { assertPercent, safeUrl, type WebhookRouterConfig } from "./config";
 
 const acknowledged = new Map<string, number>();
 
@@ -64,16 +68,15 @@ export class WebhookRouter implements TrafficRouter {
       return last;
     }
     const res = await this.request("GET", readUrl, { accept: "application/json" }, undefined, signal);
-    const text = res.text;
-    if (!res.ok) throw new Error(`webhook read GET ${safeUrl(readUrl)} answered ${res.status}: ${snippet(text)}`);
+    if (!res.ok) throw new Error(`webhook read GET ${safeUrl(readUrl)} answered HTTP ${res.status}`);
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(res.text);
     } catch {
-      throw new Error(`webhook read GET ${safeUrl(readUrl)} did not answer JSON: ${snippet(text)}`);
+      throw new Error(`webhook read GET ${safeUrl(readUrl)} did not answer JSON (HTTP ${res.status})`);
     }
     const parsed = ReadAnswer.safeParse(json);
-    if (!parsed.success) throw new Error(`webhook read GET ${safeUrl(readUrl)} answered ${snippet(text)}, expected {"percent": 0..100}`);
+    if (!parsed.success) throw new Error(`webhook read GET ${safeUrl(readUrl)} answered JSON without a percent, expected {"percent": 0..100}`);
     return Math.round(parsed.data.percent);
   }
 
@@ -99,7 +102,7 @@ export class WebhookRouter implements TrafficRouter {
       body,
       signal,
     );
-    if (!res.ok) throw new Error(`webhook POST ${safeUrl(url)} answered ${res.status}${res.status >= 300 && res.status < 400 ? " (redirects are not followed)" : ""}: ${snippet(res.text)}`);
+    if (!res.ok) throw new Error(`webhook POST ${safeUrl(url)} answered HTTP ${res.status}`);
     acknowledged.set(url, percent);
   }
 
@@ -124,22 +127,18 @@ export class WebhookRouter implements TrafficRouter {
   /** One request, body read included, within timeoutMs; errors name the URL without its secrets. */
   private async request(method: string, url: string, headers: Record<string, string>, body: string | undefined, signal?: AbortSignal): Promise<{ ok: boolean; status: number; text: string }> {
     const { timeoutMs } = this.config;
-    const d = deadline(timeoutMs, signal);
     const what = `webhook ${method} ${safeUrl(url)}`;
     try {
-      const res = await fetch(url, { method, headers, body, signal: d.signal, redirect: "manual" });
-      const text = await res.text();
-      return { ok: res.status >= 200 && res.status < 300, status: res.status, text };
+      // 64 KiB: a receiver answers a status or {"percent": n}, nothing larger is read.
+      const res = await outboundRequest(url, { method, headers, body, timeoutMs, maxBytes: 64 * 1024, signal });
+      return { ok: res.ok, status: res.status, text: res.text() };
     } catch (err) {
-      if (d.signal.aborted) throw new Error(d.timedOut() ? `${what} timed out after ${timeoutMs} ms` : `${what} was aborted`);
-      const cause = (err as { cause?: { message?: string; code?: string } }).cause;
-      throw new Error(`${what} failed: ${cause?.message ?? (err as Error).message}${cause?.code === "ECONNREFUSED" ? " (nothing listens there)" : ""}`);
+      if (err instanceof OutboundError) {
+        if (err.code === "timeout") throw new Error(`${what} timed out after ${timeoutMs} ms`);
+        if (err.code === "aborted") throw new Error(`${what} was aborted`);
+        throw new Error(`${what} failed: ${err.message}`);
+      }
+      throw new Error(`${what} failed`);
     }
   }
-}
-
-function snippet(text: string): string {
-  const t = text.replace(/\s+/g, " ").trim();
-  if (!t) return "(empty body)";
-  return t.length > 200 ? `${t.slice(0, 200)}…` : t;
 }
