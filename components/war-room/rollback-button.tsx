@@ -65,7 +65,7 @@ export function reduceEpisode(ep: Episode | null, e: LiveEvent, hookNames: reado
     case "rollback.hook_finished": {
       if (!ep || !mine(ep)) return ep;
       const name = str(d.name);
-      const result = { state: d.ok === true ? ("ok" as const) : ("failed" as const), durationMs: num(d.durationMs), output: str(d.output) };
+      const result = { state: d.ok === true ? ("ok" as const) : ("failed" as const), durationMs: num(d.durationMs), output: str(d.status) };
       const i = ep.hooks.findIndex((h) => h.name === name && (h.state === "running" || h.state === "waiting"));
       const hooks = i >= 0 ? ep.hooks.map((h, j) => (j === i ? { ...h, ...result } : h)) : [...ep.hooks, { name, ...result }];
       return { ...ep, hooks };
@@ -268,7 +268,7 @@ function RollbackProgress({ episode: ep, onDismiss }: { episode: Episode; onDism
       )}
       {phase === "completed" && <p className="mt-1 font-medium text-green-800 dark:text-green-300">Rollback completed{ep.hooks.length ? `: ${plural(ep.hooks.length, "hook")} ran` : ""}.</p>}
       {phase === "completed_with_errors" && (
-        <p className="mt-1 font-medium text-amber-900 dark:text-amber-200">Rollback completed with errors: traffic is on old, but a hook failed. Check its output and finish that step by hand.</p>
+        <p className="mt-1 font-medium text-amber-900 dark:text-amber-200">Rollback completed with errors: traffic is on old, but a hook failed. Its status is shown above; finish that step by hand.</p>
       )}
       {phase === "failed" && <p className="mt-1 text-red-800 dark:text-red-300">Check the router, then press Rollback again: repeating it is safe.</p>}
     </div>
