@@ -12,6 +12,7 @@ import { closeLockPool } from "@/lib/db/cutover-lock";
 import { listen } from "@/lib/realtime/bus";
 import { AppError } from "@/lib/errors";
 import { forgetApiTokens } from "@/lib/auth/bearer";
+import { loadSecretKey, SecretKeyError } from "@/lib/secrets/crypto";
 import { createSocketServer } from "@/lib/realtime/socket-server";
 import { metrics, routeLabel } from "@/lib/observability/metrics";
 import { bootstrapUsers } from "@/lib/services/bootstrap";
@@ -45,6 +46,13 @@ async function main() {
   const secret = authSecret();
   process.env.NEXTAUTH_SECRET = secret;
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.port}`;
+  // A wrong WARROOM_SECRET_KEY stops the start here, in one line, not at the first stored secret.
+  try {
+    loadSecretKey();
+  } catch (err) {
+    if (err instanceof SecretKeyError) throw new StartupError(err.message);
+    throw err;
+  }
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationDatabaseUrl: process.env.MIGRATION_DATABASE_URL || null, dataDir: config.dataDir, log });
   // The owner's credentials serve the start only: nothing later in this process (or its children) sees them.
