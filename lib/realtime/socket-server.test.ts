@@ -126,7 +126,7 @@ describe("the socket.io server", () => {
   it("refuses a handshake from a foreign page even with a valid session, over WebSocket and polling", async () => {
     getToken.mockClear();
     for (const transports of [["websocket"], ["polling"]] as const) {
-      for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }]) {
+      for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }] as Record<string, string>[]) {
         const socket = connect(url, { path: "/socket.io", transports: [...transports], forceNew: true, reconnection: false, extraHeaders: { cookie: "next-auth.session-token=ann", ...headers } });
         clients.push(socket);
         const outcome = await new Promise<string>((resolve) => (socket.once("connect", () => resolve("connected")), socket.once("connect_error", (e) => resolve(`refused: ${e.message}`))));
