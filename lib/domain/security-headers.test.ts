@@ -59,3 +59,15 @@ describe("newNonce", () => {
     expect(a).not.toBe(b);
   });
 });
+
+describe("next.config.js headers", () => {
+  it("send the same base headers as the pages and the fast path", async () => {
+    const path = "../../next.config.js";
+    const { default: nextConfig } = (await import(/* @vite-ignore */ path)) as { default: { headers: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]> } };
+    const [rule] = await nextConfig.headers();
+    expect(rule!.source).toBe("/:path*");
+    const base = baseSecurityHeaders({});
+    for (const { key, value } of rule!.headers) expect(base[key], key).toBe(value);
+    expect(rule!.headers.map((h) => h.key)).toEqual(expect.arrayContaining(["X-Content-Type-Options", "X-Frame-Options"]));
+  });
+});
