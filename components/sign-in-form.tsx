@@ -16,8 +16,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     setError(null);
     const res = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
     setPending(false);
-    // Throttled (429): the server's message says when to try again.
-    if (res?.status === 429) return setError(res.error ?? "Too many sign-in attempts. Try again later.");
+    // Throttled (429) or unavailable (503): the server's message says what to do.
+    if (res && (res.status === 429 || res.status === 503)) return setError(res.error ?? "Sign-in is not possible right now. Try again later.");
     // One message for every other failure: no hint whether the email or the password was wrong.
     if (!res || res.error) return setError("Wrong email or password.");
     router.replace(sameOriginPath(callbackUrl));

@@ -174,6 +174,23 @@ describe("sign-in through next-auth, throttled", () => {
     expect((await signIn(handler, base, email, "right-password-123", "192.0.2.11")).status).toBe(200);
   });
 
+  it("refuses sign-in (503, next-auth's answer shape) when the throttle's store does not answer, without checking the password", async () => {
+    let called = false;
+    const handler = withSignInThrottle(
+      async (req: Request) => {
+        called = true;
+        return nextAuth(req);
+      },
+      () => ({ attempt: () => Promise.reject(new Error("connection refused")) }),
+    );
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const r = await signIn(handler, base, email, "right-password-123");
+    errors.mockRestore();
+    expect(r.status).toBe(503);
+    expect(r.error).toMatch(/unavailable/);
+    expect(called).toBe(false);
+  });
+
   it("sends the browser back to this origin only", async () => {
     const redirect = authOptions.callbacks!.redirect!;
     for (const evil of ["//evil.com", "/\\evil.com", "https://evil.com/x", "javascript:alert(1)"]) expect(await redirect({ url: evil, baseUrl: base }), evil).toBe(`${base}/`);

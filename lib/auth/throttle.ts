@@ -100,15 +100,19 @@ export function withSignInThrottle<C>(handler: (req: Request, ctx: C) => Promise
     // lib/server/main.ts replaces x-forwarded-for with the address it trusts (the TCP peer, or
     // the operator's proxy's view of it), so a client cannot pick its own.
     const address = clientAddress({ peer: req.headers.get("x-forwarded-for"), forwardedFor: null, trustProxy: false });
-    const attempt = await throttle().attempt(email, address);
-    if (!attempt.ok) {
-      const message = tooManyAttemptsMessage(attempt.retryAfterSec);
-      const base = process.env.NEXTAUTH_URL ?? url.origin;
-      return Response.json(
-        { error: "too_many_requests", message, url: `${base.replace(/\/$/, "")}/api/auth/error?${new URLSearchParams({ error: message })}` },
-        { status: 429, headers: { "retry-after": String(attempt.retryAfterSec), "cache-control": "no-store" } },
-      );
+    const refuse = (status: number, error: string, message: string, headers: Record<string, string> = {}) => {
+      const base = (process.env.NEXTAUTH_URL ?? url.origin).replace(/\/$/, "");
+      return Response.json({ error, message, url: `${base}/api/auth/error?${new URLSearchParams({ error: message })}` }, { status, headers: { ...headers, "cache-control": "no-store" } });
+    };
+    let attempt: Attempt;
+    try {
+      attempt = await throttle().attempt(email, address);
+    } catch (err) {
+      // No count, no sign-in: the database that would check the password is not answering either.
+      console.error("[warroom] sign-in throttle unavailable:", err);
+      return refuse(503, "unavailable", "Sign-in is unavailable right now (the database is not answering). Try again shortly.");
     }
+    if (!attempt.ok) return refuse(429, "too_many_requests", tooManyAttemptsMessage(attempt.retryAfterSec), { "retry-after": String(attempt.retryAfterSec) });
     const res = await handler(req, ctx);
     await attempt.finish(signedIn(res) ? "succeeded" : "failed");
     return res;
