@@ -208,3 +208,29 @@ test("bodies over 1 MB are refused while streaming, chunked or not; request ids 
   expect((await request.get("/api/v1/cutovers/x'--/audit", { headers: asAdmin })).status()).toBe(400);
   expect((await request.post("/api/v1/cutovers/nope/items/nope/signoff", { headers: asAdmin, data: {} })).status()).toBe(400);
 });
+
+test("server actions: Next refuses one replayed from a foreign origin, and it writes nothing", async ({ page, request }) => {
+  const cutoverId = await leadInRoom(page);
+  await page.getByRole("tab", { name: "Risks" }).click();
+  const form = page.getByRole("form", { name: "Add a risk" });
+  await form.getByLabel("Risk").fill("Added from the page");
+  const sent = page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]);
+  await form.getByRole("button", { name: "Add risk" }).click();
+  const action = await sent;
+  const headers = action.headers();
+  const risks = async () => ((await (await request.get(`/api/v1/cutovers/${cutoverId}`, { headers: asAdmin })).json()) as { risks: { title: string }[] }).risks.map((r) => r.title);
+  await expect.poll(risks).toContain("Added from the page");
+
+  // The same action (roomAction), with arguments of our choosing, from our origin and from another.
+  const replay = (origin: string, title: string) =>
+    page.request.post(action.url(), {
+      headers: { "next-action": headers["next-action"]!, "next-router-state-tree": headers["next-router-state-tree"] ?? "", accept: "text/x-component", "content-type": "text/plain;charset=UTF-8", origin },
+      data: JSON.stringify(["risk.save", { cutoverId, title, probability: "low", impact: "low", status: "open" }]),
+    });
+  const foreign = await replay(FOREIGN, "Replayed cross-site");
+  expect(foreign.status()).toBeGreaterThanOrEqual(400);
+  const own = await replay(new URL(page.url()).origin, "Replayed from our page");
+  expect(own.status()).toBe(200);
+  await expect.poll(risks).toContain("Replayed from our page");
+  expect(await risks()).not.toContain("Replayed cross-site");
+});
