@@ -2,6 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { sameOriginPath } from "@/lib/domain/request-input";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -15,9 +16,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     setError(null);
     const res = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
     setPending(false);
-    // One message for every failure: no hint whether the email or the password was wrong.
+    // Throttled (429) or unavailable (503): the server's message says what to do.
+    if (res && (res.status === 429 || res.status === 503)) return setError(res.error ?? "Sign-in is not possible right now. Try again later.");
+    // One message for every other failure: no hint whether the email or the password was wrong.
     if (!res || res.error) return setError("Wrong email or password.");
-    router.replace(callbackUrl);
+    router.replace(sameOriginPath(callbackUrl));
     router.refresh();
   }
 

@@ -3,9 +3,34 @@ import path from "node:path";
 
 export const config = {
   port: Number(process.env.PORT ?? 3000),
-  hostname: process.env.HOST ?? "0.0.0.0",
+  /** HOST as given; null when unset (see listenHost). */
+  host: process.env.HOST || null,
   dataDir: path.resolve(/*turbopackIgnore: true*/ process.env.WARROOM_DATA_DIR ?? ".data"),
   databaseUrl: process.env.DATABASE_URL || null,
   demo: process.env.WARROOM_DEMO === "1",
+  /** A reverse proxy in front appends the client's address to X-Forwarded-For; trust its entry. */
+  trustProxy: process.env.WARROOM_TRUST_PROXY === "1",
   version: process.env.npm_package_version ?? "0.1.0",
 };
+
+/**
+ * The address to listen on. A demo (embedded database or WARROOM_DEMO=1) has accounts whose
+ * password is published in the README: it stays on this machine unless HOST says otherwise.
+ */
+export function listenHost({ host, demo }: { host: string | null; demo: boolean }): string {
+  return host ?? (demo ? "127.0.0.1" : "0.0.0.0");
+}
+
+/** The start-up warning for a demo reachable from other machines; null when there is nothing to say. */
+export function demoExposureWarning({ host, demo, port }: { host: string | null; demo: boolean; port: number }): string[] | null {
+  if (!demo || host === null || /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host)) return null;
+  const bar = "!".repeat(78);
+  return [
+    bar,
+    `WARNING: HOST=${host} with the demo accounts: anyone who can reach port ${port} of this machine`,
+    `can sign in as the demo administrator (lead@demo.warroom) with the published password`,
+    `"warroom-demo" and move production traffic. Unset HOST (the demo then listens on 127.0.0.1)`,
+    `or run with a real DATABASE_URL and without WARROOM_DEMO=1.`,
+    bar,
+  ];
+}

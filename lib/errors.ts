@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // Too many attempts (sign-in throttling): try again later, the message says when.
+  too_many_requests: 429,
   // The load balancer (or a hook) failed or could not be verified: nothing was recorded as done.
   router_failed: 502,
 } as const;

@@ -6,6 +6,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
+import { sameOriginPath } from "@/lib/domain/request-input";
 import { verifyPassword } from "./passwords";
 
 const credentialsSchema = z.object({
@@ -33,7 +34,14 @@ export const authOptions: NextAuthOptions = {
       },
     }),
   ],
+  // Cookies: next-auth makes them Secure (and __Secure-/__Host- prefixed) when NEXTAUTH_URL is
+  // https; no `useSecureCookies` or `cookies` here, so that stays derived from the public URL.
   callbacks: {
+    // After sign-in or sign-out, only somewhere on this origin: `//evil.com`, `/\evil.com` or
+    // `https://evil.com` as a callbackUrl lead to the home page.
+    redirect({ url, baseUrl }) {
+      return `${baseUrl.replace(/\/$/, "")}${sameOriginPath(url, baseUrl)}`;
+    },
     jwt({ token, user }) {
       // The session version at sign-in: a disable or password reset bumps the user's, ending this session.
       if (user) Object.assign(token, { sub: user.id, sv: (user as { sv?: number }).sv ?? 0 });

@@ -130,6 +130,25 @@ describe("the socket.io server", () => {
     await expect(join("stranger")).rejects.toThrow("join refused");
   });
 
+  it("refuses a handshake from a foreign page even with a valid session, over WebSocket and polling", async () => {
+    getToken.mockClear();
+    for (const transports of [["websocket"], ["polling"]] as const) {
+      for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }] as Record<string, string>[]) {
+        const socket = connect(url, { path: "/socket.io", transports: [...transports], forceNew: true, reconnection: false, extraHeaders: { cookie: "next-auth.session-token=ann", ...headers } });
+        clients.push(socket);
+        const outcome = await new Promise<string>((resolve) => (socket.once("connect", () => resolve("connected")), socket.once("connect_error", (e) => resolve(`refused: ${e.message}`))));
+        expect(outcome, `${transports[0]} ${JSON.stringify(headers)}`).toMatch(/^refused/);
+        socket.disconnect();
+      }
+    }
+    // Refused before the session was even looked at.
+    expect(getToken).not.toHaveBeenCalled();
+    // The page's own origin is welcome.
+    const own = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: "next-auth.session-token=erin", origin: url } });
+    clients.push(own);
+    await new Promise<void>((resolve, reject) => (own.once("connect", () => resolve()), own.once("connect_error", reject)));
+  });
+
   it("decrypts a session once for many connections, and keeps socket.io's upgrades from other upgrade listeners", async () => {
     getToken.mockClear();
     await Promise.all(Array.from({ length: 5 }, () => join("dave")));

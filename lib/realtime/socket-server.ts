@@ -7,6 +7,7 @@ import { Server, type Socket } from "socket.io";
 import { Adapter } from "socket.io-adapter";
 import { getToken } from "next-auth/jwt";
 import { z } from "zod";
+import { checkOrigin, publicOrigins } from "@/lib/domain/request-origin";
 import { metrics } from "@/lib/observability/metrics";
 import { canViewCutover, rolesIn } from "@/lib/services/cutover-read";
 import { accountStatus, forgetAccountStatus, sessionStillValid } from "@/lib/auth/account-status";
@@ -99,11 +100,26 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return cookies;
 }
 
+/**
+ * A handshake from a foreign page is refused before the session cookie is even read: the browser
+ * would attach the cookie, and the room's events would flow to that page (cross-site WebSocket
+ * hijacking). Same rule as the REST routes (lib/domain/request-origin.ts); the public URL is read
+ * per handshake because the server sets NEXTAUTH_URL at start.
+ */
+function allowOrigin(req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === "string" ? v : null;
+  };
+  const verdict = checkOrigin({ origin: header("origin"), secFetchSite: header("sec-fetch-site"), allowed: publicOrigins(process.env.NEXTAUTH_URL, header("host")) });
+  callback(verdict.ok ? null : "Cross-site connection refused", verdict.ok);
+}
+
 export function createSocketServer(http: HttpServer, secret: string, log: (line: string) => void) {
   // perMessageDeflate stays off (engine.io's default, said here because it matters): a compressed
   // broadcast is compressed once per socket, and zlib keeps ~300 KB of context per connection.
   // Clients only ever send "join" with an id: 64 KB is plenty for a message (1 MB by default).
-  const io = new Server(http, { path: SOCKET_PATH, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, perMessageDeflate: false, maxHttpBufferSize: 64 * 1024, adapter: BroadcastAdapter });
+  const io = new Server(http, { path: SOCKET_PATH, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, perMessageDeflate: false, maxHttpBufferSize: 64 * 1024, adapter: BroadcastAdapter, allowRequest: allowOrigin });
   const releaseUpgrades = reserveUpgrades(http, SOCKET_PATH);
 
   // Decrypting a session JWT costs a key derivation and an AES decryption. A reconnect storm (a

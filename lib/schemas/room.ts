@@ -1,5 +1,6 @@
 // Input schemas of the room's commands, shared by server actions, REST routes and sockets.
 import { z } from "zod";
+import { isHttpUrl } from "@/lib/domain/request-input";
 import { roleSchema } from "@/lib/domain/roles";
 
 export const id = z.string().uuid("must be an id");
@@ -83,14 +84,11 @@ export const contactInput = z.object({
   name: name("Name"),
   phone: optionalText(50),
   chatHandle: optionalText(100),
-  email: optionalText(320),
+  email: optionalText(320).refine((v) => v === null || z.email().safeParse(v).success, "Enter a valid email"),
   escalationOrder: z.number().int().min(0).max(100).default(0),
 });
-const safeUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((u) => /^(https?:\/\/|\/)/i.test(u), "Links must start with http://, https:// or /");
+// Absolute http(s) links only: "/\evil.com" and "//evil.com" leave the site, javascript: runs.
+const safeUrl = z.string().trim().max(2000).refine(isHttpUrl, "Links must be absolute http:// or https:// URLs");
 export const linksInput = z.object({ cutoverId: id, links: z.array(z.object({ label: name("Label", 100), url: safeUrl })).max(50) });
 export const escalationInput = z.object({
   cutoverId: id,

@@ -6,8 +6,10 @@
 // app/api/v1, which still answer browser (cookie) callers on the same paths.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { MAX_BODY, parseJsonObject } from "@/lib/api/json-body";
+import { MAX_BODY, parseJsonObject, tooLarge } from "@/lib/api/json-body";
 import { actorFromBearer } from "@/lib/auth/bearer";
+import { acceptRequestId, badPathId } from "@/lib/domain/request-input";
+import { baseSecurityHeaders } from "@/lib/domain/security-headers";
 import { AppError, toSafeError } from "@/lib/errors";
 import { isCommandName, runCommand, type CommandName } from "@/lib/services/commands";
 
@@ -38,23 +40,27 @@ function match(req: IncomingMessage): { route: FastRoute; m: RegExpExecArray } |
   return null;
 }
 
+/**
+ * The body, counted as it streams in (chunked bodies included): past MAX_BODY nothing more is
+ * kept and the rest is discarded as it arrives, so the 400 still reaches the caller.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_BODY) {
+    const refuse = () => {
+      req.removeAllListeners("data");
+      req.removeAllListeners("end");
       req.resume();
-      return reject(new AppError("bad_request", "Request body is larger than 1 MB"));
-    }
+      reject(tooLarge());
+    };
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_BODY) return refuse();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
         chunks.length = 0;
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new AppError("bad_request", "Request body is larger than 1 MB"));
-        return;
+        return refuse();
       }
       chunks.push(chunk);
     });
@@ -65,7 +71,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, body: unknown, requestId: string) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": requestId });
+  res.writeHead(status, { ...baseSecurityHeaders({ publicUrl: process.env.NEXTAUTH_URL }), "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": requestId });
   res.end(text);
 }
 
@@ -74,19 +80,21 @@ export function serveFastApi(req: IncomingMessage, res: ServerResponse): boolean
   const hit = match(req);
   if (!hit) return false;
   const header = req.headers["x-request-id"];
-  const requestId = typeof header === "string" && header.length > 0 && header.length <= 200 ? header : randomUUID();
+  const requestId = acceptRequestId(typeof header === "string" ? header : null) ?? randomUUID();
   void (async () => {
     try {
       const actor = await actorFromBearer(req.headers.authorization!);
       const name = hit.route.command(hit.m);
       if (!isCommandName(name)) throw new AppError("not_found", `Unknown command "${name.slice(0, 100)}"`);
-      const body = parseJsonObject(await readBody(req));
       let params: Record<string, string>;
       try {
         params = Object.fromEntries(Object.entries(hit.route.params(hit.m)).map(([k, v]) => [k, decodeURIComponent(v)]));
       } catch {
         throw new AppError("bad_request", "Malformed path");
       }
+      const badId = badPathId(params);
+      if (badId) throw new AppError("bad_request", badId);
+      const body = parseJsonObject(await readBody(req));
       const result = await runCommand(actor, name as CommandName, { ...body, ...params } as never, requestId);
       send(res, 200, result, requestId);
     } catch (err) {

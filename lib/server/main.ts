@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import next from "next";
-import { config } from "@/lib/config";
+import { config, demoExposureWarning, listenHost } from "@/lib/config";
+import { clientAddress } from "@/lib/domain/request-input";
 import { openDatabase, prepareDatabase, StartupError } from "@/lib/db/connection";
 import { closeDb } from "@/lib/db/client";
 import { closeLockPool } from "@/lib/db/cutover-lock";
@@ -72,8 +73,12 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const hostname = listenHost({ host: config.host, demo });
   const http = createServer((req, res) => {
     const t0 = process.hrtime.bigint();
+    // The one address every later step trusts (sign-in throttling): what the client sent in
+    // X-Forwarded-For is replaced, unless the operator declared a proxy in front.
+    req.headers["x-forwarded-for"] = clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], trustProxy: config.trustProxy });
     const route = routeLabel(req.url ?? "/");
     res.on("finish", () => {
       const m = metrics();
@@ -94,9 +99,10 @@ async function main() {
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(config.port, config.hostname, () => resolve());
+    http.listen(config.port, hostname, () => resolve());
   });
-  log(`war room ready on http://localhost:${config.port} in ${Date.now() - started} ms${dev ? " (dev)" : ""}`);
+  log(`war room ready on http://localhost:${config.port} (listening on ${hostname}) in ${Date.now() - started} ms${dev ? " (dev)" : ""}`);
+  for (const line of demoExposureWarning({ host: config.host, demo, port: config.port }) ?? []) console.warn(`[warroom] ${line}`);
   const stopLab = process.env.WARROOM_LAB === "1" ? await startLabForWarRoom(config.port, log) : null;
 
   let stopping = false;

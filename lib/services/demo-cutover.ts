@@ -33,7 +33,6 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
             { label: "Bridge", url: "https://meet.example.com/war-room" },
             { label: "Chat channel", url: "https://chat.example.com/#cutover" },
             { label: "Dashboards", url: "http://localhost:9090/graph" },
-            { label: "Runbook", url: "/cutovers" },
           ],
           escalation: [
             { level: "Team lead", who: "role lead on duty", after: "0-15 min" },
