@@ -1,6 +1,7 @@
 "use client";
 // Who to call, in which order: contacts grouped by escalation order, the escalation ladder and
 // the war-room links, every value one click from the clipboard.
+import { isHttpUrl } from "@/lib/domain/request-input";
 import { useState } from "react";
 import { DataTable, ACTIONS_COLUMN } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
@@ -66,8 +67,8 @@ function CopyButton({ value, label }: { value: string; label: string }) {
   );
 }
 
-// Links are checked on save (http(s) or a path); anything else is shown as text, never as a link.
-const SAFE_URL = /^(https?:\/\/|\/(?!\/))/i;
+// Links are checked on save by the same rule the server applies; anything stored before that rule
+// (a path, a protocol-relative URL) is shown as text, never as a link.
 
 export function ContactsPanel({ cutover, run, can }: PanelProps) {
   const canEdit = can("cutover.edit_plan");
@@ -276,7 +277,7 @@ function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJson; ru
       const label = text("label");
       const url = text("url");
       if (!label || !url) return setError("Label and URL are required");
-      if (!SAFE_URL.test(url)) return setError("Links must start with http://, https:// or /");
+      if (!isHttpUrl(url)) return setError("Links must be absolute http:// or https:// URLs");
       return save([...links, { label, url }]);
     },
     { reset: true },
@@ -289,12 +290,11 @@ function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJson; ru
       ) : (
         <ul className="divide-y divide-neutral-100 px-3 dark:divide-neutral-800">
           {links.map((l, i) => {
-            const safe = SAFE_URL.test(l.url);
-            const external = /^https?:\/\//i.test(l.url);
+            const safe = isHttpUrl(l.url);
             return (
               <li key={`${i}-${l.url}`} data-testid="war-room-link" className="flex flex-wrap items-baseline gap-2 py-1.5 text-sm">
                 {safe ? (
-                  <a href={l.url} rel="noreferrer" target={external ? "_blank" : undefined} className="font-medium text-blue-700 hover:underline dark:text-blue-400">
+                  <a href={l.url} rel="noreferrer" target="_blank" className="font-medium text-blue-700 hover:underline dark:text-blue-400">
                     {l.label}
                   </a>
                 ) : (
