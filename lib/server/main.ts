@@ -20,6 +20,8 @@ import { startLabForWarRoom } from "./lab-mode";
 import { serveFastApi } from "./fast-api";
 import { startPoller } from "@/lib/jobs/poller";
 import { evaluateTriggers } from "@/lib/services/triggers";
+import { loadServerConfig, ServerConfigError, serverConfigFile } from "@/lib/config/server-config";
+import { initIntegrations } from "@/lib/integrations/resolve";
 
 // Advisory lock key of the leader that runs the poller and trigger evaluation.
 const JOBS_LOCK = 724_001;
@@ -41,6 +43,14 @@ let embeddedStop: (() => Promise<void>) | null = null;
 async function main() {
   const started = Date.now();
   mkdirSync(config.dataDir, { recursive: true });
+  try {
+    const file = loadServerConfig({ log });
+    const where = serverConfigFile();
+    if (where) log(`server configuration ${where}: ${file.integrations.length} integration(s), ${file.allowHosts.length} allowed host(s)`);
+  } catch (err) {
+    if (err instanceof ServerConfigError) throw new StartupError(err.message);
+    throw err;
+  }
   const secret = authSecret();
   process.env.NEXTAUTH_SECRET = secret;
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.port}`;
@@ -52,6 +62,7 @@ async function main() {
   log(applied.length ? `applied migrations: ${applied.join(", ")}` : "database schema is up to date");
   const demo = config.demo || database.embedded !== null;
   await bootstrapUsers({ demo, log });
+  await initIntegrations();
   if (process.env.WARROOM_ADMIN_TOKEN) await registerAdminToken(process.env.WARROOM_ADMIN_TOKEN, log);
 
   const app = next({ dev, hostname: "localhost", port: config.port, dir: process.cwd() });

@@ -8,6 +8,7 @@ import { markNotApplicable, signOffItem, undoItem } from "./sign-off";
 import { addGate, removeGate, removeMetric, saveMetric, saveMetricsSettings, testQuery } from "./metrics";
 import { addHook, removeHook, rollback, setRouter, setTrafficSteps, shiftTraffic, testRouter } from "./traffic";
 import { confirmTrigger, removeTrigger, saveTrigger } from "./triggers";
+import { allowOutboundHost, disallowOutboundHost, removeIntegration, saveIntegration } from "./integrations";
 
 const level = <L extends "phase" | "section" | "item">(l: L) => ({
   rename: (a: Actor, i: Parameters<typeof renameNode>[2]) => renameNode(a, l, i),
@@ -67,6 +68,10 @@ export const COMMANDS = {
   "trigger.save": saveTrigger,
   "trigger.remove": removeTrigger,
   "trigger.confirm": confirmTrigger,
+  "integration.save": saveIntegration,
+  "integration.remove": removeIntegration,
+  "outbound.allow": allowOutboundHost,
+  "outbound.disallow": disallowOutboundHost,
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -1,0 +1,35 @@
+// The lab's part of the war room's server configuration: its HAProxy (runtime API on a unix
+// socket, so only the operator's file may name it) and its Prometheus, by name, and the loopback
+// address they listen on allowed for outbound requests. The war room with WARROOM_LAB=1 and the
+// end-to-end tests write this into a configuration file the app reads.
+import { renameSync, writeFileSync } from "node:fs";
+import type { HaproxyHandle } from "./haproxy";
+import type { PrometheusHandle } from "./prometheus";
+
+export const LAB_ROUTER = "lab-haproxy";
+export const LAB_PROMETHEUS = "lab-prometheus";
+
+export interface LabConfigEntry {
+  name: string;
+  type: "router" | "hook" | "prometheus";
+  kind: string;
+  config: Record<string, unknown>;
+}
+
+export function labServerConfig(lab: { haproxy: HaproxyHandle; prometheus: PrometheusHandle }, extra: LabConfigEntry[] = []) {
+  return {
+    integrations: [
+      { name: LAB_ROUTER, type: "router", kind: "haproxy", config: { socket: lab.haproxy.socketPath, backend: "be_app", oldServer: "old", newServer: "new", stateFile: lab.haproxy.stateFilePath } },
+      { name: LAB_PROMETHEUS, type: "prometheus", kind: "prometheus", config: { url: lab.prometheus.url } },
+      ...extra,
+    ],
+    outbound: { allowHosts: ["127.0.0.1", "localhost"] },
+  };
+}
+
+/** Writes the file in one step (a reader never sees half of it); owner-only, like any server secret. */
+export function writeLabServerConfig(file: string, lab: { haproxy: HaproxyHandle; prometheus: PrometheusHandle }, extra: LabConfigEntry[] = []): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(labServerConfig(lab, extra), null, 2), { mode: 0o600 });
+  renameSync(tmp, file);
+}
