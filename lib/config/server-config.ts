@@ -50,7 +50,13 @@ export function parseServerConfigFile(file: string, text: string): ServerConfig 
   parsed.data.integrations.forEach((entry, index) => {
     if (seen.has(entry.name)) throw new ServerConfigError(`server configuration ${file}: integrations.${index}: the name "${entry.name}" is used twice`);
     seen.add(entry.name);
-    const settings = parseIntegrationSettings(entry.type, entry.kind, entry.config);
+    let settings: ReturnType<typeof parseIntegrationSettings>;
+    try {
+      settings = parseIntegrationSettings(entry.type, entry.kind, entry.config);
+    } catch (err) {
+      // A schema that throws instead of reporting still ends in one line, not a stack trace.
+      settings = { ok: false, error: (err as Error).message.split("\n")[0] ?? "invalid settings" };
+    }
     if (!settings.ok) throw new ServerConfigError(`server configuration ${file}: integrations.${index} ("${entry.name}"): ${settings.error}`);
     integrations.push({ ...settings.value, name: entry.name, file } as FileIntegration);
   });
