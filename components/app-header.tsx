@@ -1,7 +1,11 @@
 import Link from "next/link";
+import { currentUser } from "@/lib/auth/session";
+import { canGlobal } from "@/lib/domain/permissions";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppHeader({ userName, children }: { userName: string; children?: React.ReactNode }) {
+export async function AppHeader({ userName, children }: { userName: string; children?: React.ReactNode }) {
+  // Read here, not passed in: every page gets the administration links without knowing about them.
+  const user = await currentUser();
   return (
     <header className="flex items-center justify-between border-b border-neutral-200 bg-white px-4 py-2 dark:border-neutral-800 dark:bg-neutral-900">
       <Link href="/cutovers" className="font-semibold">
@@ -9,6 +13,11 @@ export function AppHeader({ userName, children }: { userName: string; children?:
       </Link>
       <div className="flex items-center gap-3 text-sm">
         {children}
+        {user && canGlobal(user, "integrations.manage") && (
+          <Link href="/admin/integrations" className="text-neutral-600 hover:underline dark:text-neutral-300">
+            Integrations
+          </Link>
+        )}
         <Link href="/settings/tokens" className="text-neutral-600 hover:underline dark:text-neutral-300">
           API tokens
         </Link>
