@@ -75,7 +75,10 @@ interface Loaded {
   config: ServerConfig;
 }
 
-const extraFiles: string[] = [];
+// Files added at run time (the lab's). Also kept in the environment: Next's route handlers run
+// their own copy of this module in the same process, and must read the same files.
+const EXTRA_ENV = "WARROOM_CONFIG_EXTRA";
+const extraFiles = (): string[] => (process.env[EXTRA_ENV] ?? "").split(path.delimiter).filter(Boolean);
 const loaded = new Map<string, Loaded>();
 let checkedAt = 0;
 let merged: ServerConfig | null = null;
@@ -94,7 +97,7 @@ function stampOf(file: string): string | null {
 /** Reads the files again when they changed; strict (throws) at start, forgiving afterwards. */
 function refresh(strict: boolean): void {
   const main = mainFile();
-  const files = [...(main ? [main] : []), ...extraFiles.map((file) => ({ file, required: true }))];
+  const files = [...(main ? [main] : []), ...extraFiles().map((file) => ({ file, required: true }))];
   let changed = false;
   for (const { file, required } of files) {
     const stamp = stampOf(file);
@@ -173,7 +176,7 @@ export function loadServerConfig(opts: { log?: (line: string) => void; onChange?
 /** A further file owned by this process (the lab writes its own), read like the main one. */
 export function addServerConfigFile(file: string): ServerConfig {
   const abs = path.resolve(/*turbopackIgnore: true*/ file);
-  if (!extraFiles.includes(abs)) extraFiles.push(abs);
+  if (!extraFiles().includes(abs)) process.env[EXTRA_ENV] = [...extraFiles(), abs].join(path.delimiter);
   merged = null;
   checkedAt = Date.now();
   refresh(true);
