@@ -87,7 +87,7 @@ let warn: (line: string) => void = (line) => console.error(`[warroom] ${line}`);
 
 function stampOf(file: string): string | null {
   try {
-    const s = statSync(file);
+    const s = statSync(/*turbopackIgnore: true*/ file);
     return `${s.mtimeMs}:${s.size}`;
   } catch {
     return null;
@@ -108,7 +108,7 @@ function refresh(strict: boolean): void {
     }
     if (loaded.get(file)?.stamp === stamp) continue;
     try {
-      loaded.set(file, { file, stamp, config: parseServerConfigFile(file, readFileSync(file, "utf8")) });
+      loaded.set(file, { file, stamp, config: parseServerConfigFile(file, readFileSync(/*turbopackIgnore: true*/ file, "utf8")) });
       changed = true;
     } catch (err) {
       if (strict) throw err;
@@ -190,5 +190,5 @@ export function setServerConfigChangeListener(fn: () => void): void {
 /** Whether the main file exists (for the start-up log line). */
 export function serverConfigFile(): string | null {
   const main = mainFile();
-  return main && existsSync(main.file) ? main.file : null;
+  return main && existsSync(/*turbopackIgnore: true*/ main.file) ? main.file : null;
 }

@@ -16,11 +16,11 @@ function key(): Buffer {
   }
   const dir = path.resolve(/*turbopackIgnore: true*/ process.env.WARROOM_DATA_DIR ?? ".data");
   const file = path.join(dir, "secrets-key");
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
+  if (!existsSync(/*turbopackIgnore: true*/ file)) {
+    mkdirSync(/*turbopackIgnore: true*/ dir, { recursive: true });
+    writeFileSync(/*turbopackIgnore: true*/ file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
   }
-  return (cached = Buffer.from(readFileSync(file, "utf8").trim(), "base64"));
+  return (cached = Buffer.from(readFileSync(/*turbopackIgnore: true*/ file, "utf8").trim(), "base64"));
 }
 
 export function encryptSecret(plain: string): string {
