@@ -61,6 +61,23 @@ export function IntegrationsAdmin({ view }: { view: IntegrationsView }) {
         </ul>
       </section>
       <AllowList hosts={view.allowHosts} onDone={done} />
+      {view.changes.length > 0 && (
+        <section className={PANEL_CLASS} aria-labelledby="changes-heading">
+          <h2 id="changes-heading" className="border-b border-neutral-200 px-3 py-2 font-semibold dark:border-neutral-800">
+            Recent changes
+          </h2>
+          <ul className="divide-y divide-neutral-100 text-sm dark:divide-neutral-800" data-testid="catalog-changes">
+            {view.changes.map((c, i) => (
+              <li key={`${c.at}-${i}`} className="px-3 py-1">
+                <time dateTime={c.at} className="tabular text-neutral-500">
+                  {new Date(c.at).toLocaleString()}
+                </time>{" "}
+                · {c.actor} · {c.action} · <span className="font-mono">{c.subject.replace(/^(integration|host):/, "")}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -165,6 +165,7 @@ describe("secrets", () => {
     expect(JSON.stringify(view)).not.toContain("argv-secret-1");
     expect(view.integrations.find((i) => i.name === "flags")).toMatchObject({ source: "db", hasSecret: true });
     expect(view.integrations.find((i) => i.name === "ops-router")).toMatchObject({ source: "file", config: null });
+    expect(view.changes).toEqual(expect.arrayContaining([expect.objectContaining({ action: "integration.created", subject: "integration:flags", actor: "Admin" })]));
     // The adapters get the secret back.
     const resolved = await resolveIntegration("flags");
     expect(resolved?.type === "router" && resolved.config.kind === "webhook" && resolved.config.secret).toBe(SECRET);

@@ -187,7 +187,15 @@ export async function getIntegrationsView(actor: Actor) {
       count(c.prometheusSource);
     }
     for (const h of await tx.rollbackHook.findMany({ select: { integration: true } })) count(h.integration);
+    // The catalog's own history (its audit rows belong to no cutover, so no room shows them).
+    const changes = await tx.auditEvent.findMany({
+      where: { cutoverId: null, OR: [{ subject: { startsWith: "integration:" } }, { subject: { startsWith: "host:" } }] },
+      orderBy: { at: "desc" },
+      take: 20,
+      select: { at: true, actorName: true, action: true, subject: true },
+    });
     return {
+      changes: changes.map((c) => ({ at: c.at.toISOString(), actor: c.actorName, action: c.action, subject: c.subject })),
       integrations: [
         ...file.integrations.map((i) => ({
           name: i.name,
