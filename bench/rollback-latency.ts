@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { startLab } from "../scripts/lab/index";
 import { runtimeCommand } from "../scripts/lab/haproxy";
+import { labIntegrations, mergeIntoServerConfig } from "../scripts/lab/server-config";
 import { startLoad, type LoadHandle } from "../scripts/lab/load";
 import { renderUpstream } from "../lib/adapters/traffic/nginx";
 import { NginxRouterConfigSchema } from "../lib/adapters/traffic/config";
@@ -43,9 +44,16 @@ async function api(pathname: string, body: unknown) {
   return res.json() as Promise<Record<string, unknown>>;
 }
 
-async function cutoverFor(router: object) {
+// Both routers name server paths: they reach the app through its configuration file (read again on change).
+mergeIntoServerConfig(".data/bench-rollback/warroom.config.json", [
+  labIntegrations(lab, "bench")[0]!,
+  { name: "bench-nginx", type: "router", kind: "nginx", config: nginxConfig },
+]);
+await sleep(1500);
+
+async function cutoverFor(integration: string) {
   const { cutoverId } = (await api("/api/v1/cutovers", { name: `Bench ${Date.now()}`, systemFrom: "old", systemTo: "new", tZero: new Date().toISOString() })) as { cutoverId: string };
-  await api("/api/v1/commands/router.set", { cutoverId, config: router });
+  await api("/api/v1/commands/router.set", { cutoverId, integration });
   return cutoverId;
 }
 
@@ -121,9 +129,9 @@ async function compare(router: string, loadUrl: string, cutoverId: string, set: 
 
 const results: Series[] = [];
 try {
-  const hapCutover = await cutoverFor({ kind: "haproxy", socket: lab.haproxy.socketPath, backend: "be_app", oldServer: "old", newServer: "new", stateFile: lab.haproxy.stateFilePath });
+  const hapCutover = await cutoverFor("bench-haproxy");
   results.push(...(await compare("HAProxy", lab.haproxy.url, hapCutover, (p) => runtimeCommand(lab.haproxy.socketPath, `set weight be_app/new ${p}; set weight be_app/old ${100 - p}`).then(() => {}), 300)));
-  const nginxCutover = await cutoverFor(nginxConfig);
+  const nginxCutover = await cutoverFor("bench-nginx");
   results.push(...(await compare("nginx", `http://127.0.0.1:${nginxPort}`, nginxCutover, nginxBareSet, 700)));
 } finally {
   nginx.kill("SIGTERM");

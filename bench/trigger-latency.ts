@@ -4,6 +4,7 @@
 import pg from "pg";
 import { readFileSync } from "node:fs";
 import { startLab } from "../scripts/lab/index";
+import { labIntegrations, mergeIntoServerConfig } from "../scripts/lab/server-config";
 import { BENCH_TOKEN, machine, percentile, startApp, numberArg } from "./support/app";
 
 const ROUNDS = numberArg("rounds", 5);
@@ -15,6 +16,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const app = await startApp({ dataDir: ".data/bench-trigger" });
 const lab = await startLab({ dataDir: ".data/bench-trigger-lab", warRoomMetricsUrl: `${app.url}/metrics`, handleSignals: false });
 await lab.startLoad({ rate: 200, durationS: 600 });
+// The lab's HAProxy and Prometheus reach the app through its configuration file (read again on change).
+mergeIntoServerConfig(".data/bench-trigger/warroom.config.json", labIntegrations(lab, "bench"));
+await sleep(1500);
 async function api(p: string, body?: unknown) {
   const res = await fetch(`${app.url}${p}`, body === undefined ? { headers: auth } : { method: "POST", headers: auth, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
@@ -27,8 +31,8 @@ await sql.connect();
 const delays: number[] = [];
 try {
   const { cutoverId } = (await api("/api/v1/cutovers", { name: "Trigger bench", systemFrom: "old", systemTo: "new", tZero: new Date().toISOString() })) as { cutoverId: string };
-  await api("/api/v1/commands/router.set", { cutoverId, config: { kind: "haproxy", socket: lab.haproxy.socketPath, backend: "be_app", oldServer: "old", newServer: "new" } });
-  await api("/api/v1/commands/metrics.settings", { cutoverId, prometheusUrl: lab.prometheus.url, pollIntervalMs: POLL_MS });
+  await api("/api/v1/commands/router.set", { cutoverId, integration: "bench-haproxy" });
+  await api("/api/v1/commands/metrics.settings", { cutoverId, prometheusSource: "bench-prometheus", pollIntervalMs: POLL_MS });
   const view = (await api(`/api/v1/cutovers/${cutoverId}/metrics`)) as { metrics: { id: string; name: string }[] };
   const metricId = view.metrics.find((m) => m.name === "Error rate")!.id;
   const { triggerId } = (await api("/api/v1/commands/trigger.save", { cutoverId, metricId, system: "new", comparison: ">", threshold: 5, forSeconds: FOR, severity: "immediate", action: "rollback", mode: "automatic" })) as { triggerId: string };

@@ -15,6 +15,11 @@ export function AppHeader({ user, children }: { user: { name: string; isAdmin: b
             Users
           </Link>
         )}
+        {canGlobal(user, "integrations.manage") && (
+          <Link href="/admin/integrations" className="text-neutral-600 hover:underline dark:text-neutral-300">
+            Integrations
+          </Link>
+        )}
         <Link href="/settings/tokens" className="text-neutral-600 hover:underline dark:text-neutral-300">
           API tokens
         </Link>

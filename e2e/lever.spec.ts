@@ -4,6 +4,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { startLab, type Lab } from "../scripts/lab/index";
 import { startHaproxy } from "../scripts/lab/haproxy";
 import { asAdmin, DEMO, E2E_BASE, signIn } from "./support/fixtures";
+import { addLabIntegrations, pickRouter } from "./support/lab-integrations";
 
 let lab: Lab;
 let cutoverId: string;
@@ -36,9 +37,9 @@ test.describe.serial("traffic, rollback and triggers on the lab", () => {
     await cmd(request, "member.add", { cutoverId, email: DEMO.oncall, role: "ON_CALL" });
     await cmd(request, "member.add", { cutoverId, email: DEMO.qa, role: "QA_LEAD" });
     expect((await cmd(request, "traffic.steps", { cutoverId, steps: [0, 25, 50, 100] })).status).toBe(200);
-    const router = await cmd(request, "router.set", { cutoverId, config: { kind: "haproxy", socket: lab.haproxy.socketPath, backend: "be_app", oldServer: "old", newServer: "new", stateFile: lab.haproxy.stateFilePath } });
-    expect(router.status).toBe(200);
-    expect((await cmd(request, "metrics.settings", { cutoverId, prometheusUrl: lab.prometheus.url, pollIntervalMs: 1000 })).status).toBe(200);
+    const names = addLabIntegrations(lab, "lever");
+    await pickRouter(request, cutoverId, names.router);
+    expect((await cmd(request, "metrics.settings", { cutoverId, prometheusSource: names.prometheus, pollIntervalMs: 1000 })).status).toBe(200);
     expect((await cmd(request, "router.test", { cutoverId })).body).toMatchObject({ percent: 0 });
   });
 
@@ -108,7 +109,8 @@ test.describe.serial("traffic, rollback and triggers on the lab", () => {
     const spare = await startHaproxy({ oldUrl: lab.old.url, newUrl: lab.new.url, dataDir: ".data/e2e-lab-spare" });
     const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Dead router ${Date.now()}`, systemFrom: "old", systemTo: "new", tZero: new Date().toISOString() } });
     const id = (await created.json()).cutoverId;
-    await cmd(request, "router.set", { cutoverId: id, config: { kind: "haproxy", socket: spare.socketPath, backend: "be_app", oldServer: "old", newServer: "new", timeoutMs: 1000 } });
+    addLabIntegrations(lab, "lever", [{ name: "lever-spare", type: "router", kind: "haproxy", config: { socket: spare.socketPath, backend: "be_app", oldServer: "old", newServer: "new", timeoutMs: 1000 } }]);
+    await pickRouter(request, id, "lever-spare");
     await spare.stop();
     const res = await request.post(`/api/v1/cutovers/${id}/traffic/shift`, { headers: asAdmin, data: { toPercent: 5, override: true, note: "try" } });
     expect(res.status()).toBe(502);

@@ -4,6 +4,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { startLab, type Lab } from "../scripts/lab/index";
 import { asAdmin, DEMO, E2E_BASE, signIn } from "./support/fixtures";
+import { addLabIntegrations, pickRouter } from "./support/lab-integrations";
 
 let lab: Lab;
 let cutoverId: string;
@@ -33,8 +34,9 @@ test.describe.serial("metrics and rollback in the browser", () => {
     const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Metrics UI ${Date.now()}`, systemFrom: "old", systemTo: "new", tZero: new Date().toISOString() } });
     cutoverId = (await created.json()).cutoverId;
     await cmd(request, "member.add", { cutoverId, email: DEMO.oncall, role: "ON_CALL" });
-    await cmd(request, "router.set", { cutoverId, config: { kind: "haproxy", socket: lab.haproxy.socketPath, backend: "be_app", oldServer: "old", newServer: "new", stateFile: lab.haproxy.stateFilePath } });
-    await cmd(request, "metrics.settings", { cutoverId, prometheusUrl: lab.prometheus.url, pollIntervalMs: 1000 });
+    const names = addLabIntegrations(lab, "metrics-ui");
+    await pickRouter(request, cutoverId, names.router);
+    await cmd(request, "metrics.settings", { cutoverId, prometheusSource: names.prometheus, pollIntervalMs: 1000 });
     const view = await (await request.get(`/api/v1/cutovers/${cutoverId}/metrics`, { headers: asAdmin })).json();
     const errorRate = view.metrics.find((m: { name: string }) => m.name === "Error rate");
     await cmd(request, "gate.add", { cutoverId, metricId: errorRate.id, successCriterion: true, condition: { kind: "threshold", system: "old", op: "<", value: 1, windowSec: 10 } });

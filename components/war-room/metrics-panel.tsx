@@ -156,7 +156,7 @@ export function MetricsPanel({ cutover, run, now, can }: PanelProps) {
   // The chart window moves in 5 s steps so the memoised charts redraw at most that often.
   const to = Math.ceil(serverNow / 5000) * 5000;
   const from = to - windowSec * 1000;
-  const sourceUrl = data ? (data.settings.prometheusUrl ?? data.settings.defaultPrometheusUrl) : null;
+  const source = data ? (data.settings.prometheusSource ?? data.settings.defaultSource) : null;
 
   return (
     <section aria-labelledby="metrics-heading" className={PANEL_CLASS} data-testid="metrics-panel">
@@ -179,13 +179,13 @@ export function MetricsPanel({ cutover, run, now, can }: PanelProps) {
         </div>
         {data && (
           <p className="w-full text-xs text-neutral-500">
-            {sourceUrl ? (
+            {source ? (
               <>
-                Prometheus <span className="font-mono">{sourceUrl}</span>
-                {data.settings.prometheusUrl === null && " (server default)"}
+                Prometheus <span className="font-mono">{source}</span>
+                {data.settings.prometheusSource === null && " (server default)"}
               </>
             ) : (
-              "No Prometheus URL"
+              "No Prometheus source"
             )}{" "}
             · polled every <span className="tabular">{Math.round(data.settings.pollIntervalMs / 1000)}</span> s · samples kept{" "}
             <span className="tabular">{data.settings.sampleRetentionDays}</span> days · times in {cutover.timeZone}
@@ -200,9 +200,9 @@ export function MetricsPanel({ cutover, run, now, can }: PanelProps) {
 
       {data && (
         <>
-          {!sourceUrl && (
+          {!source && (
             <p role="alert" className="mx-3 mt-2 rounded border border-amber-400 bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
-              No Prometheus to ask: every metric says “no data” until a Prometheus URL is set{canEdit ? " below" : " by the Deployment Lead"} (or PROMETHEUS_URL for the server).
+              No Prometheus to ask: every metric says “no data” until a Prometheus source is picked{canEdit ? " below" : " by the Deployment Lead"} (or the server has a default source).
             </p>
           )}
 
@@ -336,8 +336,7 @@ function MetricRow({ metric: m, cutoverId, run, onEdit }: { metric: MetricSeries
 }
 
 // Prometheus: URL, credentials (write-only), poll interval and retention.
-type AuthChoice = "keep" | "none" | "bearer" | "basic";
-
+/** The cutover's Prometheus, picked by name from the catalog (an administrator defines sources), and the polling. */
 function PrometheusSettingsForm({
   cutoverId,
   settings,
@@ -352,32 +351,19 @@ function PrometheusSettingsForm({
   onSaved: (saved: boolean) => void;
 }) {
   const { pending, error, exec, setError } = useCommand();
-  const [auth, setAuth] = useState<AuthChoice>(settings.hasCredentials ? "keep" : "none");
+  const choices = settings.choices ?? [];
 
-  const onSubmit = submitForm(async ({ data: form, text }) => {
+  const onSubmit = submitForm(async ({ text }) => {
     setSaved(false);
-    const url = text("prometheusUrl");
+    const source = text("prometheusSource");
     const pollSec = Number(text("pollSeconds"));
     const retention = Number(text("retentionDays"));
     if (!Number.isFinite(pollSec) || pollSec < 1 || pollSec > 600) return setError("Poll interval: 1 to 600 seconds");
     if (!Number.isInteger(retention) || retention < 1 || retention > 365) return setError("Retention: 1 to 365 whole days");
-    let authInput: CommandAuth | undefined;
-    if (auth === "none") authInput = { kind: "none" };
-    else if (auth === "bearer") {
-      const token = String(form.get("token") ?? "");
-      if (token) authInput = { kind: "bearer", token };
-      else if (!settings.hasCredentials) return setError("Enter the bearer token (or choose no authentication)");
-    } else if (auth === "basic") {
-      const username = text("username");
-      const password = String(form.get("password") ?? "");
-      if (username && password) authInput = { kind: "basic", username, password };
-      else if (username || password || !settings.hasCredentials) return setError("Enter both the user name and the password (or leave both blank to keep the stored credentials)");
-    }
     const ok = await exec(() =>
       run("metrics.settings", {
         cutoverId,
-        prometheusUrl: url === "" ? null : url,
-        ...(authInput !== undefined && { auth: authInput }),
+        prometheusSource: source === "" ? null : source,
         pollIntervalMs: Math.round(pollSec * 1000),
         sampleRetentionDays: retention,
       }),
@@ -389,38 +375,17 @@ function PrometheusSettingsForm({
     <form onSubmit={onSubmit} aria-label="Prometheus settings" className="px-3 py-2 text-sm" autoComplete="off">
       <h4 className="text-xs font-medium uppercase text-neutral-500">Prometheus</h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
-        <Field label="Prometheus URL">
-          <input
-            name="prometheusUrl"
-            type="url"
-            defaultValue={settings.prometheusUrl ?? ""}
-            placeholder={settings.defaultPrometheusUrl ? `${settings.defaultPrometheusUrl} (server default)` : "http://prometheus:9090"}
-            className={`${INPUT_CLASS} w-80 font-mono`}
-          />
-        </Field>
-        <Field label="Authentication">
-          <select value={auth} onChange={(e) => setAuth(e.target.value as AuthChoice)} className={INPUT_CLASS} name="authKind">
-            {settings.hasCredentials && <option value="keep">Keep stored credentials</option>}
-            <option value="none">None{settings.hasCredentials ? " (remove stored credentials)" : ""}</option>
-            <option value="bearer">Bearer token</option>
-            <option value="basic">Basic (user and password)</option>
+        <Field label="Prometheus source">
+          <select name="prometheusSource" defaultValue={settings.prometheusSource ?? ""} className={`${INPUT_CLASS} w-72`}>
+            <option value="">{settings.defaultSource ? `server default (${settings.defaultSource})` : "none"}</option>
+            {choices.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name}
+                {c.source === "file" ? " (server configuration)" : ""}
+              </option>
+            ))}
           </select>
         </Field>
-        {auth === "bearer" && (
-          <Field label="Bearer token">
-            <input name="token" type="password" autoComplete="new-password" placeholder={settings.hasCredentials ? "blank keeps the stored one" : ""} className={`${INPUT_CLASS} w-56`} />
-          </Field>
-        )}
-        {auth === "basic" && (
-          <>
-            <Field label="User name">
-              <input name="username" autoComplete="off" placeholder={settings.hasCredentials ? "blank keeps the stored one" : ""} className={`${INPUT_CLASS} w-40`} />
-            </Field>
-            <Field label="Password">
-              <input name="password" type="password" autoComplete="new-password" placeholder={settings.hasCredentials ? "blank keeps the stored one" : ""} className={`${INPUT_CLASS} w-40`} />
-            </Field>
-          </>
-        )}
         <Field label="Poll every (s)">
           <input name="pollSeconds" type="number" min={1} max={600} step={1} required defaultValue={Math.round(settings.pollIntervalMs / 1000)} className={`${INPUT_CLASS} w-20 tabular`} />
         </Field>
@@ -431,15 +396,14 @@ function PrometheusSettingsForm({
           Save settings
         </SubmitButton>
       </div>
-      <p className="mt-1 text-xs text-neutral-500" data-testid="prometheus-credentials">
-        {settings.hasCredentials ? "Credentials stored (never shown). Leave the secret fields blank to keep them." : "No credentials stored."}
+      <p className="mt-1 text-xs text-neutral-500" data-testid="prometheus-source-note">
+        Sources, their addresses and credentials are kept by administrators (Administration → Integrations); the room picks one by name.
         {saved && <span className="ml-2 text-green-800 dark:text-green-300">Saved.</span>}
       </p>
       <ErrorNote message={error} testId="metrics-settings-error" />
     </form>
   );
 }
-type CommandAuth = { kind: "none" } | { kind: "bearer"; token: string } | { kind: "basic"; username: string; password: string };
 
 // One metric: name, unit, system, the queries (checked as typed), direction and thresholds.
 function parseOptionalNumber(text: string): { ok: true; value: number | null } | { ok: false } {

@@ -2,13 +2,12 @@
 // Where traffic is and how it moves: the split, the planned steps, "Shift to N %" behind a confirm
 // dialog (with the Deployment Lead's override when the go/no-go decision is missing), the
 // triggers with their live state, recent changes and rollbacks, and the router and rollback hooks
-// behind it all. Secrets are write-only: the browser only ever sees them as "••••".
+// picked by name from the integrations catalog (their settings never reach the browser).
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
-import { REDACTED, RouterConfigSchema, formatArgv, safeUrl, type RedactedRouterConfig, type RouterKind } from "@/lib/adapters/traffic/config";
 import type { TrafficView } from "@/lib/services/traffic";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, formatUtc, formatWallTime, submitForm, useCommand } from "./format";
@@ -45,21 +44,10 @@ export function useTrafficView(cutoverId: string) {
   return useQuery({ queryKey: trafficQueryKey(cutoverId), queryFn: () => fetchTrafficView(cutoverId) });
 }
 
-/** "HAProxy be_app (old/new) via /run/haproxy.sock": what a person recognises, no secrets. */
-export function describeRouter(config: RedactedRouterConfig | null | undefined): string {
-  if (!config) return "no router configured";
-  switch (config.kind) {
-    case "haproxy": {
-      const where = typeof config.socket === "string" ? config.socket : `${config.socket.host}:${config.socket.port}`;
-      return `HAProxy ${config.backend} (${config.oldServer}/${config.newServer}) via ${where}`;
-    }
-    case "nginx":
-      return `nginx upstream ${config.upstreamName} (${config.oldServer}/${config.newServer}) in ${config.upstreamFile}`;
-    case "webhook":
-      return `webhook ${safeUrl(config.url)}`;
-    case "command":
-      return `command ${formatArgv(config.setCommand)}`;
-  }
+/** "edge-haproxy (HAProxy)": the router by its catalog name and kind; its settings never reach the room. */
+export function describeRouter(router: TrafficData["router"] | undefined): string {
+  if (!router) return "no router configured";
+  return `${router.name} (${router.kind ? (INTEGRATION_KIND_LABEL[router.kind] ?? router.kind) : "no longer defined"})`;
 }
 
 // --- small shared pieces -----------------------------------------------------------------------
@@ -323,8 +311,8 @@ export function TrafficPanel({ cutover, run, now, can, showShift = true }: Panel
         <>
           <ChangesSection cutover={cutover} changes={view.changes} triggers={view.triggers} />
           <RollbacksSection cutover={cutover} rollbacks={view.rollbacks} triggers={view.triggers} />
-          <RouterSection cutover={cutover} router={view.router} recorded={percent} run={run} canEdit={can("router.edit")} />
-          <HooksSection cutoverId={cutover.id} hooks={view.hooks} run={run} canEdit={can("router.edit")} />
+          <RouterSection cutover={cutover} router={view.router} choices={view.choices?.routers ?? null} recorded={percent} run={run} canEdit={can("router.edit")} />
+          <HooksSection cutoverId={cutover.id} hooks={view.hooks} choices={view.choices?.hooks ?? null} run={run} canEdit={can("router.edit")} />
         </>
       )}
       {!view && !query.error && <p className="px-3 pb-3 text-sm text-neutral-500">Loading traffic…</p>}
@@ -809,57 +797,25 @@ function RollbacksSection({ cutover, rollbacks, triggers }: { cutover: CutoverSt
 
 // --- router ------------------------------------------------------------------------------------
 
-/** Splits "deploy --to 'blue green'" into argv (quotes group; no shell runs it). */
-export function splitArgv(text: string): { ok: true; argv: string[] } | { ok: false; error: string } {
-  const argv: string[] = [];
-  let current = "";
-  let inToken = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === "\\" && quote === '"' && i + 1 < text.length && (text[i + 1] === '"' || text[i + 1] === "\\")) current += text[++i];
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inToken = true;
-    } else if (/\s/.test(ch)) {
-      if (inToken) argv.push(current);
-      current = "";
-      inToken = false;
-    } else {
-      current += ch;
-      inToken = true;
-    }
-  }
-  if (quote) return { ok: false, error: `Unclosed ${quote} quote` };
-  if (inToken) argv.push(current);
-  return { ok: true, argv };
+type Choice = NonNullable<TrafficData["choices"]>["routers"][number];
+
+/** Kinds in words; the settings themselves live in the catalog and never reach the room. */
+export const INTEGRATION_KIND_LABEL: Record<string, string> = { haproxy: "HAProxy", nginx: "nginx", webhook: "webhook", command: "command", prometheus: "Prometheus" };
+
+function choiceLabel(c: Choice): string {
+  return `${c.name} (${INTEGRATION_KIND_LABEL[c.kind] ?? c.kind}${c.source === "file" ? ", server configuration" : ""})`;
 }
 
-/** argv as one editable line (arguments with spaces quoted). */
-export function joinArgv(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
-}
-
-const KIND_LABEL: Record<RouterKind, string> = { haproxy: "HAProxy (runtime API)", nginx: "nginx (upstream file + reload)", webhook: "Webhook", command: "Command" };
-
-function RouterSection({ cutover, router, recorded, run, canEdit }: { cutover: CutoverStateJson; router: RedactedRouterConfig | null; recorded: number; run: RunCommand; canEdit: boolean }) {
+function RouterSection({ cutover, router, choices, recorded, run, canEdit }: { cutover: CutoverStateJson; router: TrafficData["router"]; choices: Choice[] | null; recorded: number; run: RunCommand; canEdit: boolean }) {
   const test = useCommand();
-  const [read, setRead] = useState<{ router: string; percent: number } | null>(null);
-  // Kept here: the form remounts with the saved settings, and the "Saved." must survive it.
-  const [saved, setSaved] = useState(false);
+  const [read, setRead] = useState<{ percent: number } | null>(null);
   return (
     <SubSection title="Router" testId="router-section">
       <p className="mt-1">
         {router ? (
-          <>
-            <span className="font-medium">{describeRouter(router)}</span>
-            {router.hasSecret && <span className="ml-2 text-xs text-neutral-500">(a secret is set; it is never shown)</span>}
-          </>
+          <span className="font-medium">{describeRouter(router)}</span>
         ) : (
-          <span className="text-neutral-500">No router configured: traffic cannot move until one is set{canEdit ? " below" : " by the Deployment Lead"}.</span>
+          <span className="text-neutral-500">No router picked: traffic cannot move until one is{canEdit ? " picked below" : " picked by the Deployment Lead"}.</span>
         )}
       </p>
       {canEdit && router && (
@@ -872,7 +828,7 @@ function RouterSection({ cutover, router, recorded, run, canEdit }: { cutover: C
               setRead(null);
               void test.exec(async () => {
                 const r = await run("router.test", { cutoverId: cutover.id });
-                if (r.ok) setRead(r.data as { router: string; percent: number });
+                if (r.ok) setRead(r.data as { percent: number });
                 return r;
               });
             }}
@@ -881,7 +837,7 @@ function RouterSection({ cutover, router, recorded, run, canEdit }: { cutover: C
           </button>
           {read && (
             <span role="status" data-testid="router-test-result" data-percent={read.percent} className="tabular">
-              Connected: {read.router} holds old {100 - read.percent} | new {read.percent}
+              Connected: the router holds old {100 - read.percent} | new {read.percent}
               {read.percent !== recorded && (
                 <span className="ml-1 font-semibold text-amber-800 dark:text-amber-300">— differs from the recorded split (new {recorded} %)</span>
               )}
@@ -890,167 +846,37 @@ function RouterSection({ cutover, router, recorded, run, canEdit }: { cutover: C
         </div>
       )}
       <ErrorNote message={test.error} testId="router-test-error" />
-      {canEdit && <RouterForm key={JSON.stringify(router)} cutoverId={cutover.id} router={router} run={run} saved={saved} onSaved={setSaved} />}
+      {canEdit && choices && <RouterPicker key={router?.name ?? ""} cutoverId={cutover.id} current={router?.name ?? null} choices={choices} run={run} />}
     </SubSection>
   );
 }
 
-function hasRedacted(value: unknown): boolean {
-  return JSON.stringify(value).includes(REDACTED);
-}
-
-function RouterForm({
-  cutoverId,
-  router,
-  run,
-  saved,
-  onSaved: setSaved,
-}: {
-  cutoverId: string;
-  router: RedactedRouterConfig | null;
-  run: RunCommand;
-  saved: boolean;
-  onSaved: (saved: boolean) => void;
-}) {
-  const { pending, error, exec, setError } = useCommand();
-  const [kind, setKind] = useState<RouterKind>(router?.kind ?? "haproxy");
-  const stored = router && router.kind === kind ? router : null;
-
-  const onSubmit = submitForm(async ({ data: form, text }) => {
+/** Picks the cutover's router from the administrators' catalog, by name. */
+function RouterPicker({ cutoverId, current, choices, run }: { cutoverId: string; current: string | null; choices: Choice[]; run: RunCommand }) {
+  const { pending, error, exec } = useCommand();
+  const [saved, setSaved] = useState(false);
+  const onSubmit = submitForm(async ({ text }) => {
     setSaved(false);
-    const optional = (k: string) => text(k) || undefined;
-    const optionalInt = (k: string): number | undefined | null => {
-      const t = text(k);
-      if (t === "") return undefined;
-      const n = Number(t);
-      return Number.isInteger(n) ? n : null;
-    };
-    const timeoutKey = kind === "nginx" ? "reloadTimeoutMs" : "timeoutMs";
-    const timeout = optionalInt(timeoutKey);
-    if (timeout === null) return setError("The timeout is a whole number of milliseconds");
-    let config: Record<string, unknown>;
-    if (kind === "haproxy") {
-      const socketText = text("socket");
-      const tcp = /^\[?([^\]/]+?)\]?:(\d{1,5})$/.exec(socketText);
-      const socket = !socketText.startsWith("/") && tcp ? { host: tcp[1]!, port: Number(tcp[2]) } : socketText;
-      config = { kind, socket, backend: text("backend"), oldServer: text("oldServer"), newServer: text("newServer"), stateFile: optional("stateFile"), timeoutMs: timeout };
-    } else if (kind === "nginx") {
-      config = {
-        kind,
-        upstreamFile: text("upstreamFile"),
-        upstreamName: text("upstreamName"),
-        oldServer: text("oldServer"),
-        newServer: text("newServer"),
-        nginxBinary: optional("nginxBinary"),
-        configFile: optional("configFile"),
-        pidFile: optional("pidFile"),
-        reloadTimeoutMs: timeout,
-      };
-    } else if (kind === "webhook") {
-      const secret = String(form.get("secret") ?? "");
-      if (!secret) return setError(stored?.hasSecret ? "Enter the signing secret again: secrets are write-only and never come back to the browser" : "Enter a signing secret (at least 16 characters)");
-      config = { kind, url: text("url"), secret, readUrl: optional("readUrl"), timeoutMs: timeout, headerName: optional("headerName") };
-    } else {
-      const set = splitArgv(text("setCommand"));
-      if (!set.ok) return setError(`Set command: ${set.error}`);
-      const readText = text("readCommand");
-      const readArgv = readText ? splitArgv(readText) : null;
-      if (readArgv && !readArgv.ok) return setError(`Read command: ${readArgv.error}`);
-      config = { kind, setCommand: set.argv, readCommand: readArgv?.ok ? readArgv.argv : undefined, timeoutMs: timeout };
-    }
-    // Drop blank optionals so the server's defaults apply.
-    config = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
-    if (hasRedacted(config)) return setError(`Replace every ${REDACTED} with the real value: hidden secrets are never sent back to the browser, so they must be typed again`);
-    const parsed = RouterConfigSchema.safeParse(config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return setError(`Router settings: ${issue?.path.join(".") || "input"}: ${issue?.message ?? "invalid"}`);
-    }
-    const ok = await exec(() => run("router.set", { cutoverId, config }));
-    if (ok) setSaved(true);
+    const integration = text("integration") || null;
+    if (await exec(() => run("router.set", { cutoverId, integration }))) setSaved(true);
   });
-
-  const field = (name: string, label: string, props: { defaultValue?: string | number; placeholder?: string; required?: boolean; type?: string; width?: string; mono?: boolean } = {}) => (
-    <Field label={label}>
-      <input
-        name={name}
-        type={props.type ?? "text"}
-        required={props.required}
-        defaultValue={props.defaultValue}
-        placeholder={props.placeholder}
-        autoComplete={props.type === "password" ? "new-password" : "off"}
-        className={`${INPUT_CLASS} ${props.width ?? "w-48"} ${props.mono === false ? "" : "font-mono"}`}
-      />
-    </Field>
-  );
-
   return (
-    <form onSubmit={onSubmit} aria-label="Router settings" className="mt-2 rounded border border-neutral-200 p-2 dark:border-neutral-800" autoComplete="off" data-testid="router-form">
-      <div className="flex flex-wrap items-end gap-2">
-        <Field label="Router kind">
-          <select value={kind} onChange={(e) => setKind(e.target.value as RouterKind)} className={INPUT_CLASS}>
-            {(Object.keys(KIND_LABEL) as RouterKind[]).map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABEL[k]}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      <div key={kind} className="mt-2 flex flex-wrap items-end gap-2">
-        {kind === "haproxy" && (
-          <>
-            {field("socket", "Runtime API socket", {
-              required: true,
-              width: "w-64",
-              placeholder: "/run/haproxy/admin.sock or host:9999",
-              defaultValue: stored?.kind === "haproxy" ? (typeof stored.socket === "string" ? stored.socket : `${stored.socket.host}:${stored.socket.port}`) : undefined,
-            })}
-            {field("backend", "Backend", { required: true, defaultValue: stored?.kind === "haproxy" ? stored.backend : undefined, width: "w-36" })}
-            {field("oldServer", "Old server", { required: true, defaultValue: stored?.kind === "haproxy" ? stored.oldServer : undefined, width: "w-32" })}
-            {field("newServer", "New server", { required: true, defaultValue: stored?.kind === "haproxy" ? stored.newServer : undefined, width: "w-32" })}
-            {field("stateFile", "State file (keeps the split across reloads)", { defaultValue: stored?.kind === "haproxy" ? stored.stateFile : undefined, width: "w-64" })}
-            {field("timeoutMs", "Timeout (ms)", { type: "number", defaultValue: stored?.kind === "haproxy" ? stored.timeoutMs : undefined, placeholder: "2000", width: "w-24" })}
-          </>
-        )}
-        {kind === "nginx" && (
-          <>
-            {field("upstreamFile", "Upstream file (owned by the war room)", { required: true, defaultValue: stored?.kind === "nginx" ? stored.upstreamFile : undefined, width: "w-72" })}
-            {field("upstreamName", "Upstream name", { required: true, defaultValue: stored?.kind === "nginx" ? stored.upstreamName : undefined, width: "w-36" })}
-            {field("oldServer", "Old server (host:port)", { required: true, defaultValue: stored?.kind === "nginx" ? stored.oldServer : undefined, width: "w-40" })}
-            {field("newServer", "New server (host:port)", { required: true, defaultValue: stored?.kind === "nginx" ? stored.newServer : undefined, width: "w-40" })}
-            {field("nginxBinary", "nginx binary", { defaultValue: stored?.kind === "nginx" ? stored.nginxBinary : undefined, placeholder: "nginx", width: "w-36" })}
-            {field("configFile", "nginx.conf (-c)", { defaultValue: stored?.kind === "nginx" ? stored.configFile : undefined, width: "w-56" })}
-            {field("pidFile", "Pid file", { defaultValue: stored?.kind === "nginx" ? stored.pidFile : undefined, width: "w-56" })}
-            {field("reloadTimeoutMs", "Reload timeout (ms)", { type: "number", defaultValue: stored?.kind === "nginx" ? stored.reloadTimeoutMs : undefined, placeholder: "5000", width: "w-24" })}
-          </>
-        )}
-        {kind === "webhook" && (
-          <>
-            {field("url", "URL (POST { percent })", { required: true, type: "url", defaultValue: stored?.kind === "webhook" ? stored.url : undefined, width: "w-72" })}
-            {field("secret", stored?.hasSecret ? "Signing secret (set; type it again to save)" : "Signing secret (16+ characters)", { type: "password", width: "w-56", mono: false })}
-            {field("readUrl", "Read URL (GET → { percent })", { type: "url", defaultValue: stored?.kind === "webhook" ? stored.readUrl : undefined, width: "w-72" })}
-            {field("headerName", "Signature header", { defaultValue: stored?.kind === "webhook" ? stored.headerName : undefined, placeholder: "x-warroom-signature", width: "w-48" })}
-            {field("timeoutMs", "Timeout (ms)", { type: "number", defaultValue: stored?.kind === "webhook" ? stored.timeoutMs : undefined, placeholder: "5000", width: "w-24" })}
-          </>
-        )}
-        {kind === "command" && (
-          <>
-            {field("setCommand", "Set command (space-separated; gets WARROOM_TARGET_PERCENT)", { required: true, defaultValue: stored?.kind === "command" ? joinArgv(stored.setCommand) : undefined, width: "w-96" })}
-            {field("readCommand", "Read command (prints the percent)", { defaultValue: stored?.kind === "command" && stored.readCommand ? joinArgv(stored.readCommand) : undefined, width: "w-96" })}
-            {field("timeoutMs", "Timeout (ms)", { type: "number", defaultValue: stored?.kind === "command" ? stored.timeoutMs : undefined, placeholder: "30000", width: "w-24" })}
-          </>
-        )}
-      </div>
-      {stored && hasRedacted(stored) && (
-        <p className="mt-1 text-xs text-amber-800 dark:text-amber-300">Values shown as {REDACTED} are hidden secrets: type them again before saving.</p>
-      )}
-      <div className="mt-2 flex items-center gap-2">
-        <SubmitButton pending={pending} busyLabel="Saving…">
-          Save router
-        </SubmitButton>
-        {saved && <span className="text-sm text-green-800 dark:text-green-300">Saved. Use “Test connection” to read the split back.</span>}
-      </div>
+    <form onSubmit={onSubmit} aria-label="Pick the router" className="mt-2 flex flex-wrap items-end gap-2" data-testid="router-form">
+      <Field label="Router (defined by an administrator)">
+        <select name="integration" defaultValue={current ?? ""} className={`${INPUT_CLASS} w-72`}>
+          <option value="">none</option>
+          {choices.map((c) => (
+            <option key={c.name} value={c.name}>
+              {choiceLabel(c)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <SubmitButton pending={pending} busyLabel="Saving…">
+        Use this router
+      </SubmitButton>
+      {saved && <span className="text-sm text-green-800 dark:text-green-300">Saved. Use “Test connection” to read the split back.</span>}
+      {choices.length === 0 && <p className="basis-full text-xs text-neutral-500">No router is defined yet: an administrator adds one under Administration → Integrations.</p>}
       <ErrorNote message={error} testId="router-save-error" />
     </form>
   );
@@ -1058,18 +884,11 @@ function RouterForm({
 
 // --- rollback hooks ----------------------------------------------------------------------------
 
-function hookSummary(h: Hook): string {
-  const c = h.config as { argv?: unknown; url?: unknown; secret?: unknown; timeoutMs?: unknown };
-  const timeout = typeof c.timeoutMs === "number" ? ` · timeout ${c.timeoutMs} ms` : "";
-  if (h.kind === "command") return `${Array.isArray(c.argv) ? joinArgv(c.argv.filter((a): a is string => typeof a === "string")) : "?"}${timeout}`;
-  return `POST ${typeof c.url === "string" ? safeUrl(c.url) : "?"}${c.secret ? " · signed" : ""}${timeout}`;
-}
-
-function HooksSection({ cutoverId, hooks, run, canEdit }: { cutoverId: string; hooks: Hook[]; run: RunCommand; canEdit: boolean }) {
+function HooksSection({ cutoverId, hooks, choices, run, canEdit }: { cutoverId: string; hooks: Hook[]; choices: Choice[] | null; run: RunCommand; canEdit: boolean }) {
   return (
     <SubSection title="Rollback hooks (run in order after the split is back on old)" testId="rollback-hooks">
       {hooks.length === 0 ? (
-        <p className="text-neutral-500">No hooks: a rollback only moves traffic.{canEdit ? " Add a command or a webhook (e.g. revert a feature flag, page the team)." : ""}</p>
+        <p className="text-neutral-500">No hooks: a rollback only moves traffic.{canEdit ? " Add one from the hooks an administrator defined (e.g. revert a feature flag, page the team)." : ""}</p>
       ) : (
         <ol className="mt-1 space-y-1">
           {hooks.map((h, i) => (
@@ -1077,7 +896,7 @@ function HooksSection({ cutoverId, hooks, run, canEdit }: { cutoverId: string; h
           ))}
         </ol>
       )}
-      {canEdit && <AddHookForm cutoverId={cutoverId} run={run} />}
+      {canEdit && choices && <AddHookForm cutoverId={cutoverId} choices={choices} run={run} />}
     </SubSection>
   );
 }
@@ -1088,8 +907,9 @@ function HookRow({ hook: h, index, cutoverId, run, canEdit }: { hook: Hook; inde
     <li data-testid="rollback-hook" data-hook-name={h.name} className="flex flex-wrap items-center gap-2">
       <span className="text-neutral-500 tabular">{index + 1}.</span>
       <span className="font-medium">{h.name}</span>
-      <span className="text-xs text-neutral-500">{h.kind}</span>
-      <span className="min-w-0 break-all font-mono text-xs text-neutral-600 dark:text-neutral-300">{hookSummary(h)}</span>
+      <span className="text-xs text-neutral-500">
+        {h.integration} ({h.kind ? (INTEGRATION_KIND_LABEL[h.kind] ?? h.kind) : <span className="text-red-700">no longer defined</span>})
+      </span>
       {canEdit && (
         <RemoveButton label={`Remove hook ${h.name}`} pending={pending} className="ml-auto" onClick={() => void exec(() => run("hook.remove", { cutoverId, id: h.id }))} />
       )}
@@ -1098,67 +918,39 @@ function HookRow({ hook: h, index, cutoverId, run, canEdit }: { hook: Hook; inde
   );
 }
 
-function AddHookForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
+function AddHookForm({ cutoverId, choices, run }: { cutoverId: string; choices: Choice[]; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
-  const [kind, setKind] = useState<"command" | "webhook">("command");
-
   const onSubmit = submitForm(
-    ({ data: form, text }) => {
+    ({ text }) => {
       const name = text("name");
+      const integration = text("integration");
       if (!name) return setError("Give the hook a name");
-      const timeoutText = text("timeoutMs");
-      const timeoutMs = timeoutText === "" ? undefined : Number(timeoutText);
-      const max = kind === "command" ? 600_000 : 120_000;
-      if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > max)) return setError(`Timeout: 100 to ${max.toLocaleString("en-GB")} ms`);
-      let config: Record<string, unknown>;
-      if (kind === "command") {
-        const argv = splitArgv(text("argv"));
-        if (!argv.ok) return setError(`Command: ${argv.error}`);
-        if (argv.argv.length === 0 || argv.argv.some((a) => a === "")) return setError("Command: give the program and its arguments, separated by spaces");
-        config = { argv: argv.argv, ...(timeoutMs !== undefined && { timeoutMs }) };
-      } else {
-        const url = text("url");
-        if (!/^https?:\/\/\S+$/i.test(url)) return setError("URL: an http(s) URL");
-        const secret = String(form.get("secret") ?? "");
-        if (secret && (secret.length < 8 || secret.length > 500)) return setError("Secret: 8 to 500 characters (or none)");
-        config = { url, ...(secret && { secret }), ...(timeoutMs !== undefined && { timeoutMs }) };
-      }
-      return exec(() => run("hook.add", { cutoverId, name, kind, config }));
+      if (!integration) return setError("Pick a hook");
+      return exec(() => run("hook.add", { cutoverId, name, integration }));
     },
     { reset: true },
   );
-
   return (
     <form onSubmit={onSubmit} aria-label="Add a rollback hook" className="mt-2 flex flex-wrap items-end gap-2" autoComplete="off">
-      <Field label="Hook name">
+      <Field label="Step name">
         <input name="name" required maxLength={200} className={`${INPUT_CLASS} w-44`} />
       </Field>
-      <Field label="Kind">
-        <select value={kind} onChange={(e) => setKind(e.target.value as "command" | "webhook")} className={INPUT_CLASS}>
-          <option value="command">command</option>
-          <option value="webhook">webhook</option>
+      <Field label="Hook (defined by an administrator)">
+        <select name="integration" required defaultValue="" className={`${INPUT_CLASS} w-72`}>
+          <option value="" disabled>
+            choose…
+          </option>
+          {choices.map((c) => (
+            <option key={c.name} value={c.name}>
+              {choiceLabel(c)}
+            </option>
+          ))}
         </select>
-      </Field>
-      {kind === "command" ? (
-        <Field label="Command (space-separated, no shell)">
-          <input name="argv" required placeholder="/opt/flags/set checkout-v2 off" className={`${INPUT_CLASS} w-80 font-mono`} />
-        </Field>
-      ) : (
-        <>
-          <Field label="URL">
-            <input name="url" type="url" required placeholder="https://hooks.example.com/rollback" className={`${INPUT_CLASS} w-72 font-mono`} />
-          </Field>
-          <Field label="Signing secret (optional)">
-            <input name="secret" type="password" autoComplete="new-password" className={`${INPUT_CLASS} w-44`} />
-          </Field>
-        </>
-      )}
-      <Field label="Timeout (ms)">
-        <input name="timeoutMs" type="number" min={100} step={1} placeholder={kind === "command" ? "60000" : "10000"} className={`${INPUT_CLASS} w-24 tabular`} />
       </Field>
       <SubmitButton pending={pending} busyLabel="Adding…">
         Add hook
       </SubmitButton>
+      {choices.length === 0 && <p className="basis-full text-xs text-neutral-500">No hook is defined yet: an administrator adds one under Administration → Integrations.</p>}
       <ErrorNote message={error} testId="hook-add-error" />
     </form>
   );

@@ -22,7 +22,9 @@ beforeAll(async () => {
   await new Promise<void>((r) => prometheus.listen(0, "127.0.0.1", r));
   const a = prometheus.address();
   prometheusUrl = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`;
-  const c = await db().cutover.create({ data: { name: "Polled", systemFrom: "a", systemTo: "b", tZero: new Date(), state: "in_progress", prometheusUrl, pollIntervalMs: 1000 } });
+  // The server-wide default source: the child processes inherit it, as servers read it from their environment.
+  process.env.PROMETHEUS_URL = prometheusUrl;
+  const c = await db().cutover.create({ data: { name: "Polled", systemFrom: "a", systemTo: "b", tZero: new Date(), state: "in_progress", pollIntervalMs: 1000 } });
   await db().metricDefinition.create({ data: { cutoverId: c.id, name: "Error rate", unit: "%", queryOld: "up", queryNew: "up" } });
 });
 

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { useFreshDatabase } from "@/lib/services/test-support";
+import { defineFileIntegrations } from "@/lib/config/test-server-config";
 import { startPoller } from "./poller";
 
 let prometheus: Server;
@@ -22,7 +23,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => prometheus.listen(0, "127.0.0.1", r));
   const a = prometheus.address();
-  const c = await db().cutover.create({ data: { name: "Polled", systemFrom: "a", systemTo: "b", tZero: new Date(), state: "in_progress", prometheusUrl: `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`, pollIntervalMs: 1000 } });
+  defineFileIntegrations({ name: "stand-in", type: "prometheus", kind: "prometheus", config: { url: `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}` } });
+  const c = await db().cutover.create({ data: { name: "Polled", systemFrom: "a", systemTo: "b", tZero: new Date(), state: "in_progress", prometheusSource: "stand-in", pollIntervalMs: 1000 } });
   await db().metricDefinition.create({ data: { cutoverId: c.id, name: "Error rate", unit: "%", queryOld: "up", queryNew: "up" } });
 });
 

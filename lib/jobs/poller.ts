@@ -23,8 +23,7 @@ const CHUNK = 25;
 interface PolledCutover {
   id: string;
   pollIntervalMs: number;
-  prometheusUrl: string | null;
-  prometheusAuth: unknown;
+  prometheusSource: string | null;
   metrics: { id: string; system: string; queryOld: string | null; queryNew: string | null; name: string }[];
 }
 
@@ -53,13 +52,13 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
   let wake: NodeJS.Timeout | null = null;
 
   async function pollCutover(c: PolledCutover, at: number) {
-    const target = prometheusTarget(c);
+    const target = await prometheusTarget(c);
     const jobs: Promise<PolledSample>[] = [];
     for (const m of c.metrics) {
       for (const system of ["old", "new"] as const) {
         const query = system === "old" ? m.queryOld : m.queryNew;
         if (!query || (m.system !== "both" && m.system !== system)) continue;
-        jobs.push((target ? queryInstant(target, query, at) : Promise.resolve<Sample>({ at, status: "error", value: null, reason: "no Prometheus URL configured" })).then((sample) => ({ metricId: m.id, system, sample })));
+        jobs.push((target ? queryInstant(target, query, at) : Promise.resolve<Sample>({ at, status: "error", value: null, reason: "no Prometheus source configured" })).then((sample) => ({ metricId: m.id, system, sample })));
       }
     }
     const samples = await Promise.all(jobs);
@@ -118,11 +117,12 @@ export function startPoller(opts: { log: (line: string) => void; onSamples?: Sam
       const now = Date.now();
       const cutovers = await db().cutover.findMany({
         where: { state: { in: [...ACTIVE_STATES] }, metrics: { some: {} } },
-        select: { id: true, pollIntervalMs: true, prometheusUrl: true, prometheusAuth: true, metrics: { select: { id: true, name: true, system: true, queryOld: true, queryNew: true } } },
+        select: { id: true, pollIntervalMs: true, prometheusSource: true, metrics: { select: { id: true, name: true, system: true, queryOld: true, queryNew: true } } },
       });
       // Without a Prometheus there is nothing to ask: the metrics view says so, and no rows of
       // "not configured" fill the sample table.
-      known = cutovers.filter((c) => prometheusTarget(c));
+      const targets = await Promise.all(cutovers.map((c) => prometheusTarget(c)));
+      known = cutovers.filter((_c, i) => targets[i]);
       const ids = new Set(known.map((c) => c.id));
       for (const id of due.keys()) if (!ids.has(id)) due.delete(id);
       schedule();

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { isHttpUrl } from "@/lib/domain/request-input";
 import { roleSchema } from "@/lib/domain/roles";
+import { integrationName } from "./integrations";
 
 export const id = z.string().uuid("must be an id");
 const name = (label: string, max = 200) => z.string().trim().min(1, `${label} is required`).max(max, `${label} is at most ${max} characters`);
@@ -144,16 +145,8 @@ export const metricInput = z.object({
 });
 export const metricsSettingsInput = z.object({
   cutoverId: id,
-  prometheusUrl: z.string().trim().url("Prometheus URL must be a URL").max(2000).refine((u) => /^https?:/i.test(u), "Prometheus URL must use http or https").nullable(),
-  /** Omitted: keep the stored credentials. null: remove them. */
-  auth: z
-    .discriminatedUnion("kind", [
-      z.object({ kind: z.literal("none") }),
-      z.object({ kind: z.literal("bearer"), token: z.string().min(1).max(4000) }),
-      z.object({ kind: z.literal("basic"), username: z.string().min(1).max(200), password: z.string().min(1).max(1000) }),
-    ])
-    .nullable()
-    .optional(),
+  /** The Prometheus source by integration name; null: the server's default source, if any. */
+  prometheusSource: integrationName.nullable(),
   pollIntervalMs: z.number().int().min(1000, "Poll at most once a second").max(600_000).default(5000),
   sampleRetentionDays: z.number().int().min(1).max(365).default(14),
 });
@@ -187,12 +180,13 @@ export const trafficStepsInput = z.object({
     .refine((s) => s.every((v, i) => i === 0 || v > s[i - 1]!), "Steps must be strictly increasing")
     .refine((s) => s.at(-1) === 100, "The last step is 100 %"),
 });
-export const routerInput = z.object({ cutoverId: id, config: z.record(z.string(), z.unknown()).nullable() });
+/** The router a cutover moves, picked by integration name (null: none). */
+export const routerInput = z.object({ cutoverId: id, integration: integrationName.nullable() });
 export const hookInput = z.object({
   cutoverId: id,
   name: name("Hook name", 200),
-  kind: z.enum(["command", "webhook"]),
-  config: z.record(z.string(), z.unknown()),
+  /** The rollback hook integration this step runs. */
+  integration: integrationName,
 });
 export const triggerInput = z.object({
   cutoverId: id,

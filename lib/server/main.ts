@@ -23,6 +23,8 @@ import { startLabForWarRoom } from "./lab-mode";
 import { serveFastApi } from "./fast-api";
 import { startPoller } from "@/lib/jobs/poller";
 import { evaluateTriggers } from "@/lib/services/triggers";
+import { loadServerConfig, ServerConfigError, serverConfigFile } from "@/lib/config/server-config";
+import { initIntegrations } from "@/lib/integrations/resolve";
 
 // Advisory lock key of the leader that runs the poller and trigger evaluation.
 const JOBS_LOCK = 724_001;
@@ -44,6 +46,14 @@ let embeddedStop: (() => Promise<void>) | null = null;
 async function main() {
   const started = Date.now();
   mkdirSync(config.dataDir, { recursive: true });
+  try {
+    const file = loadServerConfig({ log });
+    const where = serverConfigFile();
+    if (where) log(`server configuration ${where}: ${file.integrations.length} integration(s), ${file.allowHosts.length} allowed host(s)`);
+  } catch (err) {
+    if (err instanceof ServerConfigError) throw new StartupError(err.message);
+    throw err;
+  }
   const secret = authSecret();
   process.env.NEXTAUTH_SECRET = secret;
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.port}`;
@@ -67,6 +77,7 @@ async function main() {
   await bootstrapUsers({ demo, log }).catch((err: unknown) => {
     throw err instanceof AppError ? new StartupError(err.message) : err;
   });
+  await initIntegrations();
   if (process.env.WARROOM_ADMIN_TOKEN) await registerAdminToken(process.env.WARROOM_ADMIN_TOKEN, log);
 
   const app = next({ dev, hostname: "localhost", port: config.port, dir: process.cwd() });

@@ -9,6 +9,7 @@ import { addGate, removeGate, removeMetric, saveMetric, saveMetricsSettings, tes
 import { addHook, removeHook, rollback, setRouter, setTrafficSteps, shiftTraffic, testRouter } from "./traffic";
 import { confirmTrigger, removeTrigger, saveTrigger } from "./triggers";
 import { createUser, disableUser, enableUser, inviteUser, resetPassword, setRoles } from "./users";
+import { allowOutboundHost, disallowOutboundHost, removeIntegration, saveIntegration } from "./integrations";
 
 const level = <L extends "phase" | "section" | "item">(l: L) => ({
   rename: (a: Actor, i: Parameters<typeof renameNode>[2]) => renameNode(a, l, i),
@@ -75,6 +76,10 @@ export const COMMANDS = {
   "user.enable": enableUser,
   "user.reset_password": resetPassword,
   "user.set_roles": setRoles,
+  "integration.save": saveIntegration,
+  "integration.remove": removeIntegration,
+  "outbound.allow": allowOutboundHost,
+  "outbound.disallow": disallowOutboundHost,
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

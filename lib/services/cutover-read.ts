@@ -61,7 +61,7 @@ export async function getCutoverState(user: { id: string }, cutoverId: string) {
     },
   });
   if (!c) return null;
-  const { prometheusAuth: _secret, routerConfig: _routerSecret, fence, ...rest } = c;
+  const { fence, ...rest } = c;
   const myRoles = c.members.filter((m) => m.userId === user.id).map((m) => m.role as Role);
   // Gates as they stand now, evaluated with the same functions that close a decision.
   const metricGates = await evaluateMetricGates(db(), cutoverId, { decisionIds: c.decisions.map((d) => d.id) });

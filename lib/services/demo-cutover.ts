@@ -62,13 +62,13 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
 }
 
 /**
- * With the lab running (WARROOM_LAB=1), the demo cutovers read the lab's Prometheus, move the
- * lab's HAProxy, and carry the runbook's first automatic rollback trigger as a recommendation.
+ * With the lab running (WARROOM_LAB=1), the demo cutovers pick the lab's Prometheus and HAProxy
+ * by name, and carry the runbook's first automatic rollback trigger as a recommendation.
  */
-export async function attachDemoToLab(lab: { prometheusUrl: string; router: object }) {
+export async function attachDemoToLab(lab: { prometheusSource: string; routerIntegration: string }) {
   const demos = await db().cutover.findMany({ where: { name: { endsWith: "(demo)" } }, select: { id: true, metrics: { select: { id: true, name: true } }, triggers: { select: { id: true } } } });
   for (const c of demos) {
-    await db().cutover.update({ where: { id: c.id }, data: { prometheusUrl: lab.prometheusUrl, routerKind: "haproxy", routerConfig: lab.router, trafficPercent: 0, pollIntervalMs: 2000 } });
+    await db().cutover.update({ where: { id: c.id }, data: { prometheusSource: lab.prometheusSource, routerIntegration: lab.routerIntegration, trafficPercent: 0, pollIntervalMs: 2000 } });
     const errorRate = c.metrics.find((m) => m.name === "Error rate");
     if (errorRate && c.triggers.length === 0) {
       await db().rollbackTrigger.create({

@@ -7,7 +7,10 @@ import { DEFAULT_METRICS } from "@/lib/domain/default-metrics";
 import { describeGate, evaluateGate, tileState, type GateCondition, type Sample, type System } from "@/lib/domain/metrics";
 import type { Gate } from "@/lib/domain/decision";
 import { checkPromql, queryFor } from "@/lib/domain/promql";
-import { queryInstant, queryRange, type PrometheusAuth, type PrometheusTarget } from "@/lib/adapters/prometheus/client";
+import { queryInstant, queryRange, type PrometheusTarget } from "@/lib/adapters/prometheus/client";
+import { can } from "@/lib/domain/permissions";
+import { integrationChoices, requireIntegration, resolvePrometheus } from "@/lib/integrations/resolve";
+import { shortReason } from "@/lib/integrations/schemas";
 import { gateInput, metricInput, metricsSettingsInput, metricsViewQuery, removeInput, testQueryInput } from "@/lib/schemas/room";
 import { requireFound, withCutover, type Actor } from "./context";
 
@@ -19,10 +22,9 @@ export function toSample(r: Pick<SampleRow, "at" | "value" | "status" | "reason"
     : { at: r.at.getTime(), status: r.status === "error" ? "error" : "no_data", value: null, reason: r.reason ?? "" };
 }
 
-export function prometheusTarget(c: { prometheusUrl: string | null; prometheusAuth: unknown }): PrometheusTarget | null {
-  const url = c.prometheusUrl ?? process.env.PROMETHEUS_URL ?? null;
-  if (!url) return null;
-  return { url, auth: (c.prometheusAuth as PrometheusAuth | null) ?? null, timeoutMs: 3000 };
+/** The Prometheus a cutover reads, through the integrations catalog (its source, else the server's default). */
+export function prometheusTarget(c: { prometheusSource: string | null }): Promise<PrometheusTarget | null> {
+  return resolvePrometheus(c.prometheusSource);
 }
 
 /** The default metric set, for a new cutover (inside its creating transaction). */
@@ -83,21 +85,12 @@ export async function removeMetric(actor: Actor, raw: z.input<typeof removeInput
 
 export async function saveMetricsSettings(actor: Actor, raw: z.input<typeof metricsSettingsInput>) {
   const input = metricsSettingsInput.parse(raw);
+  const source = input.prometheusSource === null ? null : (await requireIntegration(input.prometheusSource, "prometheus")).name;
   return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
-    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusUrl: true, pollIntervalMs: true, sampleRetentionDays: true, prometheusAuth: true } });
-    const data = {
-      prometheusUrl: input.prometheusUrl,
-      pollIntervalMs: input.pollIntervalMs,
-      sampleRetentionDays: input.sampleRetentionDays,
-      ...(input.auth !== undefined && { prometheusAuth: input.auth === null || input.auth.kind === "none" ? undefined : input.auth }),
-    };
-    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: input.auth === null || input.auth?.kind === "none" ? { ...data, prometheusAuth: { kind: "none" } } : data });
-    // The audit log records that credentials changed, never the credentials.
-    const authKind = (a: unknown) => ((a as { kind?: string } | null)?.kind ?? "none");
-    await ctx.record("metrics.settings_updated", `cutover:${input.cutoverId}`, {
-      before: { prometheusUrl: before.prometheusUrl, pollIntervalMs: before.pollIntervalMs, sampleRetentionDays: before.sampleRetentionDays, auth: authKind(before.prometheusAuth) },
-      after: { prometheusUrl: input.prometheusUrl, pollIntervalMs: input.pollIntervalMs, sampleRetentionDays: input.sampleRetentionDays, auth: input.auth === undefined ? authKind(before.prometheusAuth) : authKind(input.auth) },
-    });
+    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusSource: true, pollIntervalMs: true, sampleRetentionDays: true } });
+    const after = { prometheusSource: source, pollIntervalMs: input.pollIntervalMs, sampleRetentionDays: input.sampleRetentionDays };
+    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: after });
+    await ctx.record("metrics.settings_updated", `cutover:${input.cutoverId}`, { before, after });
     return { ok: true };
   });
 }
@@ -169,7 +162,7 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
   const now = Date.now();
   const since = now - q.rangeSec * 1000;
   const view = await withCutover(actor, q.cutoverId, "cutover.view", async (ctx) => {
-    const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: q.cutoverId }, select: { prometheusUrl: true, prometheusAuth: true, pollIntervalMs: true, sampleRetentionDays: true } });
+    const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: q.cutoverId }, select: { prometheusSource: true, pollIntervalMs: true, sampleRetentionDays: true } });
     const metrics = await ctx.tx.metricDefinition.findMany({ where: { cutoverId: q.cutoverId }, orderBy: { position: "asc" } });
     const rows = await ctx.tx.metricSample.findMany({ where: { metricId: { in: metrics.map((m) => m.id) }, at: { gt: new Date(since) } }, orderBy: { at: "asc" } });
     const markers = [
@@ -178,9 +171,9 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
     ];
     const success = (await evaluateMetricGates(ctx.tx, q.cutoverId, { successCriteria: true }, now)).get(null) ?? [];
     const gateRows = await ctx.tx.metricGate.findMany({ where: { cutoverId: q.cutoverId }, include: { metric: { select: { name: true, unit: true } } } });
-    return { c, metrics, rows, markers, success, gateRows };
+    return { c, metrics, rows, markers, success, gateRows, editor: can(ctx.roles, "metrics.edit") };
   });
-  const target = prometheusTarget(view.c);
+  const target = await prometheusTarget(view.c);
   const staleAfterMs = Math.max(3 * view.c.pollIntervalMs, 10_000);
   const series = await Promise.all(
     view.metrics.map(async (m) => {
@@ -204,7 +197,7 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
           }
         }
         const thresholds = { direction: m.direction, warning: m.warningThreshold, critical: m.criticalThreshold };
-        const tile = target ? tileState(samples, thresholds, now, staleAfterMs) : ({ kind: "error", lastValue: null, since: null, reason: "no Prometheus URL configured for this cutover" } as const);
+        const tile = target ? tileState(samples, thresholds, now, staleAfterMs) : ({ kind: "error", lastValue: null, since: null, reason: "no Prometheus source configured for this cutover" } as const);
         perSystem[system] = { samples: thin(samples, 400), tile, backfilled };
       }
       return { id: m.id, name: m.name, unit: m.unit, system: m.system, queryOld: m.queryOld, queryNew: m.queryNew, direction: m.direction, warningThreshold: m.warningThreshold, criticalThreshold: m.criticalThreshold, ...perSystem };
@@ -213,7 +206,14 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
   return {
     now,
     rangeSec: q.rangeSec,
-    settings: { prometheusUrl: view.c.prometheusUrl, defaultPrometheusUrl: process.env.PROMETHEUS_URL ?? null, hasCredentials: ((view.c.prometheusAuth as { kind?: string } | null)?.kind ?? "none") !== "none", pollIntervalMs: view.c.pollIntervalMs, sampleRetentionDays: view.c.sampleRetentionDays },
+    settings: {
+      prometheusSource: view.c.prometheusSource,
+      defaultSource: (await resolvePrometheus(null))?.name ?? null,
+      pollIntervalMs: view.c.pollIntervalMs,
+      sampleRetentionDays: view.c.sampleRetentionDays,
+      // Names and kinds only, for those who pick one.
+      choices: view.editor ? await integrationChoices("prometheus") : null,
+    },
     metrics: series,
     markers: view.markers,
     successCriteria: view.success,
@@ -222,14 +222,15 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
 }
 export type MetricsView = Awaited<ReturnType<typeof getMetricsView>>;
 
-/** "Test query": runs it now against the cutover's Prometheus and returns the sample. */
+/** "Test query": runs it now against the cutover's Prometheus; answers the value or a short reason. */
 export async function testQuery(actor: Actor, raw: z.input<typeof testQueryInput>) {
   const input = testQueryInput.parse(raw);
   checkQuery("Query", input.query);
-  const c = await withCutover(actor, input.cutoverId, "metrics.edit", (ctx) => ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusUrl: true, prometheusAuth: true } }));
-  const target = prometheusTarget(c);
-  if (!target) throw new AppError("bad_request", "No Prometheus URL: set one for this cutover or PROMETHEUS_URL for the server");
-  return queryInstant(target, input.query);
+  const c = await withCutover(actor, input.cutoverId, "metrics.edit", (ctx) => ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusSource: true } }));
+  const target = await prometheusTarget(c);
+  if (!target) throw new AppError("bad_request", "No Prometheus source: pick one for this cutover (an administrator defines them)");
+  const sample = await queryInstant(target, input.query);
+  return sample.status === "ok" ? { at: sample.at, status: sample.status, value: sample.value } : { at: sample.at, status: sample.status, value: null, reason: shortReason(sample.reason) };
 }
 
 export async function deleteExpiredSamples(): Promise<number> {

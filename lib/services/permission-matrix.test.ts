@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { ROLES, type Role } from "@/lib/domain/roles";
+import { defineFileIntegrations } from "@/lib/config/test-server-config";
 import { runCommand, type CommandName } from "./commands";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "./test-support";
 
@@ -40,11 +41,11 @@ const CASES: { name: CommandName; allowed: Role[]; input: (f: Fixture) => unknow
   { name: "decision.abort", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, decisionId: f.decisionId, reason: "metrics red" }) },
   { name: "metric.save", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Queue depth", unit: "count", queryNew: 'sum(queue_depth{service="new"})' }) },
   { name: "metric.remove", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, id: f.metricId }) },
-  { name: "metrics.settings", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, prometheusUrl: "http://127.0.0.1:9090", pollIntervalMs: 2000 }) },
+  { name: "metrics.settings", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, prometheusSource: "matrix-prometheus", pollIntervalMs: 2000 }) },
   { name: "gate.add", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, metricId: f.metricId, decisionId: f.decisionId, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 1800 } }) },
   { name: "traffic.steps", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, steps: [0, 10, 50, 100] }) },
-  { name: "router.set", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, config: { kind: "webhook", url: "https://flags.example.com/hook", secret: "0123456789abcdef" } }) },
-  { name: "hook.add", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Read-only mode", kind: "command", config: { argv: ["true"] } }) },
+  { name: "router.set", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, integration: "matrix-router" }) },
+  { name: "hook.add", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Read-only mode", integration: "matrix-hook" }) },
   { name: "trigger.save", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, metricId: f.metricId, comparison: ">", threshold: 5, forSeconds: 300, severity: "graceful", action: "shift", shiftToPercent: 10 }) },
 ];
 
@@ -52,6 +53,11 @@ let team: Team;
 beforeAll(async () => {
   await useFreshDatabase();
   team = await createTeam();
+  defineFileIntegrations(
+    { name: "matrix-prometheus", type: "prometheus", kind: "prometheus", config: { url: "http://127.0.0.1:9090" } },
+    { name: "matrix-router", type: "router", kind: "webhook", config: { url: "https://flags.example.com/hook", secret: "0123456789abcdef" } },
+    { name: "matrix-hook", type: "hook", kind: "command", config: { argv: ["true"] } },
+  );
 });
 
 describe("permission matrix: every command × every role", () => {
@@ -61,9 +67,10 @@ describe("permission matrix: every command × every role", () => {
     // Covered elsewhere (need a prior state): undo (sign-off.test), open_vote (decisions.test),
     // moves/renames/removes of other levels share the item and phase paths; create needs no cutover.
     // Traffic, rollback, router and trigger confirmation need a real router: e2e/lever.spec.ts.
-    // Account commands are global, not per cutover: users.test.ts walks them × every global role.
+    // Global commands (accounts, the integrations catalog) are walked × every global role in
+    // users.test.ts and integrations.test.ts.
     expect(untested.sort()).toEqual(
-      ["user.create", "user.invite", "user.disable", "user.enable", "user.reset_password", "user.set_roles", "cutover.create", "decision.open_vote", "item.rename", "item.undo", "member.remove", "phase.move", "section.move", "section.remove", "metric.test", "gate.remove", "traffic.shift", "rollback.execute", "router.test", "hook.remove", "trigger.remove", "trigger.confirm"].sort(),
+      ["user.create", "user.invite", "user.disable", "user.enable", "user.reset_password", "user.set_roles", "integration.save", "integration.remove", "outbound.allow", "outbound.disallow", "cutover.create", "decision.open_vote", "item.rename", "item.undo", "member.remove", "phase.move", "section.move", "section.remove", "metric.test", "gate.remove", "traffic.shift", "rollback.execute", "router.test", "hook.remove", "trigger.remove", "trigger.confirm"].sort(),
     );
   });
 

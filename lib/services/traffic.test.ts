@@ -17,6 +17,7 @@ import { BACKEND, startHaproxy, type HaproxyHandle } from "@/scripts/lab/haproxy
 import { freePort } from "@/lib/server/free-port";
 import { renderUpstream } from "@/lib/adapters/traffic/nginx";
 import { NginxRouterConfigSchema } from "@/lib/adapters/traffic/config";
+import { defineFileIntegrations } from "@/lib/config/test-server-config";
 import { rollback, shiftTraffic } from "./traffic";
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
 
@@ -52,13 +53,18 @@ const weights = async () => {
   return { old: o, new: n };
 };
 
-async function leverCutover(socket = haproxy.socketPath) {
+let routers = 0;
+/** A cutover moving a router the operator's file defines (a unix socket: only the file may name one). */
+async function cutoverWithRouter(kind: string, config: object) {
+  const name = `router-${++routers}`;
+  defineFileIntegrations({ name, type: "router", kind, config: config as Record<string, unknown> });
   const f = await createFixture(team, { state: "in_progress" });
-  await db().cutover.update({
-    where: { id: f.cutoverId },
-    data: { routerKind: "haproxy", routerConfig: { kind: "haproxy", socket, backend: BACKEND, oldServer: "old", newServer: "new", stateFile: haproxy.stateFilePath, timeoutMs: 2000 } },
-  });
+  await db().cutover.update({ where: { id: f.cutoverId }, data: { routerIntegration: name } });
   return f;
+}
+
+async function leverCutover(socket = haproxy.socketPath) {
+  return cutoverWithRouter("haproxy", { socket, backend: BACKEND, oldServer: "old", newServer: "new", stateFile: haproxy.stateFilePath, timeoutMs: 2000 });
 }
 
 const changes = (cutoverId: string) => db().trafficChange.findMany({ where: { cutoverId }, orderBy: { requestedAt: "asc" } });
@@ -236,9 +242,7 @@ describe("the lever on a real nginx", () => {
   });
 
   async function nginxCutover(config: object) {
-    const f = await createFixture(team, { state: "in_progress" });
-    await db().cutover.update({ where: { id: f.cutoverId }, data: { routerKind: "nginx", routerConfig: config } });
-    return f;
+    return cutoverWithRouter("nginx", config);
   }
 
   it("shift and rollback: each recorded once nginx answers with the new split", async () => {

@@ -6,13 +6,14 @@ import { ExponentialBackoff, handleAll, retry } from "cockatiel";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db, sql } from "@/lib/db/client";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { withTrafficLock } from "@/lib/db/cutover-lock";
 import { AppError } from "@/lib/errors";
 import type { TrafficRouter } from "@/lib/domain/ports";
 import { createRouter } from "@/lib/adapters/traffic";
-import { redactRouterConfig, RouterConfigSchema as routerConfigSchema } from "@/lib/adapters/traffic/config";
-import { commandHookConfig, redactHookConfig, runHook, webhookHookConfig } from "@/lib/adapters/hooks";
+import { runHook } from "@/lib/adapters/hooks";
+import { integrationChoices, requireIntegration, resolveIntegration, resolveRouter } from "@/lib/integrations/resolve";
+import { shortReason } from "@/lib/integrations/schemas";
+import { can } from "@/lib/domain/permissions";
 import { announce, BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
 import type { Role } from "@/lib/domain/roles";
 import { hookInput, removeInput, rollbackInput, routerInput, shiftInput, trafficStepsInput, cutoverOnly } from "@/lib/schemas/room";
@@ -26,19 +27,26 @@ export interface Mover {
 }
 
 interface RouterSettings {
-  router_config: unknown;
+  router_integration: string | null;
   mode: string;
 }
 
-function routerFrom(c: RouterSettings): { router: TrafficRouter; rehearsal: boolean } {
-  if (!c.router_config) throw new AppError("bad_request", "No router is configured for this cutover: set one under Traffic");
-  const parsed = routerConfigSchema.safeParse(c.router_config);
-  if (!parsed.success) throw new AppError("bad_request", `The stored router settings are invalid: ${parsed.error.issues[0]?.message}`);
-  return { router: createRouter(parsed.data), rehearsal: c.mode === "rehearsal" };
+/** A cutover's router, resolved through the integrations catalog; `label` names it without its settings. */
+export interface Routing {
+  router: TrafficRouter;
+  rehearsal: boolean;
+  label: string;
 }
 
-async function routerOf(cutoverId: string): Promise<{ router: TrafficRouter; rehearsal: boolean }> {
-  const { rows } = await sql().query<RouterSettings>({ name: "router-of", text: "SELECT router_config, mode::text AS mode FROM cutovers WHERE id = $1", values: [cutoverId] });
+async function routerFrom(c: RouterSettings): Promise<Routing> {
+  if (!c.router_integration) throw new AppError("bad_request", "No router is configured for this cutover: pick one under Traffic");
+  const found = await resolveRouter(c.router_integration);
+  if (!found) throw new AppError("bad_request", `The router "${c.router_integration}" is no longer defined: pick another one under Traffic`);
+  return { router: createRouter(found.config), rehearsal: c.mode === "rehearsal", label: `router "${found.name}" (${found.kind})` };
+}
+
+async function routerOf(cutoverId: string): Promise<Routing> {
+  const { rows } = await sql().query<RouterSettings>({ name: "router-of", text: "SELECT router_integration, mode::text AS mode FROM cutovers WHERE id = $1", values: [cutoverId] });
   if (!rows[0]) throw new AppError("not_found", "No such cutover");
   return routerFrom(rows[0]);
 }
@@ -61,11 +69,11 @@ export async function changeSplit(opts: {
   /** Clock start for the reported duration (a rollback counts from the click). */
   startedAt?: number;
   /** The router when the caller already read the cutover's settings (saves a round trip). */
-  routing?: { router: TrafficRouter; rehearsal: boolean };
+  routing?: Routing;
   /** The rollback this change belongs to. */
   rollbackId?: string;
 }) {
-  const { router, rehearsal } = opts.routing ?? (await routerOf(opts.cutoverId));
+  const { router, rehearsal, label } = opts.routing ?? (await routerOf(opts.cutoverId));
   const started = opts.startedAt ?? Date.now();
   const requestId = randomUUID();
   const request = { toPercent: opts.toPercent, userId: opts.mover.userId, override: opts.override ?? false, note: opts.note ?? null, triggerId: opts.triggerId ?? null };
@@ -80,7 +88,8 @@ export async function changeSplit(opts: {
         if (!v.ok) throw new Error(`the split could not be verified: ${v.detail}`);
       });
     } catch (err) {
-      const message = `${router.describe()}: ${(err as Error).message}`;
+      // The room (Observers included) reads this: the router's name and a short reason, never its settings.
+      const message = `${label}: ${shortReason((err as Error).message)}`;
       await db().trafficChange.update({ where: { id: change.id }, data: { state: "failed", error: message.slice(0, 2000), finishedAt: new Date(), durationMs: Date.now() - started } });
       await db().$transaction(async (tx) => {
         await tx.auditEvent.create({ data: { cutoverId: opts.cutoverId, actorId: opts.mover.userId, actorName: opts.mover.name, role: opts.mover.role, action: "traffic.change_failed", subject: `traffic:${change.id}`, before: { percent: f.currentPercent }, after: { target: opts.toPercent, error: message }, rehearsal } });
@@ -165,7 +174,7 @@ interface RollbackState extends RouterSettings {
 // the rollback running now and the last one finished within JOIN_FINISHED_WITHIN_MS.
 const ROLLBACK_STATE = {
   name: "rollback-state",
-  text: `SELECT c.router_config, c.mode::text AS mode, c.traffic_percent,
+  text: `SELECT c.router_integration, c.mode::text AS mode, c.traffic_percent,
          ARRAY(SELECT m.role::text FROM cutover_members m WHERE m.cutover_id = c.id AND m.user_id = $2 ORDER BY m.role) AS roles,
          run.id AS running_id, run.started_at AS running_started_at, rec.id AS recent_id, rec.started_at AS recent_started_at
     FROM cutovers c
@@ -223,6 +232,7 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
 
   let split;
   try {
+    const routing = await routerFrom(state);
     split = await changeSplit({
       cutoverId: input.cutoverId,
       toPercent: 0,
@@ -232,11 +242,11 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
       attempts: 5,
       auditAction: "rollback.split_verified",
       startedAt: claim.startedAt,
-      routing: state.router_config ? routerFrom(state) : undefined,
+      routing,
       rollbackId: claim.id,
     });
   } catch (err) {
-    const message = (err as Error).message;
+    const message = err instanceof AppError ? err.message : shortReason((err as Error).message);
     await db().$transaction(async (tx) => {
       await tx.rollback.update({ where: { id: claim.id }, data: { state: "failed", finishedAt: new Date(), hookResults: [{ name: "traffic split", ok: false, output: message }] } });
       await tx.auditEvent.create({ data: { cutoverId: input.cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.failed", subject: `rollback:${claim.id}`, after: { error: message } } });
@@ -262,10 +272,15 @@ async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, rea
   const results: { name: string; ok: boolean; output: string; durationMs: number }[] = [];
   for (const hook of hooks) {
     await db().$transaction((tx) => announce(tx, { type: "rollback.hook_started", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name } }));
-    const r = await runHook(hook.kind, hook.config, { WARROOM_CUTOVER_ID: cutoverId, WARROOM_ROLLBACK_ID: rollbackId, WARROOM_REASON: reason ?? "" });
+    const found = hook.integration ? await resolveIntegration(hook.integration) : null;
+    const r =
+      found?.type === "hook"
+        ? await runHook(found.kind, found.config, { WARROOM_CUTOVER_ID: cutoverId, WARROOM_ROLLBACK_ID: rollbackId, WARROOM_REASON: reason ?? "" })
+        : { ok: false, status: "integration not defined", output: `the hook integration "${hook.integration ?? ""}" is no longer defined`, durationMs: 0 };
     results.push({ name: hook.name, ...r, output: r.output.slice(-1000) });
     await db().$transaction(async (tx) => {
       await tx.rollback.update({ where: { id: rollbackId }, data: { hookResults: results } });
+      // Hook output stays with the people who edit hooks (the traffic view); the room hears the outcome.
       await announce(tx, { type: "rollback.hook_finished", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name, ok: r.ok, status: r.status, durationMs: r.durationMs } });
     });
   }
@@ -291,38 +306,34 @@ export async function setTrafficSteps(actor: Actor, raw: z.input<typeof trafficS
 
 export async function setRouter(actor: Actor, raw: z.input<typeof routerInput>) {
   const input = routerInput.parse(raw);
-  const parsed = input.config === null ? null : routerConfigSchema.safeParse(input.config);
-  if (parsed && !parsed.success) throw new AppError("bad_request", `Router settings: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+  const picked = input.integration === null ? null : await requireIntegration(input.integration, "router");
   return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
-    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { routerConfig: true } });
-    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: { routerKind: parsed?.data.kind ?? null, routerConfig: parsed ? (parsed.data as object) : Prisma.DbNull } });
-    // Secrets stay out of the audit log too.
-    const redact = (c: unknown) => (c ? redactRouterConfig(routerConfigSchema.parse(c)) : null);
-    await ctx.record("router.updated", `cutover:${input.cutoverId}`, { before: before.routerConfig ? redact(before.routerConfig) : null, after: parsed ? redactRouterConfig(parsed.data) : null });
-    return { kind: parsed?.data.kind ?? null };
+    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { routerIntegration: true } });
+    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: { routerIntegration: picked?.name ?? null } });
+    await ctx.record("router.updated", `cutover:${input.cutoverId}`, { before: { integration: before.routerIntegration }, after: { integration: picked?.name ?? null, kind: picked?.kind ?? null } });
+    return { integration: picked?.name ?? null, kind: picked?.kind ?? null };
   });
 }
 
-/** "Test connection": reads the split the router holds now. */
+/** "Test connection": reads the split the router holds now; answers the percent or a short reason. */
 export async function testRouter(actor: Actor, raw: z.input<typeof cutoverOnly>) {
   const input = cutoverOnly.parse(raw);
   await withCutover(actor, input.cutoverId, "router.edit", async () => null);
-  const { router } = await routerOf(input.cutoverId);
+  const { router, label } = await routerOf(input.cutoverId);
   try {
-    return { router: router.describe(), percent: await router.read(AbortSignal.timeout(5000)) };
+    return { percent: await router.read(AbortSignal.timeout(5000)) };
   } catch (err) {
-    throw new AppError("router_failed", `${router.describe()}: ${(err as Error).message}`);
+    throw new AppError("router_failed", `${label} did not answer: ${shortReason((err as Error).message)}`);
   }
 }
 
 export async function addHook(actor: Actor, raw: z.input<typeof hookInput>) {
   const input = hookInput.parse(raw);
-  const config = (input.kind === "command" ? commandHookConfig : webhookHookConfig).safeParse(input.config);
-  if (!config.success) throw new AppError("bad_request", `Hook settings: ${config.error.issues[0]?.path.join(".")} ${config.error.issues[0]?.message}`);
+  const picked = await requireIntegration(input.integration, "hook");
   return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
     const position = await ctx.tx.rollbackHook.count({ where: { cutoverId: input.cutoverId } });
-    const h = await ctx.tx.rollbackHook.create({ data: { cutoverId: input.cutoverId, name: input.name, kind: input.kind, config: config.data, position } });
-    await ctx.record("rollback_hook.added", `hook:${h.id}`, { after: { name: h.name, kind: h.kind, config: redactHookConfig(h.kind, h.config) } });
+    const h = await ctx.tx.rollbackHook.create({ data: { cutoverId: input.cutoverId, name: input.name, integration: picked.name, position } });
+    await ctx.record("rollback_hook.added", `hook:${h.id}`, { after: { name: h.name, integration: picked.name, kind: picked.kind } });
     return { hookId: h.id };
   });
 }
@@ -333,21 +344,25 @@ export async function removeHook(actor: Actor, raw: z.input<typeof removeInput>)
     const h = requireFound(await ctx.tx.rollbackHook.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Hook");
     await ctx.tx.rollbackHook.delete({ where: { id: h.id } });
     await ctx.tx.rollbackHook.updateMany({ where: { cutoverId: input.cutoverId, position: { gt: h.position } }, data: { position: { decrement: 1 } } });
-    await ctx.record("rollback_hook.removed", `hook:${h.id}`, { before: { name: h.name } });
+    await ctx.record("rollback_hook.removed", `hook:${h.id}`, { before: { name: h.name, integration: h.integration } });
     return { hookId: h.id };
   });
 }
 
-/** The traffic tab: split, steps, router (redacted), hooks (redacted), recent changes and rollbacks. */
+/**
+ * The traffic tab: split, steps, the router and hooks by name and kind (never their settings),
+ * recent changes and rollbacks. Hook output and the catalog's choices only for those who edit them.
+ */
 export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOnly>) {
   const input = cutoverOnly.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
+  const view = await withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
+    const editor = can(ctx.roles, "router.edit");
     const c = await ctx.tx.cutover.findUniqueOrThrow({
       where: { id: input.cutoverId },
       select: {
         trafficPercent: true,
         mode: true,
-        routerConfig: true,
+        routerIntegration: true,
         trafficSteps: { orderBy: { position: "asc" }, select: { percent: true, decisionId: true } },
         rollbackHooks: { orderBy: { position: "asc" } },
         trafficChanges: { orderBy: { requestedAt: "desc" }, take: 20 },
@@ -355,15 +370,15 @@ export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOn
         triggers: { orderBy: { forSeconds: "asc" }, include: { metric: { select: { name: true, unit: true } } } },
       },
     });
-    const router = c.routerConfig ? routerConfigSchema.safeParse(c.routerConfig) : null;
     return {
+      editor,
       percent: c.trafficPercent,
       rehearsal: c.mode === "rehearsal",
       steps: c.trafficSteps,
-      router: router?.success ? redactRouterConfig(router.data) : null,
-      hooks: c.rollbackHooks.map((h) => ({ id: h.id, name: h.name, kind: h.kind, position: h.position, config: redactHookConfig(h.kind, h.config) })),
+      routerIntegration: c.routerIntegration,
+      hooks: c.rollbackHooks.map((h) => ({ id: h.id, name: h.name, integration: h.integration, position: h.position })),
       changes: c.trafficChanges.map((t) => ({ id: t.id, from: t.fromPercent, to: t.toPercent, state: t.state, override: t.override, note: t.note, error: t.error, durationMs: t.durationMs, triggerId: t.triggerId, requestedAt: t.requestedAt.toISOString(), finishedAt: t.finishedAt?.toISOString() ?? null })),
-      rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: r.hookResults, triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
+      rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: editor ? r.hookResults : (r.hookResults as { name: string; ok: boolean; durationMs?: number }[]).map(({ name, ok, durationMs }) => ({ name, ok, durationMs })), triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
       triggers: c.triggers.map((t) => ({
         id: t.id,
         metric: t.metric.name,
@@ -388,5 +403,15 @@ export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOn
       })),
     };
   });
+  // Names and kinds only: resolved outside the transaction (the file is read from memory).
+  const kindOf = async (name: string | null) => (name ? ((await resolveIntegration(name))?.kind ?? null) : null);
+  const { routerIntegration, editor, ...rest } = view;
+  return {
+    ...rest,
+    router: routerIntegration ? { name: routerIntegration, kind: await kindOf(routerIntegration) } : null,
+    hooks: await Promise.all(view.hooks.map(async (h) => ({ ...h, kind: await kindOf(h.integration) }))),
+    editable: editor,
+    choices: editor ? { routers: await integrationChoices("router"), hooks: await integrationChoices("hook") } : null,
+  };
 }
 export type TrafficView = Awaited<ReturnType<typeof getTrafficView>>;

@@ -22,7 +22,7 @@ const hostPort = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 
-const argv = z.array(z.string()).min(1, "the command needs at least the program").refine((a) => a[0]!.length > 0, "the program name is empty");
+const argv = z.array(z.string()).min(1, "the command needs at least the program").refine((a) => a.length === 0 || a[0]!.length > 0, "the program name is empty");
 
 const timeout = (defaultMs: number) => z.number().int().min(50).max(10 * 60_000).default(defaultMs);
 
