@@ -4,6 +4,7 @@ import { actorFromRequest } from "@/lib/auth/actor";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError, toSafeError } from "@/lib/errors";
 import { MAX_BODY, parseJsonObject } from "./json-body";
+import { decodeParams, routeOf, runRoute, type Method } from "./routes";
 
 export function errorResponse(err: unknown, requestId: string): Response {
   const { status, ...body } = toSafeError(err, requestId);
@@ -28,4 +29,18 @@ export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params
       return errorResponse(err, requestId);
     }
   };
+}
+
+/**
+ * The handler of one row of the route table (lib/api/routes.ts), for its Next route file: the
+ * body (POST) or query string (GET) and the path's parameters make the input.
+ */
+export function tableRoute(method: Method, path: string) {
+  const route = routeOf(method, path);
+  return apiRoute<Record<string, string>>(async ({ req, actor, params, requestId }) => {
+    const data = method === "POST" ? await jsonBody(req) : Object.fromEntries(new URL(req.url).searchParams);
+    const result = await runRoute(route, { actor, params: decodeParams(params), data, requestId });
+    if (result instanceof Response) return result;
+    return Response.json(result ?? null, { status: route.status ?? 200, headers: { "x-request-id": requestId } });
+  });
 }

@@ -1,8 +1,7 @@
-// Who is calling: the signed-in user of a page or server action. API routes use lib/auth/actor.ts.
-import { getServerSession } from "next-auth";
+// Who is calling: the signed-in user of a page or server action (lib/auth/actor.ts resolves it).
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { db } from "@/lib/db/client";
-import { authOptions } from "./options";
+import { resolveActor } from "./actor";
 
 export interface SessionUser {
   id: string;
@@ -12,12 +11,9 @@ export interface SessionUser {
   isPlanner: boolean;
 }
 
+/** The signed-in user of this request (page or server action), through the one resolver. */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isAdmin: true, isPlanner: true } });
-  return user;
+  return resolveActor({ cookie: (await headers()).get("cookie") });
 }
 
 /** For pages: the signed-in user, or a redirect to sign-in. */

@@ -1,15 +1,15 @@
-// The socket.io server on a real HTTP server with real clients; the session check and the
+// The socket.io server on a real HTTP server with real clients; the caller's resolution and the
 // database's answer about who may see a cutover are stubbed.
 import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 
-const getToken = vi.fn(async ({ req }: { req: { cookies: Record<string, string> } }) => {
-  const user = req.cookies["next-auth.session-token"];
-  return user ? { sub: user, name: user.toUpperCase(), exp: Math.floor(Date.now() / 1000) + 3600 } : null;
+const resolveActor = vi.fn(async ({ cookie }: { cookie?: string | null }) => {
+  const user = /next-auth\.session-token=([^;]+)/.exec(cookie ?? "")?.[1];
+  return user ? { id: user, name: user.toUpperCase(), email: `${user}@test.local`, isAdmin: false, isPlanner: false } : null;
 });
-vi.mock("next-auth/jwt", () => ({ getToken }));
+vi.mock("@/lib/auth/actor", async (importActual) => ({ ...(await importActual<object>()), resolveActor }));
 vi.mock("@/lib/services/cutover-read", () => ({
   canViewCutover: async (userId: string) => userId !== "stranger",
   rolesIn: async (userId: string) => (userId === "ann" ? ["DEPLOYMENT_LEAD"] : ["OBSERVER"]),
@@ -124,9 +124,9 @@ describe("the socket.io server", () => {
   });
 
   it("decrypts a session once for many connections, and keeps socket.io's upgrades from other upgrade listeners", async () => {
-    getToken.mockClear();
+    resolveActor.mockClear();
     await Promise.all(Array.from({ length: 5 }, () => join("dave")));
-    expect(getToken).toHaveBeenCalledTimes(1);
+    expect(resolveActor).toHaveBeenCalledTimes(1);
     expect(otherUpgrades.filter((u) => u.startsWith("/socket.io/"))).toEqual([]);
 
     const req = request(`${url}/elsewhere`, { headers: { connection: "Upgrade", upgrade: "websocket" } });

@@ -3,7 +3,7 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { Adapter } from "socket.io-adapter";
-import { getToken } from "next-auth/jwt";
+import { parseCookies, resolveActor } from "@/lib/auth/actor";
 import { z } from "zod";
 import { metrics } from "@/lib/observability/metrics";
 import { canViewCutover, rolesIn } from "@/lib/services/cutover-read";
@@ -77,23 +77,6 @@ const encodeOnce = (Adapter.prototype as unknown as FrameEncoder)._encode;
   return encoded;
 };
 
-/** The cookies next-auth reads a session from (`next-auth.session-token`, `__Secure-…`, chunks `.0`, `.1`). */
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (header ?? "").split(";")) {
-    const at = part.indexOf("=");
-    if (at < 0) continue;
-    const name = part.slice(0, at).trim();
-    if (!name) continue;
-    try {
-      cookies[name] = decodeURIComponent(part.slice(at + 1).trim());
-    } catch {
-      cookies[name] = part.slice(at + 1).trim();
-    }
-  }
-  return cookies;
-}
-
 export function createSocketServer(http: HttpServer, secret: string, log: (line: string) => void) {
   // perMessageDeflate stays off (engine.io's default, said here because it matters): a compressed
   // broadcast is compressed once per socket, and zlib keeps ~300 KB of context per connection.
@@ -117,12 +100,12 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     const hit = sessions.get(key);
     if (hit && hit.until > Date.now()) return hit.user;
     sessions.delete(key);
-    const token = await getToken({ req: { headers: req.headers, cookies } as never, secret });
-    if (!token?.sub) return null;
-    const user = { id: token.sub, name: String(token.name ?? token.email ?? "someone") };
-    const exp = typeof token.exp === "number" ? token.exp * 1000 : Date.now();
+    // The same resolver as REST and server actions (cookie or bearer token).
+    const actor = await resolveActor({ authorization: req.headers.authorization, cookie: req.headers.cookie }, secret);
+    if (!actor) return null;
+    const user = { id: actor.id, name: actor.name };
     if (sessions.size >= 5000) sessions.delete(sessions.keys().next().value!);
-    sessions.set(key, { user, until: Math.min(exp, Date.now() + 60_000) });
+    sessions.set(key, { user, until: Date.now() + 60_000 });
     return user;
   }
 

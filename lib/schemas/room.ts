@@ -55,8 +55,9 @@ export const updateItemInput = z.object({
   id,
   title: name("Item title", 500).optional(),
   ownerRole: roleSchema.optional(),
-  plannedTime: optionalText(100),
-  description: optionalText(5000),
+  // Absent means unchanged (undefined after parsing); empty or null clears.
+  plannedTime: optionalText(100).optional(),
+  description: optionalText(5000).optional(),
   critical: z.boolean().optional(),
 });
 
