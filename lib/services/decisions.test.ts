@@ -91,7 +91,7 @@ describe("go/no-go decisions", () => {
     const f = await createFixture(team);
     const before = await digest();
     await expect(dispatch(team.BACKEND_LEAD, "decision.vote", { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" })).rejects.toMatchObject({ status: 403 });
-    await expect(dispatch(team.QA_LEAD, "decision.vote", { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "maybe" as never })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(dispatch(team.QA_LEAD, "decision.vote", { cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "maybe" as never })).rejects.toMatchObject({ status: 400 });
     expect(await digest()).toEqual(before);
     await dispatch(team.DEPLOYMENT_LEAD, "decision.abort", { cutoverId: f.cutoverId, decisionId: f.decisionId, reason: "error rate 7 %" });
     expect(await load(f.decisionId)).toMatchObject({ state: "abort", reason: "error rate 7 %" });

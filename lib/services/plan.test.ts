@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-
-
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
 import { dispatch } from "./commands";
 
@@ -10,6 +8,11 @@ let team: Team;
 beforeAll(async () => {
   await useFreshDatabase();
   team = await createTeam();
+  // Creating and cloning cutovers is for planners and administrators (the global table).
+  for (const role of ["BACKEND_LEAD", "DEPLOYMENT_LEAD"] as const) {
+    await db().user.update({ where: { id: team[role].id }, data: { isPlanner: true } });
+    team[role] = { ...team[role], isPlanner: true };
+  }
 });
 
 describe("writing the plan", () => {
@@ -30,11 +33,11 @@ describe("writing the plan", () => {
   it("refuses bad input with a clear error and writes nothing", async () => {
     const f = await createFixture(team);
     const before = await digest();
-    await expect(dispatch(team.QA_LEAD, "cutover.create", { name: "", systemFrom: "a", systemTo: "b", tZero: new Date() })).rejects.toMatchObject({ name: "ZodError" });
-    await expect(dispatch(team.QA_LEAD, "cutover.create", { name: "x".repeat(10 * 1024 * 1024), systemFrom: "a", systemTo: "b", tZero: new Date() })).rejects.toMatchObject({ name: "ZodError" });
-    await expect(dispatch(team.QA_LEAD, "cutover.create", { name: "ok", systemFrom: "a", systemTo: "b", tZero: new Date(), timeZone: "Mars/Olympus" })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(dispatch(team.QA_LEAD, "cutover.create", { name: "", systemFrom: "a", systemTo: "b", tZero: new Date() })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(team.QA_LEAD, "cutover.create", { name: "x".repeat(10 * 1024 * 1024), systemFrom: "a", systemTo: "b", tZero: new Date() })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(team.QA_LEAD, "cutover.create", { name: "ok", systemFrom: "a", systemTo: "b", tZero: new Date(), timeZone: "Mars/Olympus" })).rejects.toMatchObject({ status: 400 });
     await expect(dispatch(team.DEPLOYMENT_LEAD, "item.add", { cutoverId: f.cutoverId, sectionId: f.sectionId, title: "x", ownerRole: "QA_LEAD", plannedTime: "T-soon" })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('Cannot read planned time "T-soon"') });
-    await expect(dispatch(team.DEPLOYMENT_LEAD, "item.add", { cutoverId: f.cutoverId, sectionId: f.sectionId, title: "x", ownerRole: "CHIEF" as never })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(dispatch(team.DEPLOYMENT_LEAD, "item.add", { cutoverId: f.cutoverId, sectionId: f.sectionId, title: "x", ownerRole: "CHIEF" as never })).rejects.toMatchObject({ status: 400 });
     await expect(dispatch(team.DEPLOYMENT_LEAD, "timeline.add", { cutoverId: f.cutoverId, title: "x", plannedStart: "25:99", ownerRole: "QA_LEAD" })).rejects.toMatchObject({ status: 400 });
     expect(await digest()).toEqual(before);
   });

@@ -20,7 +20,7 @@ describe("sign-off by role", () => {
     expect(r).toMatchObject({ state: "done", override: false, version: 1 });
 
     const before = await digest();
-    await expect(dispatch(team.QA_LEAD, "item.undo", { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "  " })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(dispatch(team.QA_LEAD, "item.undo", { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "  " })).rejects.toMatchObject({ status: 400 });
     expect(await digest()).toEqual(before);
 
     await dispatch(team.QA_LEAD, "item.undo", { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "flaky run" });
@@ -83,8 +83,8 @@ describe("sign-off by role", () => {
     const before = await digest();
     await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ status: 404 });
     await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: other.qaItemId })).rejects.toMatchObject({ status: 404 });
-    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: "not-an-id" })).rejects.toMatchObject({ name: "ZodError" });
-    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "x".repeat(10 * 1024 * 1024) })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: "not-an-id" })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "x".repeat(10 * 1024 * 1024) })).rejects.toMatchObject({ status: 400 });
     await expect(dispatch(team.DATABASE_DBA, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 403 });
     await expect(dispatch(team.OBSERVER, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 403 });
     expect(await digest()).toEqual(before);
