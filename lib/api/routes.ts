@@ -129,9 +129,23 @@ export function matchRoute(method: string, pathname: string, filter: (r: RouteDe
   return null;
 }
 
+/** A read's input error (zod, from the query string) as the same 400 a command gives. */
+function asAppError(err: unknown): unknown {
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] } | null)?.issues;
+  if (!(err instanceof Error) || err.name !== "ZodError" || !Array.isArray(issues)) return err;
+  const first = issues[0];
+  return new AppError("bad_request", first ? `${first.path.map(String).join(".") || "input"}: ${first.message}` : "Invalid input");
+}
+
 /** Runs a matched route for a caller: the command (through the one dispatcher) or the read. */
 export async function runRoute(route: RouteDef, call: RouteCall): Promise<unknown> {
-  if (route.read) return route.read(call);
+  if (route.read) {
+    try {
+      return await route.read(call);
+    } catch (err) {
+      throw asAppError(err);
+    }
+  }
   const { name: nameParam, ...params } = call.params;
   const name = route.command === ":name" ? nameParam : route.command;
   if (!isCommandName(name)) throw new AppError("not_found", `Unknown command "${String(name).slice(0, 100)}"`);

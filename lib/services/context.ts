@@ -5,7 +5,9 @@
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { ADMINISTRATOR_IN_ANY_CUTOVER, can, PermissionDenied, type Action } from "@/lib/domain/permissions";
+import { parsePlannedTime } from "@/lib/domain/relative-time";
 import type { Role } from "@/lib/domain/roles";
+import { EARLIEST_TIME, LATEST_TIME } from "@/lib/schemas/room";
 import { recordChange } from "./audit";
 
 export interface Actor {
@@ -115,4 +117,13 @@ export function requireFound<T>(value: T | null | undefined, what: string): T {
  */
 export interface AuthorizingCall extends Call {
   authorize(roles: Role[] | null): Role[];
+}
+
+/** A planned time written against the cutover's T-0 ("T-4h", "14:30"), or a 400 naming the problem. */
+export function plannedTimeOf(ctx: CutoverContext, text: string): Date {
+  const parsed = parsePlannedTime(text, { tZero: ctx.cutover.tZero, timeZone: ctx.cutover.timeZone });
+  if (!parsed.ok) throw new AppError("bad_request", parsed.error);
+  const at = parsed.at.getTime();
+  if (Number.isNaN(at) || at < EARLIEST_TIME.getTime() || at > LATEST_TIME.getTime()) throw new AppError("bad_request", `"${text.slice(0, 100)}" is too far from T-0`);
+  return parsed.at;
 }

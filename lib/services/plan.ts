@@ -4,7 +4,6 @@
 import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { parsePlannedTime } from "@/lib/domain/relative-time";
 import { importRunbook } from "@/lib/domain/runbook-import";
 import { createPlanFromImport } from "./plan-import";
 import { createDefaultMetrics } from "./metrics";
@@ -21,7 +20,7 @@ import {
   renameInput,
   updateItemInput,
 } from "@/lib/schemas/room";
-import { requireFound, type Call, type CutoverContext } from "./context";
+import { plannedTimeOf, requireFound, type Call, type CutoverContext } from "./context";
 
 const EDITABLE = new Set(["draft", "scheduled"]);
 
@@ -40,10 +39,7 @@ function checkStructural(ctx: CutoverContext) {
 }
 
 function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date | null {
-  if (!text) return null;
-  const parsed = parsePlannedTime(text, { tZero: ctx.cutover.tZero, timeZone: ctx.cutover.timeZone });
-  if (!parsed.ok) throw new AppError("bad_request", parsed.error);
-  return parsed.at;
+  return text ? plannedTimeOf(ctx, text) : null;
 }
 
 /** Global: the caller (an administrator or planner, says the table) leads the new cutover. */

@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { canProgressTimelineEntry } from "@/lib/domain/permissions";
-import { parsePlannedTime } from "@/lib/domain/relative-time";
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import {
   contactInput,
@@ -15,7 +14,7 @@ import {
   timelineEntryInput,
   timelineProgressInput,
 } from "@/lib/schemas/room";
-import { requireFound, withCutover, type Actor, type CutoverContext } from "./context";
+import { plannedTimeOf, requireFound, type CutoverContext } from "./context";
 
 export async function addMember(ctx: CutoverContext, input: z.output<typeof memberInput>) {
   const user = requireFound(await ctx.tx.user.findUnique({ where: { email: input.email }, select: { id: true, name: true } }), "User with that email");
@@ -36,11 +35,7 @@ export async function removeMember(ctx: CutoverContext, input: z.output<typeof r
   return { userId: input.userId };
 }
 
-function at(ctx: CutoverContext, text: string): Date {
-  const parsed = parsePlannedTime(text, { tZero: ctx.cutover.tZero, timeZone: ctx.cutover.timeZone });
-  if (!parsed.ok) throw new AppError("bad_request", parsed.error);
-  return parsed.at;
-}
+const at = plannedTimeOf;
 
 export async function addTimelineEntry(ctx: CutoverContext, input: z.output<typeof timelineEntryInput>) {
   const plannedStart = at(ctx, input.plannedStart);
