@@ -4,7 +4,7 @@
 // the dispatcher (./commands.ts); reads use withCutover directly with "cutover.view".
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { ADMINISTRATOR_IN_ANY_CUTOVER, can, PermissionDenied, type Action } from "@/lib/domain/permissions";
+import { canInCutover, PermissionDenied, type Action } from "@/lib/domain/permissions";
 import { parsePlannedTime } from "@/lib/domain/relative-time";
 import type { Role } from "@/lib/domain/roles";
 import { EARLIEST_TIME, LATEST_TIME } from "@/lib/schemas/room";
@@ -40,7 +40,7 @@ export interface CutoverContext {
  * cutover, do what ADMINISTRATOR_IN_ANY_CUTOVER says (with or without a role there).
  */
 export function allows(actor: Actor, roles: readonly Role[], action: Action): boolean {
-  return can(roles, action) || (actor.isAdmin && ADMINISTRATOR_IN_ANY_CUTOVER.includes(action));
+  return canInCutover(actor, roles, action);
 }
 
 /**
