@@ -1,10 +1,9 @@
 // One shape for every REST route: authenticate, run, map errors to JSON {error, message}.
-import { randomUUID } from "node:crypto";
 import { actorFromRequest } from "@/lib/auth/actor";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError, toSafeError } from "@/lib/errors";
 import { MAX_BODY, parseJsonObject } from "./json-body";
-import { decodeParams, routeOf, runRoute, type Method } from "./routes";
+import { decodeParams, requestIdOf, routeOf, runRoute, type Method } from "./routes";
 
 export function errorResponse(err: unknown, requestId: string): Response {
   const { status, ...body } = toSafeError(err, requestId);
@@ -20,7 +19,7 @@ export async function jsonBody(req: Request): Promise<Record<string, unknown>> {
 
 export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params: P; requestId: string }) => Promise<unknown>) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
-    const requestId = req.headers.get("x-request-id") ?? randomUUID();
+    const requestId = requestIdOf(req.headers.get("x-request-id"));
     try {
       const actor = await actorFromRequest(req);
       const result = await fn({ req, actor, params: await context.params, requestId });

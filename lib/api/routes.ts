@@ -3,6 +3,7 @@
 // files in app/api/v1 (cookie and token callers), the custom server's fast path for bearer tokens
 // (lib/server/fast-api.ts) and the tests all derive from it, so a URL means the same thing on
 // every door. The URLs are the README's REST table.
+import { randomUUID } from "node:crypto";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { dispatch, isCommandName } from "@/lib/services/commands";
@@ -82,6 +83,11 @@ export const ROUTES: readonly RouteDef[] = [
   { method: "POST", path: "/api/v1/cutovers/:cutoverId/rollback", command: "rollback.execute", fast: true },
   { method: "POST", path: "/api/v1/commands/:name", command: ":name", fast: true },
 ];
+
+/** The caller's x-request-id when it is a short plain token (it is stored in the audit log), else a new one. */
+export function requestIdOf(header: string | string[] | null | undefined): string {
+  return typeof header === "string" && /^[A-Za-z0-9._:-]{1,100}$/.test(header) ? header : randomUUID();
+}
 
 interface Compiled {
   route: RouteDef;

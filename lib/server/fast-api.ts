@@ -6,9 +6,8 @@
 // (lib/auth/actor.ts), body rules and error shape as the Next route
 // files in app/api/v1, which still answer browser (cookie) callers on the same paths.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
 import { MAX_BODY, parseJsonObject } from "@/lib/api/json-body";
-import { matchRoute, runRoute, type RouteDef } from "@/lib/api/routes";
+import { matchRoute, requestIdOf, runRoute, type RouteDef } from "@/lib/api/routes";
 import { resolveActor } from "@/lib/auth/actor";
 import { AppError, toSafeError } from "@/lib/errors";
 
@@ -60,8 +59,7 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
 export function serveFastApi(req: IncomingMessage, res: ServerResponse): boolean {
   const hit = match(req);
   if (!hit) return false;
-  const header = req.headers["x-request-id"];
-  const requestId = typeof header === "string" && header.length > 0 && header.length <= 200 ? header : randomUUID();
+  const requestId = requestIdOf(req.headers["x-request-id"]);
   void (async () => {
     try {
       const actor = await resolveActor({ authorization: req.headers.authorization });
