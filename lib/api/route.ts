@@ -38,7 +38,8 @@ export function tableRoute(method: Method, path: string) {
   const route = routeOf(method, path);
   return apiRoute<Record<string, string>>(async ({ req, actor, params, requestId }) => {
     const data = method === "POST" ? await jsonBody(req) : Object.fromEntries(new URL(req.url).searchParams);
-    const result = await runRoute(route, { actor, params: decodeParams(params), data, requestId });
+    // Next gives no params object to a route without dynamic segments.
+    const result = await runRoute(route, { actor, params: decodeParams(params ?? {}), data, requestId });
     if (result instanceof Response) return result;
     return Response.json(result ?? null, { status: route.status ?? 200, headers: { "x-request-id": requestId } });
   });
