@@ -5,7 +5,7 @@
 // can never record a stale change over a newer one.
 import pg from "pg";
 import { AppError } from "@/lib/errors";
-import { auditRowSql, type Announcement, type AuditEntry } from "@/lib/services/audit";
+import { auditRowSql, type Announcement, type AuditEntry } from "./audit-sql";
 
 let pool: pg.Pool | null = null;
 function lockPool() {

@@ -15,7 +15,7 @@ import { can, canSignOffItem, type OwnedItemAction } from "@/lib/domain/permissi
 import { transitionItem, type ItemState, type ItemTransition } from "@/lib/domain/item-state";
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { notApplicableInput, signOffInput, undoInput } from "@/lib/schemas/room";
-import { auditBatchSql, type Announcement, type AuditEntry } from "./audit";
+import { auditBatchSql, type Announcement, type AuditEntry } from "@/lib/db/audit-sql";
 import type { AuthorizingCall } from "./context";
 import { GroupCommit, type Outcome } from "./group-commit";
 
