@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { roomAction } from "@/lib/actions/room";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { can as canDo, type Action } from "@/lib/domain/permissions";
+import { canInCutover, type Action } from "@/lib/domain/permissions";
 import { ROLE_LABELS } from "@/lib/domain/roles";
 import { LiveIndicator } from "./live-indicator";
 import { cutoverQueryKey, useLiveCutover, type LiveEvent } from "./use-live-cutover";
@@ -49,7 +49,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 const NOTHING_ALLOWED = () => false;
 
-export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initial: CutoverStateJson; me: { id: string; name: string }; /** Opened with ?wall=1. */ wall?: boolean }) {
+export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initial: CutoverStateJson; me: { id: string; name: string; isAdmin: boolean }; /** Opened with ?wall=1. */ wall?: boolean }) {
   const queryClient = useQueryClient();
   const key = cutoverQueryKey(initial.id);
   const { data: c, error } = useQuery({ queryKey: key, queryFn: () => fetchCutover(initial.id), initialData: initial });
@@ -108,7 +108,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
     },
     [queryClient, key],
   );
-  const canAct = useCallback((action: Action) => canDo(c.myRoles, action), [c.myRoles]);
+  const canAct = useCallback((action: Action) => canInCutover(me, c.myRoles, action), [me, c.myRoles]);
   // The wall screen shows the room; nobody acts from it (the server checks roles either way).
   const can = wall ? NOTHING_ALLOWED : canAct;
   const panel = { cutover: c, run, now, can };

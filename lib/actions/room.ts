@@ -1,10 +1,16 @@
 "use server";
-// The room's one server action: authenticate, then dispatch to the command table (which
-// validates the input with zod and checks the caller's role on the server).
+// The room's one server action: the caller from the session cookie (lib/auth/actor.ts), then the
+// row of the route table for POST /api/v1/commands/{name}, i.e. the one dispatcher
+// (lib/services/commands.ts), which validates the input with zod, applies the permission table
+// and records the change.
 import { randomUUID } from "node:crypto";
 import { currentUser } from "@/lib/auth/session";
 import { toSafeError } from "@/lib/errors";
-import { isCommandName, runCommand, type CommandName } from "@/lib/services/commands";
+import { routeOf, runRoute } from "@/lib/api/routes";
+import { isCommandName, type CommandName } from "@/lib/services/commands";
+
+// The REST row POST /api/v1/commands/{name}: a server action is that route without HTTP.
+const COMMAND_ROUTE = routeOf("POST", "/api/v1/commands/:name");
 
 export type ActionResult = { ok: true; data: unknown } | { ok: false; error: string; message: string; status: number; details?: unknown };
 
@@ -13,8 +19,9 @@ export async function roomAction(name: CommandName, input: unknown): Promise<Act
   try {
     const user = await currentUser();
     if (!user) return { ok: false, error: "unauthorized", message: "Your session ended: sign in again", status: 401 };
-    if (typeof name !== "string" || !isCommandName(name)) return { ok: false, error: "bad_request", message: "Unknown command", status: 400 };
-    const data = await runCommand(user, name, input as never, requestId);
+    if (!isCommandName(name)) return { ok: false, error: "bad_request", message: "Unknown command", status: 400 };
+    if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, error: "bad_request", message: "input: must be an object", status: 400 };
+    const data = await runRoute(COMMAND_ROUTE, { actor: user, params: { name }, data: input as Record<string, unknown>, requestId });
     return { ok: true, data: JSON.parse(JSON.stringify(data ?? null)) };
   } catch (err) {
     return { ok: false, ...toSafeError(err, requestId) };

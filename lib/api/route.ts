@@ -1,18 +1,13 @@
 // One shape for every REST route: check the envelope (path ids, request id, where a cookie request
 // comes from), authenticate, run, map errors to JSON {error, message}.
-import { randomUUID } from "node:crypto";
 import { actorFromRequest } from "@/lib/auth/actor";
 import type { SessionUser } from "@/lib/auth/session";
 import { checkCookieRequest, publicOrigins } from "@/lib/domain/request-origin";
-import { acceptRequestId, badPathId } from "@/lib/domain/request-input";
+import { badPathId } from "@/lib/domain/request-input";
 import { baseSecurityHeaders } from "@/lib/domain/security-headers";
 import { AppError, toSafeError } from "@/lib/errors";
 import { MAX_BODY, parseJsonObject, tooLarge } from "./json-body";
-
-/** The caller's x-request-id when it is a short opaque token, else a fresh one. */
-export function requestIdOf(req: Request): string {
-  return acceptRequestId(req.headers.get("x-request-id")) ?? randomUUID();
-}
+import { decodeParams, requestIdOf, routeOf, runRoute, type Method } from "./routes";
 
 function withEdgeHeaders(res: Response, requestId: string): Response {
   try {
@@ -80,7 +75,7 @@ function assertSameOriginIfCookie(req: Request): void {
 
 export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params: P; requestId: string }) => Promise<unknown>) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
-    const requestId = requestIdOf(req);
+    const requestId = requestIdOf(req.headers.get("x-request-id"));
     try {
       const params = await context.params;
       const badId = badPathId(params as Record<string, unknown>);
@@ -93,4 +88,19 @@ export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params
       return errorResponse(err, requestId);
     }
   };
+}
+
+/**
+ * The handler of one row of the route table (lib/api/routes.ts), for its Next route file: the
+ * body (POST) or query string (GET) and the path's parameters make the input.
+ */
+export function tableRoute(method: Method, path: string) {
+  const route = routeOf(method, path);
+  return apiRoute<Record<string, string>>(async ({ req, actor, params, requestId }) => {
+    const data = method === "POST" ? await jsonBody(req) : Object.fromEntries(new URL(req.url).searchParams);
+    // Next gives no params object to a route without dynamic segments.
+    const result = await runRoute(route, { actor, params: decodeParams(params ?? {}), data, requestId });
+    if (result instanceof Response) return result;
+    return Response.json(result ?? null, { status: route.status ?? 200 });
+  });
 }

@@ -5,7 +5,7 @@
 // can never record a stale change over a newer one.
 import pg from "pg";
 import { AppError } from "@/lib/errors";
-import { BUS_CHANNEL, busPayload, type BusEvent } from "@/lib/realtime/bus";
+import { auditRowSql, type Announcement, type AuditEntry } from "./audit-sql";
 
 let pool: pg.Pool | null = null;
 function lockPool() {
@@ -25,8 +25,9 @@ export interface ChangeRecord {
   durationMs: number;
   /** The rollback this change belongs to: its duration is written in the same statement. */
   rollbackId?: string | null;
-  audit: { actorId: string | null; actorName: string; role: string | null; action: string; subject: string; before: unknown; after: unknown; rehearsal: boolean };
-  event: Omit<BusEvent, "at">;
+  /** The change's audit row (its cutover is the locked one). */
+  audit: Omit<AuditEntry, "cutoverId">;
+  event: Announcement;
 }
 
 export interface FencedChange {
@@ -60,14 +61,15 @@ const LOCK_AND_REQUEST = `
   SELECT gen_random_uuid(), $1::uuid, $3::uuid, f.traffic_percent, $4, 'requested', $5, $6, f.fence, $7::uuid, now() FROM f
   RETURNING id, fence, from_percent`;
 
-// $1 cutover, $2 percent, $3 fence, $4 change, $5 duration, $6 rollback, audit $7..$14, $15 payload.
+// $1 cutover, $2 percent, $3 fence, $4 change, $5 duration, $6 rollback, from $7 the audit row and
+// its announcement (lib/services/audit.ts), written only if the fence held (one row in c).
+const AUDIT = auditRowSql(7, "c");
 const COMMIT = `
   WITH c AS (UPDATE cutovers SET traffic_percent = $2, updated_at = now() WHERE id = $1 AND fence = $3 RETURNING id),
   t AS (UPDATE traffic_changes SET state = 'verified', duration_ms = $5, finished_at = now() WHERE id = $4 AND EXISTS (SELECT 1 FROM c) RETURNING id),
   r AS (UPDATE rollbacks SET duration_ms = $5 WHERE id = $6::uuid AND EXISTS (SELECT 1 FROM c) RETURNING id),
-  a AS (INSERT INTO audit_events (cutover_id, actor_id, actor_name, role, action, subject, before, after, rehearsal)
-        SELECT $1, $7::uuid, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14 FROM c RETURNING id)
-  SELECT pg_notify('${BUS_CHANNEL}', $15) IS NULL AS announced, (SELECT count(*) FROM t) AS changes, (SELECT count(*) FROM a) AS audits FROM c`;
+  a AS (${AUDIT.insert} RETURNING id)
+  SELECT ${AUDIT.notify} IS NULL AS announced, (SELECT count(*) FROM t) AS changes, (SELECT count(*) FROM a) AS audits FROM c`;
 
 export async function withTrafficLock<T>(cutoverId: string, waitMs: number, request: RequestedChange, fn: (change: FencedChange) => Promise<T>): Promise<T> {
   const client = await lockPool().connect();
@@ -96,7 +98,6 @@ export async function withTrafficLock<T>(cutoverId: string, waitMs: number, requ
       currentPercent: row.from_percent,
       changeId: row.id,
       async commit(toPercent, record) {
-        const a = record.audit;
         const r = await client.query(COMMIT, [
           cutoverId,
           toPercent,
@@ -104,15 +105,7 @@ export async function withTrafficLock<T>(cutoverId: string, waitMs: number, requ
           record.changeId,
           record.durationMs,
           record.rollbackId ?? null,
-          a.actorId,
-          a.actorName,
-          a.role,
-          a.action,
-          a.subject,
-          JSON.stringify(a.before ?? null),
-          JSON.stringify(a.after ?? null),
-          a.rehearsal,
-          busPayload(record.event),
+          ...AUDIT.values({ ...record.audit, cutoverId }, record.event),
         ]);
         return r.rowCount === 1;
       },

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   ACTIONS,
   actionSchema,
+  ADMINISTRATOR_IN_ANY_CUTOVER,
   assertCan,
   can,
+  canInCutover,
   canProgressTimelineEntry,
   canSignOffItem,
   PERMISSIONS,
@@ -133,5 +135,22 @@ describe("canProgressTimelineEntry", () => {
   it("lets any participant progress a step without owner, but not an observer", () => {
     expect(canProgressTimelineEntry(["COMMS_LEAD"], null)).toBe(true);
     expect(canProgressTimelineEntry(["OBSERVER"], null)).toBe(false);
+  });
+});
+
+describe("canInCutover: the one rule inside a cutover", () => {
+  const admin = { isAdmin: true };
+  const user = { isAdmin: false };
+  it("an administrator without a role there may do exactly ADMINISTRATOR_IN_ANY_CUTOVER", () => {
+    expect(ACTIONS.filter((a) => canInCutover(admin, [], a))).toEqual(ACTIONS.filter((a) => ADMINISTRATOR_IN_ANY_CUTOVER.includes(a)));
+  });
+  it("a user without a role may do nothing; with roles, what the table gives them", () => {
+    expect(ACTIONS.filter((a) => canInCutover(user, [], a))).toEqual([]);
+    for (const role of ROLES) expect(ACTIONS.filter((a) => canInCutover(user, [role], a))).toEqual(ACTIONS.filter((a) => PERMISSIONS[role].includes(a)));
+  });
+  it("an administrator holding a role has both", () => {
+    expect(canInCutover(admin, ["OBSERVER"], "members.manage")).toBe(true);
+    expect(canInCutover(admin, ["QA_LEAD"], "item.sign_off")).toBe(true);
+    expect(canInCutover(admin, ["QA_LEAD"], "traffic.shift")).toBe(false);
   });
 });

@@ -180,3 +180,11 @@ export function globalRolesOf(user: { isAdmin: boolean; isPlanner: boolean }): G
 export function canGlobal(user: { isAdmin: boolean; isPlanner: boolean }, action: GlobalAction): boolean {
   return globalRolesOf(user).some((role) => GLOBAL_PERMISSIONS[role].includes(action));
 }
+
+/**
+ * The one rule inside a cutover, for server and browser alike: what the caller's roles allow, and
+ * for an administrator (with or without a role there) also ADMINISTRATOR_IN_ANY_CUTOVER.
+ */
+export function canInCutover(user: { isAdmin: boolean }, roles: readonly Role[], action: Action): boolean {
+  return can(roles, action) || (user.isAdmin && ADMINISTRATOR_IN_ANY_CUTOVER.includes(action));
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { encode } from "next-auth/jwt";
 import { db } from "@/lib/db/client";
-import { runCommand } from "@/lib/services/commands";
+import { dispatch } from "@/lib/services/commands";
 import { createFixture, createTeam, useFreshDatabase, type Fixture, type Team } from "@/lib/services/test-support";
 import type { Actor } from "@/lib/services/context";
 import { listen, type BusListener } from "./bus";
@@ -94,12 +94,12 @@ describe("sockets when access ends", () => {
     const backend = await enter(team.BACKEND_LEAD);
     const observer = await enter(team.OBSERVER);
 
-    await runCommand(team.DEPLOYMENT_LEAD, "member.remove", { cutoverId: f.cutoverId, userId: team.QA_LEAD.id, role: "QA_LEAD" });
-    await runCommand(team.DEPLOYMENT_LEAD, "member.remove", { cutoverId: f.cutoverId, userId: team.BACKEND_LEAD.id, role: "OBSERVER" });
+    await dispatch(team.DEPLOYMENT_LEAD, "member.remove", { cutoverId: f.cutoverId, userId: team.QA_LEAD.id, role: "QA_LEAD" });
+    await dispatch(team.DEPLOYMENT_LEAD, "member.remove", { cutoverId: f.cutoverId, userId: team.BACKEND_LEAD.id, role: "OBSERVER" });
     // Backend is put back after the check, and told to refetch what it may have missed.
     expect(await until(() => types(backend).includes("access.rechecked"))).toBe(true);
 
-    await runCommand(team.DEPLOYMENT_LEAD, "risk.save", { cutoverId: f.cutoverId, title: "After the removal", probability: "low", impact: "low" });
+    await dispatch(team.DEPLOYMENT_LEAD, "risk.save", { cutoverId: f.cutoverId, title: "After the removal", probability: "low", impact: "low" });
     expect(await until(() => types(observer).includes("risk.added") && types(backend).includes("risk.added"))).toBe(true);
     await drained(qa);
     expect(types(qa)).not.toContain("risk.added");
@@ -114,11 +114,11 @@ describe("sockets when access ends", () => {
     const dba = await enter(team.DATABASE_DBA);
     const before = observer.events.length;
 
-    await runCommand(admin, "user.disable", { userId: team.OBSERVER.id });
+    await dispatch(admin, "user.disable", { userId: team.OBSERVER.id });
     expect(await until(() => observer.disconnected.length > 0)).toBe(true);
     expect(observer.disconnected[0]).toBe("io server disconnect");
 
-    await runCommand(team.DEPLOYMENT_LEAD, "risk.save", { cutoverId: f.cutoverId, title: "After the disable", probability: "low", impact: "low" });
+    await dispatch(team.DEPLOYMENT_LEAD, "risk.save", { cutoverId: f.cutoverId, title: "After the disable", probability: "low", impact: "low" });
     expect(await until(() => dba.events.some((e) => e.type === "risk.added"))).toBe(true);
     expect(observer.events.slice(before).map((e) => e.type)).not.toContain("risk.added");
 
@@ -127,7 +127,7 @@ describe("sockets when access ends", () => {
     await expect(new Promise((resolve, reject) => (again.once("connect", () => resolve("connected")), again.once("connect_error", reject)))).rejects.toThrow("unauthorized");
 
     // Enabled again, the old session stays ended (its version is stale): a new sign-in is needed.
-    await runCommand(admin, "user.enable", { userId: team.OBSERVER.id });
+    await dispatch(admin, "user.enable", { userId: team.OBSERVER.id });
     const stale = open(await cookieOf(team.OBSERVER));
     await expect(new Promise((resolve, reject) => (stale.once("connect", () => resolve("connected")), stale.once("connect_error", reject)))).rejects.toThrow("unauthorized");
   });
@@ -136,8 +136,8 @@ describe("sockets when access ends", () => {
     const other = await db().user.create({ data: { email: "admin2@socket.test", name: "Admin 2", passwordHash: "x", isAdmin: true }, select: { id: true, name: true, isAdmin: true, isPlanner: true } });
     const watcher = await enter(other);
     const dba = await enter(team.DATABASE_DBA);
-    await runCommand(admin, "user.set_roles", { userId: other.id, isAdmin: false });
-    await runCommand(team.DEPLOYMENT_LEAD, "risk.save", { cutoverId: f.cutoverId, title: "After the revoke", probability: "low", impact: "low" });
+    await dispatch(admin, "user.set_roles", { userId: other.id, isAdmin: false });
+    await dispatch(team.DEPLOYMENT_LEAD, "risk.save", { cutoverId: f.cutoverId, title: "After the revoke", probability: "low", impact: "low" });
     expect(await until(() => dba.events.some((e) => e.type === "risk.added"))).toBe(true);
     await drained(watcher);
     expect(types(watcher)).not.toContain("risk.added");

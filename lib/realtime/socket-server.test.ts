@@ -1,15 +1,15 @@
-// The socket.io server on a real HTTP server with real clients; the session check and the
+// The socket.io server on a real HTTP server with real clients; the caller's resolution and the
 // database's answers about who may see a cutover and whether a session is still good are stubbed.
 import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 
-const getToken = vi.fn(async ({ req }: { req: { cookies: Record<string, string> } }) => {
-  const user = req.cookies["next-auth.session-token"];
-  return user ? { sub: user, name: user.toUpperCase(), exp: Math.floor(Date.now() / 1000) + 3600 } : null;
+const resolveSession = vi.fn(async ({ cookie }: { cookie?: string | null }) => {
+  const user = /next-auth\.session-token=([^;]+)/.exec(cookie ?? "")?.[1];
+  return user ? { user: { id: user, name: user.toUpperCase(), email: `${user}@test.local`, isAdmin: false, isPlanner: false }, sv: 0 } : null;
 });
-vi.mock("next-auth/jwt", () => ({ getToken }));
+vi.mock("@/lib/auth/actor", async (importActual) => ({ ...(await importActual<object>()), resolveSession }));
 vi.mock("@/lib/services/cutover-read", () => ({
   canViewCutover: async (userId: string) => userId !== "stranger",
   rolesIn: async (userId: string) => (userId === "ann" ? ["DEPLOYMENT_LEAD"] : ["OBSERVER"]),
@@ -131,7 +131,7 @@ describe("the socket.io server", () => {
   });
 
   it("refuses a handshake from a foreign page even with a valid session, over WebSocket and polling", async () => {
-    getToken.mockClear();
+    resolveSession.mockClear();
     for (const transports of [["websocket"], ["polling"]] as const) {
       for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }] as Record<string, string>[]) {
         const socket = connect(url, { path: "/socket.io", transports: [...transports], forceNew: true, reconnection: false, extraHeaders: { cookie: "next-auth.session-token=ann", ...headers } });
@@ -142,7 +142,7 @@ describe("the socket.io server", () => {
       }
     }
     // Refused before the session was even looked at.
-    expect(getToken).not.toHaveBeenCalled();
+    expect(resolveSession).not.toHaveBeenCalled();
     // The page's own origin is welcome.
     const own = connect(url, { path: "/socket.io", transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: "next-auth.session-token=erin", origin: url } });
     clients.push(own);
@@ -150,9 +150,9 @@ describe("the socket.io server", () => {
   });
 
   it("decrypts a session once for many connections, and keeps socket.io's upgrades from other upgrade listeners", async () => {
-    getToken.mockClear();
+    resolveSession.mockClear();
     await Promise.all(Array.from({ length: 5 }, () => join("dave")));
-    expect(getToken).toHaveBeenCalledTimes(1);
+    expect(resolveSession).toHaveBeenCalledTimes(1);
     expect(otherUpgrades.filter((u) => u.startsWith("/socket.io/"))).toEqual([]);
 
     const req = request(`${url}/elsewhere`, { headers: { connection: "Upgrade", upgrade: "websocket" } });

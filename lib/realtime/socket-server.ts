@@ -5,7 +5,7 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { Adapter } from "socket.io-adapter";
-import { getToken } from "next-auth/jwt";
+import { parseCookies, resolveSession } from "@/lib/auth/actor";
 import { z } from "zod";
 import { checkOrigin, publicOrigins } from "@/lib/domain/request-origin";
 import { metrics } from "@/lib/observability/metrics";
@@ -83,23 +83,6 @@ const encodeOnce = (Adapter.prototype as unknown as FrameEncoder)._encode;
   return encoded;
 };
 
-/** The cookies next-auth reads a session from (`next-auth.session-token`, `__Secure-…`, chunks `.0`, `.1`). */
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (header ?? "").split(";")) {
-    const at = part.indexOf("=");
-    if (at < 0) continue;
-    const name = part.slice(0, at).trim();
-    if (!name) continue;
-    try {
-      cookies[name] = decodeURIComponent(part.slice(at + 1).trim());
-    } catch {
-      cookies[name] = part.slice(at + 1).trim();
-    }
-  }
-  return cookies;
-}
-
 /**
  * A handshake from a foreign page is refused before the session cookie is even read: the browser
  * would attach the cookie, and the room's events would flow to that page (cross-site WebSocket
@@ -138,12 +121,13 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     const hit = sessions.get(key);
     if (hit && hit.until > Date.now()) return hit.user;
     sessions.delete(key);
-    const token = await getToken({ req: { headers: req.headers, cookies } as never, secret });
-    if (!token?.sub) return null;
-    const user: SocketUser = { id: token.sub, name: String(token.name ?? token.email ?? "someone"), sv: typeof token.sv === "number" ? token.sv : 0 };
-    const exp = typeof token.exp === "number" ? token.exp * 1000 : Date.now();
+    // The same resolver as REST and server actions (cookie or bearer token), which also refuses a
+    // disabled user or a stale session; the version is kept to check again when access changes.
+    const found = await resolveSession({ authorization: req.headers.authorization, cookie: req.headers.cookie }, secret);
+    if (!found) return null;
+    const user: SocketUser = { id: found.user.id, name: found.user.name, sv: found.sv };
     if (sessions.size >= 5000) sessions.delete(sessions.keys().next().value!);
-    sessions.set(key, { user, until: Math.min(exp, Date.now() + 60_000) });
+    sessions.set(key, { user, until: Date.now() + 60_000 });
     return user;
   }
 

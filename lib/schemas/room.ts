@@ -24,17 +24,26 @@ export const timeZone = z.string().refine((tz) => {
   }
 }, "Unknown time zone");
 
+// Times a cutover may be planned at: anything outside is a typo, and outside what PostgreSQL and
+// JavaScript dates both hold near their ends.
+export const EARLIEST_TIME = new Date("1970-01-01T00:00:00Z");
+export const LATEST_TIME = new Date("2200-01-01T00:00:00Z");
+const tZero = z.coerce
+  .date({ error: "T-0 must be a date and time" })
+  .min(EARLIEST_TIME, "T-0 must be after 1970")
+  .max(LATEST_TIME, "T-0 must be before 2200");
+
 export const createCutoverInput = z.object({
   name: name("Name"),
   systemFrom: name("Old system", 100),
   systemTo: name("New system", 100),
-  tZero: z.coerce.date({ error: "T-0 must be a date and time" }),
+  tZero,
   timeZone: timeZone.default("UTC"),
   mode: z.enum(["live", "rehearsal"]).default("live"),
   /** A markdown runbook whose checklists, schedule and risks become the plan. */
   runbook: z.string().max(1_000_000, "The runbook is larger than 1 MB").optional().nullable(),
 });
-export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero: z.coerce.date({ error: "T-0 must be a date and time" }) });
+export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero });
 export const cutoverOnly = z.object({ cutoverId: id });
 
 export const addPhaseInput = z.object({ cutoverId: id, name: name("Phase name"), plannedAt: optionalText(50), reason: optionalText(2000) });
@@ -57,8 +66,9 @@ export const updateItemInput = z.object({
   id,
   title: name("Item title", 500).optional(),
   ownerRole: roleSchema.optional(),
-  plannedTime: optionalText(100),
-  description: optionalText(5000),
+  // Absent means unchanged (undefined after parsing); empty or null clears.
+  plannedTime: optionalText(100).optional(),
+  description: optionalText(5000).optional(),
   critical: z.boolean().optional(),
 });
 

@@ -1,43 +1,29 @@
 // The REST commands that scripts and automation hit hardest (sign-off, undo, N/A, votes, rollback,
 // and POST /api/v1/commands/{name}), served straight from the custom server when the caller sends
 // a bearer token: Next's route pipeline costs several milliseconds of CPU per request, more than
-// the command itself. Same authentication (lib/auth/actor.ts), same body rules (lib/api/route.ts),
-// same command table (lib/services/commands.ts) and same error shape as the Next route files in
-// app/api/v1, which still answer browser (cookie) callers on the same paths.
+// the command itself. The routes are the rows of the one route table marked `fast`
+// (lib/api/routes.ts), run by the same runRoute and dispatcher, with the same authentication
+// (lib/auth/actor.ts), body rules and error shape as the Next route
+// files in app/api/v1, which still answer browser (cookie) callers on the same paths.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
 import { MAX_BODY, parseJsonObject, tooLarge } from "@/lib/api/json-body";
-import { actorFromBearer } from "@/lib/auth/bearer";
-import { acceptRequestId, badPathId } from "@/lib/domain/request-input";
+import { matchRoute, requestIdOf, runRoute, type RouteDef } from "@/lib/api/routes";
+import { resolveActor } from "@/lib/auth/actor";
+import { badPathId } from "@/lib/domain/request-input";
 import { baseSecurityHeaders } from "@/lib/domain/security-headers";
 import { AppError, toSafeError } from "@/lib/errors";
-import { isCommandName, runCommand, type CommandName } from "@/lib/services/commands";
 
-interface FastRoute {
-  pattern: RegExp;
-  command: (m: RegExpExecArray) => string;
-  params: (m: RegExpExecArray) => Record<string, string>;
-}
-
-const SEG = "([^/?#]+)";
-const ROUTES: FastRoute[] = [
-  { pattern: new RegExp(`^/api/v1/cutovers/${SEG}/items/${SEG}/signoff$`), command: () => "item.sign_off", params: (m) => ({ cutoverId: m[1]!, itemId: m[2]! }) },
-  { pattern: new RegExp(`^/api/v1/cutovers/${SEG}/items/${SEG}/undo$`), command: () => "item.undo", params: (m) => ({ cutoverId: m[1]!, itemId: m[2]! }) },
-  { pattern: new RegExp(`^/api/v1/cutovers/${SEG}/items/${SEG}/not-applicable$`), command: () => "item.not_applicable", params: (m) => ({ cutoverId: m[1]!, itemId: m[2]! }) },
-  { pattern: new RegExp(`^/api/v1/cutovers/${SEG}/decisions/${SEG}/votes$`), command: () => "decision.vote", params: (m) => ({ cutoverId: m[1]!, decisionId: m[2]! }) },
-  { pattern: new RegExp(`^/api/v1/cutovers/${SEG}/rollback$`), command: () => "rollback.execute", params: (m) => ({ cutoverId: m[1]! }) },
-  { pattern: new RegExp(`^/api/v1/commands/${SEG}$`), command: (m) => m[1]!, params: () => ({}) },
-];
-
-function match(req: IncomingMessage): { route: FastRoute; m: RegExpExecArray } | null {
+/** A fast route of the table with a bearer token; null hands the request to Next. */
+function match(req: IncomingMessage): { route: RouteDef; params: Record<string, string> } | null {
   if (req.method !== "POST" || !req.headers.authorization) return null;
   const pathname = (req.url ?? "/").split("?")[0]!;
   if (!pathname.startsWith("/api/v1/")) return null;
-  for (const route of ROUTES) {
-    const m = route.pattern.exec(pathname);
-    if (m) return { route, m };
+  try {
+    return matchRoute("POST", pathname, (r) => r.fast === true);
+  } catch {
+    // A malformed parameter: Next answers it (the same table, the same 400).
+    return null;
   }
-  return null;
 }
 
 /**
@@ -79,24 +65,16 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
 export function serveFastApi(req: IncomingMessage, res: ServerResponse): boolean {
   const hit = match(req);
   if (!hit) return false;
-  const header = req.headers["x-request-id"];
-  const requestId = acceptRequestId(typeof header === "string" ? header : null) ?? randomUUID();
+  const requestId = requestIdOf(req.headers["x-request-id"]);
   void (async () => {
     try {
-      const actor = await actorFromBearer(req.headers.authorization!);
-      const name = hit.route.command(hit.m);
-      if (!isCommandName(name)) throw new AppError("not_found", `Unknown command "${name.slice(0, 100)}"`);
-      let params: Record<string, string>;
-      try {
-        params = Object.fromEntries(Object.entries(hit.route.params(hit.m)).map(([k, v]) => [k, decodeURIComponent(v)]));
-      } catch {
-        throw new AppError("bad_request", "Malformed path");
-      }
-      const badId = badPathId(params);
+      const actor = await resolveActor({ authorization: req.headers.authorization });
+      if (!actor) throw new AppError("unauthorized", "Send an API token");
+      const badId = badPathId(hit.params);
       if (badId) throw new AppError("bad_request", badId);
-      const body = parseJsonObject(await readBody(req));
-      const result = await runCommand(actor, name as CommandName, { ...body, ...params } as never, requestId);
-      send(res, 200, result, requestId);
+      const data = parseJsonObject(await readBody(req));
+      const result = await runRoute(hit.route, { actor, params: hit.params, data, requestId });
+      send(res, hit.route.status ?? 200, result ?? null, requestId);
     } catch (err) {
       const { status, ...body } = toSafeError(err, requestId);
       send(res, status, body, requestId);

@@ -1,11 +1,14 @@
 // The one shape of every change to a cutover: in one transaction, load the caller's roles, check
 // the permission table, let the use case check the current state and write, append the audit
-// event and announce it on the bus (delivered only on commit).
+// event and announce it on the bus (delivered only on commit). Commands reach this only through
+// the dispatcher (./commands.ts); reads use withCutover directly with "cutover.view".
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { announce } from "@/lib/realtime/bus";
-import { assertCan, PermissionDenied, type Action } from "@/lib/domain/permissions";
+import { canInCutover, PermissionDenied, type Action } from "@/lib/domain/permissions";
+import { parsePlannedTime } from "@/lib/domain/relative-time";
 import type { Role } from "@/lib/domain/roles";
+import { EARLIEST_TIME, LATEST_TIME } from "@/lib/schemas/room";
+import { recordChange } from "./audit";
 
 export interface Actor {
   id: string;
@@ -14,18 +17,30 @@ export interface Actor {
   isPlanner: boolean;
 }
 
+/** Who is asking, and under which request id their changes are recorded. */
+export interface Call {
+  actor: Actor;
+  requestId?: string;
+}
+
 export interface CutoverContext {
   tx: Tx;
   actor: Actor;
   roles: Role[];
   cutover: { id: string; state: string; mode: string; tZero: Date; timeZone: string; name: string };
   requestId?: string;
+  /** The permission table applied to this caller in this cutover (for rules that depend on the data). */
+  can(action: Action): boolean;
   /** Appends the audit event and announces the change to the room. */
   record(action: string, subject: string, change: { before?: unknown; after?: unknown; role?: Role | null; data?: Record<string, unknown> }): Promise<void>;
 }
 
-function toJson(value: unknown) {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as object);
+/**
+ * The one rule: a member may do what the table gives their roles; an administrator may, in any
+ * cutover, do what ADMINISTRATOR_IN_ANY_CUTOVER says (with or without a role there).
+ */
+export function allows(actor: Actor, roles: readonly Role[], action: Action): boolean {
+  return canInCutover(actor, roles, action);
 }
 
 /**
@@ -35,13 +50,13 @@ function toJson(value: unknown) {
  */
 export function authorize(actor: Actor, roles: Role[] | null, action: Action): Role[] {
   if (!roles || (roles.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
-  try {
-    assertCan(roles, action);
-  } catch (err) {
-    if (err instanceof PermissionDenied) throw new AppError("forbidden", err.message);
-    throw err;
-  }
+  if (!allows(actor, roles, action)) throw new AppError("forbidden", new PermissionDenied(action, roles).message);
   return roles;
+}
+
+/** The role an audit row names for a caller: their roles, or "ADMINISTRATOR" for one acting without a role. */
+export function auditRole(actor: Actor, roles: readonly Role[]): string | null {
+  return roles.length ? roles.join(",") : actor.isAdmin ? "ADMINISTRATOR" : null;
 }
 
 export async function withCutover<T>(
@@ -65,22 +80,24 @@ export async function withCutover<T>(
         roles,
         cutover,
         requestId: opts.requestId,
+        can: (a) => allows(actor, roles, a),
         async record(auditAction, subject, change) {
-          await tx.auditEvent.create({
-            data: {
+          await recordChange(
+            tx,
+            {
               cutoverId,
               actorId: actor.id,
               actorName: actor.name,
-              role: change.role ?? roles.join(",") ?? null,
+              role: change.role ?? auditRole(actor, roles),
               action: auditAction,
               subject,
-              before: toJson(change.before),
-              after: toJson(change.after),
-              requestId: opts.requestId ?? null,
+              before: change.before,
+              after: change.after,
+              requestId: opts.requestId,
               rehearsal: cutover.mode === "rehearsal",
             },
-          });
-          await announce(tx, { type: auditAction, cutoverId, actor: actor.name, subject, data: change.data });
+            { type: auditAction, cutoverId, actor: actor.name, subject, data: change.data },
+          );
         },
       };
       return fn(ctx);
@@ -92,4 +109,21 @@ export async function withCutover<T>(
 export function requireFound<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined) throw new AppError("not_found", `${what} not found in this cutover`);
   return value;
+}
+
+/**
+ * For the commands that read the caller's roles in their own statement (the batched sign-off, the
+ * rollback's one-round-trip read): `authorize` applies the command's permission from the table.
+ */
+export interface AuthorizingCall extends Call {
+  authorize(roles: Role[] | null): Role[];
+}
+
+/** A planned time written against the cutover's T-0 ("T-4h", "14:30"), or a 400 naming the problem. */
+export function plannedTimeOf(ctx: CutoverContext, text: string): Date {
+  const parsed = parsePlannedTime(text, { tZero: ctx.cutover.tZero, timeZone: ctx.cutover.timeZone });
+  if (!parsed.ok) throw new AppError("bad_request", parsed.error);
+  const at = parsed.at.getTime();
+  if (Number.isNaN(at) || at < EARLIEST_TIME.getTime() || at > LATEST_TIME.getTime()) throw new AppError("bad_request", `"${text.slice(0, 100)}" is too far from T-0`);
+  return parsed.at;
 }

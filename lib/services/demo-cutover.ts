@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { importRunbook, type ImportedPlan } from "@/lib/domain/runbook-import";
 import { ROLES, type Role } from "@/lib/domain/roles";
 import { createPlanFromImport } from "./plan-import";
+import { recordChange } from "./audit";
 import { createDefaultMetrics } from "./metrics";
 
 function readDemo(name: string): string {
@@ -52,9 +53,7 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
       });
       await createPlanFromImport(tx, cutover.id, plan, { tZero, timeZone });
       await createDefaultMetrics(tx, cutover.id);
-      await tx.auditEvent.create({
-        data: { cutoverId: cutover.id, actorName: "system", action: "cutover.created", subject: `cutover:${cutover.id}`, after: { name: cutover.name, source: "demo runbooks" } },
-      });
+      await recordChange(tx, { cutoverId: cutover.id, actorId: null, actorName: "system", role: null, action: "cutover.created", subject: `cutover:${cutover.id}`, after: { name: cutover.name, source: "demo runbooks" }, rehearsal: cutover.mode === "rehearsal" });
       return cutover.id;
     },
     { timeout: 30_000 },

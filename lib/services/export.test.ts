@@ -2,8 +2,9 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { exportCutover } from "./export";
-import { signOffItem } from "./sign-off";
+
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
+import { dispatch } from "./commands";
 
 let team: Team;
 beforeAll(async () => {
@@ -16,7 +17,7 @@ const csvRows = (body: string) => parse(body, { columns: true }) as Record<strin
 describe("exports", () => {
   it("the audit log, oldest first, every event across pages, for anyone who may read it", async () => {
     const f = await createFixture(team);
-    await signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "=cmd|' /C calc'!A0" });
+    await dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "=cmd|' /C calc'!A0" });
     // More than one page of events (the service reads 5,000 at a time).
     await db().auditEvent.createMany({ data: Array.from({ length: 5_100 }, (_, i) => ({ cutoverId: f.cutoverId, actorName: "load", action: "test.event", subject: `event ${i}` })) });
     const file = await exportCutover(team.OBSERVER, { cutoverId: f.cutoverId, what: "audit" });

@@ -14,7 +14,7 @@ import { currentAllowList } from "@/lib/net/allow-list";
 
 const allowListEntries = async () => (await currentAllowList()).map((e) => e.raw);
 import { resolveIntegration } from "@/lib/integrations/resolve";
-import { runCommand, type CommandName } from "./commands";
+import { dispatch, type CommandName } from "./commands";
 import { getIntegrationsView } from "./integrations";
 import { getTrafficView } from "./traffic";
 import { getMetricsView } from "./metrics";
@@ -42,7 +42,7 @@ async function catalogState() {
 
 /** "ok", or the error as an API caller would see it (status and message). */
 async function outcome(actor: Actor, name: CommandName, input: unknown): Promise<SafeError | "ok"> {
-  return runCommand(actor, name, input as never).then(
+  return dispatch(actor, name, input as never).then(
     () => "ok" as const,
     (err: unknown) => toSafeError(err, "test"),
   );
@@ -216,10 +216,10 @@ describe("cutovers pick integrations by name", () => {
     const f = await createFixture(team, { state: "in_progress" });
     expect(await outcome(team.DEPLOYMENT_LEAD, "router.set", { cutoverId: f.cutoverId, integration: "ops-router" })).toBe("ok");
     expect(await outcome(team.DEPLOYMENT_LEAD, "hook.add", { cutoverId: f.cutoverId, name: "Read-only mode", integration: "ops-hook" })).toBe("ok");
-    expect(await runCommand(team.DEPLOYMENT_LEAD, "router.test", { cutoverId: f.cutoverId })).toEqual({ percent: 0 });
-    await runCommand(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 30, override: true, note: "canary" });
+    expect(await dispatch(team.DEPLOYMENT_LEAD, "router.test", { cutoverId: f.cutoverId })).toEqual({ percent: 0 });
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 30, override: true, note: "canary" });
     expect(readFileSync(path.join(dir, "split"), "utf8").trim()).toBe("30");
-    const r = await runCommand(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "errors up" });
+    const r = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "errors up" });
     expect(r).toMatchObject({ joined: false, from: 30 });
     expect(readFileSync(path.join(dir, "split"), "utf8").trim()).toBe("0");
     await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: r.rollbackId } })).state).toBe("completed");
@@ -243,7 +243,7 @@ describe("cutovers pick integrations by name", () => {
     const f = await createFixture(team);
     expect(await outcome(team.DEPLOYMENT_LEAD, "metrics.settings", { cutoverId: f.cutoverId, prometheusSource: "prom", pollIntervalMs: 2000 })).toBe("ok");
     // The stand-in Prometheus answers only with the bearer token the catalog holds.
-    expect(await runCommand(team.DEPLOYMENT_LEAD, "metric.test", { cutoverId: f.cutoverId, query: "up" })).toMatchObject({ status: "ok", value: 7 });
+    expect(await dispatch(team.DEPLOYMENT_LEAD, "metric.test", { cutoverId: f.cutoverId, query: "up" })).toMatchObject({ status: "ok", value: 7 });
     const view = await getMetricsView(team.OBSERVER, { cutoverId: f.cutoverId, rangeSec: 300 });
     expect(view.settings).toMatchObject({ prometheusSource: "prom", choices: null });
     expect(JSON.stringify(view)).not.toContain(TOKEN);
@@ -252,9 +252,9 @@ describe("cutovers pick integrations by name", () => {
 
   it("an integration in use cannot be removed; once unused it can", async () => {
     const f = await createFixture(team);
-    await runCommand(team.DEPLOYMENT_LEAD, "router.set", { cutoverId: f.cutoverId, integration: "edge-haproxy" });
+    await dispatch(team.DEPLOYMENT_LEAD, "router.set", { cutoverId: f.cutoverId, integration: "edge-haproxy" });
     expect(await outcome(admin, "integration.remove", { name: "edge-haproxy" })).toMatchObject({ status: 409 });
-    await runCommand(team.DEPLOYMENT_LEAD, "router.set", { cutoverId: f.cutoverId, integration: null });
+    await dispatch(team.DEPLOYMENT_LEAD, "router.set", { cutoverId: f.cutoverId, integration: null });
     expect(await outcome(admin, "integration.remove", { name: "edge-haproxy" })).toBe("ok");
     expect(await resolveIntegration("edge-haproxy")).toBeNull();
     expect(await db().auditEvent.count({ where: { action: "integration.removed", cutoverId: null, actorId: admin.id } })).toBe(1);

@@ -12,7 +12,7 @@ import { can } from "@/lib/domain/permissions";
 import { integrationChoices, requireIntegration, resolvePrometheus } from "@/lib/integrations/resolve";
 import { shortReason } from "@/lib/integrations/schemas";
 import { gateInput, metricInput, metricsSettingsInput, metricsViewQuery, removeInput, testQueryInput } from "@/lib/schemas/room";
-import { requireFound, withCutover, type Actor } from "./context";
+import { requireFound, withCutover, type Actor, type CutoverContext } from "./context";
 
 export type SampleRow = { metricId: string; system: string; at: Date; value: number | null; status: string; reason: string | null };
 
@@ -51,73 +51,58 @@ function checkQuery(label: string, q: string | null | undefined) {
   if (!r.ok) throw new AppError("bad_request", `${label}: ${r.error}`);
 }
 
-export async function saveMetric(actor: Actor, raw: z.input<typeof metricInput>) {
-  const input = metricInput.parse(raw);
+export async function saveMetric(ctx: CutoverContext, input: z.output<typeof metricInput>) {
   checkQuery("Query (old)", input.queryOld);
   checkQuery("Query (new)", input.queryNew);
   if (!input.queryOld && !input.queryNew) throw new AppError("bad_request", "Give a query for the old system, the new one, or both");
-  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
-    const { cutoverId, id, ...data } = input;
-    const values = { ...data, queryOld: data.queryOld ?? null, queryNew: data.queryNew ?? null, warningThreshold: data.warningThreshold ?? null, criticalThreshold: data.criticalThreshold ?? null };
-    if (id) {
-      const before = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id, cutoverId } }), "Metric");
-      await ctx.tx.metricDefinition.update({ where: { id }, data: values });
-      await ctx.record("metric.updated", `metric:${id}`, { before, after: values });
-      return { metricId: id };
-    }
-    const position = await ctx.tx.metricDefinition.count({ where: { cutoverId } });
-    const m = await ctx.tx.metricDefinition.create({ data: { cutoverId, ...values, position } });
-    await ctx.record("metric.added", `metric:${m.id}`, { after: values });
-    return { metricId: m.id };
-  });
+  const { cutoverId, id, ...data } = input;
+  const values = { ...data, queryOld: data.queryOld ?? null, queryNew: data.queryNew ?? null, warningThreshold: data.warningThreshold ?? null, criticalThreshold: data.criticalThreshold ?? null };
+  if (id) {
+    const before = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id, cutoverId } }), "Metric");
+    await ctx.tx.metricDefinition.update({ where: { id }, data: values });
+    await ctx.record("metric.updated", `metric:${id}`, { before, after: values });
+    return { metricId: id };
+  }
+  const position = await ctx.tx.metricDefinition.count({ where: { cutoverId } });
+  const m = await ctx.tx.metricDefinition.create({ data: { cutoverId, ...values, position } });
+  await ctx.record("metric.added", `metric:${m.id}`, { after: values });
+  return { metricId: m.id };
 }
 
-export async function removeMetric(actor: Actor, raw: z.input<typeof removeInput>) {
-  const input = removeInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
-    const m = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Metric");
-    if (await ctx.tx.rollbackTrigger.count({ where: { metricId: m.id } })) throw new AppError("conflict", `"${m.name}" is used by a rollback trigger: remove the trigger first`);
-    await ctx.tx.metricDefinition.delete({ where: { id: m.id } });
-    await ctx.record("metric.removed", `metric:${m.id}`, { before: { name: m.name } });
-    return { metricId: m.id };
-  });
+export async function removeMetric(ctx: CutoverContext, input: z.output<typeof removeInput>) {
+  const m = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Metric");
+  if (await ctx.tx.rollbackTrigger.count({ where: { metricId: m.id } })) throw new AppError("conflict", `"${m.name}" is used by a rollback trigger: remove the trigger first`);
+  await ctx.tx.metricDefinition.delete({ where: { id: m.id } });
+  await ctx.record("metric.removed", `metric:${m.id}`, { before: { name: m.name } });
+  return { metricId: m.id };
 }
 
-export async function saveMetricsSettings(actor: Actor, raw: z.input<typeof metricsSettingsInput>) {
-  const input = metricsSettingsInput.parse(raw);
+export async function saveMetricsSettings(ctx: CutoverContext, input: z.output<typeof metricsSettingsInput>) {
   const source = input.prometheusSource === null ? null : (await requireIntegration(input.prometheusSource, "prometheus")).name;
-  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
-    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusSource: true, pollIntervalMs: true, sampleRetentionDays: true } });
-    const after = { prometheusSource: source, pollIntervalMs: input.pollIntervalMs, sampleRetentionDays: input.sampleRetentionDays };
-    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: after });
-    await ctx.record("metrics.settings_updated", `cutover:${input.cutoverId}`, { before, after });
-    return { ok: true };
-  });
+  const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusSource: true, pollIntervalMs: true, sampleRetentionDays: true } });
+  const after = { prometheusSource: source, pollIntervalMs: input.pollIntervalMs, sampleRetentionDays: input.sampleRetentionDays };
+  await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: after });
+  await ctx.record("metrics.settings_updated", `cutover:${input.cutoverId}`, { before, after });
+  return { ok: true };
 }
 
-export async function addGate(actor: Actor, raw: z.input<typeof gateInput>) {
-  const input = gateInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
-    const metric = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.metricId, cutoverId: input.cutoverId } }), "Metric");
-    if (input.decisionId) {
-      const d = requireFound(await ctx.tx.decisionPoint.findFirst({ where: { id: input.decisionId, cutoverId: input.cutoverId } }), "Decision point");
-      if (d.state === "proceed" || d.state === "abort") throw new AppError("conflict", "The decision is closed: its gates cannot change");
-    }
-    const g = await ctx.tx.metricGate.create({ data: { cutoverId: input.cutoverId, metricId: metric.id, decisionId: input.decisionId ?? null, successCriterion: input.successCriterion, condition: input.condition } });
-    await ctx.record("gate.added", `gate:${g.id}`, { after: { label: describeGate(input.condition, metric.name, metric.unit), decisionId: input.decisionId ?? null } });
-    return { gateId: g.id };
-  });
+export async function addGate(ctx: CutoverContext, input: z.output<typeof gateInput>) {
+  const metric = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.metricId, cutoverId: input.cutoverId } }), "Metric");
+  if (input.decisionId) {
+    const d = requireFound(await ctx.tx.decisionPoint.findFirst({ where: { id: input.decisionId, cutoverId: input.cutoverId } }), "Decision point");
+    if (d.state === "proceed" || d.state === "abort") throw new AppError("conflict", "The decision is closed: its gates cannot change");
+  }
+  const g = await ctx.tx.metricGate.create({ data: { cutoverId: input.cutoverId, metricId: metric.id, decisionId: input.decisionId ?? null, successCriterion: input.successCriterion, condition: input.condition } });
+  await ctx.record("gate.added", `gate:${g.id}`, { after: { label: describeGate(input.condition, metric.name, metric.unit), decisionId: input.decisionId ?? null } });
+  return { gateId: g.id };
 }
 
-export async function removeGate(actor: Actor, raw: z.input<typeof removeInput>) {
-  const input = removeInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "metrics.edit", async (ctx) => {
-    const g = requireFound(await ctx.tx.metricGate.findFirst({ where: { id: input.id, cutoverId: input.cutoverId }, include: { decision: true } }), "Gate");
-    if (g.decision && (g.decision.state === "proceed" || g.decision.state === "abort")) throw new AppError("conflict", "The decision is closed: its gates cannot change");
-    await ctx.tx.metricGate.delete({ where: { id: g.id } });
-    await ctx.record("gate.removed", `gate:${g.id}`, { before: g.condition });
-    return { gateId: g.id };
-  });
+export async function removeGate(ctx: CutoverContext, input: z.output<typeof removeInput>) {
+  const g = requireFound(await ctx.tx.metricGate.findFirst({ where: { id: input.id, cutoverId: input.cutoverId }, include: { decision: true } }), "Gate");
+  if (g.decision && (g.decision.state === "proceed" || g.decision.state === "abort")) throw new AppError("conflict", "The decision is closed: its gates cannot change");
+  await ctx.tx.metricGate.delete({ where: { id: g.id } });
+  await ctx.record("gate.removed", `gate:${g.id}`, { before: g.condition });
+  return { gateId: g.id };
 }
 
 type Reader = Pick<Tx, "metricGate" | "metricSample" | "cutover">;
@@ -222,11 +207,14 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
 }
 export type MetricsView = Awaited<ReturnType<typeof getMetricsView>>;
 
-/** "Test query": runs it now against the cutover's Prometheus; answers the value or a short reason. */
-export async function testQuery(actor: Actor, raw: z.input<typeof testQueryInput>) {
-  const input = testQueryInput.parse(raw);
+/** "Test query", inside the transaction: the query is checked and the cutover's source read. */
+export async function readQueryTarget(ctx: CutoverContext, input: z.output<typeof testQueryInput>) {
   checkQuery("Query", input.query);
-  const c = await withCutover(actor, input.cutoverId, "metrics.edit", (ctx) => ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusSource: true } }));
+  return ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { prometheusSource: true } });
+}
+
+/** After the read committed: asks Prometheus (never inside a transaction); answers the value or a short reason. */
+export async function testQuery(c: { prometheusSource: string | null }, input: z.output<typeof testQueryInput>) {
   const target = await prometheusTarget(c);
   if (!target) throw new AppError("bad_request", "No Prometheus source: pick one for this cutover (an administrator defines them)");
   const sample = await queryInstant(target, input.query);

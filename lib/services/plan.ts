@@ -4,11 +4,10 @@
 import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { parsePlannedTime } from "@/lib/domain/relative-time";
 import { importRunbook } from "@/lib/domain/runbook-import";
 import { createPlanFromImport } from "./plan-import";
 import { createDefaultMetrics } from "./metrics";
-import { announce } from "@/lib/realtime/bus";
+import { recordChange } from "./audit";
 import {
   addItemInput,
   addPhaseInput,
@@ -21,7 +20,7 @@ import {
   renameInput,
   updateItemInput,
 } from "@/lib/schemas/room";
-import { requireFound, withCutover, type Actor, type CutoverContext } from "./context";
+import { plannedTimeOf, requireFound, type Call, type CutoverContext } from "./context";
 
 const EDITABLE = new Set(["draft", "scheduled"]);
 
@@ -40,14 +39,12 @@ function checkStructural(ctx: CutoverContext) {
 }
 
 function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date | null {
-  if (!text) return null;
-  const parsed = parsePlannedTime(text, { tZero: ctx.cutover.tZero, timeZone: ctx.cutover.timeZone });
-  if (!parsed.ok) throw new AppError("bad_request", parsed.error);
-  return parsed.at;
+  return text ? plannedTimeOf(ctx, text) : null;
 }
 
-export async function createCutover(actor: Actor, raw: z.input<typeof createCutoverInput>) {
-  const { runbook, ...input } = createCutoverInput.parse(raw);
+/** Global: the caller (an administrator or planner, says the table) leads the new cutover. */
+export async function createCutover({ actor, requestId }: Call, raw: z.output<typeof createCutoverInput>) {
+  const { runbook, ...input } = raw;
   const plan = runbook?.trim() ? importRunbook(runbook) : null;
   return db().$transaction(async (tx) => {
     const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
@@ -56,28 +53,32 @@ export async function createCutover(actor: Actor, raw: z.input<typeof createCuto
     // Whoever creates a cutover leads it until they hand the role over.
     await tx.cutoverMember.create({ data: { cutoverId: c.id, userId: actor.id, role: "DEPLOYMENT_LEAD" } });
     await tx.trafficStep.createMany({ data: [0, 5, 25, 50, 100].map((percent, position) => ({ cutoverId: c.id, percent, position })) });
-    await tx.auditEvent.create({ data: { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.created", subject: `cutover:${c.id}`, after: { name: c.name, tZero: c.tZero.toISOString(), timeZone: c.timeZone, mode: c.mode }, rehearsal: c.mode === "rehearsal" } });
-    await announce(tx, { type: "cutover.created", cutoverId: c.id, actor: actor.name });
+    await recordChange(
+      tx,
+      { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.created", subject: `cutover:${c.id}`, after: { name: c.name, tZero: c.tZero.toISOString(), timeZone: c.timeZone, mode: c.mode }, requestId, rehearsal: c.mode === "rehearsal" },
+      { type: "cutover.created", cutoverId: c.id, actor: actor.name },
+    );
     return { cutoverId: c.id, imported: plan ? { phases: plan.phases.length, warnings: plan.warnings } : null };
   }, { timeout: 30_000 });
 }
 
+/** In the source's transaction: everything a clone copies. */
+export function readCloneSource(ctx: CutoverContext, input: z.output<typeof cloneCutoverInput>) {
+  return ctx.tx.cutover.findUniqueOrThrow({
+    where: { id: input.cutoverId },
+    include: {
+      members: true,
+      phases: { include: { sections: { include: { items: true } }, decisions: true } },
+      timeline: true,
+      contacts: true,
+      risks: true,
+      trafficSteps: true,
+    },
+  });
+}
+
 /** A new draft with the same plan (items open again), members, contacts, risks and decisions. */
-export async function cloneCutover(actor: Actor, raw: z.input<typeof cloneCutoverInput>) {
-  const input = cloneCutoverInput.parse(raw);
-  const source = await withCutover(actor, input.cutoverId, "cutover.clone", async (ctx) =>
-    ctx.tx.cutover.findUniqueOrThrow({
-      where: { id: input.cutoverId },
-      include: {
-        members: true,
-        phases: { include: { sections: { include: { items: true } }, decisions: true } },
-        timeline: true,
-        contacts: true,
-        risks: true,
-        trafficSteps: true,
-      },
-    }),
-  );
+export async function cloneCutover(source: Awaited<ReturnType<typeof readCloneSource>>, input: z.output<typeof cloneCutoverInput>, { actor, requestId }: Call) {
   const shift = input.tZero.getTime() - source.tZero.getTime();
   const moved = (d: Date | null) => (d ? new Date(d.getTime() + shift) : null);
   return db().$transaction(
@@ -106,81 +107,69 @@ export async function cloneCutover(actor: Actor, raw: z.input<typeof cloneCutove
       await tx.contact.createMany({ data: source.contacts.map(({ id: _id, cutoverId: _c, ...rest }) => ({ ...rest, cutoverId: c.id })) });
       await tx.risk.createMany({ data: source.risks.map(({ id: _id, cutoverId: _c, ...rest }) => ({ ...rest, cutoverId: c.id })) });
       await tx.trafficStep.createMany({ data: source.trafficSteps.map((s) => ({ cutoverId: c.id, percent: s.percent, position: s.position })) });
-      await tx.auditEvent.create({ data: { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.cloned", subject: `cutover:${c.id}`, after: { name: c.name, from: source.id } } });
-      await announce(tx, { type: "cutover.created", cutoverId: c.id, actor: actor.name });
+      await recordChange(
+        tx,
+        { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.cloned", subject: `cutover:${c.id}`, after: { name: c.name, from: source.id }, requestId, rehearsal: c.mode === "rehearsal" },
+        { type: "cutover.created", cutoverId: c.id, actor: actor.name },
+      );
       return { cutoverId: c.id };
     },
     { timeout: 30_000 },
   );
 }
 
-export async function startCutover(actor: Actor, raw: z.input<typeof cutoverOnly>) {
-  const input = cutoverOnly.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.start", async (ctx) => {
-    const changed = await ctx.tx.cutover.updateMany({ where: { id: input.cutoverId, state: { in: ["draft", "scheduled"] } }, data: { state: "in_progress", startedAt: new Date() } });
-    if (changed.count !== 1) throw new AppError("conflict", `The cutover is already ${ctx.cutover.state.replace("_", " ")}`);
-    await ctx.record("cutover.started", `cutover:${input.cutoverId}`, { before: { state: ctx.cutover.state }, after: { state: "in_progress" } });
-    return { state: "in_progress" as const };
-  });
+export async function startCutover(ctx: CutoverContext, input: z.output<typeof cutoverOnly>) {
+  const changed = await ctx.tx.cutover.updateMany({ where: { id: input.cutoverId, state: { in: ["draft", "scheduled"] } }, data: { state: "in_progress", startedAt: new Date() } });
+  if (changed.count !== 1) throw new AppError("conflict", `The cutover is already ${ctx.cutover.state.replace("_", " ")}`);
+  await ctx.record("cutover.started", `cutover:${input.cutoverId}`, { before: { state: ctx.cutover.state }, after: { state: "in_progress" } });
+  return { state: "in_progress" as const };
 }
 
-export async function addPhase(actor: Actor, raw: z.input<typeof addPhaseInput>) {
-  const input = addPhaseInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    const reason = checkAddition(ctx, input.reason);
-    const position = await ctx.tx.phase.count({ where: { cutoverId: input.cutoverId } });
-    const p = await ctx.tx.phase.create({ data: { cutoverId: input.cutoverId, name: input.name, plannedAt: input.plannedAt, position } });
-    await ctx.record("phase.added", `phase:${p.id}`, { after: { name: p.name, reason } });
-    return { phaseId: p.id };
-  });
+export async function addPhase(ctx: CutoverContext, input: z.output<typeof addPhaseInput>) {
+  const reason = checkAddition(ctx, input.reason);
+  const position = await ctx.tx.phase.count({ where: { cutoverId: input.cutoverId } });
+  const p = await ctx.tx.phase.create({ data: { cutoverId: input.cutoverId, name: input.name, plannedAt: input.plannedAt, position } });
+  await ctx.record("phase.added", `phase:${p.id}`, { after: { name: p.name, reason } });
+  return { phaseId: p.id };
 }
 
-export async function addSection(actor: Actor, raw: z.input<typeof addSectionInput>) {
-  const input = addSectionInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    const reason = checkAddition(ctx, input.reason);
-    requireFound(await ctx.tx.phase.findFirst({ where: { id: input.phaseId, cutoverId: input.cutoverId } }), "Phase");
-    const position = await ctx.tx.section.count({ where: { phaseId: input.phaseId } });
-    const s = await ctx.tx.section.create({ data: { phaseId: input.phaseId, name: input.name, position } });
-    await ctx.record("section.added", `section:${s.id}`, { after: { name: s.name, reason } });
-    return { sectionId: s.id };
-  });
+export async function addSection(ctx: CutoverContext, input: z.output<typeof addSectionInput>) {
+  const reason = checkAddition(ctx, input.reason);
+  requireFound(await ctx.tx.phase.findFirst({ where: { id: input.phaseId, cutoverId: input.cutoverId } }), "Phase");
+  const position = await ctx.tx.section.count({ where: { phaseId: input.phaseId } });
+  const s = await ctx.tx.section.create({ data: { phaseId: input.phaseId, name: input.name, position } });
+  await ctx.record("section.added", `section:${s.id}`, { after: { name: s.name, reason } });
+  return { sectionId: s.id };
 }
 
-export async function addItem(actor: Actor, raw: z.input<typeof addItemInput>) {
-  const input = addItemInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    const reason = checkAddition(ctx, input.reason);
-    requireFound(await ctx.tx.section.findFirst({ where: { id: input.sectionId, phase: { cutoverId: input.cutoverId } } }), "Section");
-    const at = plannedAt(ctx, input.plannedTime);
-    const position = await ctx.tx.item.count({ where: { sectionId: input.sectionId } });
-    const item = await ctx.tx.item.create({
-      data: { sectionId: input.sectionId, title: input.title, ownerRole: input.ownerRole, plannedTime: input.plannedTime, plannedAt: at, description: input.description, critical: input.critical, position, addedReason: reason },
-    });
-    await ctx.record("item.added", `item:${item.id}`, { after: { title: item.title, ownerRole: item.ownerRole, critical: item.critical, plannedTime: item.plannedTime, reason } });
-    return { itemId: item.id };
+export async function addItem(ctx: CutoverContext, input: z.output<typeof addItemInput>) {
+  const reason = checkAddition(ctx, input.reason);
+  requireFound(await ctx.tx.section.findFirst({ where: { id: input.sectionId, phase: { cutoverId: input.cutoverId } } }), "Section");
+  const at = plannedAt(ctx, input.plannedTime);
+  const position = await ctx.tx.item.count({ where: { sectionId: input.sectionId } });
+  const item = await ctx.tx.item.create({
+    data: { sectionId: input.sectionId, title: input.title, ownerRole: input.ownerRole, plannedTime: input.plannedTime, plannedAt: at, description: input.description, critical: input.critical, position, addedReason: reason },
   });
+  await ctx.record("item.added", `item:${item.id}`, { after: { title: item.title, ownerRole: item.ownerRole, critical: item.critical, plannedTime: item.plannedTime, reason } });
+  return { itemId: item.id };
 }
 
-export async function updateItem(actor: Actor, raw: z.input<typeof updateItemInput>) {
-  const input = updateItemInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    checkStructural(ctx);
-    const item = requireFound(await ctx.tx.item.findFirst({ where: { id: input.id, section: { phase: { cutoverId: input.cutoverId } } } }), "Item");
-    const data = {
-      ...(input.title !== undefined && { title: input.title }),
-      ...(input.ownerRole !== undefined && { ownerRole: input.ownerRole }),
-      ...(input.critical !== undefined && { critical: input.critical }),
-      ...(raw.description !== undefined && { description: input.description }),
-      ...(raw.plannedTime !== undefined && { plannedTime: input.plannedTime, plannedAt: plannedAt(ctx, input.plannedTime) }),
-    };
-    const after = await ctx.tx.item.update({ where: { id: item.id }, data });
-    await ctx.record("item.updated", `item:${item.id}`, {
-      before: { title: item.title, ownerRole: item.ownerRole, critical: item.critical, plannedTime: item.plannedTime, description: item.description },
-      after: { title: after.title, ownerRole: after.ownerRole, critical: after.critical, plannedTime: after.plannedTime, description: after.description },
-    });
-    return { itemId: item.id };
+export async function updateItem(ctx: CutoverContext, input: z.output<typeof updateItemInput>) {
+  checkStructural(ctx);
+  const item = requireFound(await ctx.tx.item.findFirst({ where: { id: input.id, section: { phase: { cutoverId: input.cutoverId } } } }), "Item");
+  const data = {
+    ...(input.title !== undefined && { title: input.title }),
+    ...(input.ownerRole !== undefined && { ownerRole: input.ownerRole }),
+    ...(input.critical !== undefined && { critical: input.critical }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.plannedTime !== undefined && { plannedTime: input.plannedTime, plannedAt: plannedAt(ctx, input.plannedTime) }),
+  };
+  const after = await ctx.tx.item.update({ where: { id: item.id }, data });
+  await ctx.record("item.updated", `item:${item.id}`, {
+    before: { title: item.title, ownerRole: item.ownerRole, critical: item.critical, plannedTime: item.plannedTime, description: item.description },
+    after: { title: after.title, ownerRole: after.ownerRole, critical: after.critical, plannedTime: after.plannedTime, description: after.description },
   });
+  return { itemId: item.id };
 }
 
 type Level = "phase" | "section" | "item";
@@ -209,44 +198,35 @@ function delegate(tx: Tx, level: Level) {
   return d;
 }
 
-export async function renameNode(actor: Actor, level: Level, raw: z.input<typeof renameInput>) {
-  const input = renameInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    checkStructural(ctx);
-    const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
-    await delegate(ctx.tx, level).update({ where: { id: input.id }, data: level === "item" ? { title: input.name } : { name: input.name } });
-    await ctx.record(`${level}.renamed`, `${level}:${input.id}`, { before: { name: node.name }, after: { name: input.name } });
-    return { id: input.id };
-  });
+export async function renameNode(ctx: CutoverContext, level: Level, input: z.output<typeof renameInput>) {
+  checkStructural(ctx);
+  const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
+  await delegate(ctx.tx, level).update({ where: { id: input.id }, data: level === "item" ? { title: input.name } : { name: input.name } });
+  await ctx.record(`${level}.renamed`, `${level}:${input.id}`, { before: { name: node.name }, after: { name: input.name } });
+  return { id: input.id };
 }
 
-export async function moveNode(actor: Actor, level: Level, raw: z.input<typeof moveInput>) {
-  const input = moveInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    checkStructural(ctx);
-    const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
-    const d = delegate(ctx.tx, level);
-    const neighbour = await d.findFirst({
-      where: { ...node.parent, position: input.direction === "up" ? { lt: node.position } : { gt: node.position } },
-      ...({ orderBy: { position: input.direction === "up" ? "desc" : "asc" } } as object),
-    } as { where: Record<string, unknown> });
-    if (!neighbour) throw new AppError("conflict", `Already the ${input.direction === "up" ? "first" : "last"} ${level}`);
-    await d.update({ where: { id: neighbour.id }, data: { position: node.position } });
-    await d.update({ where: { id: input.id }, data: { position: neighbour.position } });
-    await ctx.record(`${level}.moved`, `${level}:${input.id}`, { before: { position: node.position }, after: { position: neighbour.position } });
-    return { id: input.id };
-  });
+export async function moveNode(ctx: CutoverContext, level: Level, input: z.output<typeof moveInput>) {
+  checkStructural(ctx);
+  const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
+  const d = delegate(ctx.tx, level);
+  const neighbour = await d.findFirst({
+    where: { ...node.parent, position: input.direction === "up" ? { lt: node.position } : { gt: node.position } },
+    ...({ orderBy: { position: input.direction === "up" ? "desc" : "asc" } } as object),
+  } as { where: Record<string, unknown> });
+  if (!neighbour) throw new AppError("conflict", `Already the ${input.direction === "up" ? "first" : "last"} ${level}`);
+  await d.update({ where: { id: neighbour.id }, data: { position: node.position } });
+  await d.update({ where: { id: input.id }, data: { position: neighbour.position } });
+  await ctx.record(`${level}.moved`, `${level}:${input.id}`, { before: { position: node.position }, after: { position: neighbour.position } });
+  return { id: input.id };
 }
 
-export async function removeNode(actor: Actor, level: Level, raw: z.input<typeof removeInput>) {
-  const input = removeInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    checkStructural(ctx);
-    const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
-    const d = delegate(ctx.tx, level);
-    await d.delete({ where: { id: input.id } });
-    await d.updateMany({ where: { ...node.parent, position: { gt: node.position } }, data: { position: { decrement: 1 } } });
-    await ctx.record(`${level}.removed`, `${level}:${input.id}`, { before: { name: node.name, position: node.position } });
-    return { id: input.id };
-  });
+export async function removeNode(ctx: CutoverContext, level: Level, input: z.output<typeof removeInput>) {
+  checkStructural(ctx);
+  const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
+  const d = delegate(ctx.tx, level);
+  await d.delete({ where: { id: input.id } });
+  await d.updateMany({ where: { ...node.parent, position: { gt: node.position } }, data: { position: { decrement: 1 } } });
+  await ctx.record(`${level}.removed`, `${level}:${input.id}`, { before: { name: node.name, position: node.position } });
+  return { id: input.id };
 }

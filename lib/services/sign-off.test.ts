@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { markNotApplicable, signOffItem, undoItem } from "./sign-off";
+
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
+import { dispatch } from "./commands";
 
 let team: Team;
 beforeAll(async () => {
@@ -15,15 +16,15 @@ const audits = (cutoverId: string) => db().auditEvent.findMany({ where: { cutove
 describe("sign-off by role", () => {
   it("records who, role, when and note; undo needs a reason and keeps the history; N/A is a third state", async () => {
     const f = await createFixture(team);
-    const r = await signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "all green" });
+    const r = await dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "all green" });
     expect(r).toMatchObject({ state: "done", override: false, version: 1 });
 
     const before = await digest();
-    await expect(undoItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "  " })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(dispatch(team.QA_LEAD, "item.undo", { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "  " })).rejects.toMatchObject({ status: 400 });
     expect(await digest()).toEqual(before);
 
-    await undoItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "flaky run" });
-    await markNotApplicable(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "suite retired" });
+    await dispatch(team.QA_LEAD, "item.undo", { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "flaky run" });
+    await dispatch(team.QA_LEAD, "item.not_applicable", { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "suite retired" });
     const item = await db().item.findUniqueOrThrow({ where: { id: f.qaItemId } });
     expect(item.state).toBe("not_applicable");
     expect(await history(f.qaItemId)).toEqual([
@@ -41,9 +42,9 @@ describe("sign-off by role", () => {
   it("the Deployment Lead may sign off another role's item only as an override with a note", async () => {
     const f = await createFixture(team);
     const before = await digest();
-    await expect(signOffItem(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 400, message: "An override needs a note" });
+    await expect(dispatch(team.DEPLOYMENT_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 400, message: "An override needs a note" });
     expect(await digest()).toEqual(before);
-    const r = await signOffItem(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "QA lead on the bridge confirmed" });
+    const r = await dispatch(team.DEPLOYMENT_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "QA lead on the bridge confirmed" });
     expect(r.override).toBe(true);
     expect(await history(f.qaItemId)).toEqual([{ kind: "sign_off", role: "DEPLOYMENT_LEAD", override: true, note: "QA lead on the bridge confirmed", userId: team.DEPLOYMENT_LEAD.id }]);
   });
@@ -51,9 +52,9 @@ describe("sign-off by role", () => {
   it("two people signing off the same item at once: one wins, the other gets 409 with the current state", async () => {
     const f = await createFixture(team);
     const results = await Promise.allSettled([
-      signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId }),
-      signOffItem(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "override" }),
-      signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId }),
+      dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId }),
+      dispatch(team.DEPLOYMENT_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "override" }),
+      dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId }),
     ]);
     const won = results.filter((r) => r.status === "fulfilled");
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -71,27 +72,27 @@ describe("sign-off by role", () => {
 
   it("a stale expected version is a 409 naming the current state", async () => {
     const f = await createFixture(team);
-    await signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, expectedVersion: 0 });
-    await expect(undoItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "x", expectedVersion: 0 })).rejects.toMatchObject({ status: 409 });
-    await expect(signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("Already signed off by") });
+    await dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, expectedVersion: 0 });
+    await expect(dispatch(team.QA_LEAD, "item.undo", { cutoverId: f.cutoverId, itemId: f.qaItemId, reason: "x", expectedVersion: 0 })).rejects.toMatchObject({ status: 409 });
+    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("Already signed off by") });
   });
 
   it("bad input changes nothing: unknown ids, ids of another cutover, a 10 MB note", async () => {
     const f = await createFixture(team);
     const other = await createFixture(team);
     const before = await digest();
-    await expect(signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ status: 404 });
-    await expect(signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: other.qaItemId })).rejects.toMatchObject({ status: 404 });
-    await expect(signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: "not-an-id" })).rejects.toMatchObject({ name: "ZodError" });
-    await expect(signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "x".repeat(10 * 1024 * 1024) })).rejects.toMatchObject({ name: "ZodError" });
-    await expect(signOffItem(team.DATABASE_DBA, { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 403 });
-    await expect(signOffItem(team.OBSERVER, { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 403 });
+    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ status: 404 });
+    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: other.qaItemId })).rejects.toMatchObject({ status: 404 });
+    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: "not-an-id" })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "x".repeat(10 * 1024 * 1024) })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(team.DATABASE_DBA, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 403 });
+    await expect(dispatch(team.OBSERVER, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId })).rejects.toMatchObject({ status: 403 });
     expect(await digest()).toEqual(before);
   });
 
   it("the audit log refuses to be rewritten", async () => {
     const f = await createFixture(team);
-    await signOffItem(team.QA_LEAD, { cutoverId: f.cutoverId, itemId: f.qaItemId });
+    await dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId });
     // The app's own role lacks the privilege; the trigger (lib/db/migrate.test.ts) stops even the owner.
     await expect(db().auditEvent.updateMany({ where: { cutoverId: f.cutoverId }, data: { action: "forged" } })).rejects.toThrow(/permission denied for table audit_events/);
     await expect(db().auditEvent.deleteMany({ where: { cutoverId: f.cutoverId } })).rejects.toThrow(/permission denied for table audit_events/);

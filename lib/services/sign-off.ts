@@ -11,12 +11,12 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { sql } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { canSignOffItem, type OwnedItemAction } from "@/lib/domain/permissions";
+import { can, canSignOffItem, type OwnedItemAction } from "@/lib/domain/permissions";
 import { transitionItem, type ItemState, type ItemTransition } from "@/lib/domain/item-state";
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
-import { BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
 import { notApplicableInput, signOffInput, undoInput } from "@/lib/schemas/room";
-import { authorize, type Actor } from "./context";
+import { auditBatchSql, type Announcement, type AuditEntry } from "@/lib/db/audit-sql";
+import type { AuthorizingCall } from "./context";
 import { GroupCommit, type Outcome } from "./group-commit";
 
 const ACTION_OF: Record<ItemTransition, OwnedItemAction> = { sign_off: "item.sign_off", undo: "item.undo", not_applicable: "item.not_applicable" };
@@ -54,16 +54,15 @@ const READ = {
 // One array per column, one element per planned change (items are distinct within a batch). The
 // "= ANY" conditions keep the generic plan on the indexes whatever the tables' sizes.
 // $1 n, $2 item, $3 state read, $4 version read, $5 next state, $6 cutover, $7 user, $8 role used,
-// $9 kind, $10 note, $11 override, $12 actor name, $13 audit action, $14 before, $15 after,
-// $16 request id, $17 rehearsal, $18 bus payload, $19 sign-off id.
+// $9 kind, $10 note, $11 override, $12 sign-off id; from $13 the audit rows and their
+// announcements (lib/services/audit.ts), numbered by $1 too.
+const AUDIT = auditBatchSql(13, "$1::int[]", "JOIN upd USING (n)");
 const WRITE = {
   name: "item-transition-write-batch",
   text: `WITH q AS (
       SELECT * FROM unnest($1::int[], $2::uuid[], $3::"ItemState"[], $4::int[], $5::"ItemState"[], $6::uuid[], $7::uuid[], $8::"Role"[],
-                           $9::"SignOffKind"[], $10::text[], $11::bool[], $12::text[], $13::text[], $14::jsonb[], $15::jsonb[], $16::text[],
-                           $17::bool[], $18::text[], $19::uuid[])
-        AS q(n, item_id, state, version, next, cutover_id, user_id, role, kind, note, override, actor_name, action, before, after, request_id,
-             rehearsal, payload, sign_off_id)
+                           $9::"SignOffKind"[], $10::text[], $11::bool[], $12::uuid[])
+        AS q(n, item_id, state, version, next, cutover_id, user_id, role, kind, note, override, sign_off_id)
     ), upd AS (
       UPDATE items i SET state = q.next, version = i.version + 1, updated_at = now()
         FROM q
@@ -76,13 +75,11 @@ const WRITE = {
       SELECT q.sign_off_id, q.item_id, q.user_id, q.role, q.kind, q.note, q.override, now() FROM upd JOIN q USING (n) ORDER BY q.n
       RETURNING id
     ), au AS (
-      INSERT INTO audit_events (cutover_id, actor_id, actor_name, role, action, subject, before, after, request_id, rehearsal)
-      SELECT q.cutover_id, q.user_id, q.actor_name, q.role::text, q.action, 'item:' || q.item_id, q.before, q.after, q.request_id, q.rehearsal
-        FROM upd JOIN q USING (n) ORDER BY q.n
+      ${AUDIT.insert}
       RETURNING id
     )
-    SELECT upd.n, upd.version, pg_notify('${BUS_CHANNEL}', q.payload) IS NULL AS announced
-      FROM upd JOIN q USING (n) ORDER BY upd.n`,
+    SELECT upd.n, upd.version, ${AUDIT.notify} IS NULL AS announced
+      FROM upd JOIN (${AUDIT.payloads}) p USING (n) ORDER BY upd.n`,
 };
 
 interface TransitionInput {
@@ -94,10 +91,10 @@ interface TransitionInput {
 }
 
 interface TransitionRequest {
-  actor: Actor;
+  /** The caller, with the command's permission from the table. */
+  call: AuthorizingCall;
   kind: ItemTransition;
   input: TransitionInput;
-  requestId?: string;
 }
 
 export interface TransitionResult {
@@ -133,9 +130,9 @@ async function readItems(keys: readonly { cutoverId: string; itemId: string; use
 const currentOf = (row: ItemRow) => ({ state: row.state, version: row.version, by: row.last_by, at: row.last_at?.toISOString() ?? null });
 
 /** The domain's decision on one request, given what was read: a planned change, or the caller's error. */
-function decide(n: number, { actor, kind, input }: TransitionRequest, row: ItemRow | null): Planned {
+function decide(n: number, { call, kind, input }: TransitionRequest, row: ItemRow | null): Planned {
   // The table decides whether the caller may act on items at all; whose items is decided below.
-  authorize(actor, row?.roles ?? null, "cutover.view");
+  call.authorize(row?.roles ?? null);
   if (!row) throw new AppError("not_found", "No such cutover, or you are not a member of it");
   if (!row.item_id) throw new AppError("not_found", "Item not found in this cutover");
   const owner = row.owner_role;
@@ -155,12 +152,16 @@ function decide(n: number, { actor, kind, input }: TransitionRequest, row: ItemR
   if (input.expectedVersion !== undefined && input.expectedVersion !== row.version) {
     throw new AppError("conflict", `"${row.title}" changed since you loaded it: it is now ${row.state.replace("_", " ")}`, { current: currentOf(row) });
   }
+  // The role the change is made under: the owner's, or for an override the caller's role that the
+  // table lets override (the write checks the caller still holds it).
+  const role = permission.override ? row.roles.find((r) => can([r], "item.override")) : owner;
+  if (!role) throw new AppError("forbidden", `Only ${ROLE_LABELS[owner]} can do that to "${row.title}"`);
   return {
     n,
     row,
     itemId: row.item_id,
     next: step.next,
-    role: permission.override ? "DEPLOYMENT_LEAD" : owner,
+    role,
     note,
     override: permission.override,
     signOffId: randomUUID(),
@@ -170,12 +171,11 @@ function decide(n: number, { actor, kind, input }: TransitionRequest, row: ItemR
 async function writeItems(batch: readonly TransitionRequest[], planned: readonly Planned[]): Promise<Map<number, number>> {
   const cols = {
     n: [] as number[], item: [] as string[], state: [] as string[], version: [] as number[], next: [] as string[], cutover: [] as string[],
-    user: [] as string[], role: [] as string[], kind: [] as string[], note: [] as (string | null)[], override: [] as boolean[],
-    actorName: [] as string[], action: [] as string[], before: [] as string[], after: [] as string[], requestId: [] as (string | null)[],
-    rehearsal: [] as boolean[], payload: [] as string[], signOffId: [] as string[],
+    user: [] as string[], role: [] as string[], kind: [] as string[], note: [] as (string | null)[], override: [] as boolean[], signOffId: [] as string[],
   };
+  const audit: { entry: AuditEntry; event: Announcement }[] = [];
   for (const p of planned) {
-    const { actor, kind, input, requestId } = batch[p.n]!;
+    const { call, kind, input } = batch[p.n]!;
     const action = AUDIT_OF[kind];
     cols.n.push(p.n);
     cols.item.push(p.itemId);
@@ -183,31 +183,38 @@ async function writeItems(batch: readonly TransitionRequest[], planned: readonly
     cols.version.push(p.row.version);
     cols.next.push(p.next);
     cols.cutover.push(input.cutoverId);
-    cols.user.push(actor.id);
+    cols.user.push(call.actor.id);
     cols.role.push(p.role);
     cols.kind.push(kind);
     cols.note.push(p.note);
     cols.override.push(p.override);
-    cols.actorName.push(actor.name);
-    cols.action.push(action);
-    cols.before.push(JSON.stringify({ state: p.row.state }));
-    cols.after.push(JSON.stringify({ state: p.next, note: p.note, override: p.override, title: p.row.title }));
-    cols.requestId.push(requestId ?? null);
-    cols.rehearsal.push(p.row.mode === "rehearsal");
-    cols.payload.push(busPayload({ type: action, cutoverId: input.cutoverId, actor: actor.name, subject: `item:${p.itemId}`, data: { itemId: p.itemId, state: p.next } }));
     cols.signOffId.push(p.signOffId);
+    audit.push({
+      entry: {
+        cutoverId: input.cutoverId,
+        actorId: call.actor.id,
+        actorName: call.actor.name,
+        role: p.role,
+        action,
+        subject: `item:${p.itemId}`,
+        before: { state: p.row.state },
+        after: { state: p.next, note: p.note, override: p.override, title: p.row.title },
+        requestId: call.requestId,
+        rehearsal: p.row.mode === "rehearsal",
+      },
+      event: { type: action, cutoverId: input.cutoverId, actor: call.actor.name, subject: `item:${p.itemId}`, data: { itemId: p.itemId, state: p.next } },
+    });
   }
-  const { rows } = await sql().query<{ n: number; version: number }>({ ...WRITE, values: [
-      cols.n, cols.item, cols.state, cols.version, cols.next, cols.cutover, cols.user, cols.role, cols.kind, cols.note, cols.override,
-      cols.actorName, cols.action, cols.before, cols.after, cols.requestId, cols.rehearsal, cols.payload, cols.signOffId,
-    ],
+  const { rows } = await sql().query<{ n: number; version: number }>({
+    ...WRITE,
+    values: [cols.n, cols.item, cols.state, cols.version, cols.next, cols.cutover, cols.user, cols.role, cols.kind, cols.note, cols.override, cols.signOffId, ...AUDIT.values(audit)],
   });
   return new Map(rows.map((r) => [r.n, r.version]));
 }
 
 /** Serves one batch of requests on distinct items: one read, at most one write (one commit). */
 async function runTransitions(batch: readonly TransitionRequest[]): Promise<Outcome<TransitionResult>[]> {
-  const rows = await readItems(batch.map((r) => ({ cutoverId: r.input.cutoverId, itemId: r.input.itemId, userId: r.actor.id })));
+  const rows = await readItems(batch.map((r) => ({ cutoverId: r.input.cutoverId, itemId: r.input.itemId, userId: r.call.actor.id })));
   const outcomes: Outcome<TransitionResult>[] = new Array(batch.length);
   const planned: Planned[] = [];
   batch.forEach((request, n) => {
@@ -231,7 +238,7 @@ async function runTransitions(batch: readonly TransitionRequest[]): Promise<Outc
     // The item moved (or the caller lost the role) between the read and the write.
     let now: (ItemRow | null)[];
     try {
-      now = await readItems(missed.map((p) => ({ cutoverId: batch[p.n]!.input.cutoverId, itemId: p.itemId, userId: batch[p.n]!.actor.id })));
+      now = await readItems(missed.map((p) => ({ cutoverId: batch[p.n]!.input.cutoverId, itemId: p.itemId, userId: batch[p.n]!.call.actor.id })));
     } catch (error) {
       for (const p of missed) outcomes[p.n] = { ok: false, error };
       return outcomes;
@@ -265,21 +272,18 @@ const transitions = new GroupCommit<TransitionRequest, TransitionResult>({
 /** Batches served so far (for tests and diagnostics). */
 export const transitionStats = () => ({ ...transitions.stats });
 
-function transition(actor: Actor, kind: ItemTransition, input: TransitionInput, requestId?: string): Promise<TransitionResult> {
-  return transitions.submit({ actor, kind, input, requestId });
+function transition(call: AuthorizingCall, kind: ItemTransition, input: TransitionInput): Promise<TransitionResult> {
+  return transitions.submit({ call, kind, input });
 }
 
-export async function signOffItem(actor: Actor, raw: z.input<typeof signOffInput>, requestId?: string) {
-  const input = signOffInput.parse(raw);
-  return transition(actor, "sign_off", input, requestId);
+export function signOffItem(call: AuthorizingCall, input: z.output<typeof signOffInput>) {
+  return transition(call, "sign_off", input);
 }
 
-export async function undoItem(actor: Actor, raw: z.input<typeof undoInput>, requestId?: string) {
-  const input = undoInput.parse(raw);
-  return transition(actor, "undo", input, requestId);
+export function undoItem(call: AuthorizingCall, input: z.output<typeof undoInput>) {
+  return transition(call, "undo", input);
 }
 
-export async function markNotApplicable(actor: Actor, raw: z.input<typeof notApplicableInput>, requestId?: string) {
-  const input = notApplicableInput.parse(raw);
-  return transition(actor, "not_applicable", input, requestId);
+export function markNotApplicable(call: AuthorizingCall, input: z.output<typeof notApplicableInput>) {
+  return transition(call, "not_applicable", input);
 }

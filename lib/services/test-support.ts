@@ -75,14 +75,16 @@ export async function createFixture(team: Team, opts: { state?: "draft" | "in_pr
     metricId: metric.id, cutoverId: c.id, phaseId: phase.id, sectionId: section.id, qaItemId: qa.id, criticalItemId: critical.id, entryId: entry.id, decisionId: decision.id, contactId: contact.id, riskId: risk.id };
 }
 
-const TABLES = ["cutovers", "cutover_members", "phases", "sections", "items", "sign_offs", "timeline_entries", "contacts", "risks", "decision_points", "votes", "traffic_steps", "audit_events", "users", "api_tokens"];
-
-/** A digest of every row of the room's tables: equal digests mean nothing changed. */
+/**
+ * A digest of every row of every table of the database (the migration history included): equal
+ * digests mean nothing changed. One round trip; the table list is read from the catalog, so a
+ * table added later is covered without touching this.
+ */
 export async function digest(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const t of TABLES) {
-    const rows = await db().$queryRawUnsafe<{ d: string | null }[]>(`SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS d FROM ${t} x`);
-    out[t] = rows[0]?.d ?? "";
-  }
-  return out;
+  const tables = await db().$queryRawUnsafe<{ t: string }[]>(
+    "SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+  );
+  const parts = tables.map(({ t }) => `SELECT '${t.replace(/'/g, "''")}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS d FROM ${t} x`);
+  const rows = await db().$queryRawUnsafe<{ t: string; d: string }[]>(parts.join(" UNION ALL "));
+  return Object.fromEntries(rows.map((r) => [r.t, r.d]));
 }

@@ -18,8 +18,8 @@ import { freePort } from "@/lib/server/free-port";
 import { renderUpstream } from "@/lib/adapters/traffic/nginx";
 import { NginxRouterConfigSchema } from "@/lib/adapters/traffic/config";
 import { defineFileIntegrations } from "@/lib/config/test-server-config";
-import { rollback, shiftTraffic } from "./traffic";
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
+import { dispatch } from "./commands";
 
 let team: Team;
 let dir: string;
@@ -73,11 +73,11 @@ const percentOf = async (cutoverId: string) => (await db().cutover.findUniqueOrT
 describe("rollback", () => {
   it("sends 100 % to old, verified on HAProxy, then records the change, its duration and the audit event", async () => {
     const f = await leverCutover();
-    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 25, override: true, note: "canary" });
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 25, override: true, note: "canary" });
     expect(await weights()).toEqual({ old: 75, new: 25 });
     expect(await percentOf(f.cutoverId)).toBe(25);
 
-    const r = await rollback(team.ON_CALL, { cutoverId: f.cutoverId, reason: "p95 doubled" });
+    const r = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "p95 doubled" });
     expect(r).toMatchObject({ joined: false, from: 25 });
     expect(await weights()).toEqual({ old: 100, new: 0 });
     expect(await percentOf(f.cutoverId)).toBe(0);
@@ -99,8 +99,8 @@ describe("rollback", () => {
 
   it("two presses at the same moment run one rollback: the other joins it", async () => {
     const f = await leverCutover();
-    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 50, override: true, note: "half" });
-    const [a, b] = await Promise.all([rollback(team.ON_CALL, { cutoverId: f.cutoverId, reason: "a" }), rollback(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, reason: "b" })]);
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 50, override: true, note: "half" });
+    const [a, b] = await Promise.all([dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "a" }), dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "b" })]);
     expect(a.rollbackId).toBe(b.rollbackId);
     expect([a.joined, b.joined].sort()).toEqual([false, true]);
     expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(1);
@@ -111,7 +111,7 @@ describe("rollback", () => {
   it("an Observer is refused and nothing changes", async () => {
     const f = await leverCutover();
     const before = await digest();
-    await expect(rollback(team.OBSERVER, { cutoverId: f.cutoverId, reason: null })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(dispatch(team.OBSERVER, "rollback.execute", { cutoverId: f.cutoverId, reason: null })).rejects.toMatchObject({ code: "forbidden" });
     expect(await digest()).toEqual(before);
     expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(0);
   });
@@ -119,7 +119,7 @@ describe("rollback", () => {
   it("a router that is gone: the rollback fails loudly, the recorded split stays the true one", async () => {
     const f = await leverCutover(path.join(dir, "no-such.sock"));
     await db().cutover.update({ where: { id: f.cutoverId }, data: { trafficPercent: 40 } });
-    await expect(rollback(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, reason: "x" })).rejects.toMatchObject({ code: "router_failed" });
+    await expect(dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "x" })).rejects.toMatchObject({ code: "router_failed" });
     expect(await percentOf(f.cutoverId)).toBe(40);
     expect((await changes(f.cutoverId)).map((c) => c.state)).toEqual(["failed"]);
     const rb = await db().rollback.findFirstOrThrow({ where: { cutoverId: f.cutoverId } });
@@ -247,10 +247,10 @@ describe("the lever on a real nginx", () => {
 
   it("shift and rollback: each recorded once nginx answers with the new split", async () => {
     const f = await nginxCutover(nginxConfig());
-    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 50, override: true, note: "half" });
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 50, override: true, note: "half" });
     expect(await status()).toMatch(/percent 50\n$/);
     expect(await percentOf(f.cutoverId)).toBe(50);
-    const r = await rollback(team.ON_CALL, { cutoverId: f.cutoverId, reason: "errors" });
+    const r = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "errors" });
     expect(r).toMatchObject({ joined: false, from: 50 });
     expect(await status()).toMatch(/percent 0\n$/);
     expect(await newShare(40)).toBe(0);
@@ -263,12 +263,12 @@ describe("the lever on a real nginx", () => {
 
   it("an upstream file nginx refuses: the change fails, nothing is recorded as done, nginx keeps serving the old split", async () => {
     const good = await nginxCutover(nginxConfig());
-    await shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: good.cutoverId, toPercent: 25, override: true, note: "canary" });
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: good.cutoverId, toPercent: 25, override: true, note: "canary" });
     const fileBefore = readFileSync(nginxConfig().upstreamFile, "utf8");
     const statusBefore = await status();
     // Same file, an upstream name nginx.conf already has: nginx rejects the reload ("duplicate upstream").
     const f = await nginxCutover({ ...nginxConfig(), upstreamName: "taken" });
-    await expect(shiftTraffic(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, toPercent: 100, override: true, note: "all in" })).rejects.toMatchObject({ code: "router_failed", message: expect.stringMatching(/duplicate upstream "taken"/) });
+    await expect(dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 100, override: true, note: "all in" })).rejects.toMatchObject({ code: "router_failed", message: expect.stringMatching(/duplicate upstream "taken"/) });
     expect(await percentOf(f.cutoverId)).toBe(0);
     expect((await changes(f.cutoverId)).map((c) => c.state)).toEqual(["failed"]);
     expect(await db().auditEvent.count({ where: { cutoverId: f.cutoverId, action: "traffic.change_failed" } })).toBe(1);

@@ -15,9 +15,10 @@ import { integrationChoices, requireIntegration, resolveIntegration, resolveRout
 import { shortReason } from "@/lib/integrations/schemas";
 import { can } from "@/lib/domain/permissions";
 import { announce, BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
+import { recordChange } from "./audit";
 import type { Role } from "@/lib/domain/roles";
 import { hookInput, removeInput, rollbackInput, routerInput, shiftInput, trafficStepsInput, cutoverOnly } from "@/lib/schemas/room";
-import { authorize, requireFound, withCutover, type Actor } from "./context";
+import { auditRole, requireFound, withCutover, type Actor, type AuthorizingCall, type Call, type CutoverContext } from "./context";
 
 /** Who moves traffic: a person, or a trigger acting on its own. */
 export interface Mover {
@@ -72,10 +73,12 @@ export async function changeSplit(opts: {
   routing?: Routing;
   /** The rollback this change belongs to. */
   rollbackId?: string;
+  /** The request that asked for the change; one is made up for changes nobody asked for (triggers). */
+  requestId?: string;
 }) {
   const { router, rehearsal, label } = opts.routing ?? (await routerOf(opts.cutoverId));
   const started = opts.startedAt ?? Date.now();
-  const requestId = randomUUID();
+  const requestId = opts.requestId ?? randomUUID();
   const request = { toPercent: opts.toPercent, userId: opts.mover.userId, override: opts.override ?? false, note: opts.note ?? null, triggerId: opts.triggerId ?? null };
   return withTrafficLock(opts.cutoverId, 15_000, request, async (f) => {
     const change = { id: f.changeId };
@@ -91,10 +94,13 @@ export async function changeSplit(opts: {
       // The room (Observers included) reads this: the router's name and a short reason, never its settings.
       const message = `${label}: ${shortReason((err as Error).message)}`;
       await db().trafficChange.update({ where: { id: change.id }, data: { state: "failed", error: message.slice(0, 2000), finishedAt: new Date(), durationMs: Date.now() - started } });
-      await db().$transaction(async (tx) => {
-        await tx.auditEvent.create({ data: { cutoverId: opts.cutoverId, actorId: opts.mover.userId, actorName: opts.mover.name, role: opts.mover.role, action: "traffic.change_failed", subject: `traffic:${change.id}`, before: { percent: f.currentPercent }, after: { target: opts.toPercent, error: message }, rehearsal } });
-        await announce(tx, { type: "traffic.failed", cutoverId: opts.cutoverId, actor: opts.mover.name, data: { from: f.currentPercent, to: opts.toPercent, error: message.slice(0, 500) } });
-      });
+      await db().$transaction((tx) =>
+        recordChange(
+          tx,
+          { cutoverId: opts.cutoverId, actorId: opts.mover.userId, actorName: opts.mover.name, role: opts.mover.role, action: "traffic.change_failed", subject: `traffic:${change.id}`, before: { percent: f.currentPercent }, after: { target: opts.toPercent, error: message }, requestId, rehearsal },
+          { type: "traffic.failed", cutoverId: opts.cutoverId, actor: opts.mover.name, data: { from: f.currentPercent, to: opts.toPercent, error: message.slice(0, 500) } },
+        ),
+      );
       throw new AppError("router_failed", `Traffic was not moved to ${opts.toPercent} %: ${message}`);
     }
     const durationMs = Date.now() - started;
@@ -110,6 +116,7 @@ export async function changeSplit(opts: {
         subject: `traffic:${change.id}`,
         before: { percent: f.currentPercent },
         after: { percent: opts.toPercent, durationMs, override: opts.override ?? false, note: opts.note ?? null, reason: opts.reason, triggerId: opts.triggerId ?? null },
+        requestId,
         rehearsal,
       },
       event: { type: "traffic.shifted", cutoverId: opts.cutoverId, actor: opts.mover.name, subject: `traffic:${change.id}`, data: { from: f.currentPercent, to: opts.toPercent, durationMs } },
@@ -122,39 +129,44 @@ export async function changeSplit(opts: {
   });
 }
 
-export async function shiftTraffic(actor: Actor, raw: z.input<typeof shiftInput>) {
-  const input = shiftInput.parse(raw);
-  const plan = await withCutover(actor, input.cutoverId, "traffic.shift", async (ctx) => {
-    const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { trafficPercent: true, state: true, trafficSteps: { orderBy: { position: "asc" } } } });
-    if (["completed", "rolled_back", "aborted"].includes(c.state)) throw new AppError("conflict", `The cutover is ${c.state.replace("_", " ")}: traffic is no longer moved from here`);
-    const steps = c.trafficSteps.map((s) => s.percent);
-    const target = input.toPercent ?? steps.find((p) => p > c.trafficPercent);
-    if (target === undefined) throw new AppError("conflict", `Already at the last step (${c.trafficPercent} %)`);
-    if (target === c.trafficPercent) throw new AppError("conflict", `Traffic is already at ${target} %`);
-    const isStep = steps.includes(target);
-    let gated: string | null = null;
-    if (target > c.trafficPercent) {
-      const step = c.trafficSteps.find((s) => s.percent === target);
-      const decision = step?.decisionId
-        ? await ctx.tx.decisionPoint.findUnique({ where: { id: step.decisionId } })
-        : await ctx.tx.decisionPoint.findFirst({ where: { cutoverId: input.cutoverId, targetPercent: target }, orderBy: { decidedAt: { sort: "desc", nulls: "last" } } });
-      if (!isStep) gated = `${target} % is not a planned step`;
-      else if (decision && decision.state !== "proceed") gated = `the go/no-go decision "${decision.title}" is ${decision.state}, not PROCEED`;
-    }
-    if (gated) {
-      if (!input.override) throw new AppError("conflict", `Cannot shift to ${target} %: ${gated}. An override needs a note.`);
-      if (!ctx.roles.includes("DEPLOYMENT_LEAD")) throw new AppError("forbidden", "Only the Deployment Lead may override the traffic plan");
-      if (!input.note) throw new AppError("bad_request", "An override needs a note");
-    }
-    return { target, gated, role: ctx.roles.includes("DEPLOYMENT_LEAD") ? "DEPLOYMENT_LEAD" : (ctx.roles[0] ?? null) };
-  });
+export type ShiftPlan = { target: number; gated: string | null; role: string | null };
+
+/** In the cutover's transaction: where the shift goes, and whether it needs (and may take) an override. */
+export async function planShift(ctx: CutoverContext, input: z.output<typeof shiftInput>): Promise<ShiftPlan> {
+  const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { trafficPercent: true, state: true, trafficSteps: { orderBy: { position: "asc" } } } });
+  if (["completed", "rolled_back", "aborted"].includes(c.state)) throw new AppError("conflict", `The cutover is ${c.state.replace("_", " ")}: traffic is no longer moved from here`);
+  const steps = c.trafficSteps.map((s) => s.percent);
+  const target = input.toPercent ?? steps.find((p) => p > c.trafficPercent);
+  if (target === undefined) throw new AppError("conflict", `Already at the last step (${c.trafficPercent} %)`);
+  if (target === c.trafficPercent) throw new AppError("conflict", `Traffic is already at ${target} %`);
+  const isStep = steps.includes(target);
+  let gated: string | null = null;
+  if (target > c.trafficPercent) {
+    const step = c.trafficSteps.find((s) => s.percent === target);
+    const decision = step?.decisionId
+      ? await ctx.tx.decisionPoint.findUnique({ where: { id: step.decisionId } })
+      : await ctx.tx.decisionPoint.findFirst({ where: { cutoverId: input.cutoverId, targetPercent: target }, orderBy: { decidedAt: { sort: "desc", nulls: "last" } } });
+    if (!isStep) gated = `${target} % is not a planned step`;
+    else if (decision && decision.state !== "proceed") gated = `the go/no-go decision "${decision.title}" is ${decision.state}, not PROCEED`;
+  }
+  if (gated) {
+    if (!input.override) throw new AppError("conflict", `Cannot shift to ${target} %: ${gated}. An override needs a note.`);
+    if (!ctx.can("traffic.override")) throw new AppError("forbidden", "Not allowed to override the traffic plan");
+    if (!input.note) throw new AppError("bad_request", "An override needs a note");
+  }
+  return { target, gated, role: auditRole(ctx.actor, ctx.roles) };
+}
+
+/** After the plan committed: moves the traffic (never inside a transaction). */
+export function applyShift(plan: ShiftPlan, input: z.output<typeof shiftInput>, call: Call) {
   return changeSplit({
     cutoverId: input.cutoverId,
     toPercent: plan.target,
-    mover: { userId: actor.id, name: actor.name, role: plan.role },
+    mover: { userId: call.actor.id, name: call.actor.name, role: plan.role },
     reason: plan.gated ? `override: ${input.note}` : `shift to ${plan.target} %`,
     override: plan.gated !== null,
     note: input.note,
+    requestId: call.requestId,
   });
 }
 
@@ -206,7 +218,7 @@ async function rollbackState(cutoverId: string, userId: string | null): Promise<
  * running rollback per cutover). Resolves when the split is verified; hooks continue after.
  * The path to the router is three plain SQL round trips (state, claim, lock + fence + request).
  */
-export async function startRollback(mover: Mover, input: { cutoverId: string; reason: string | null; triggerId?: string | null }, known?: RollbackState) {
+export async function startRollback(mover: Mover, input: { cutoverId: string; reason: string | null; triggerId?: string | null; requestId?: string }, known?: RollbackState) {
   let state = known ?? (await rollbackState(input.cutoverId, mover.userId));
   // A rollback whose process died never finishes: let a new one take over after two minutes.
   if (state.running_id && state.running_started_at && Date.now() - state.running_started_at.getTime() > ABANDONED_AFTER_MS) {
@@ -244,30 +256,33 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
       startedAt: claim.startedAt,
       routing,
       rollbackId: claim.id,
+      requestId: input.requestId,
     });
   } catch (err) {
     const message = err instanceof AppError ? err.message : shortReason((err as Error).message);
     await db().$transaction(async (tx) => {
       await tx.rollback.update({ where: { id: claim.id }, data: { state: "failed", finishedAt: new Date(), hookResults: [{ name: "traffic split", ok: false, output: message }] } });
-      await tx.auditEvent.create({ data: { cutoverId: input.cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.failed", subject: `rollback:${claim.id}`, after: { error: message } } });
-      await announce(tx, { type: "rollback.failed", cutoverId: input.cutoverId, actor: mover.name, subject: `rollback:${claim.id}`, data: { error: message.slice(0, 500) } });
+      await recordChange(
+        tx,
+        { cutoverId: input.cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.failed", subject: `rollback:${claim.id}`, after: { error: message }, requestId: input.requestId, rehearsal: state.mode === "rehearsal" },
+        { type: "rollback.failed", cutoverId: input.cutoverId, actor: mover.name, subject: `rollback:${claim.id}`, data: { error: message.slice(0, 500) } },
+      );
     });
     throw err;
   }
-  void runHooks(claim.id, input.cutoverId, mover, input.reason).catch((err: unknown) => console.error("[warroom] rollback hooks failed:", err));
+  void runHooks(claim.id, input.cutoverId, mover, input, state.mode === "rehearsal").catch((err: unknown) => console.error("[warroom] rollback hooks failed:", err));
   return { rollbackId: claim.id, joined: false as const, durationMs: split.durationMs, from: split.from };
 }
 
-/** The rollback button and POST /rollback: the permission table decides, then startRollback. */
-export async function rollback(actor: Actor, raw: z.input<typeof rollbackInput>) {
-  const input = rollbackInput.parse(raw);
-  const state = await rollbackState(input.cutoverId, actor.id);
-  authorize(actor, state.roles, "rollback.execute");
-  const role = state.roles.includes("DEPLOYMENT_LEAD") ? "DEPLOYMENT_LEAD" : state.roles.includes("ON_CALL") ? "ON_CALL" : (state.roles[0] ?? null);
-  return startRollback({ userId: actor.id, name: actor.name, role }, { cutoverId: input.cutoverId, reason: input.reason }, state);
+/** The rollback button and POST /rollback: one read of roles and state, the table decides, then startRollback. */
+export async function rollback(call: AuthorizingCall, input: z.output<typeof rollbackInput>) {
+  const state = await rollbackState(input.cutoverId, call.actor.id);
+  const roles = call.authorize(state.roles);
+  return startRollback({ userId: call.actor.id, name: call.actor.name, role: auditRole(call.actor, roles) }, { cutoverId: input.cutoverId, reason: input.reason, requestId: call.requestId }, state);
 }
 
-async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, reason: string | null) {
+async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, input: { reason: string | null; requestId?: string }, rehearsal: boolean) {
+  const reason = input.reason;
   const hooks = await db().rollbackHook.findMany({ where: { cutoverId }, orderBy: { position: "asc" } });
   const results: { name: string; ok: boolean; output: string; durationMs: number }[] = [];
   for (const hook of hooks) {
@@ -288,37 +303,32 @@ async function runHooks(rollbackId: string, cutoverId: string, mover: Mover, rea
   await db().$transaction(async (tx) => {
     await tx.rollback.update({ where: { id: rollbackId }, data: { state: ok ? "completed" : "completed_with_errors", finishedAt: new Date() } });
     await tx.cutover.updateMany({ where: { id: cutoverId, state: "in_progress" }, data: { state: "rolled_back", endedAt: new Date() } });
-    await tx.auditEvent.create({ data: { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.completed", subject: `rollback:${rollbackId}`, after: { hooks: results.map((r) => ({ name: r.name, ok: r.ok })) } } });
-    await announce(tx, { type: "rollback.completed", cutoverId, subject: `rollback:${rollbackId}`, data: { ok, hooks: results.length } });
+    await recordChange(
+      tx,
+      { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.completed", subject: `rollback:${rollbackId}`, after: { hooks: results.map((r) => ({ name: r.name, ok: r.ok })) }, requestId: input.requestId, rehearsal },
+      { type: "rollback.completed", cutoverId, subject: `rollback:${rollbackId}`, data: { ok, hooks: results.length } },
+    );
   });
 }
 
-export async function setTrafficSteps(actor: Actor, raw: z.input<typeof trafficStepsInput>) {
-  const input = trafficStepsInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "cutover.edit_plan", async (ctx) => {
-    const before = await ctx.tx.trafficStep.findMany({ where: { cutoverId: input.cutoverId }, orderBy: { position: "asc" } });
-    await ctx.tx.trafficStep.deleteMany({ where: { cutoverId: input.cutoverId } });
-    await ctx.tx.trafficStep.createMany({ data: input.steps.map((percent, position) => ({ cutoverId: input.cutoverId, percent, position, decisionId: before.find((b) => b.percent === percent)?.decisionId ?? null })) });
-    await ctx.record("traffic.steps_updated", `cutover:${input.cutoverId}`, { before: before.map((b) => b.percent), after: input.steps });
-    return { steps: input.steps };
-  });
+export async function setTrafficSteps(ctx: CutoverContext, input: z.output<typeof trafficStepsInput>) {
+  const before = await ctx.tx.trafficStep.findMany({ where: { cutoverId: input.cutoverId }, orderBy: { position: "asc" } });
+  await ctx.tx.trafficStep.deleteMany({ where: { cutoverId: input.cutoverId } });
+  await ctx.tx.trafficStep.createMany({ data: input.steps.map((percent, position) => ({ cutoverId: input.cutoverId, percent, position, decisionId: before.find((b) => b.percent === percent)?.decisionId ?? null })) });
+  await ctx.record("traffic.steps_updated", `cutover:${input.cutoverId}`, { before: before.map((b) => b.percent), after: input.steps });
+  return { steps: input.steps };
 }
 
-export async function setRouter(actor: Actor, raw: z.input<typeof routerInput>) {
-  const input = routerInput.parse(raw);
+export async function setRouter(ctx: CutoverContext, input: z.output<typeof routerInput>) {
   const picked = input.integration === null ? null : await requireIntegration(input.integration, "router");
-  return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
-    const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { routerIntegration: true } });
-    await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: { routerIntegration: picked?.name ?? null } });
-    await ctx.record("router.updated", `cutover:${input.cutoverId}`, { before: { integration: before.routerIntegration }, after: { integration: picked?.name ?? null, kind: picked?.kind ?? null } });
-    return { integration: picked?.name ?? null, kind: picked?.kind ?? null };
-  });
+  const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { routerIntegration: true } });
+  await ctx.tx.cutover.update({ where: { id: input.cutoverId }, data: { routerIntegration: picked?.name ?? null } });
+  await ctx.record("router.updated", `cutover:${input.cutoverId}`, { before: { integration: before.routerIntegration }, after: { integration: picked?.name ?? null, kind: picked?.kind ?? null } });
+  return { integration: picked?.name ?? null, kind: picked?.kind ?? null };
 }
 
-/** "Test connection": reads the split the router holds now; answers the percent or a short reason. */
-export async function testRouter(actor: Actor, raw: z.input<typeof cutoverOnly>) {
-  const input = cutoverOnly.parse(raw);
-  await withCutover(actor, input.cutoverId, "router.edit", async () => null);
+/** "Test connection", after the table allowed it: reads the split the router holds now; answers the percent or a short reason. */
+export async function testRouter(input: z.output<typeof cutoverOnly>) {
   const { router, label } = await routerOf(input.cutoverId);
   try {
     return { percent: await router.read(AbortSignal.timeout(5000)) };
@@ -327,26 +337,20 @@ export async function testRouter(actor: Actor, raw: z.input<typeof cutoverOnly>)
   }
 }
 
-export async function addHook(actor: Actor, raw: z.input<typeof hookInput>) {
-  const input = hookInput.parse(raw);
+export async function addHook(ctx: CutoverContext, input: z.output<typeof hookInput>) {
   const picked = await requireIntegration(input.integration, "hook");
-  return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
-    const position = await ctx.tx.rollbackHook.count({ where: { cutoverId: input.cutoverId } });
-    const h = await ctx.tx.rollbackHook.create({ data: { cutoverId: input.cutoverId, name: input.name, integration: picked.name, position } });
-    await ctx.record("rollback_hook.added", `hook:${h.id}`, { after: { name: h.name, integration: picked.name, kind: picked.kind } });
-    return { hookId: h.id };
-  });
+  const position = await ctx.tx.rollbackHook.count({ where: { cutoverId: input.cutoverId } });
+  const h = await ctx.tx.rollbackHook.create({ data: { cutoverId: input.cutoverId, name: input.name, integration: picked.name, position } });
+  await ctx.record("rollback_hook.added", `hook:${h.id}`, { after: { name: h.name, integration: picked.name, kind: picked.kind } });
+  return { hookId: h.id };
 }
 
-export async function removeHook(actor: Actor, raw: z.input<typeof removeInput>) {
-  const input = removeInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "router.edit", async (ctx) => {
-    const h = requireFound(await ctx.tx.rollbackHook.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Hook");
-    await ctx.tx.rollbackHook.delete({ where: { id: h.id } });
-    await ctx.tx.rollbackHook.updateMany({ where: { cutoverId: input.cutoverId, position: { gt: h.position } }, data: { position: { decrement: 1 } } });
-    await ctx.record("rollback_hook.removed", `hook:${h.id}`, { before: { name: h.name, integration: h.integration } });
-    return { hookId: h.id };
-  });
+export async function removeHook(ctx: CutoverContext, input: z.output<typeof removeInput>) {
+  const h = requireFound(await ctx.tx.rollbackHook.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Hook");
+  await ctx.tx.rollbackHook.delete({ where: { id: h.id } });
+  await ctx.tx.rollbackHook.updateMany({ where: { cutoverId: input.cutoverId, position: { gt: h.position } }, data: { position: { decrement: 1 } } });
+  await ctx.record("rollback_hook.removed", `hook:${h.id}`, { before: { name: h.name, integration: h.integration } });
+  return { hookId: h.id };
 }
 
 /**

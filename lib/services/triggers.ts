@@ -9,7 +9,8 @@ import type { Comparison } from "@/lib/domain/metrics";
 import { announce } from "@/lib/realtime/bus";
 import { removeInput, triggerConfirmInput, triggerInput } from "@/lib/schemas/room";
 import type { PolledSample } from "@/lib/jobs/poller";
-import { requireFound, withCutover, type Actor } from "./context";
+import { recordChange } from "./audit";
+import { auditRole, requireFound, type Call, type CutoverContext } from "./context";
 import { changeSplit, startRollback, type Mover } from "./traffic";
 
 function ruleOf(t: { comparison: string; threshold: number; forSeconds: number; keepFiringForSeconds: number; errorRollbackAfter: number | null; errorPolicy: string }): TriggerRule {
@@ -21,58 +22,53 @@ export function describeTrigger(t: { comparison: string; threshold: number; forS
   return `${metric.name} (${t.system}) ${t.comparison} ${t.threshold} ${metric.unit} for ${t.forSeconds} s → ${action}`;
 }
 
-export async function saveTrigger(actor: Actor, raw: z.input<typeof triggerInput>) {
-  const input = triggerInput.parse(raw);
+export async function saveTrigger(ctx: CutoverContext, input: z.output<typeof triggerInput>) {
   if (input.action === "shift" && (input.shiftToPercent === null || input.shiftToPercent === undefined)) throw new AppError("bad_request", "A shift trigger needs the percent to shift new to");
-  return withCutover(actor, input.cutoverId, "trigger.edit", async (ctx) => {
-    const metric = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.metricId, cutoverId: input.cutoverId } }), "Metric");
-    const { cutoverId, id, errorRollbackAfter, ...rest } = input;
-    const data = { ...rest, shiftToPercent: input.action === "shift" ? input.shiftToPercent! : null, errorPolicy: errorRollbackAfter ? "rollback_after" : "pause", errorRollbackAfter: errorRollbackAfter ?? null, description: input.description ?? describeTrigger({ ...input, shiftToPercent: input.shiftToPercent ?? null }, metric) };
-    if (id) {
-      const before = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id, cutoverId } }), "Trigger");
-      // Editing a rule starts it afresh: the old episode no longer describes it.
-      await ctx.tx.rollbackTrigger.update({ where: { id }, data: { ...data, state: "inactive", pendingSince: null, firedAt: null, consecutiveErrors: 0 } });
-      await ctx.record("trigger.updated", `trigger:${id}`, { before: { description: before.description }, after: { description: data.description, mode: data.mode } });
-      return { triggerId: id };
-    }
-    const t = await ctx.tx.rollbackTrigger.create({ data: { cutoverId, ...data } });
-    await ctx.record("trigger.added", `trigger:${t.id}`, { after: { description: data.description, mode: data.mode, severity: data.severity } });
-    return { triggerId: t.id };
-  });
+  const metric = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.metricId, cutoverId: input.cutoverId } }), "Metric");
+  const { cutoverId, id, errorRollbackAfter, ...rest } = input;
+  const data = { ...rest, shiftToPercent: input.action === "shift" ? input.shiftToPercent! : null, errorPolicy: errorRollbackAfter ? "rollback_after" : "pause", errorRollbackAfter: errorRollbackAfter ?? null, description: input.description ?? describeTrigger({ ...input, shiftToPercent: input.shiftToPercent ?? null }, metric) };
+  if (id) {
+    const before = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id, cutoverId } }), "Trigger");
+    // Editing a rule starts it afresh: the old episode no longer describes it.
+    await ctx.tx.rollbackTrigger.update({ where: { id }, data: { ...data, state: "inactive", pendingSince: null, firedAt: null, consecutiveErrors: 0 } });
+    await ctx.record("trigger.updated", `trigger:${id}`, { before: { description: before.description }, after: { description: data.description, mode: data.mode } });
+    return { triggerId: id };
+  }
+  const t = await ctx.tx.rollbackTrigger.create({ data: { cutoverId, ...data } });
+  await ctx.record("trigger.added", `trigger:${t.id}`, { after: { description: data.description, mode: data.mode, severity: data.severity } });
+  return { triggerId: t.id };
 }
 
-export async function removeTrigger(actor: Actor, raw: z.input<typeof removeInput>) {
-  const input = removeInput.parse(raw);
-  return withCutover(actor, input.cutoverId, "trigger.edit", async (ctx) => {
-    const t = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Trigger");
-    await ctx.tx.rollbackTrigger.delete({ where: { id: t.id } });
-    await ctx.record("trigger.removed", `trigger:${t.id}`, { before: { description: t.description } });
-    return { triggerId: t.id };
-  });
+export async function removeTrigger(ctx: CutoverContext, input: z.output<typeof removeInput>) {
+  const t = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id: input.id, cutoverId: input.cutoverId } }), "Trigger");
+  await ctx.tx.rollbackTrigger.delete({ where: { id: t.id } });
+  await ctx.record("trigger.removed", `trigger:${t.id}`, { before: { description: t.description } });
+  return { triggerId: t.id };
 }
 
-async function act(t: { id: string; cutoverId: string; action: string; shiftToPercent: number | null; description: string | null }, mover: Mover) {
+async function act(t: { id: string; cutoverId: string; action: string; shiftToPercent: number | null; description: string | null }, mover: Mover, requestId?: string) {
   const reason = `trigger: ${t.description ?? t.id}`;
-  if (t.action === "rollback") return startRollback(mover, { cutoverId: t.cutoverId, reason, triggerId: t.id });
-  if (t.action === "shift" && t.shiftToPercent !== null) return changeSplit({ cutoverId: t.cutoverId, toPercent: t.shiftToPercent, mover, reason, triggerId: t.id, attempts: 3, auditAction: "traffic.shifted_by_trigger" });
+  if (t.action === "rollback") return startRollback(mover, { cutoverId: t.cutoverId, reason, triggerId: t.id, requestId });
+  if (t.action === "shift" && t.shiftToPercent !== null) return changeSplit({ cutoverId: t.cutoverId, toPercent: t.shiftToPercent, mover, reason, triggerId: t.id, attempts: 3, auditAction: "traffic.shifted_by_trigger", requestId });
   return null;
 }
 
-/** The Deployment Lead (or On-call) confirms a recommended action with one click. */
-export async function confirmTrigger(actor: Actor, raw: z.input<typeof triggerConfirmInput>) {
-  const input = triggerConfirmInput.parse(raw);
-  const t = await withCutover(actor, input.cutoverId, "trigger.confirm", async (ctx) => {
-    const row = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id: input.triggerId, cutoverId: input.cutoverId } }), "Trigger");
-    if (row.state !== "firing") throw new AppError("conflict", "This trigger is not firing any more: nothing to confirm");
-    await ctx.record("trigger.confirmed", `trigger:${row.id}`, { after: { description: row.description } });
-    return row;
-  });
-  return act(t, { userId: actor.id, name: actor.name, role: null });
+/** Whoever the table lets confirm a trigger confirms its recommended action with one click. */
+export async function confirmTrigger(ctx: CutoverContext, input: z.output<typeof triggerConfirmInput>) {
+  const row = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id: input.triggerId, cutoverId: input.cutoverId } }), "Trigger");
+  if (row.state !== "firing") throw new AppError("conflict", "This trigger is not firing any more: nothing to confirm");
+  await ctx.record("trigger.confirmed", `trigger:${row.id}`, { after: { description: row.description } });
+  return { trigger: row, role: auditRole(ctx.actor, ctx.roles) };
+}
+
+/** After the confirmation committed: the trigger's action (never inside a transaction). */
+export function actOnConfirmed(confirmed: Awaited<ReturnType<typeof confirmTrigger>>, _input: unknown, call: Call) {
+  return act(confirmed.trigger, { userId: call.actor.id, name: call.actor.name, role: confirmed.role }, call.requestId);
 }
 
 /** Called by the poller with each poll's samples: advances every rule of the cutover. */
 export async function evaluateTriggers(cutoverId: string, samples: PolledSample[], at: number): Promise<void> {
-  const triggers = await db().rollbackTrigger.findMany({ where: { cutoverId, enabled: true }, include: { metric: { select: { name: true, unit: true } } } });
+  const triggers = await db().rollbackTrigger.findMany({ where: { cutoverId, enabled: true }, include: { metric: { select: { name: true, unit: true } }, cutover: { select: { mode: true } } } });
   for (const t of triggers) {
     const polled = samples.find((s) => s.metricId === t.metricId && s.system === t.system);
     if (!polled) continue;
@@ -96,8 +92,16 @@ export async function evaluateTriggers(cutoverId: string, samples: PolledSample[
       });
       if (updated.count !== 1) return;
       if (step.fire) {
-        await tx.auditEvent.create({
-          data: { cutoverId, actorName: `trigger: ${t.description ?? t.id}`, role: null, action: "trigger.fired", subject: `trigger:${t.id}`, before: { state: t.state }, after: { state: "firing", value: polled.sample.value, reason: step.fireReason, mode: t.mode, action: t.action, notice: step.notice } },
+        await recordChange(tx, {
+          cutoverId,
+          actorId: null,
+          actorName: `trigger: ${t.description ?? t.id}`,
+          role: null,
+          action: "trigger.fired",
+          subject: `trigger:${t.id}`,
+          before: { state: t.state },
+          after: { state: "firing", value: polled.sample.value, reason: step.fireReason, mode: t.mode, action: t.action, notice: step.notice },
+          rehearsal: t.cutover.mode === "rehearsal",
         });
       }
       if (changed || step.fire) {

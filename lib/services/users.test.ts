@@ -7,11 +7,11 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/passwords";
 import { actorFromBearer } from "@/lib/auth/bearer";
-import { userOfSession } from "@/lib/auth/session";
+import { userOfSession } from "@/lib/auth/actor";
 import { authOptions } from "@/lib/auth/options";
 import { hashToken } from "@/lib/auth/token-hash";
 import { createApiToken } from "./api-tokens";
-import { runCommand, type CommandName } from "./commands";
+import { dispatch, type CommandName } from "./commands";
 import type { Actor } from "./context";
 import { digest, useFreshDatabase } from "./test-support";
 import { acceptLink, linkInfo, listAccounts } from "./users";
@@ -65,7 +65,7 @@ describe("account commands × global roles: administrators only", () => {
         const target = await makeUser();
         if (c.name === "user.enable") await db().user.update({ where: { id: target.id }, data: { disabledAt: new Date() } });
         const before = await everything();
-        const outcome = await runCommand(actor, c.name, c.input(target) as never).then(
+        const outcome = await dispatch(actor, c.name, c.input(target) as never).then(
           (r) => r as Record<string, unknown>,
           (err: unknown) => err,
         );
@@ -103,7 +103,7 @@ describe("account commands × global roles: administrators only", () => {
 describe("invitations and reset links", () => {
   it("an invitation creates the account with the chosen roles, once", async () => {
     const email = `qa-${randomBytes(3).toString("hex")}@test.local`;
-    const invited = await runCommand(admin, "user.invite", { email, name: "Quinn", isPlanner: true });
+    const invited = await dispatch(admin, "user.invite", { email, name: "Quinn", isPlanner: true });
     const token = tokenOf(invited.path);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // Only the hash is stored.
@@ -130,7 +130,7 @@ describe("invitations and reset links", () => {
 
   it("an expired link says so and creates nothing", async () => {
     const email = `late-${randomBytes(3).toString("hex")}@test.local`;
-    const invited = await runCommand(admin, "user.invite", { email, name: "Late" });
+    const invited = await dispatch(admin, "user.invite", { email, name: "Late" });
     await db().invite.updateMany({ where: { email }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await linkInfo(tokenOf(invited.path))).state).toBe("expired");
     await expect(acceptLink({ token: tokenOf(invited.path), name: "Late", password: PASSWORD })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/expired/) });
@@ -142,19 +142,19 @@ describe("invitations and reset links", () => {
     expect((await linkInfo(randomBytes(32).toString("base64url"))).state).toBe("invalid");
     await expect(acceptLink({ token: randomBytes(32).toString("base64url"), password: PASSWORD })).rejects.toMatchObject({ status: 404 });
     const email = `twice-${randomBytes(3).toString("hex")}@test.local`;
-    const first = await runCommand(admin, "user.invite", { email, name: "Twice" });
-    await runCommand(admin, "user.invite", { email, name: "Twice" });
+    const first = await dispatch(admin, "user.invite", { email, name: "Twice" });
+    await dispatch(admin, "user.invite", { email, name: "Twice" });
     await expect(acceptLink({ token: tokenOf(first.path), password: PASSWORD })).rejects.toMatchObject({ status: 409 });
     // Someone who already has an account is not invited.
     const existing = await makeUser();
-    await expect(runCommand(admin, "user.invite", { email: existing.email, name: "Again" })).rejects.toMatchObject({ status: 409 });
+    await expect(dispatch(admin, "user.invite", { email: existing.email, name: "Again" })).rejects.toMatchObject({ status: 409 });
   });
 
   it("a reset link sets a new password and ends the old sessions; the old password stops working", async () => {
     const user = await makeUser({ password: PASSWORD });
     const session = await signIn(user.email, PASSWORD);
     expect(await userOfSession({ id: user.id, sv: session!.sv })).toMatchObject({ id: user.id });
-    const reset = await runCommand(admin, "user.reset_password", { userId: user.id });
+    const reset = await dispatch(admin, "user.reset_password", { userId: user.id });
     expect((await linkInfo(tokenOf(reset.path))).kind).toBe("reset");
     await acceptLink({ token: tokenOf(reset.path), password: "a brand new passphrase" });
     expect(await userOfSession({ id: user.id, sv: session!.sv })).toBeNull();
@@ -164,8 +164,8 @@ describe("invitations and reset links", () => {
 
   it("an administrator's new password obeys the policy", async () => {
     const user = await makeUser();
-    await expect(runCommand(admin, "user.reset_password", { userId: user.id, password: "password1234" })).rejects.toMatchObject({ status: 400 });
-    await expect(runCommand(admin, "user.create", { email: "weak@test.local", name: "Weak", password: "warroom-demo" })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(admin, "user.reset_password", { userId: user.id, password: "password1234" })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(admin, "user.create", { email: "weak@test.local", name: "Weak", password: "warroom-demo" })).rejects.toMatchObject({ status: 400 });
     expect(await db().user.count({ where: { email: "weak@test.local" } })).toBe(0);
   });
 });
@@ -178,14 +178,14 @@ describe("a disabled user", () => {
     expect(await actorFromBearer(`Bearer ${token}`)).toMatchObject({ id: user.id });
     expect(await userOfSession({ id: user.id, sv: session!.sv })).toMatchObject({ id: user.id });
 
-    await runCommand(admin, "user.disable", { userId: user.id });
+    await dispatch(admin, "user.disable", { userId: user.id });
     await expect(actorFromBearer(`Bearer ${token}`)).rejects.toMatchObject({ status: 401 });
     expect(await userOfSession({ id: user.id, sv: session!.sv })).toBeNull();
     expect(await signIn(user.email, PASSWORD)).toBeNull();
     // A disabled user's reset link is refused too.
-    await expect(runCommand(admin, "user.reset_password", { userId: user.id })).rejects.toMatchObject({ status: 409 });
+    await expect(dispatch(admin, "user.reset_password", { userId: user.id })).rejects.toMatchObject({ status: 409 });
 
-    await runCommand(admin, "user.enable", { userId: user.id });
+    await dispatch(admin, "user.enable", { userId: user.id });
     expect(await userOfSession({ id: user.id, sv: session!.sv })).toBeNull();
     const again = await signIn(user.email, PASSWORD);
     expect(await userOfSession({ id: user.id, sv: again!.sv })).toMatchObject({ id: user.id });
@@ -194,9 +194,9 @@ describe("a disabled user", () => {
 
   it("a disabled administrator can manage nothing", async () => {
     const other = await makeUser({ isAdmin: true });
-    await runCommand(admin, "user.disable", { userId: other.id });
+    await dispatch(admin, "user.disable", { userId: other.id });
     const before = await everything();
-    await expect(runCommand(other, "user.create", { email: "x@test.local", name: "X", password: PASSWORD })).rejects.toBeInstanceOf(AppError);
+    await expect(dispatch(other, "user.create", { email: "x@test.local", name: "X", password: PASSWORD })).rejects.toBeInstanceOf(AppError);
     expect(await everything()).toEqual(before);
   });
 });
@@ -204,11 +204,11 @@ describe("a disabled user", () => {
 describe("the last administrator is never lost", () => {
   it("nobody disables themselves or revokes their own administrator role", async () => {
     const before = await everything();
-    await expect(runCommand(admin, "user.disable", { userId: admin.id })).rejects.toMatchObject({ status: 409 });
-    await expect(runCommand(admin, "user.set_roles", { userId: admin.id, isAdmin: false })).rejects.toMatchObject({ status: 409 });
+    await expect(dispatch(admin, "user.disable", { userId: admin.id })).rejects.toMatchObject({ status: 409 });
+    await expect(dispatch(admin, "user.set_roles", { userId: admin.id, isAdmin: false })).rejects.toMatchObject({ status: 409 });
     expect(await everything()).toEqual(before);
     // Granting oneself planner is fine.
-    await runCommand(admin, "user.set_roles", { userId: admin.id, isPlanner: true });
+    await dispatch(admin, "user.set_roles", { userId: admin.id, isPlanner: true });
   });
 
   it("two administrators revoking each other at the same moment leave one", async () => {
@@ -216,11 +216,11 @@ describe("the last administrator is never lost", () => {
     const b = await makeUser({ isAdmin: true });
     // Only these two are administrators now.
     await db().user.updateMany({ where: { isAdmin: true, id: { notIn: [a.id, b.id] } }, data: { isAdmin: false } });
-    const outcomes = await Promise.allSettled([runCommand(a, "user.set_roles", { userId: b.id, isAdmin: false }), runCommand(b, "user.set_roles", { userId: a.id, isAdmin: false })]);
+    const outcomes = await Promise.allSettled([dispatch(a, "user.set_roles", { userId: b.id, isAdmin: false }), dispatch(b, "user.set_roles", { userId: a.id, isAdmin: false })]);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     expect(await db().user.count({ where: { isAdmin: true, disabledAt: null } })).toBe(1);
     const [survivor] = await db().user.findMany({ where: { isAdmin: true } });
-    await expect(runCommand(survivor!, "user.set_roles", { userId: survivor!.id, isAdmin: false })).rejects.toMatchObject({ status: 409 });
+    await expect(dispatch(survivor!, "user.set_roles", { userId: survivor!.id, isAdmin: false })).rejects.toMatchObject({ status: 409 });
     await db().user.update({ where: { id: admin.id }, data: { isAdmin: true } });
   });
 });

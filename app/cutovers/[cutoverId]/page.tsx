@@ -17,7 +17,7 @@ export default async function CutoverPage({ params, searchParams }: { params: Pr
   return (
     <>
       <AppHeader user={user} />
-      <CutoverRoom initial={state} me={{ id: user.id, name: user.name }} wall={wall} />
+      <CutoverRoom initial={state} me={{ id: user.id, name: user.name, isAdmin: user.isAdmin }} wall={wall} />
     </>
   );
 }

@@ -1,10 +1,6 @@
-import { apiRoute } from "@/lib/api/route";
-import { getMetricsView } from "@/lib/services/metrics";
+import { tableRoute } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
 /** Definitions, series over ?rangeSec= (default 15 min; backfilled from Prometheus), gates, markers. */
-export const GET = apiRoute<{ cutoverId: string }>(async ({ req, actor, params }) => {
-  const q = Object.fromEntries(new URL(req.url).searchParams);
-  return getMetricsView(actor, { ...q, cutoverId: params.cutoverId });
-});
+export const GET = tableRoute("GET", "/api/v1/cutovers/:cutoverId/metrics");

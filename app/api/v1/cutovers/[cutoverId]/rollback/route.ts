@@ -1,9 +1,6 @@
-import { apiRoute, jsonBody } from "@/lib/api/route";
-import { runCommand } from "@/lib/services/commands";
+import { tableRoute } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
 /** One rollback: 100 % to old, verified, then the hooks. A request while one runs joins it. */
-export const POST = apiRoute<{ cutoverId: string }>(async ({ req, actor, params, requestId }) =>
-  runCommand(actor, "rollback.execute", { ...(await jsonBody(req)), cutoverId: params.cutoverId } as never, requestId),
-);
+export const POST = tableRoute("POST", "/api/v1/cutovers/:cutoverId/rollback");

@@ -1,6 +1,5 @@
-import { apiRoute } from "@/lib/api/route";
-import { getTrafficView } from "@/lib/services/traffic";
+import { tableRoute } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<{ cutoverId: string }>(async ({ actor, params }) => getTrafficView(actor, { cutoverId: params.cutoverId }));
+export const GET = tableRoute("GET", "/api/v1/cutovers/:cutoverId/traffic");

@@ -1,9 +1,6 @@
-import { apiRoute, jsonBody } from "@/lib/api/route";
-import { runCommand } from "@/lib/services/commands";
+import { tableRoute } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
 /** Shift to the next step (or {toPercent}); {override: true, note} when the plan's decision says otherwise. */
-export const POST = apiRoute<{ cutoverId: string }>(async ({ req, actor, params, requestId }) =>
-  runCommand(actor, "traffic.shift", { ...(await jsonBody(req)), cutoverId: params.cutoverId } as never, requestId),
-);
+export const POST = tableRoute("POST", "/api/v1/cutovers/:cutoverId/traffic/shift");

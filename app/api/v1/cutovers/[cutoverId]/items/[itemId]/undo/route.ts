@@ -1,8 +1,5 @@
-import { apiRoute, jsonBody } from "@/lib/api/route";
-import { runCommand } from "@/lib/services/commands";
+import { tableRoute } from "@/lib/api/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ cutoverId: string; itemId: string }>(async ({ req, actor, params, requestId }) =>
-  runCommand(actor, "item.undo", { ...(await jsonBody(req)), cutoverId: params.cutoverId, itemId: params.itemId } as never, requestId),
-);
+export const POST = tableRoute("POST", "/api/v1/cutovers/:cutoverId/items/:itemId/undo");
