@@ -79,11 +79,27 @@ interface Loaded {
 // their own copy of this module in the same process, and must read the same files.
 const EXTRA_ENV = "WARROOM_CONFIG_EXTRA";
 const extraFiles = (): string[] => (process.env[EXTRA_ENV] ?? "").split(path.delimiter).filter(Boolean);
-const loaded = new Map<string, Loaded>();
-let checkedAt = 0;
-let merged: ServerConfig | null = null;
-let onChange: (() => void) | null = null;
-let warn: (line: string) => void = (line) => console.error(`[warroom] ${line}`);
+interface State {
+  loaded: Map<string, Loaded>;
+  checkedAt: number;
+  merged: ServerConfig | null;
+  onChange: (() => void) | null;
+  warn: (line: string) => void;
+  lastEnvUrl: string | undefined;
+}
+// One state per process, shared through globalThis: the custom server and Next's route handlers
+// load their own copies of this module, and must never disagree on which integrations exist (a
+// router picked through one and used through the other a moment later).
+const holder = globalThis as unknown as { __warroomServerConfig?: State };
+const state: State = (holder.__warroomServerConfig ??= {
+  loaded: new Map(),
+  checkedAt: 0,
+  merged: null,
+  onChange: null,
+  warn: (line) => console.error(`[warroom] ${line}`),
+  lastEnvUrl: undefined,
+});
+const loaded = state.loaded;
 
 function stampOf(file: string): string | null {
   try {
@@ -112,14 +128,14 @@ function refresh(strict: boolean): void {
       changed = true;
     } catch (err) {
       if (strict) throw err;
-      warn(`${(err as Error).message}; keeping the configuration read before`);
+      state.warn(`${(err as Error).message}; keeping the configuration read before`);
       // Remember the stamp so the same bad edit is reported once.
       const prev = loaded.get(file);
       if (prev) loaded.set(file, { ...prev, stamp });
     }
   }
   for (const file of [...loaded.keys()]) if (!files.some((f) => f.file === file)) loaded.delete(file) && (changed = true);
-  if (!changed && merged) return;
+  if (!changed && state.merged) return;
   const integrations: FileIntegration[] = [];
   for (const l of loaded.values()) {
     for (const i of l.config.integrations) {
@@ -127,7 +143,7 @@ function refresh(strict: boolean): void {
       if (clash) {
         const line = `server configuration: "${i.name}" is defined in both ${clash.file} and ${i.file}`;
         if (strict) throw new ServerConfigError(line);
-        warn(`${line}; the first one is used`);
+        state.warn(`${line}; the first one is used`);
         continue;
       }
       integrations.push(i);
@@ -140,51 +156,50 @@ function refresh(strict: boolean): void {
     if (settings.ok) integrations.push({ ...settings.value, name: DEFAULT_PROMETHEUS_SOURCE, file: "PROMETHEUS_URL" } as FileIntegration);
     else if (strict) throw new ServerConfigError(`PROMETHEUS_URL: ${settings.error}`);
   }
-  merged = { integrations, allowHosts: [...new Set([...loaded.values()].flatMap((l) => l.config.allowHosts))] };
-  onChange?.();
+  state.merged = { integrations, allowHosts: [...new Set([...loaded.values()].flatMap((l) => l.config.allowHosts))] };
+  state.onChange?.();
 }
 
 /** The source a cutover without its own Prometheus source reads (PROMETHEUS_URL, or one the operator names so). */
 export const DEFAULT_PROMETHEUS_SOURCE = "default";
 
-let lastEnvUrl: string | undefined;
 
 /** The configuration in force: the files are looked at again at most once a second. */
 export function serverConfig(): ServerConfig {
   const now = Date.now();
-  if (!merged || now - checkedAt > 1000 || lastEnvUrl !== process.env.PROMETHEUS_URL) {
-    checkedAt = now;
-    if (lastEnvUrl !== process.env.PROMETHEUS_URL) merged = null;
-    lastEnvUrl = process.env.PROMETHEUS_URL;
+  if (!state.merged || now - state.checkedAt > 1000 || state.lastEnvUrl !== process.env.PROMETHEUS_URL) {
+    state.checkedAt = now;
+    if (state.lastEnvUrl !== process.env.PROMETHEUS_URL) state.merged = null;
+    state.lastEnvUrl = process.env.PROMETHEUS_URL;
     refresh(false);
   }
-  return merged!;
+  return state.merged!;
 }
 
 /** At start: reads every file strictly, so a bad one stops the start with one clear line. */
 export function loadServerConfig(opts: { log?: (line: string) => void; onChange?: () => void } = {}): ServerConfig {
-  if (opts.log) warn = opts.log;
-  if (opts.onChange) onChange = opts.onChange;
-  merged = null;
+  if (opts.log) state.warn = opts.log;
+  if (opts.onChange) state.onChange = opts.onChange;
+  state.merged = null;
   loaded.clear();
-  lastEnvUrl = process.env.PROMETHEUS_URL;
-  checkedAt = Date.now();
+  state.lastEnvUrl = process.env.PROMETHEUS_URL;
+  state.checkedAt = Date.now();
   refresh(true);
-  return merged!;
+  return state.merged!;
 }
 
 /** A further file owned by this process (the lab writes its own), read like the main one. */
 export function addServerConfigFile(file: string): ServerConfig {
   const abs = path.resolve(/*turbopackIgnore: true*/ file);
   if (!extraFiles().includes(abs)) process.env[EXTRA_ENV] = [...extraFiles(), abs].join(path.delimiter);
-  merged = null;
-  checkedAt = Date.now();
+  state.merged = null;
+  state.checkedAt = Date.now();
   refresh(true);
-  return merged!;
+  return state.merged!;
 }
 
 export function setServerConfigChangeListener(fn: () => void): void {
-  onChange = fn;
+  state.onChange = fn;
 }
 
 /** Whether the main file exists (for the start-up log line). */

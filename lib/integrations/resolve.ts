@@ -16,34 +16,30 @@ type OfType<T extends IntegrationType> = Extract<ResolvedIntegration, { type: T 
 // Rows are read again after at most this long, so another process's change takes effect soon;
 // this process's own changes call forgetIntegrations() and take effect at once.
 const ROW_TTL_MS = 1000;
-const ALLOW_TTL_MS = 5000;
 
-let initialised = false;
-let dbAllowHosts: string[] = [];
-let dbAllowAt = 0;
-const rows = new Map<string, { at: number; value: ResolvedIntegration | null }>();
+// Shared through globalThis: the custom server and Next's route handlers each load this module,
+// and a change made through one must be seen by the other at once.
+const holder = globalThis as unknown as { __warroomIntegrations?: { initialised: boolean; rows: Map<string, { at: number; value: ResolvedIntegration | null }> } };
+const state = (holder.__warroomIntegrations ??= { initialised: false, rows: new Map() });
+const rows = state.rows;
 
 function init() {
-  if (initialised) return;
-  initialised = true;
+  if (state.initialised) return;
+  state.initialised = true;
+  // The administrators' hosts are read by lib/net/allow-list.ts itself; the operator's file is one more source.
   addAllowListSource(() => serverConfig().allowHosts);
-  addAllowListSource(() => dbAllowHosts);
   setServerConfigChangeListener(() => invalidateAllowList());
 }
 
-/** Reads the administrators' allow-list into the (synchronous) allow-list source. */
-export async function refreshOutboundAllowList(): Promise<void> {
+/** After a change of the administrators' allow-list: the next outbound check reads it again. */
+export function refreshOutboundAllowList(): void {
   init();
-  const hosts = await db().outboundAllowedHost.findMany({ select: { host: true }, orderBy: { host: "asc" } });
-  dbAllowHosts = hosts.map((h) => h.host);
-  dbAllowAt = Date.now();
   invalidateAllowList();
 }
 
-/** Called at start: the file is read (strictly, by the caller) and the allow-list is loaded. */
+/** Called at start, after the file was read (strictly, by the caller). */
 export async function initIntegrations(): Promise<void> {
   init();
-  await refreshOutboundAllowList();
 }
 
 export function forgetIntegrations(): void {
@@ -70,7 +66,6 @@ function fromRow(row: { name: string; type: string; kind: string; config: unknow
 
 export async function resolveIntegration(name: string): Promise<ResolvedIntegration | null> {
   init();
-  if (Date.now() - dbAllowAt > ALLOW_TTL_MS) await refreshOutboundAllowList().catch(() => {});
   const fromFile = serverConfig().integrations.find((i) => i.name === name);
   if (fromFile) {
     const { file: _file, ...settings } = fromFile;

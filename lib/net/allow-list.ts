@@ -8,12 +8,19 @@ import { parseAllowList, splitAllowList, type AllowEntry } from "./policy";
 const DB_TTL_MS = 2000;
 
 type Source = () => readonly string[];
-const sources = new Set<Source>();
-
-let dbCache: { at: number; hosts: string[] } | null = null;
-let dbLoading: Promise<string[]> | null = null;
-let dbGeneration = 0;
-const warned = new Set<string>();
+interface State {
+  sources: Set<Source>;
+  dbCache: { at: number; hosts: string[] } | null;
+  dbLoading: Promise<string[]> | null;
+  dbGeneration: number;
+  warned: Set<string>;
+}
+// One allow-list per process, shared through globalThis: the custom server and Next's route
+// handlers load their own copies of this module, and an administrator's change made through one
+// must hold for the other at once.
+const holder = globalThis as unknown as { __warroomAllowList?: State };
+const state: State = (holder.__warroomAllowList ??= { sources: new Set(), dbCache: null, dbLoading: null, dbGeneration: 0, warned: new Set() });
+const { sources, warned } = state;
 
 /**
  * Adds entries computed by `source` (called on every check, so keep it cheap). Returns a
@@ -26,33 +33,33 @@ export function addAllowListSource(source: Source): () => void {
 
 /** Drops the cached database entries: the next check reads the table again (call after a change). */
 export function invalidateAllowList(): void {
-  dbCache = null;
-  dbLoading = null;
-  dbGeneration++;
+  state.dbCache = null;
+  state.dbLoading = null;
+  state.dbGeneration++;
 }
 
 async function loadDbHosts(): Promise<string[]> {
   // Adapter tests and scripts run without a database: then only the other sources count.
   if (!process.env.DATABASE_URL) return [];
-  if (dbCache && Date.now() - dbCache.at < DB_TTL_MS) return dbCache.hosts;
-  if (!dbLoading) {
-    const generation = dbGeneration;
-    dbLoading = (async () => {
+  if (state.dbCache && Date.now() - state.dbCache.at < DB_TTL_MS) return state.dbCache.hosts;
+  if (!state.dbLoading) {
+    const generation = state.dbGeneration;
+    state.dbLoading = (async () => {
       try {
         const r = await sql().query<{ host: string }>("SELECT host FROM outbound_allowed_hosts");
         const hosts = r.rows.map((row) => row.host);
-        if (generation === dbGeneration) dbCache = { at: Date.now(), hosts };
+        if (generation === state.dbGeneration) state.dbCache = { at: Date.now(), hosts };
         return hosts;
       } catch (err) {
         // Fail closed: without the table, only the operator's entries allow non-public addresses.
         warnOnce("db", `[warroom] outbound allow-list: the table outbound_allowed_hosts cannot be read (${(err as Error).message}); using the operator's entries only`);
         return [];
       } finally {
-        if (generation === dbGeneration) dbLoading = null;
+        if (generation === state.dbGeneration) state.dbLoading = null;
       }
     })();
   }
-  return dbLoading;
+  return state.dbLoading;
 }
 
 function warnOnce(key: string, line: string): void {

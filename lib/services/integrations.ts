@@ -155,7 +155,7 @@ export async function allowOutboundHost(actor: Actor, raw: z.input<typeof outbou
     await audit(tx, actor, "outbound.allowed", `host:${input.host}`, { before: before ? { note: before.note } : undefined, after: { host: input.host, note: input.note ?? null } }, requestId);
     return { host: input.host };
   });
-  await refreshOutboundAllowList();
+  refreshOutboundAllowList();
   return result;
 }
 
@@ -169,7 +169,7 @@ export async function disallowOutboundHost(actor: Actor, raw: z.input<typeof out
     await audit(tx, actor, "outbound.disallowed", `host:${input.host}`, { before: { host: before.host, note: before.note } }, requestId);
     return { host: input.host };
   });
-  await refreshOutboundAllowList();
+  refreshOutboundAllowList();
   return result;
 }
 
