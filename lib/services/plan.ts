@@ -5,8 +5,7 @@ import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { parsePlannedTime } from "@/lib/domain/relative-time";
-import { importRunbook } from "@/lib/domain/runbook-import";
-import { createPlanFromImport } from "./plan-import";
+import { createPlanFromImport, readRunbook } from "./plan-import";
 import { createDefaultMetrics } from "./metrics";
 import { announce } from "@/lib/realtime/bus";
 import {
@@ -48,7 +47,8 @@ function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date |
 
 export async function createCutover(actor: Actor, raw: z.input<typeof createCutoverInput>) {
   const { runbook, ...input } = createCutoverInput.parse(raw);
-  const plan = runbook?.trim() ? importRunbook(runbook) : null;
+  // Read before the transaction: a runbook refused as too slow or too big creates nothing.
+  const plan = runbook?.trim() ? await readRunbook(runbook) : null;
   return db().$transaction(async (tx) => {
     const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
     if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
