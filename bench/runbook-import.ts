@@ -26,7 +26,11 @@ console.log(`${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, Node ${proc
 console.log(`| document | ${sizes.map((s) => `${(s / 1000).toLocaleString("en-US")} k chars`).join(" | ")} | ratio last/first |`);
 console.log(`|---|${sizes.map(() => "---:").join("|")}|---:|`);
 for (const [name, shape] of Object.entries(HOSTILE)) {
-  const times = sizes.map((s) => ms(shape(Math.min(s, MAX_RUNBOOK_CHARS))));
+  const times = sizes.map((s) => {
+    const doc = shape(Math.min(s, MAX_RUNBOOK_CHARS));
+    if (doc.length > MAX_RUNBOOK_CHARS) throw new Error(`${name} at ${s}: ${doc.length} characters, over the limit`);
+    return ms(doc);
+  });
   const ratio = times[times.length - 1]! / Math.max(times[0]!, 0.01);
   console.log(`| ${name} | ${times.map((t) => `${t.toFixed(1)} ms`).join(" | ")} | ${ratio.toFixed(1)} × (size × ${sizes[sizes.length - 1]! / sizes[0]!}) |`);
 }

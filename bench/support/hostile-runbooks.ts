@@ -2,7 +2,7 @@
 // (a backtracking pattern, a nested structure walked once per level, a wide table). Used by the
 // importer's tests, its benchmark and the end-to-end test, so all three feed it the same documents.
 
-/** A shape: given a size in characters, a document of about that size. */
+/** A shape: given a size in characters, a document of about that size and never longer. */
 export type HostileShape = (chars: number) => string;
 
 function repeatTo(unit: string, chars: number): string {
@@ -11,9 +11,9 @@ function repeatTo(unit: string, chars: number): string {
 
 export const HOSTILE: Record<string, HostileShape> = {
   /** The report of issue #10: a code block holding "1:00" and a long run of spaces. */
-  "clock then spaces": (chars) => "```\n1:00" + " ".repeat(Math.max(0, chars - 12)) + "\n```\n",
+  "clock then spaces": (chars) => "```\n1:00" + " ".repeat(Math.max(0, chars - 13)) + "\n```\n",
   /** The same run of spaces after a "title -" head (the timeline's head/title split). */
-  "title dash spaces": (chars) => "## Timeline\n```\nKickoff -" + " ".repeat(Math.max(0, chars - 30)) + "x\n```\n",
+  "title dash spaces": (chars) => "## Timeline\n```\nKickoff -" + " ".repeat(Math.max(0, chars - 31)) + "x\n```\n",
   /** Many long "title - " lines in a schedule block, each a near-miss of the head pattern. */
   "long title lines": (chars) => "## Schedule\n```\n" + repeatTo("06:00 AM" + " ".repeat(1_900) + "-\n", chars - 20) + "```\n",
   /** A trigger block whose lines are "Condition" and "->" followed by long runs of spaces. */
@@ -23,13 +23,14 @@ export const HOSTILE: Record<string, HostileShape> = {
   /** Decision points ending in a long run of dots (the trailing-punctuation trim). */
   "decision dots": (chars) => "## Canary\n- [ ] x\n" + repeatTo("**Decision point**: Proceed to 50% traffic" + ".".repeat(1_900) + "x\n\n", chars - 20),
   /** Threshold items "< " followed by spaces, under a monitoring section. */
-  "threshold spaces": (chars) => "## Monitoring\n" + repeatTo("- [ ] error rate <" + "\u00a0".repeat(1_900) + "x\n", chars - 14),
+  "threshold spaces": (chars) => "## Monitoring\n" + repeatTo("- [ ] p95 latency <" + "\u00a0".repeat(1_900) + "x\n", chars - 14),
   /** A task list nested as deep as its indentation allows, each level a task item. */
   "deep list": (chars) => {
     const out: string[] = ["## Deep"];
     let size = 0;
-    for (let depth = 0; size < chars; depth++) {
+    for (let depth = 0; ; depth++) {
       const line = `${"  ".repeat(depth % 900)}- [ ] level ${depth}`;
+      if (size + line.length + 1 > chars) break;
       out.push(line);
       size += line.length + 1;
     }

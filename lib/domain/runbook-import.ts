@@ -106,6 +106,13 @@ export const DEFAULT_SECTION_NAME = "Checklist";
 // too. A real runbook is a few hundred lines of a few hundred characters.
 export const MAX_RUNBOOK_CHARS = 1_000_000;
 export const MAX_LINE_CHARS = 2_000;
+/**
+ * Containers (block quotes, list items) a line may open, and the whitespace run its prefix may
+ * hold. The markdown parser re-checks every open container on each line and splices its event
+ * lists once per level, so a document nested a thousand deep costs far more than its length.
+ */
+export const MAX_NESTING = 16;
+const MAX_PREFIX_SPACES = 32;
 const MAX_WARNINGS = 200;
 
 /** How much of a plan the room takes in one import; a bigger plan is refused, not cut. */
@@ -144,31 +151,87 @@ function skipSpaces(s: string, i: number): number {
 }
 
 /**
- * Cuts every line longer than MAX_LINE_CHARS (never inside a surrogate pair). Returns the text and
- * the numbers of the lines it cut.
+ * A line's container prefix (spaces, ">" and list markers) bounded: whitespace runs longer than
+ * MAX_PREFIX_SPACES are shortened and markers past MAX_NESTING dropped, keeping the last one (so
+ * "- [ ] item" at depth 900 stays a task item, at depth MAX_NESTING). Null when nothing changed.
  */
-export function capLines(text: string): { text: string; cut: number[] } {
-  const cut: number[] = [];
+export function boundNesting(line: string): string | null {
+  let i = 0;
+  let markers = 0;
+  let changed = false;
   let out = "";
+  let copied = 0;
+  let lastMarkerAt = -1;
+  let keptEnd = -1;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === " " || c === "\t") {
+      let j = i;
+      while (j < line.length && (line[j] === " " || line[j] === "\t")) j++;
+      if (j - i > MAX_PREFIX_SPACES && keptEnd === -1) {
+        out += line.slice(copied, i + MAX_PREFIX_SPACES);
+        copied = j;
+        changed = true;
+      }
+      i = j;
+      continue;
+    }
+    let end = -1;
+    if (c === ">") end = i + 1;
+    else if ((c === "-" || c === "*" || c === "+") && (line[i + 1] === " " || line[i + 1] === "\t")) end = i + 1;
+    else if (isDigit(c)) {
+      let j = i;
+      while (j < line.length && j - i < 9 && isDigit(line[j])) j++;
+      if ((line[j] === "." || line[j] === ")") && (line[j + 1] === " " || line[j + 1] === "\t")) end = j + 1;
+    }
+    if (end === -1) break;
+    markers++;
+    lastMarkerAt = i;
+    if (markers === MAX_NESTING - 1) keptEnd = end;
+    i = end;
+  }
+  if (markers >= MAX_NESTING) {
+    // The first MAX_NESTING - 1 containers as written, then the innermost one.
+    const head = out + line.slice(copied, keptEnd);
+    return `${head} ${line.slice(lastMarkerAt)}`;
+  }
+  return changed ? out + line.slice(copied) : null;
+}
+
+/**
+ * Cuts every line longer than MAX_LINE_CHARS (never inside a surrogate pair) and bounds how deep
+ * each line nests (boundNesting). Returns the text and the numbers of the lines it changed.
+ */
+export function capLines(text: string): { text: string; cut: number[]; flattened: number[] } {
+  const cut: number[] = [];
+  const flattened: number[] = [];
+  const out: string[] = [];
   let start = 0;
   let line = 1;
   let copiedTo = 0;
   while (start <= text.length) {
     const nl = text.indexOf("\n", start);
     const end = nl === -1 ? text.length : nl;
+    let keep = end;
     if (end - start > MAX_LINE_CHARS) {
-      let keep = start + MAX_LINE_CHARS;
+      keep = start + MAX_LINE_CHARS;
       const code = text.charCodeAt(keep - 1);
       if (code >= 0xd800 && code <= 0xdbff) keep--;
-      out += text.slice(copiedTo, keep);
-      copiedTo = end;
       cut.push(line);
+    }
+    // Only lines that start with a container can nest; most lines are left alone untouched.
+    const first = text[start];
+    const bounded = first === " " || first === "\t" || first === ">" || first === "-" || first === "*" || first === "+" || isDigit(first) ? boundNesting(text.slice(start, keep)) : null;
+    if (bounded !== null) flattened.push(line);
+    if (bounded !== null || keep !== end) {
+      out.push(text.slice(copiedTo, start), bounded ?? text.slice(start, keep));
+      copiedTo = end;
     }
     if (nl === -1) break;
     start = nl + 1;
     line++;
   }
-  return cut.length === 0 ? { text, cut } : { text: out + text.slice(copiedTo), cut };
+  return cut.length === 0 && flattened.length === 0 ? { text, cut, flattened } : { text: out.join("") + text.slice(copiedTo), cut, flattened };
 }
 
 // --- text helpers ------------------------------------------------------------------------------
@@ -411,8 +474,10 @@ export function parseTimelineBlock(code: string): ImportedTimelineEntry[] {
   for (const raw of code.split(/\r?\n/)) {
     if (!raw.trim()) continue;
     const head = splitDashLine(raw);
-    if (head && head.head.length <= MAX_TIME_CHARS && !/^[\u2500-\u257F|]/.test(raw)) {
-      entries.push({ time: collapse(head.head), title: collapse(head.title), details: [] });
+    const title = head ? collapse(head.title) : "";
+    // An entry needs a title; a time that long is prose, not a time.
+    if (head && title && head.head.length <= MAX_TIME_CHARS && !/^[\u2500-\u257F|]/.test(raw)) {
+      entries.push({ time: collapse(head.head), title, details: [] });
       continue;
     }
     const detail = collapse(raw.replace(TREE_PREFIX, ""));
@@ -514,12 +579,13 @@ class Importer {
     for (let i = 0; i < nodes.length; i++) this.visit(nodes[i], nodes, i);
   }
 
-  /** `cut`: the lines capLines shortened. */
-  finish(cut: readonly number[] = []): void {
+  /** `cut`, `flattened`: the lines capLines shortened and those it made less deep. */
+  finish(cut: readonly number[] = [], flattened: readonly number[] = []): void {
     this.plan.title = this.title ?? "";
     if (this.title === null) this.warn(1, "no level-1 heading: the plan has no title");
     this.finishPhases();
     if (this.plan.phases.length === 0) this.warn(1, "no checklist items (- [ ] …) found: the plan has no phases");
+    for (const line of flattened) this.warn(line, `indented or nested too deeply (more than ${MAX_NESTING} levels); read less deep`);
     for (const line of cut) this.warn(line, `line longer than ${MAX_LINE_CHARS.toLocaleString("en-US")} characters; only its first ${MAX_LINE_CHARS.toLocaleString("en-US")} were read`);
     this.warnings.sort((a, b) => a.line - b.line);
     // A hostile document can produce a warning per line; the import screen shows a readable few.
@@ -853,7 +919,7 @@ export function importRunbook(markdown: string): ImportedPlan {
     plan.warnings.push("line 1: the runbook is empty; nothing to import");
     return plan;
   }
-  const { text, cut } = capLines(raw);
+  const { text, cut, flattened } = capLines(raw);
   let tree: Root;
   try {
     tree = parser.parse(text);
@@ -868,7 +934,7 @@ export function importRunbook(markdown: string): ImportedPlan {
     plan.warnings.push(`the import stopped early (${errorMessage(e)}); the plan may be incomplete`);
   }
   try {
-    importer.finish(cut);
+    importer.finish(cut, flattened);
   } catch (e) {
     plan.warnings.push(`the import could not be completed (${errorMessage(e)})`);
   }
