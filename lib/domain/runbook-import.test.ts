@@ -10,6 +10,7 @@ import {
   MAX_LINE_CHARS,
   MAX_NESTING,
   MAX_RUNBOOK_CHARS,
+  parseChunks,
   planTooLarge,
   PLAN_LIMITS,
   splitDashLine,
@@ -704,5 +705,48 @@ describe("the linear scanners read what the old patterns read", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("parsing in pieces", () => {
+  const whole = { chunkChars: Number.POSITIVE_INFINITY };
+
+  // A list cut in two reports its plain (checkbox-less) entries in two warnings instead of one:
+  // the only difference a cut may make. Everything else must be identical.
+  const SKIPPED = /^line \d+: (\d+) list entr(?:y|ies) without a checkbox skipped/;
+  function comparable(plan: ImportedPlan) {
+    const skipped = plan.warnings.reduce((n, w) => n + Number(SKIPPED.exec(w)?.[1] ?? 0), 0);
+    return { ...plan, warnings: plan.warnings.filter((w) => !SKIPPED.test(w)), skipped };
+  }
+
+  it("reads the real runbooks as in one piece, whatever the piece size", () => {
+    for (const name of RUNBOOKS) {
+      const md = demo(name);
+      const expected = comparable(importRunbook(md, whole));
+      for (const chunkChars of [1, 64, 500, 4_000]) expect([name, chunkChars, comparable(importRunbook(md, { chunkChars }))]).toEqual([name, chunkChars, expected]);
+    }
+  });
+
+  it("never cuts inside a fenced code block or an HTML block, nor before a lazy or indented line", () => {
+    const md = [
+      "# T", "## Schedule", "```", "06:00 AM - Start", "", "# not a heading", "- [ ] not an item", "```",
+      "<!--", "", "- [ ] hidden", "-->", "<pre>", "", "- [ ] raw", "</pre>",
+      "- [ ] a lazy", "continuation", "2. still lazy", "  - [ ] nested", "",
+      "- [ ] after a blank line", "~~~~", "", "~~~", "## still code", "~~~~", "## Real heading", "- [ ] b",
+    ].join("\n");
+    const pieces = parseChunks(md, 1).map((c) => c.text.split("\n")[0]);
+    expect(pieces).toEqual(["# T", "## Schedule", "- [ ] a lazy", "- [ ] after a blank line", "## Real heading", "- [ ] b"]);
+    expect(importRunbook(md, { chunkChars: 1 })).toEqual(importRunbook(md, whole));
+  });
+
+  it("keeps line numbers of the whole document in warnings", () => {
+    const md = "# T\n" + "## P\n- [ ] x\n\n".repeat(50) + "| a | b |\n|---|---|\n| 1 | 2 |\n";
+    expect(importRunbook(md, { chunkChars: 16 }).warnings).toEqual(importRunbook(md, whole).warnings);
+    expect(importRunbook(md, { chunkChars: 16 }).warnings).toContain("line 152: table (a | b) skipped: not a risk, metric or role table");
+  });
+
+  it("many short lists in 1 MB (the parser's own worst case when read in one piece)", () => {
+    const doc = HOSTILE["many items"]!(MAX_RUNBOOK_CHARS);
+    expect(items(importRunbook(doc)).length).toBe(taskLines(doc));
   });
 });

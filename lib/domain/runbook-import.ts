@@ -905,10 +905,106 @@ function emptyPlan(): ImportedPlan {
 const parser = unified().use(remarkParse).use(remarkGfm);
 
 /**
+ * The markdown parser's cost grows with the square of the number of separate lists in one parse
+ * (250 kB of short lists took 57 s on a 2-core machine). Parsing the document in pieces of about
+ * this size, cut only where no markdown construct can span the cut, keeps it linear.
+ */
+export const PARSE_CHUNK_CHARS = 8_192;
+
+const HTML_ENDS: readonly [RegExp, string][] = [
+  [/^ {0,3}<(?:script|pre|style|textarea)(?:[\s>]|$)/i, "</"], // ends at its closing tag, below
+  [/^ {0,3}<!--/, "-->"],
+  [/^ {0,3}<\?/, "?>"],
+  [/^ {0,3}<!\[CDATA\[/, "]]>"],
+  [/^ {0,3}<![A-Za-z]/, ">"],
+];
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * Where the document may be cut into independent pieces: before a line at column 0 that closes
+ * every open container — after a blank line, or an ATX heading, or a bullet (or "1.") item with
+ * text — and never inside a fenced code block or an HTML block. A cut changes nothing the
+ * importer reads: a list cut in two gives the same items. Returns the pieces with the number of
+ * their first line.
+ */
+export function parseChunks(text: string, chunkChars: number = PARSE_CHUNK_CHARS): { text: string; firstLine: number }[] {
+  if (text.length <= chunkChars) return [{ text, firstLine: 1 }];
+  const lines = text.split("\n");
+  const chunks: { text: string; firstLine: number }[] = [];
+  let start = 0; // index of the chunk's first line
+  let size = 0;
+  let fence: { char: string; length: number } | null = null;
+  let html: string | null = null; // what ends the open HTML block ("" = a blank line)
+  let prevBlank = true;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const blank = line.trim() === "";
+    if (fence === null && html === null && i > start && size >= chunkChars) {
+      const c = line[0] ?? " ";
+      const col0 = c !== " " && c !== "\t" && !blank;
+      const heading = /^#{1,6}(?:[ \t]|$)/.test(line);
+      const item = /^(?:[-*+]|1[.)])[ \t]+\S/.test(line);
+      if (col0 && (prevBlank || heading || item)) {
+        chunks.push({ text: lines.slice(start, i).join("\n"), firstLine: start + 1 });
+        start = i;
+        size = 0;
+      }
+    }
+    size += line.length + 1;
+    prevBlank = blank;
+    if (fence !== null) {
+      const close = FENCE.exec(line);
+      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length && line.slice(close[0].length).trim() === "") fence = null;
+      continue;
+    }
+    if (html !== null) {
+      if (html === "" ? blank : line.toLowerCase().includes(html)) html = null;
+      continue;
+    }
+    const open = FENCE.exec(line);
+    if (open && !(open[1]![0] === "`" && line.slice(open[0].length).includes("`"))) {
+      fence = { char: open[1]![0]!, length: open[1]!.length };
+      continue;
+    }
+    if (/^ {0,3}</.test(line)) {
+      const known = HTML_ENDS.find(([re]) => re.test(line));
+      const end = known ? known[1] : "";
+      // Ends on its own first line ("<!-- note -->"): nothing stays open.
+      const rest = line.slice(line.indexOf("<") + 1).toLowerCase();
+      if (end === "" || !rest.includes(end)) html = end;
+    }
+  }
+  chunks.push({ text: lines.slice(start).join("\n"), firstLine: start + 1 });
+  return chunks;
+}
+
+/** Parses the pieces and joins them into one tree, positions counted from the whole document. */
+function parseInChunks(text: string, chunkChars: number): Root {
+  const root: Root = { type: "root", children: [] };
+  for (const chunk of parseChunks(text, chunkChars)) {
+    const tree = parser.parse(chunk.text);
+    const shift = chunk.firstLine - 1;
+    if (shift > 0) {
+      const stack: Nodes[] = [tree];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        if (node.position) {
+          node.position.start.line += shift;
+          node.position.end.line += shift;
+        }
+        if ("children" in node) for (const child of node.children) stack.push(child as Nodes);
+      }
+    }
+    for (const child of tree.children) root.children.push(child);
+  }
+  return root;
+}
+
+/**
  * Turns a markdown runbook into a cutover plan. Never throws; what it skips is in `warnings`.
  * Runs in time linear in the size of the text (at most MAX_RUNBOOK_CHARS; a longer one is not read).
  */
-export function importRunbook(markdown: string): ImportedPlan {
+export function importRunbook(markdown: string, opts: { chunkChars?: number } = {}): ImportedPlan {
   const plan = emptyPlan();
   const raw = typeof markdown === "string" ? markdown : "";
   if (raw.length > MAX_RUNBOOK_CHARS) {
@@ -922,7 +1018,7 @@ export function importRunbook(markdown: string): ImportedPlan {
   const { text, cut, flattened } = capLines(raw);
   let tree: Root;
   try {
-    tree = parser.parse(text);
+    tree = parseInChunks(text, opts.chunkChars ?? PARSE_CHUNK_CHARS);
   } catch (e) {
     plan.warnings.push(`line 1: the markdown could not be read (${errorMessage(e)})`);
     return plan;
