@@ -43,7 +43,7 @@ function startWorker(root: string): Worker {
   const options = {
     // Its own heap ceiling, so that a document that explodes into a huge tree fails the worker
     // (refused like a slow one) rather than the server; no environment: it needs none.
-    resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb: 256, stackSizeMb: 8 },
     env: {},
     stdout: false,
     stderr: false,
