@@ -10,6 +10,8 @@ import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
 
 export const SERVER_BUNDLE = ".next/warroom-server/main.mjs";
+/** Where lib/services/plan-import.ts looks for the runbook reader (RUNBOOK_WORKER_BUNDLE there). */
+export const RUNBOOK_WORKER_BUNDLE = ".next/warroom-server/runbook-worker.mjs";
 
 /**
  * How node runs the bundle (the "start" script of package.json says the same). Two malloc arenas
@@ -38,6 +40,27 @@ export function bundleServer(outfile: string = SERVER_BUNDLE): string {
     target: "node20",
     packages: "external",
     external: ["*/scripts/lab/index"],
+    outfile,
+    logLevel: "warning",
+  });
+  bundleRunbookWorker();
+  return outfile;
+}
+
+/**
+ * Bundles the runbook reader (lib/services/runbook-worker.ts) into one self-contained file: the
+ * custom server and the code Next compiles into .next both start it by this path from the project
+ * root, so it must not depend on where either of them was bundled to. Its packages (the markdown
+ * parser, zod) are inside it: it loads without resolving anything.
+ */
+export function bundleRunbookWorker(outfile: string = RUNBOOK_WORKER_BUNDLE): string {
+  mkdirSync(path.dirname(outfile), { recursive: true });
+  buildSync({
+    entryPoints: ["lib/services/runbook-worker.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
     outfile,
     logLevel: "warning",
   });

@@ -1,6 +1,19 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { HOSTILE, issueRunbook } from "@/bench/support/hostile-runbooks";
 import {
+  boundNesting,
+  capLines,
+  conditionStart,
+  isClockEntry,
+  MAX_LINE_CHARS,
+  MAX_NESTING,
+  MAX_RUNBOOK_CHARS,
+  parseChunks,
+  planTooLarge,
+  PLAN_LIMITS,
+  splitDashLine,
   explicitTime,
   guessOwnerRole,
   importRunbook,
@@ -526,5 +539,214 @@ describe("runbook import helpers", () => {
       { name: "Spike", condition: "x > 5 for 2m", actions: ["Roll back", "Page"] },
       { name: "Condition 2", condition: "y", actions: [] },
     ]);
+  });
+});
+
+// Hostile documents (bench/support/hostile-runbooks.ts), each at or near the 1 MB limit. Before the
+// patterns were made linear the 120 kB one alone took 8.4 s; a quadratic regression here makes the
+// test time out rather than pass. bench/runbook-import.ts prints the times per size.
+describe("hostile runbooks are read in linear time", () => {
+  const MB = MAX_RUNBOOK_CHARS;
+
+  it("every shape fits the limit (a longer document would only test the refusal)", () => {
+    for (const [name, shape] of Object.entries(HOSTILE)) expect([name, shape(MB).length <= MB]).toEqual([name, true]);
+  });
+
+  it("the 120 kB runbook of the issue: the long line is cut and reported, the block skipped", () => {
+    const plan = importRunbook(issueRunbook());
+    expect(plan.phases).toEqual([]);
+    expect(plan.timeline).toEqual([]);
+    expect(plan.warnings).toContain(`line 2: line longer than 2,000 characters; only its first 2,000 were read`);
+    expect(plan.warnings).toContain("line 1: code block skipped");
+  });
+
+  it("1 MB of spaces after 1:00, after a title dash, in schedule and trigger blocks", () => {
+    for (const shape of ["clock then spaces", "title dash spaces", "long title lines", "trigger spaces"]) {
+      const doc = HOSTILE[shape]!(MB);
+      expect(doc.length).toBeLessThanOrEqual(MB);
+      const plan = importRunbook(doc);
+      expect(plan.timeline).toEqual([]);
+      expect(plan.triggers).toEqual([]);
+      expect(plan.warnings.some((w) => /longer than 2,000 characters|no "06:00 AM - Step" lines|not in the "Condition 1/.test(w))).toBe(true);
+    }
+  });
+
+  it("headings that are one long number: phases without a planned time", () => {
+    const doc = HOSTILE["digit headings"]!(MB);
+    const plan = importRunbook(doc);
+    expect(plan.phases.length).toBe(doc.split("\n## ").length);
+    expect(plan.phases.every((p) => p.plannedTime === null && p.sections[0]!.items.length === 1)).toBe(true);
+  });
+
+  it("decision points ending in a long run of dots", () => {
+    const plan = importRunbook(HOSTILE["decision dots"]!(MB));
+    expect(plan.phases[0]!.decision?.title).toMatch(/^Proceed to 50 %/);
+    expect(plan.phases[0]!.decision?.targetPercent).toBe(50);
+  });
+
+  it("items with a threshold sign followed by a long run of spaces", () => {
+    const doc = HOSTILE["threshold spaces"]!(MB);
+    const all = items(importRunbook(doc));
+    expect(all.length).toBe(taskLines(doc));
+    expect(all.every((i) => !i.critical)).toBe(true);
+  });
+
+  it("a task list nested 900 deep: every item kept, the nesting read as 16", () => {
+    const doc = HOSTILE["deep list"]!(MB);
+    const plan = importRunbook(doc);
+    expect(items(plan).length).toBe(taskLines(doc));
+    expect(plan.warnings).toContainEqual(expect.stringMatching(/indented or nested too deeply \(more than 16 levels\); read less deep$/));
+  });
+
+  it("block quotes nested 1,000 deep: every quoted item kept", () => {
+    const doc = HOSTILE["deep quotes"]!(MB);
+    expect(items(importRunbook(doc)).length).toBe(doc.split("\n\n").length - 1);
+  });
+
+  it("a table 200 columns wide: every row a risk", { timeout: 120_000 }, () => {
+    const doc = HOSTILE["huge table"]!(250_000);
+    const rows = doc.split("\n").filter((l) => l.startsWith("| r")).length;
+    expect(importRunbook(doc).risks.length).toBe(rows);
+  });
+
+  it("warnings stay readable: at most 200 and a count of the rest", () => {
+    const plan = importRunbook("# T\n" + "```\ncode\n```\n\n".repeat(1_000) + "## P\n- [ ] x\n");
+    expect(plan.warnings.length).toBe(201);
+    expect(plan.warnings[200]).toMatch(/^line \d+: … and 800 more warnings not shown$/);
+  });
+
+  it("refuses a document over 1 MB without reading it", () => {
+    const plan = importRunbook("# T\n- [ ] x\n" + " ".repeat(MB));
+    expect(plan.phases).toEqual([]);
+    expect(plan.warnings[0]).toMatch(/^line 1: the runbook is larger than 1 MB/);
+  });
+
+  it("has the planned bounds", () => {
+    expect([MAX_RUNBOOK_CHARS, MAX_LINE_CHARS, MAX_NESTING]).toEqual([1_000_000, 2_000, 16]);
+  });
+});
+
+describe("line and nesting bounds", () => {
+  it("cuts long lines only, never inside a surrogate pair", () => {
+    expect(capLines("a\nb")).toEqual({ text: "a\nb", cut: [], flattened: [] });
+    const long = "x".repeat(MAX_LINE_CHARS - 1) + "😀" + "y";
+    expect(capLines(`a\n${long}\nc`)).toEqual({ text: `a\n${"x".repeat(MAX_LINE_CHARS - 1)}\nc`, cut: [2], flattened: [] });
+    expect(capLines("z".repeat(MAX_LINE_CHARS + 5)).text).toBe("z".repeat(MAX_LINE_CHARS));
+  });
+
+  it("keeps the first 15 containers and the innermost one of a deeper line", () => {
+    expect(boundNesting("  - [ ] shallow")).toBeNull();
+    expect(boundNesting("> > - [ ] quoted")).toBeNull();
+    expect(boundNesting(">".repeat(30) + " - [ ] x")).toBe(">".repeat(15) + " - [ ] x");
+    expect(boundNesting("- ".repeat(20) + "[ ] x")).toBe("- ".repeat(16) + "[ ] x");
+    expect(boundNesting(" ".repeat(100) + "- [ ] x")).toBe(" ".repeat(32) + "- [ ] x");
+    expect(boundNesting("1. ".repeat(20) + "y")).toBe("1. ".repeat(16) + "y");
+  });
+});
+
+describe("plan limits", () => {
+  const plan = (n: number) => importRunbook("# T\n## P\n" + "- [ ] x\n".repeat(n));
+  it("accepts a plan at the limits and names what is over them", () => {
+    expect(planTooLarge(plan(PLAN_LIMITS.items))).toBeNull();
+    expect(planTooLarge(plan(PLAN_LIMITS.items + 1))).toBe("The runbook has 5,001 checklist items; at most 5,000 can be imported");
+  });
+});
+
+// The hand-written scanners replace patterns that backtracked; on short inputs the old patterns
+// are cheap, so they serve as the specification the scanners must match.
+describe("the linear scanners read what the old patterns read", () => {
+  const alphabet = (chars: string[]) => fc.array(fc.constantFrom(...chars), { maxLength: 24 }).map((a) => a.join(""));
+  const runs = { numRuns: 3_000 };
+
+  it("clock entries", () => {
+    const old = /^\d{1,2}:\d{2}\s*(?:AM|PM)?\s+[-–—]\s+\S/i;
+    fc.assert(fc.property(alphabet(["1", "0", "6", ":", " ", "\t", "A", "P", "M", "a", "m", "-", "–", "x", "\u00a0"]), (s) => isClockEntry(s) === old.test(s)), runs);
+    expect(isClockEntry("06:00 AM - Deploy")).toBe(true);
+    expect(isClockEntry("06:00AM - Deploy")).toBe(true);
+  });
+
+  it("head - title lines", () => {
+    const old = /^(\S.*?)\s+[-–—]\s+(.+)$/;
+    fc.assert(
+      fc.property(alphabet(["a", "1", ":", " ", "\t", "-", "—", "x", "\u00a0"]), (s) => {
+        const m = old.exec(s);
+        const got = splitDashLine(s);
+        return m === null ? got === null : got !== null && got.head === m[1] && got.title.replace(/^\s+/, "") === m[2]!.replace(/^\s+/, "");
+      }),
+      runs,
+    );
+  });
+
+  it("condition lines", () => {
+    const old = /^condition\s*\d*\s*[:.-]\s*(.*)$/i;
+    const gen = fc.tuple(fc.constantFrom("condition", "Condition", "CONDITION", "conditio", "x"), alphabet(["1", "2", " ", "\t", ":", ".", "-", "a", "b"]));
+    fc.assert(
+      fc.property(gen, ([a, b]) => {
+        const s = a + b;
+        const m = old.exec(s);
+        const got = conditionStart(s);
+        return m === null ? got === null : got !== null && got.name.trim() === m[1]!.trim();
+      }),
+      runs,
+    );
+  });
+
+  it("numeric thresholds and decision labels", () => {
+    const oldThreshold = /(?:[<>≤≥]\s*=?\s*\d)|(?:\b(?:under|below|above|over|at least|at most)\s+\d)/i;
+    fc.assert(fc.property(alphabet(["<", ">", "=", " ", "5", "x", "≥"]), (s) => isCriticalItem(s, "Monitoring") === (oldThreshold.test(s) || /\b(error rates?)\b/i.test(s))), runs);
+    const oldLabel = /^(decision point|decision|go\s*\/\s*no[\s-]*go)\s*:?\s*$/i;
+    const labels = fc.tuple(fc.constantFrom("Decision point", "decision", "Go/No-Go", "go / no go", "Go/no--go", "Decide"), alphabet([" ", ":", "x"]));
+    fc.assert(
+      fc.property(labels, ([l, tail]) => {
+        const label = (l + tail).replace(/\s+/g, " ").trim(); // labels reach the test collapsed
+        const expected = oldLabel.test(label);
+        const plan = importRunbook(`# T\n## P\n- [ ] x\n\n**${label}** Proceed to 50% traffic\n`);
+        return (plan.phases[0]?.decision !== null && plan.phases[0]?.decision !== undefined) === expected || label === "";
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("parsing in pieces", () => {
+  const whole = { chunkChars: Number.POSITIVE_INFINITY };
+
+  // A list cut in two reports its plain (checkbox-less) entries in two warnings instead of one:
+  // the only difference a cut may make. Everything else must be identical.
+  const SKIPPED = /^line \d+: (\d+) list entr(?:y|ies) without a checkbox skipped/;
+  function comparable(plan: ImportedPlan) {
+    const skipped = plan.warnings.reduce((n, w) => n + Number(SKIPPED.exec(w)?.[1] ?? 0), 0);
+    return { ...plan, warnings: plan.warnings.filter((w) => !SKIPPED.test(w)), skipped };
+  }
+
+  it("reads the real runbooks as in one piece, whatever the piece size", () => {
+    for (const name of RUNBOOKS) {
+      const md = demo(name);
+      const expected = comparable(importRunbook(md, whole));
+      for (const chunkChars of [1, 64, 500, 4_000]) expect([name, chunkChars, comparable(importRunbook(md, { chunkChars }))]).toEqual([name, chunkChars, expected]);
+    }
+  });
+
+  it("never cuts inside a fenced code block or an HTML block, nor before a lazy or indented line", () => {
+    const md = [
+      "# T", "## Schedule", "```", "06:00 AM - Start", "", "# not a heading", "- [ ] not an item", "```",
+      "<!--", "", "- [ ] hidden", "-->", "<pre>", "", "- [ ] raw", "</pre>",
+      "- [ ] a lazy", "continuation", "2. still lazy", "  - [ ] nested", "",
+      "- [ ] after a blank line", "~~~~", "", "~~~", "## still code", "~~~~", "## Real heading", "- [ ] b",
+    ].join("\n");
+    const pieces = parseChunks(md, 1).map((c) => c.text.split("\n")[0]);
+    expect(pieces).toEqual(["# T", "## Schedule", "- [ ] a lazy", "- [ ] after a blank line", "## Real heading", "- [ ] b"]);
+    expect(importRunbook(md, { chunkChars: 1 })).toEqual(importRunbook(md, whole));
+  });
+
+  it("keeps line numbers of the whole document in warnings", () => {
+    const md = "# T\n" + "## P\n- [ ] x\n\n".repeat(50) + "| a | b |\n|---|---|\n| 1 | 2 |\n";
+    expect(importRunbook(md, { chunkChars: 16 }).warnings).toEqual(importRunbook(md, whole).warnings);
+    expect(importRunbook(md, { chunkChars: 16 }).warnings).toContain("line 152: table (a | b) skipped: not a risk, metric or role table");
+  });
+
+  it("many short lists (the parser's own worst case when read in one piece: 250 kB took 57 s)", { timeout: 120_000 }, () => {
+    const doc = HOSTILE["many items"]!(500_000);
+    expect(items(importRunbook(doc)).length).toBe(taskLines(doc));
   });
 });

@@ -100,6 +100,140 @@ export interface ImportedPlan {
 export const DEFAULT_PHASE_NAME = "Plan";
 export const DEFAULT_SECTION_NAME = "Checklist";
 
+// Bounds that keep a hostile document cheap to read. Every pattern below is linear in the length of
+// the text it sees (no two quantifiers that can share characters, scans anchored or made with
+// plain string code), and lines are cut to MAX_LINE_CHARS so that the constant factors stay small
+// too. A real runbook is a few hundred lines of a few hundred characters.
+export const MAX_RUNBOOK_CHARS = 1_000_000;
+export const MAX_LINE_CHARS = 2_000;
+/**
+ * Containers (block quotes, list items) a line may open, and the whitespace run its prefix may
+ * hold. The markdown parser re-checks every open container on each line and splices its event
+ * lists once per level, so a document nested a thousand deep costs far more than its length.
+ */
+export const MAX_NESTING = 16;
+const MAX_PREFIX_SPACES = 32;
+const MAX_WARNINGS = 200;
+
+/** How much of a plan the room takes in one import; a bigger plan is refused, not cut. */
+export const PLAN_LIMITS = { phases: 200, sections: 2_000, items: 5_000, timeline: 1_000, risks: 500 } as const;
+
+/** Why a plan is too big to import, or null. */
+export function planTooLarge(plan: ImportedPlan): string | null {
+  const sections = plan.phases.reduce((n, p) => n + p.sections.length, 0);
+  const items = plan.phases.reduce((n, p) => p.sections.reduce((m, s) => m + s.items.length, n), 0);
+  const counts: [keyof typeof PLAN_LIMITS, number, string][] = [
+    ["phases", plan.phases.length, "phases"],
+    ["sections", sections, "sections"],
+    ["items", items, "checklist items"],
+    ["timeline", plan.timeline.length, "schedule entries"],
+    ["risks", plan.risks.length, "risks"],
+  ];
+  for (const [key, n, what] of counts) {
+    if (n > PLAN_LIMITS[key]) return `The runbook has ${n.toLocaleString("en-US")} ${what}; at most ${PLAN_LIMITS[key].toLocaleString("en-US")} can be imported`;
+  }
+  return null;
+}
+
+function isSpace(c: string | undefined): boolean {
+  // The same characters as \s in a regular expression.
+  return c !== undefined && c !== "" && /\s/.test(c);
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= "0" && c <= "9";
+}
+
+/** Index of the first non-space at or after i. */
+function skipSpaces(s: string, i: number): number {
+  while (i < s.length && isSpace(s[i])) i++;
+  return i;
+}
+
+/**
+ * A line's container prefix (spaces, ">" and list markers) bounded: whitespace runs longer than
+ * MAX_PREFIX_SPACES are shortened and markers past MAX_NESTING dropped, keeping the last one (so
+ * "- [ ] item" at depth 900 stays a task item, at depth MAX_NESTING). Null when nothing changed.
+ */
+export function boundNesting(line: string): string | null {
+  let i = 0;
+  let markers = 0;
+  let changed = false;
+  let out = "";
+  let copied = 0;
+  let lastMarkerAt = -1;
+  let keptEnd = -1;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === " " || c === "\t") {
+      let j = i;
+      while (j < line.length && (line[j] === " " || line[j] === "\t")) j++;
+      if (j - i > MAX_PREFIX_SPACES && keptEnd === -1) {
+        out += line.slice(copied, i + MAX_PREFIX_SPACES);
+        copied = j;
+        changed = true;
+      }
+      i = j;
+      continue;
+    }
+    let end = -1;
+    if (c === ">") end = i + 1;
+    else if ((c === "-" || c === "*" || c === "+") && (line[i + 1] === " " || line[i + 1] === "\t")) end = i + 1;
+    else if (isDigit(c)) {
+      let j = i;
+      while (j < line.length && j - i < 9 && isDigit(line[j])) j++;
+      if ((line[j] === "." || line[j] === ")") && (line[j + 1] === " " || line[j + 1] === "\t")) end = j + 1;
+    }
+    if (end === -1) break;
+    markers++;
+    lastMarkerAt = i;
+    if (markers === MAX_NESTING - 1) keptEnd = end;
+    i = end;
+  }
+  if (markers >= MAX_NESTING) {
+    // The first MAX_NESTING - 1 containers as written, then the innermost one.
+    const head = out + line.slice(copied, keptEnd);
+    return `${head} ${line.slice(lastMarkerAt)}`;
+  }
+  return changed ? out + line.slice(copied) : null;
+}
+
+/**
+ * Cuts every line longer than MAX_LINE_CHARS (never inside a surrogate pair) and bounds how deep
+ * each line nests (boundNesting). Returns the text and the numbers of the lines it changed.
+ */
+export function capLines(text: string): { text: string; cut: number[]; flattened: number[] } {
+  const cut: number[] = [];
+  const flattened: number[] = [];
+  const out: string[] = [];
+  let start = 0;
+  let line = 1;
+  let copiedTo = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf("\n", start);
+    const end = nl === -1 ? text.length : nl;
+    let keep = end;
+    if (end - start > MAX_LINE_CHARS) {
+      keep = start + MAX_LINE_CHARS;
+      const code = text.charCodeAt(keep - 1);
+      if (code >= 0xd800 && code <= 0xdbff) keep--;
+      cut.push(line);
+    }
+    // Only lines that start with a container can nest; most lines are left alone untouched.
+    const first = text[start];
+    const bounded = first === " " || first === "\t" || first === ">" || first === "-" || first === "*" || first === "+" || isDigit(first) ? boundNesting(text.slice(start, keep)) : null;
+    if (bounded !== null) flattened.push(line);
+    if (bounded !== null || keep !== end) {
+      out.push(text.slice(copiedTo, start), bounded ?? text.slice(start, keep));
+      copiedTo = end;
+    }
+    if (nl === -1) break;
+    start = nl + 1;
+    line++;
+  }
+  return cut.length === 0 && flattened.length === 0 ? { text, cut, flattened } : { text: out.join("") + text.slice(copiedTo), cut, flattened };
+}
+
 // --- text helpers ------------------------------------------------------------------------------
 
 function collapse(text: string): string {
@@ -154,7 +288,8 @@ const UNIT = "(hours?|hrs?|h|days?|d|minutes?|mins?)";
 
 /** An explicit time written in the text: "T-4h", "T+0:30", "06:30 AM". */
 export function explicitTime(text: string): string | null {
-  const rel = /(?:^|[^A-Za-z0-9])T\s*([+\-−–])\s*(\d+(?::[0-5]\d)?[hdm]?)(?![A-Za-z0-9])/.exec(text);
+  // At most five digits: a longer number is no offset, and a bounded run cannot backtrack far.
+  const rel = /(?:^|[^A-Za-z0-9])T\s*([+\-−–])\s*(\d{1,5}(?::[0-5]\d)?[hdm]?)(?![A-Za-z0-9])/.exec(text);
   if (rel) return `T${rel[1] === "+" ? "+" : "-"}${rel[2]}`;
   const clock = /\b(\d{1,2}):([0-5]\d)\s*(AM|PM)\b/i.exec(text);
   if (clock) return `${clock[1].padStart(2, "0")}:${clock[2]} ${clock[3].toUpperCase()}`;
@@ -171,12 +306,13 @@ export function plannedTimeFromHeading(heading: string): string | null {
   const explicit = explicitTime(heading);
   if (explicit) return explicit;
   const t = heading.toLowerCase();
-  const before = new RegExp(`(\\d+)\\s*${UNIT}\\s+(?:before|prior)\\b`).exec(t);
+  // (?<!\d): a number is tried from the start of its digits only, not from each of them.
+  const before = new RegExp(`(?<!\\d)(\\d{1,5})\\s*${UNIT}\\s+(?:before|prior)\\b`).exec(t);
   if (before) return offset("-", Number(before[1]), before[2]);
-  const after = new RegExp(`(\\d+)\\s*${UNIT}\\s+after\\b`).exec(t);
+  const after = new RegExp(`(?<!\\d)(\\d{1,5})\\s*${UNIT}\\s+after\\b`).exec(t);
   if (after) return offset("+", Number(after[1]), after[2]);
   if (/\bpost[\s-]*(cutover|launch|deployment|migration)\b/.test(t)) {
-    const window = new RegExp(`\\(\\s*(\\d+)\\s*[-–]\\s*\\d+\\s*${UNIT}\\s*\\)`).exec(t);
+    const window = new RegExp(`\\(\\s*(\\d{1,5})\\s*[-–]\\s*\\d{1,5}\\s*${UNIT}\\s*\\)`).exec(t);
     if (window) return offset("+", Number(window[1]), window[2]);
   }
   return null;
@@ -219,7 +355,8 @@ export function guessOwnerRole(text: string, context: readonly string[] = []): R
 
 const CRITICAL_WORDS = /\b(backups?|rollback|roll back|data integrity|data loss|data corruption|error rates?|load balancer)\b/i;
 const GATE_SECTION = /\b(decision|monitoring|rollback|triggers?)\b/i;
-const NUMERIC_THRESHOLD = /(?:[<>≤≥]\s*=?\s*\d)|(?:\b(?:under|below|above|over|at least|at most)\s+\d)/i;
+// "[<>]\s*=?\s*\d" would try every split of a run of spaces between its two \s*: quadratic.
+const NUMERIC_THRESHOLD = /(?:[<>≤≥]\s*(?:=\s*)?\d)|(?:\b(?:under|below|above|over|at least|at most)\s+\d)/i;
 
 /** Critical: safety words in the text, or a numeric threshold in a decision/monitoring section. */
 export function isCriticalItem(text: string, sectionName: string): boolean {
@@ -229,11 +366,26 @@ export function isCriticalItem(text: string, sectionName: string): boolean {
 
 // --- decision points ---------------------------------------------------------------------------
 
-const DECISION_LABEL = /^(decision point|decision|go\s*\/\s*no[\s-]*go)\s*:?\s*$/i;
+const DECISION_LABEL = /^(?:decision point|decision|go ?\/ ?no[ -]*go)$/i;
+
+/** "Decision point:", "Go / no-go" → true. The label is collapsed and its colon cut first. */
+function isDecisionLabel(label: string): boolean {
+  let l = collapse(label);
+  if (l.endsWith(":")) l = l.slice(0, -1).trimEnd();
+  return DECISION_LABEL.test(l);
+}
+
+/** Cuts trailing characters of `chars` (a string-code `replace(/[…]+$/, "")`, linear). */
+function trimEndOf(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1])) end--;
+  return s.slice(0, end);
+}
 
 /** "Proceed to 50% traffic if all metrics green" → { "Proceed to 50 %", 50 }. */
 export function parseDecision(text: string): ImportedDecision {
-  const clause = collapse(text.split(/\s+(?:if|when|once|provided)\s+/i)[0] ?? text).replace(/[.:;,]+$/, "");
+  // Collapsed first: on single spaces the split pattern cannot rescan a run of whitespace.
+  const clause = trimEndOf(collapse(collapse(text).split(/ (?:if|when|once|provided) /i)[0] ?? text), ".:;,");
   const pct = /(\d{1,3}(?:\.\d+)?)\s*%/.exec(clause);
   if (pct) {
     const n = Math.min(100, Math.max(0, Number(pct[1])));
@@ -250,17 +402,82 @@ function capitalise(s: string): string {
 
 // --- code blocks: timeline and triggers --------------------------------------------------------
 
-const CLOCK_ENTRY = /^\d{1,2}:\d{2}\s*(?:AM|PM)?\s+[-–—]\s+\S/i;
 const TREE_PREFIX = /^[\s\u2500-\u257F|*•·-]+/;
+const DASHES = "-–—";
+/** Longest time a schedule line starts with ("06:00 AM", "T-30m", "Day 2 09:00"). */
+const MAX_TIME_CHARS = 100;
+
+/**
+ * "06:00 AM - Title": one or two digits, a colon, two digits, optional AM/PM, spaces, a dash,
+ * spaces, then text. Written out by hand: the pattern `\d{1,2}:\d{2}\s*(?:AM|PM)?\s+[-–—]`
+ * backtracks quadratically over a long run of spaces (the two \s quantifiers share them).
+ */
+export function isClockEntry(line: string): boolean {
+  let i = 0;
+  while (i < 2 && isDigit(line[i])) i++;
+  if (i === 0 || line[i] !== ":" || !isDigit(line[i + 1]) || !isDigit(line[i + 2])) return false;
+  i = skipSpaces(line, i + 3);
+  const meridiem = line.slice(i, i + 2).toUpperCase();
+  if (meridiem === "AM" || meridiem === "PM") i += 2;
+  const before = i;
+  i = skipSpaces(line, i);
+  if (i === before || !DASHES.includes(line[i] ?? "x")) return false;
+  const after = skipSpaces(line, i + 1);
+  return after > i + 1 && after < line.length;
+}
+
+/**
+ * Splits "head - title" at the first dash that has whitespace on both sides, with a head that
+ * starts with a non-space (what `/^(\S.*?)\s+[-–—]\s+(.+)$/` matched, in one pass).
+ */
+export function splitDashLine(line: string): { head: string; title: string } | null {
+  if (line.length === 0 || isSpace(line[0])) return null;
+  for (let i = 1; i < line.length - 2; i++) {
+    if (DASHES.includes(line[i]) && isSpace(line[i - 1]) && isSpace(line[i + 1])) {
+      let h = i - 1;
+      while (h > 0 && isSpace(line[h - 1])) h--;
+      if (h === 0) return null;
+      return { head: line.slice(0, h), title: line.slice(i + 1) };
+    }
+  }
+  return null;
+}
+
+/**
+ * "Condition 2: Name", "condition - Name" → the separator and the name after it; null if the line
+ * does not start a condition.
+ */
+export function conditionStart(line: string): { separator: string; name: string } | null {
+  if (line.slice(0, 9).toLowerCase() !== "condition") return null;
+  let i = skipSpaces(line, 9);
+  while (isDigit(line[i])) i++;
+  i = skipSpaces(line, i);
+  const separator = line[i] ?? "";
+  if (separator === "" || !":.-".includes(separator)) return null;
+  return { separator, name: line.slice(i + 1) };
+}
+
+/** The rest of `line` after one of `prefixes` (case-insensitive) and at least `minSpaces` spaces. */
+function textAfter(line: string, prefixes: readonly string[], minSpaces: number): string | null {
+  const lower = line.toLowerCase();
+  for (const p of prefixes) {
+    if (!lower.startsWith(p)) continue;
+    const i = skipSpaces(line, p.length);
+    if (i - p.length >= minSpaces && i < line.length) return line.slice(i);
+  }
+  return null;
+}
 
 /** "06:00 AM - Deploy to Production" lines, each with its "├─ …" detail lines. */
 export function parseTimelineBlock(code: string): ImportedTimelineEntry[] {
   const entries: ImportedTimelineEntry[] = [];
   for (const raw of code.split(/\r?\n/)) {
     if (!raw.trim()) continue;
-    const head = /^(\S.*?)\s+[-–—]\s+(.+)$/.exec(raw);
-    if (head && !/^[\u2500-\u257F|]/.test(raw)) {
-      entries.push({ time: collapse(head[1]), title: collapse(head[2]), details: [] });
+    const head = splitDashLine(raw);
+    const title = head ? collapse(head.title) : "";
+    // An entry needs a title; a time that long is prose, not a time.
+    if (head && title && head.head.length <= MAX_TIME_CHARS && !/^[\u2500-\u257F|]/.test(raw)) {
+      entries.push({ time: collapse(head.head), title, details: [] });
       continue;
     }
     const detail = collapse(raw.replace(TREE_PREFIX, ""));
@@ -275,20 +492,20 @@ export function parseTriggerBlock(code: string): ImportedTrigger[] {
   for (const raw of code.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line) continue;
-    const start = /^condition\s*\d*\s*[:.-]\s*(.*)$/i.exec(line);
-    if (start) {
-      triggers.push({ name: collapse(start[1]) || `Condition ${triggers.length + 1}`, condition: "", actions: [] });
+    const start = conditionStart(line);
+    if (start !== null) {
+      triggers.push({ name: collapse(start.name) || `Condition ${triggers.length + 1}`, condition: "", actions: [] });
       continue;
     }
     const current = triggers[triggers.length - 1];
     if (!current) continue;
-    const action = /^(?:→|->|=>|⇒)\s*(.+)$/.exec(line);
-    if (action) {
-      current.actions.push(collapse(action[1]));
+    const action = textAfter(line, ["→", "->", "=>", "⇒"], 0);
+    if (action !== null) {
+      current.actions.push(collapse(action));
       continue;
     }
-    const cond = /^(?:if|when)\s+(.+)$/i.exec(line);
-    const text = collapse(cond ? cond[1] : line);
+    const cond = textAfter(line, ["if", "when"], 1);
+    const text = collapse(cond ?? line);
     current.condition = current.condition ? `${current.condition} ${text}` : text;
   }
   return triggers;
@@ -338,7 +555,7 @@ function decisionText(p: Paragraph): string | null {
   const first = p.children[0];
   if (!first || first.type !== "strong") return null;
   const label = plain(first.children);
-  if (!DECISION_LABEL.test(label)) return null;
+  if (!isDecisionLabel(label)) return null;
   return collapse(plain(p.children.slice(1)).replace(/^:\s*/, "")) || null;
 }
 
@@ -362,13 +579,19 @@ class Importer {
     for (let i = 0; i < nodes.length; i++) this.visit(nodes[i], nodes, i);
   }
 
-  finish(): void {
+  /** `cut`, `flattened`: the lines capLines shortened and those it made less deep. */
+  finish(cut: readonly number[] = [], flattened: readonly number[] = []): void {
     this.plan.title = this.title ?? "";
     if (this.title === null) this.warn(1, "no level-1 heading: the plan has no title");
     this.finishPhases();
     if (this.plan.phases.length === 0) this.warn(1, "no checklist items (- [ ] …) found: the plan has no phases");
+    for (const line of flattened) this.warn(line, `indented or nested too deeply (more than ${MAX_NESTING} levels); read less deep`);
+    for (const line of cut) this.warn(line, `line longer than ${MAX_LINE_CHARS.toLocaleString("en-US")} characters; only its first ${MAX_LINE_CHARS.toLocaleString("en-US")} were read`);
     this.warnings.sort((a, b) => a.line - b.line);
-    this.plan.warnings.push(...this.warnings.map((w) => `line ${w.line}: ${w.message}`));
+    // A hostile document can produce a warning per line; the import screen shows a readable few.
+    const shown = this.warnings.slice(0, MAX_WARNINGS).map((w) => `line ${w.line}: ${w.message}`);
+    if (this.warnings.length > MAX_WARNINGS) shown.push(`line ${this.warnings[MAX_WARNINGS].line}: … and ${(this.warnings.length - MAX_WARNINGS).toLocaleString("en-US")} more warnings not shown`);
+    this.plan.warnings.push(...shown);
   }
 
   private warn(line: number, message: string): void {
@@ -601,7 +824,7 @@ class Importer {
   private onCode(code: Code): void {
     const ctx = this.context();
     const lines = code.value.split(/\r?\n/);
-    const clockLines = lines.filter((l) => CLOCK_ENTRY.test(l)).length;
+    const clockLines = lines.filter(isClockEntry).length;
     if (TIMELINE_HEADING.test(ctx) || clockLines >= 2) {
       const entries = parseTimelineBlock(code.value);
       if (entries.length > 0) {
@@ -613,7 +836,7 @@ class Importer {
         return;
       }
     }
-    const hasConditions = lines.some((l) => /^\s*condition\s*\d*\s*:/i.test(l));
+    const hasConditions = lines.some((l) => conditionStart(l.trimStart())?.separator === ":");
     if (hasConditions || TRIGGER_HEADING.test(ctx)) {
       const triggers = parseTriggerBlock(code.value);
       if (triggers.length > 0) {
@@ -633,7 +856,11 @@ class Importer {
       if (p.sections.length > 0 || p.decision) kept.add(p);
     }
     const groups = new Map<number, PhaseDraft[]>();
-    for (const p of this.phases) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
+    for (const p of this.phases) {
+      const members = groups.get(p.group);
+      if (members) members.push(p);
+      else groups.set(p.group, [p]);
+    }
     for (const [g, members] of groups) {
       if (g >= 0 && !members.some((p) => kept.has(p))) {
         // One warning for a whole h2 block without items (an overview, a diagram, notes).
@@ -657,10 +884,18 @@ class Importer {
   }
 }
 
+// Remembered per list: the walk asks about every nested list at every level, which would make a
+// deeply nested list cost depth × size.
+const taskItemMemo = new WeakMap<List, boolean>();
+
 function hasTaskItem(list: List): boolean {
-  return list.children.some(
+  const known = taskItemMemo.get(list);
+  if (known !== undefined) return known;
+  const found = list.children.some(
     (li) => typeof li.checked === "boolean" || li.children.some((c) => c.type === "list" && hasTaskItem(c)),
   );
+  taskItemMemo.set(list, found);
+  return found;
 }
 
 function emptyPlan(): ImportedPlan {
@@ -669,17 +904,121 @@ function emptyPlan(): ImportedPlan {
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
-/** Turns a markdown runbook into a cutover plan. Never throws; what it skips is in `warnings`. */
-export function importRunbook(markdown: string): ImportedPlan {
+/**
+ * The markdown parser's cost grows with the square of the number of separate lists in one parse
+ * (250 kB of short lists took 57 s on a 2-core machine). Parsing the document in pieces of about
+ * this size, cut only where no markdown construct can span the cut, keeps it linear.
+ */
+export const PARSE_CHUNK_CHARS = 8_192;
+
+const HTML_ENDS: readonly [RegExp, string][] = [
+  [/^ {0,3}<(?:script|pre|style|textarea)(?:[\s>]|$)/i, "</"], // ends at its closing tag, below
+  [/^ {0,3}<!--/, "-->"],
+  [/^ {0,3}<\?/, "?>"],
+  [/^ {0,3}<!\[CDATA\[/, "]]>"],
+  [/^ {0,3}<![A-Za-z]/, ">"],
+];
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * Where the document may be cut into independent pieces: before a line at column 0 that closes
+ * every open container — after a blank line, or an ATX heading, or a bullet (or "1.") item with
+ * text — and never inside a fenced code block or an HTML block. A cut changes nothing the
+ * importer reads: a list cut in two gives the same items. Returns the pieces with the number of
+ * their first line.
+ */
+export function parseChunks(text: string, chunkChars: number = PARSE_CHUNK_CHARS): { text: string; firstLine: number }[] {
+  if (text.length <= chunkChars) return [{ text, firstLine: 1 }];
+  const lines = text.split("\n");
+  const chunks: { text: string; firstLine: number }[] = [];
+  let start = 0; // index of the chunk's first line
+  let size = 0;
+  let fence: { char: string; length: number } | null = null;
+  let html: string | null = null; // what ends the open HTML block ("" = a blank line)
+  let prevBlank = true;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const blank = line.trim() === "";
+    if (fence === null && html === null && i > start && size >= chunkChars) {
+      const c = line[0] ?? " ";
+      const col0 = c !== " " && c !== "\t" && !blank;
+      const heading = /^#{1,6}(?:[ \t]|$)/.test(line);
+      const item = /^(?:[-*+]|1[.)])[ \t]+\S/.test(line);
+      if (col0 && (prevBlank || heading || item)) {
+        chunks.push({ text: lines.slice(start, i).join("\n"), firstLine: start + 1 });
+        start = i;
+        size = 0;
+      }
+    }
+    size += line.length + 1;
+    prevBlank = blank;
+    if (fence !== null) {
+      const close = FENCE.exec(line);
+      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length && line.slice(close[0].length).trim() === "") fence = null;
+      continue;
+    }
+    if (html !== null) {
+      if (html === "" ? blank : line.toLowerCase().includes(html)) html = null;
+      continue;
+    }
+    const open = FENCE.exec(line);
+    if (open && !(open[1]![0] === "`" && line.slice(open[0].length).includes("`"))) {
+      fence = { char: open[1]![0]!, length: open[1]!.length };
+      continue;
+    }
+    if (/^ {0,3}</.test(line)) {
+      const known = HTML_ENDS.find(([re]) => re.test(line));
+      const end = known ? known[1] : "";
+      // Ends on its own first line ("<!-- note -->"): nothing stays open.
+      const rest = line.slice(line.indexOf("<") + 1).toLowerCase();
+      if (end === "" || !rest.includes(end)) html = end;
+    }
+  }
+  chunks.push({ text: lines.slice(start).join("\n"), firstLine: start + 1 });
+  return chunks;
+}
+
+/** Parses the pieces and joins them into one tree, positions counted from the whole document. */
+function parseInChunks(text: string, chunkChars: number): Root {
+  const root: Root = { type: "root", children: [] };
+  for (const chunk of parseChunks(text, chunkChars)) {
+    const tree = parser.parse(chunk.text);
+    const shift = chunk.firstLine - 1;
+    if (shift > 0) {
+      const stack: Nodes[] = [tree];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        if (node.position) {
+          node.position.start.line += shift;
+          node.position.end.line += shift;
+        }
+        if ("children" in node) for (const child of node.children) stack.push(child as Nodes);
+      }
+    }
+    for (const child of tree.children) root.children.push(child);
+  }
+  return root;
+}
+
+/**
+ * Turns a markdown runbook into a cutover plan. Never throws; what it skips is in `warnings`.
+ * Runs in time linear in the size of the text (at most MAX_RUNBOOK_CHARS; a longer one is not read).
+ */
+export function importRunbook(markdown: string, opts: { chunkChars?: number } = {}): ImportedPlan {
   const plan = emptyPlan();
-  const text = typeof markdown === "string" ? markdown : "";
-  if (text.trim() === "") {
+  const raw = typeof markdown === "string" ? markdown : "";
+  if (raw.length > MAX_RUNBOOK_CHARS) {
+    plan.warnings.push(`line 1: the runbook is larger than 1 MB (${raw.length.toLocaleString("en-US")} characters); nothing imported`);
+    return plan;
+  }
+  if (raw.trim() === "") {
     plan.warnings.push("line 1: the runbook is empty; nothing to import");
     return plan;
   }
+  const { text, cut, flattened } = capLines(raw);
   let tree: Root;
   try {
-    tree = parser.parse(text);
+    tree = parseInChunks(text, opts.chunkChars ?? PARSE_CHUNK_CHARS);
   } catch (e) {
     plan.warnings.push(`line 1: the markdown could not be read (${errorMessage(e)})`);
     return plan;
@@ -691,7 +1030,7 @@ export function importRunbook(markdown: string): ImportedPlan {
     plan.warnings.push(`the import stopped early (${errorMessage(e)}); the plan may be incomplete`);
   }
   try {
-    importer.finish();
+    importer.finish(cut, flattened);
   } catch (e) {
     plan.warnings.push(`the import could not be completed (${errorMessage(e)})`);
   }

@@ -4,8 +4,7 @@
 import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { importRunbook } from "@/lib/domain/runbook-import";
-import { createPlanFromImport } from "./plan-import";
+import { createPlanFromImport, readRunbook } from "./plan-import";
 import { createDefaultMetrics } from "./metrics";
 import { recordChange } from "./audit";
 import {
@@ -45,7 +44,8 @@ function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date |
 /** Global: the caller (an administrator or planner, says the table) leads the new cutover. */
 export async function createCutover({ actor, requestId }: Call, raw: z.output<typeof createCutoverInput>) {
   const { runbook, ...input } = raw;
-  const plan = runbook?.trim() ? importRunbook(runbook) : null;
+  // Read before the transaction, off the main thread: a runbook refused as too slow or too big creates nothing.
+  const plan = runbook?.trim() ? await readRunbook(runbook) : null;
   return db().$transaction(async (tx) => {
     const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
     if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
