@@ -34,4 +34,5 @@ export function proxy(req: NextRequest) {
 
 // Pages only: API routes, health and metrics answer JSON or text and set their own headers (see
 // next.config.js), and running the proxy on them would cost every API request a few milliseconds.
-export const config = { matcher: ["/((?!api/|health|metrics|socket\\.io|_next/|favicon.ico).*)"] };
+// The files of public/ (icons, robots.txt, the wall screen's manifest) are static and need no session.
+export const config = { matcher: ["/((?!api/|health|metrics|socket\\.io|_next/|favicon\\.ico|favicon\\.svg|icon-|apple-touch-icon|robots\\.txt|manifest\\.webmanifest).*)"] };
