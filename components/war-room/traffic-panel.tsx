@@ -8,7 +8,7 @@ import { useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
-import type { TrafficView } from "@/lib/services/traffic";
+import type { TrafficView } from "@/lib/services/traffic/get-traffic-view";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, formatUtc, formatWallTime, submitForm, useCommand } from "./format";
 import { formatThreshold } from "./metric-tile";

@@ -12,7 +12,7 @@ import { listAudit } from "@/lib/services/audit-read";
 import { getCutoverState, listCutovers } from "@/lib/services/cutover-read";
 import { exportCutover } from "@/lib/services/export";
 import { getMetricsView } from "@/lib/services/metrics";
-import { getTrafficView } from "@/lib/services/traffic";
+import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
 import { id as idSchema } from "@/lib/schemas/room";
 
 export type Method = "GET" | "POST";

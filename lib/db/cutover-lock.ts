@@ -3,14 +3,19 @@
 // whole change, plus a fencing number bumped when the lock is taken. The change is recorded only
 // if the fence is still ours, so a process that lost its lock (its connection died mid-change)
 // can never record a stale change over a newer one.
+// This file only takes the lock and checks the fence: what the change records (its audit row, the
+// room's announcement) is the caller's, passed in as part of the fenced statement.
 import pg from "pg";
 import { AppError } from "@/lib/errors";
-import { auditRowSql, type Announcement, type AuditEntry } from "./audit-sql";
 
 let pool: pg.Pool | null = null;
 function lockPool() {
-  pool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, connectionTimeoutMillis: 3000 });
-  pool.on("error", () => {});
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, connectionTimeoutMillis: 3000 });
+    // An idle connection that dies (a database restart) must not crash the process; the next
+    // lock gets a fresh one. Registered once per pool, not once per lock.
+    pool.on("error", () => {});
+  }
   return pool;
 }
 
@@ -20,14 +25,19 @@ export async function closeLockPool() {
   await p?.end().catch(() => {});
 }
 
-export interface ChangeRecord {
-  changeId: string;
-  durationMs: number;
-  /** The rollback this change belongs to: its duration is written in the same statement. */
-  rollbackId?: string | null;
-  /** The change's audit row (its cutover is the locked one). */
-  audit: Omit<AuditEntry, "cutoverId">;
-  event: Announcement;
+/** The first statement parameter a fenced write may use: $1 … $3 are the lock's (cutover, split, fence). */
+export const FENCED_FIRST_PARAM = 4;
+
+/**
+ * What the caller writes when the fence holds, in the same statement as the new split: `with` is a
+ * list of CTEs (no leading WITH) that reads the one-row relation `fenced` (empty when another
+ * writer took the lock since) and parameters from $FENCED_FIRST_PARAM on, filled by `values`;
+ * `select` is the final select list, evaluated once per row of `fenced` (e.g. the pg_notify).
+ */
+export interface FencedWrite {
+  with: string;
+  select: string;
+  values: unknown[];
 }
 
 export interface FencedChange {
@@ -36,11 +46,10 @@ export interface FencedChange {
   /** The requested change's row, written in the same round trip as the lock and the fence. */
   changeId: string;
   /**
-   * In one statement: the new split, the change marked verified, its audit event, the rollback's
-   * duration and the room's announcement; only if no other writer took the lock since (false
-   * means fenced out).
+   * In one statement: the new split and the caller's writes, only if no other writer took the lock
+   * since (false means fenced out: nothing was written).
    */
-  commit(toPercent: number, record: ChangeRecord): Promise<boolean>;
+  commit(toPercent: number, write: FencedWrite): Promise<boolean>;
 }
 
 export interface RequestedChange {
@@ -61,15 +70,10 @@ const LOCK_AND_REQUEST = `
   SELECT gen_random_uuid(), $1::uuid, $3::uuid, f.traffic_percent, $4, 'requested', $5, $6, f.fence, $7::uuid, now() FROM f
   RETURNING id, fence, from_percent`;
 
-// $1 cutover, $2 percent, $3 fence, $4 change, $5 duration, $6 rollback, from $7 the audit row and
-// its announcement (lib/services/audit.ts), written only if the fence held (one row in c).
-const AUDIT = auditRowSql(7, "c");
-const COMMIT = `
-  WITH c AS (UPDATE cutovers SET traffic_percent = $2, updated_at = now() WHERE id = $1 AND fence = $3 RETURNING id),
-  t AS (UPDATE traffic_changes SET state = 'verified', duration_ms = $5, finished_at = now() WHERE id = $4 AND EXISTS (SELECT 1 FROM c) RETURNING id),
-  r AS (UPDATE rollbacks SET duration_ms = $5 WHERE id = $6::uuid AND EXISTS (SELECT 1 FROM c) RETURNING id),
-  a AS (${AUDIT.insert} RETURNING id)
-  SELECT ${AUDIT.notify} IS NULL AS announced, (SELECT count(*) FROM t) AS changes, (SELECT count(*) FROM a) AS audits FROM c`;
+// The fence check: the split is written only while the fence is ours; the caller's CTEs follow.
+const commitSql = (write: FencedWrite) =>
+  `WITH fenced AS (UPDATE cutovers SET traffic_percent = $2, updated_at = now() WHERE id = $1 AND fence = $3 RETURNING id)${write.with ? `, ${write.with}` : ""}
+  SELECT ${write.select || "true"} FROM fenced`;
 
 export async function withTrafficLock<T>(cutoverId: string, waitMs: number, request: RequestedChange, fn: (change: FencedChange) => Promise<T>): Promise<T> {
   const client = await lockPool().connect();
@@ -97,16 +101,8 @@ export async function withTrafficLock<T>(cutoverId: string, waitMs: number, requ
       fence,
       currentPercent: row.from_percent,
       changeId: row.id,
-      async commit(toPercent, record) {
-        const r = await client.query(COMMIT, [
-          cutoverId,
-          toPercent,
-          fence.toString(),
-          record.changeId,
-          record.durationMs,
-          record.rollbackId ?? null,
-          ...AUDIT.values({ ...record.audit, cutoverId }, record.event),
-        ]);
+      async commit(toPercent, write) {
+        const r = await client.query(commitSql(write), [cutoverId, toPercent, fence.toString(), ...write.values]);
         return r.rowCount === 1;
       },
     });

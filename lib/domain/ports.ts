@@ -32,3 +32,23 @@ export interface TrafficRouter {
   set(percent: number, meta: TrafficChangeMeta, signal?: AbortSignal): Promise<void>;
   verify(percent: number, signal?: AbortSignal): Promise<VerifyResult>;
 }
+
+/** What a rollback hook answers; `status` is broadcast, `output` only stored with the rollback. */
+export interface HookResult {
+  ok: boolean;
+  /** Short and safe to broadcast: exit code, HTTP status, timeout or refusal. */
+  status: string;
+  /** Redacted and capped; for the stored rollback record only. */
+  output: string;
+  durationMs: number;
+}
+
+/**
+ * One rollback hook ("put the new app in read-only", "kubectl rollout undo"), run after traffic is
+ * back on old. `run` never rejects: a hook that failed is a result with ok false, so the next hook
+ * still runs. `context` is the documented WARROOM_* variables.
+ */
+export interface RollbackHookRunner {
+  readonly kind: "command" | "webhook";
+  run(context: Record<string, string>): Promise<HookResult>;
+}

@@ -35,7 +35,13 @@ import { addItem, addPhase, addSection, cloneCutover, createCutover, moveNode, r
 import { addContact, addMember, addTimelineEntry, progressTimelineEntry, removeContact, removeMember, saveRisk, setEscalation, setLinks } from "./room-details";
 import { markNotApplicable, signOffItem, undoItem } from "./sign-off";
 import { addGate, readQueryTarget, removeGate, removeMetric, saveMetric, saveMetricsSettings, testQuery } from "./metrics";
-import { addHook, applyShift, planShift, removeHook, rollback, setRouter, setTrafficSteps, testRouter } from "./traffic";
+import { addHook } from "./traffic/add-hook";
+import { removeHook } from "./traffic/remove-hook";
+import { setRouter } from "./traffic/set-router";
+import { setTrafficSteps } from "./traffic/set-traffic-steps";
+import { applyShift, planShift } from "./traffic/shift-traffic";
+import { rollback } from "./traffic/start-rollback";
+import { testRouter } from "./traffic/test-router";
 import { actOnConfirmed, confirmTrigger, removeTrigger, saveTrigger } from "./triggers";
 import { createUser, disableUser, enableUser, inviteUser, resetPassword, setRoles } from "./users";
 import { allowOutboundHost, disallowOutboundHost, integrationRemoveInput, integrationSaveInput, outboundAllowInput, outboundDisallowInput, removeIntegration, saveIntegration } from "./integrations";

@@ -16,7 +16,7 @@ const allowListEntries = async () => (await currentAllowList()).map((e) => e.raw
 import { resolveIntegration } from "@/lib/integrations/resolve";
 import { dispatch, type CommandName } from "./commands";
 import { getIntegrationsView } from "./integrations";
-import { getTrafficView } from "./traffic";
+import { getTrafficView } from "./traffic/get-traffic-view";
 import { getMetricsView } from "./metrics";
 import type { Actor } from "./context";
 import { createFixture, createTeam, useFreshDatabase, type Team } from "./test-support";

@@ -11,7 +11,9 @@ import { removeInput, triggerConfirmInput, triggerInput } from "@/lib/schemas/ro
 import type { PolledSample } from "@/lib/jobs/poller";
 import { recordChange } from "./audit";
 import { auditRole, requireFound, type Call, type CutoverContext } from "./context";
-import { changeSplit, startRollback, type Mover } from "./traffic";
+import { changeSplit } from "./traffic/change-split";
+import type { Mover } from "./traffic/routing";
+import { startRollback } from "./traffic/start-rollback";
 
 function ruleOf(t: { comparison: string; threshold: number; forSeconds: number; keepFiringForSeconds: number; errorRollbackAfter: number | null; errorPolicy: string }): TriggerRule {
   return { comparison: t.comparison as Comparison, threshold: t.threshold, forSec: t.forSeconds, keepFiringForSec: t.keepFiringForSeconds, errorRollbackAfter: t.errorPolicy === "rollback_after" ? t.errorRollbackAfter : null };

@@ -18,10 +18,9 @@
 // read(): readCommand prints the percent in force (a number 0..100, optionally followed by "%",
 // on its last non-empty line). Without readCommand, read() returns the last split this process
 // set successfully and fails after a restart rather than guess.
-import { spawn } from "node:child_process";
 import type { TrafficChangeMeta, TrafficRouter, VerifyResult } from "@/lib/domain/ports";
-import { childEnv } from "../child-env";
-import { assertPercent, deadline, formatArgv, redactOutput, secretValues, type CommandRouterConfig } from "./config";
+import { runProcess } from "../process-runner";
+import { assertPercent, formatArgv, secretValues, type CommandRouterConfig } from "./config";
 
 const CAPTURE_BYTES = 64 * 1024;
 const KILL_GRACE_MS = 500;
@@ -90,89 +89,28 @@ export class CommandRouter implements TrafficRouter {
       : { ok: false, actual, detail: `${source}: ${actual} % to new, expected ${percent} %` };
   }
 
-  /** Runs argv in its own process group; resolves on exit 0, rejects with a clear message otherwise. */
-  private exec(argv: string[], env: Record<string, string>, signal?: AbortSignal): Promise<CommandResult> {
+  /** Runs argv through the process runner; resolves on exit 0, rejects with a clear message otherwise. */
+  private async exec(argv: string[], context: Record<string, string>, signal?: AbortSignal): Promise<CommandResult> {
     const { timeoutMs } = this.config;
     const shown = formatArgv(argv);
-    const d = deadline(timeoutMs, signal);
-    const t0 = performance.now();
-    return new Promise<CommandResult>((resolve, reject) => {
-      if (d.signal.aborted) return reject(new Error(`command ${shown} was aborted before it started`));
-      let child: ReturnType<typeof spawn>;
-      try {
-        child = spawn(argv[0]!, argv.slice(1), {
-          env: childEnv(env),
-          stdio: ["ignore", "pipe", "pipe"],
-          // Own process group (setsid): kill(-pid) reaches the children it spawned too.
-          detached: true,
-        });
-      } catch (err) {
-        // Node's own message would quote the offending argument (e.g. one holding a NUL).
-        return reject(new Error(`command ${shown} could not start: ${(err as NodeJS.ErrnoException).code ?? "invalid arguments"}`));
-      }
-      let stdout = "";
-      let stderr = "";
-      const keepTail = (s: string) => (s.length > CAPTURE_BYTES ? s.slice(-CAPTURE_BYTES) : s);
-      child.stdout!.on("data", (c: Buffer) => (stdout = keepTail(stdout + c.toString())));
-      child.stderr!.on("data", (c: Buffer) => (stderr = keepTail(stderr + c.toString())));
-
-      let stopped: "timeout" | "abort" | null = null;
-      let graceTimer: NodeJS.Timeout | undefined;
-      const killGroup = (sig: NodeJS.Signals) => {
-        try {
-          if (child.pid) process.kill(-child.pid, sig);
-        } catch {
-          // ESRCH: the group is already gone
-        }
-      };
-      const onAbort = () => {
-        stopped = d.timedOut() ? "timeout" : "abort";
-        killGroup("SIGTERM");
-        graceTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-      };
-      d.signal.addEventListener("abort", onAbort, { once: true });
-
-      let settled = false;
-      const settle = (err: Error | null, result?: CommandResult) => {
-        if (settled) return;
-        settled = true;
-        d.signal.removeEventListener("abort", onAbort);
-        clearTimeout(graceTimer);
-        if (err) reject(err);
-        else resolve(result!);
-      };
-      child.on("error", (err: NodeJS.ErrnoException) => settle(new Error(`command ${shown} could not start: ${err.code === "ENOENT" ? "program not found" : (err.code ?? "spawn failed")}`)));
-      child.on("exit", (code, sig) => {
-        // A deadline passing after the exit must not turn a finished command into a timeout.
-        d.signal.removeEventListener("abort", onAbort);
-        if (stopped) {
-          // The leader is gone; make sure nothing it started outlives the error.
-          killGroup("SIGKILL");
-        }
-        // "close" (all output read) can wait forever when a background child of the command kept
-        // stdout open: give the pipes a moment, then report with what was captured.
-        const finish = () => {
-          const known = secretValues(argv);
-          const result: CommandResult = { stdout: redactOutput(stdout, known), stderr: redactOutput(stderr, known), durationMs: Math.round(performance.now() - t0) };
-          this.lastResult = result;
-          const failed = (what: string) => {
-            // The operator reads the output in the server log; the room only learns what happened.
-            const out = tail(result.stderr || result.stdout);
-            if (out) console.warn(`[warroom] command ${shown} ${what}; last output: ${out}`);
-            settle(new Error(`command ${shown} ${what}${out ? " (its output is in the server log)" : ""}`));
-          };
-          if (stopped === "timeout") failed(`timed out after ${timeoutMs} ms and was killed`);
-          else if (stopped === "abort") settle(new Error(`command ${shown} was aborted and killed`));
-          else if (code === 0) settle(null, result);
-          else failed(sig ? `was killed by ${sig}` : `exited with code ${code}`);
-        };
-        const cap = setTimeout(finish, 250);
-        child.on("close", () => {
-          clearTimeout(cap);
-          finish();
-        });
-      });
-    });
+    if (signal?.aborted) throw new Error(`command ${shown} was aborted before it started`);
+    const r = await runProcess({ argv, context, timeoutMs, signal, redact: secretValues(argv), captureChars: CAPTURE_BYTES, killGraceMs: KILL_GRACE_MS });
+    if (r.startError) {
+      const { code, sync } = r.startError;
+      throw new Error(`command ${shown} could not start: ${sync ? (code ?? "invalid arguments") : code === "ENOENT" ? "program not found" : (code ?? "spawn failed")}`);
+    }
+    const result: CommandResult = { stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs };
+    this.lastResult = result;
+    const failed = (what: string) => {
+      // The operator reads the output in the server log; the room only learns what happened.
+      const out = tail(result.stderr || result.stdout);
+      if (out) console.warn(`[warroom] command ${shown} ${what}; last output: ${out}`);
+      return new Error(`command ${shown} ${what}${out ? " (its output is in the server log)" : ""}`);
+    };
+    if (r.stopped === "timeout") throw failed(`timed out after ${timeoutMs} ms and was killed`);
+    if (r.stopped === "abort") throw new Error(`command ${shown} was aborted and killed`);
+    if (r.code !== 0) throw failed(r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`);
+    return result;
   }
 }
 

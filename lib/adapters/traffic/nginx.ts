@@ -35,13 +35,12 @@
 // Files: the previous upstream file is kept as `<upstreamFile>.previous` (nginx.conf must not
 // include it through a glob), written after the signal. read() parses the upstream file, i.e.
 // what nginx loads on its next (re)start.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promises as fs, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { TrafficChangeMeta, TrafficRouter, VerifyResult } from "@/lib/domain/ports";
-import { childEnv } from "../child-env";
+import { runProcess } from "../process-runner";
 import { assertPercent, deadline, type NginxRouterConfig } from "./config";
 
 /** A process identified by pid AND start time, so a recycled pid is not mistaken for an old worker. */
@@ -457,19 +456,13 @@ function probeStatus(hostPort: string, signal: AbortSignal): Promise<string | nu
   });
 }
 
-function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ code: number; out: string }> {
-  const d = deadline(timeoutMs, signal);
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: childEnv(), stdio: ["ignore", "pipe", "pipe"], signal: d.signal, killSignal: "SIGKILL" });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-    child.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.name === "AbortError") reject(new Error(d.timedOut() ? `${cmd} ${args.join(" ")} timed out after ${timeoutMs} ms` : `${cmd} ${args.join(" ")} was aborted`));
-      else reject(new Error(`cannot run ${cmd}: ${err.code === "ENOENT" ? "program not found" : (err.code ?? "spawn failed")}`));
-    });
-    child.on("close", (code) => resolve({ code: code ?? -1, out }));
-  });
+async function run(cmd: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ code: number; out: string }> {
+  // nginx's output is filtered by nginxMessage (every quote hidden) or only searched for its pid
+  // path: it is kept whole here, not redacted.
+  const r = await runProcess({ argv: [cmd, ...args], timeoutMs, signal, redact: false, killGraceMs: 0 });
+  if (r.startError) throw new Error(`cannot run ${cmd}: ${r.startError.code === "ENOENT" ? "program not found" : (r.startError.code ?? "spawn failed")}`);
+  if (r.stopped) throw new Error(r.stopped === "timeout" ? `${cmd} ${args.join(" ")} timed out after ${timeoutMs} ms` : `${cmd} ${args.join(" ")} was aborted`);
+  return { code: r.code ?? -1, out: r.output };
 }
 
 /**

@@ -18,10 +18,10 @@
 // read(): GET readUrl -> { "percent": n }. Without readUrl there is nothing to ask, so read()
 // returns the last split a receiver acknowledged to THIS process (shared by the routers of the
 // process, keyed by URL) and fails after a restart rather than guess.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { TrafficChangeMeta, TrafficRouter, VerifyResult } from "@/lib/domain/ports";
 import { OutboundError, outboundRequest } from "@/lib/net/outbound";
+import { signBody, verifySignature } from "../signer";
 import { assertPercent, safeUrl, type WebhookRouterConfig } from "./config";
 
 const acknowledged = new Map<string, number>();
@@ -39,17 +39,9 @@ export interface WebhookBody {
   sentAt: string;
 }
 
-export function signWebhookBody(body: string, secret: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body, "utf8").digest("hex")}`;
-}
-
-/** For receivers and tests: true when `header` is `sha256=<hex>` of the HMAC of `body` (compared in constant time). */
-export function verifyWebhookSignature(body: string, header: string, secret: string): boolean {
-  const m = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? "");
-  if (!m) return false;
-  const expected = createHmac("sha256", secret).update(body, "utf8").digest();
-  return timingSafeEqual(Buffer.from(m[1]!, "hex"), expected);
-}
+/** The router's names for the shared signer (receivers import them from here). */
+export const signWebhookBody = signBody;
+export const verifyWebhookSignature = verifySignature;
 
 export class WebhookRouter implements TrafficRouter {
   readonly kind = "webhook" as const;

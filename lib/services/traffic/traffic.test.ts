@@ -18,8 +18,9 @@ import { freePort } from "@/lib/server/free-port";
 import { renderUpstream } from "@/lib/adapters/traffic/nginx";
 import { NginxRouterConfigSchema } from "@/lib/adapters/traffic/config";
 import { defineFileIntegrations } from "@/lib/config/test-server-config";
-import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
-import { dispatch } from "./commands";
+import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "../test-support";
+import { dispatch } from "../commands";
+import { verifiedSplit } from "./change-split";
 
 let team: Team;
 let dir: string;
@@ -143,7 +144,7 @@ describe("the traffic lock and its fence", () => {
     const committed = await withTrafficLock(f.cutoverId, 1000, request, async (change) => {
       // Another writer took over (e.g. this process's lock connection died) and bumped the fence.
       await db().cutover.update({ where: { id: f.cutoverId }, data: { fence: { increment: 1 }, trafficPercent: 60 } });
-      return change.commit(30, record(change.changeId));
+      return change.commit(30, verifiedSplit(f.cutoverId, record(change.changeId)));
     });
     expect(committed).toBe(false);
     expect(await percentOf(f.cutoverId)).toBe(60);
