@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addAllowListSource } from "@/lib/net/allow-list";
 import { childEnv } from "./child-env";
-import { redactHookConfig, runHook } from "./hooks";
+import { createHookRunner, redactHookConfig, runHook } from "./hooks";
 import { verifyWebhookSignature } from "./traffic/webhook";
 
 const context = { WARROOM_CUTOVER_ID: "cut-1", WARROOM_ROLLBACK_ID: "rb-1", WARROOM_REASON: "error rate" };
@@ -137,3 +137,15 @@ describe("webhook hooks", () => {
   });
 });
 
+
+describe("the hook port", () => {
+  it("one factory turns settings into a runner of the right kind; bad settings fail before anything runs", async () => {
+    expect(createHookRunner("command", { argv: ["true"] }).kind).toBe("command");
+    expect(createHookRunner("webhook", { url: `${base}/hook` }).kind).toBe("webhook");
+    expect(() => createHookRunner("command", { argv: [] })).toThrow();
+    const before = bodies.length;
+    expect(() => createHookRunner("webhook", { url: "ftp://x/y" })).toThrow();
+    await expect(runHook("command", { argv: "rm -rf /" }, context)).rejects.toThrow();
+    expect(bodies.length).toBe(before);
+  });
+});

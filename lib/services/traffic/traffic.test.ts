@@ -9,7 +9,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { withTrafficLock } from "@/lib/db/cutover-lock";
 import { ensureSystemPackages } from "@/scripts/ensure-system-packages";
@@ -186,6 +187,18 @@ describe("the traffic lock and its fence", () => {
     expect(await changes(f.cutoverId)).toHaveLength(1);
     // The lock was given back: the next writer gets it at once.
     expect(await withTrafficLock(f.cutoverId, 500, request, async () => "ran")).toBe("ran");
+  });
+
+  it("taking the lock many times adds no listener to the lock pool", async () => {
+    const f = await leverCutover();
+    await withTrafficLock(f.cutoverId, 1000, request, async () => null);
+    const on = vi.spyOn(pg.Pool.prototype, "on");
+    try {
+      for (let i = 0; i < 12; i++) await withTrafficLock(f.cutoverId, 1000, request, async () => null);
+      expect(on.mock.calls.filter(([event]) => event === "error")).toEqual([]);
+    } finally {
+      on.mockRestore();
+    }
   });
 });
 
