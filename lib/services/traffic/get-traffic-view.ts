@@ -1,3 +1,4 @@
+// The traffic tab read: one transaction for the cutover's traffic, then names and kinds from the catalog.
 import { z } from "zod";
 import { can } from "@/lib/domain/permissions";
 import { integrationChoices, resolveIntegration } from "@/lib/integrations/resolve";
