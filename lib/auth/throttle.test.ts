@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db, sql } from "@/lib/db/client";
-import { useFreshDatabase } from "@/lib/services/test-support";
+import { useFreshDatabase } from "@/lib/testing/fixtures";
 // next-auth 4 does not export its core; the route handler it exports needs Next's request scope.
 import { AuthHandler } from "../../node_modules/next-auth/core/index.js";
 import { authOptions } from "./options";
