@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["node_modules/**", ".data/**", "e2e/**"],
-    globalSetup: ["./lib/db/test-database.global.ts"],
+    globalSetup: ["./lib/testing/test-database.global.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -25,12 +25,10 @@ export const SERVER_ENV: Record<string, string> = { NODE_ENV: "production", MALL
 
 /**
  * Bundles lib/server/main.ts into `outfile`. Packages stay external (node_modules is there at run
- * time); the lab (scripts/lab, started only with WARROOM_LAB=1) stays outside the bundle and is
- * loaded from source through tsx. The bundle must sit two levels below the project root, as
- * lib/server/ does, so that its relative import of the lab resolves the same.
+ * time). The lab is not in it: with WARROOM_LAB=1 it is preloaded from source through tsx
+ * (scripts/lab/register.ts) and registers itself as a start hook.
  */
 export function bundleServer(outfile: string = SERVER_BUNDLE): string {
-  if (path.resolve(path.dirname(outfile), "..", "..") !== path.resolve(".")) throw new Error(`the server bundle must sit two levels below the project root: ${outfile}`);
   mkdirSync(path.dirname(outfile), { recursive: true });
   buildSync({
     entryPoints: ["lib/server/main.ts"],
@@ -39,7 +37,6 @@ export function bundleServer(outfile: string = SERVER_BUNDLE): string {
     format: "esm",
     target: "node20",
     packages: "external",
-    external: ["*/scripts/lab/index"],
     outfile,
     logLevel: "warning",
   });

@@ -4,7 +4,7 @@ import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createApiToken } from "@/lib/services/api-tokens";
-import { createTeam, useFreshDatabase, type Team } from "@/lib/services/test-support";
+import { createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 import { actorFromRequest, resolveActor } from "./actor";
 
 const SECRET = "test-secret-0123456789abcdef0123456789";

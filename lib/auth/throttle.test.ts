@@ -2,10 +2,11 @@
 // (its core handler, our authOptions, a real user with an argon2 hash). Time moves by setting the
 // clock (Date only), never by sleeping: the limiter compares Date.now() with the stored expiry.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db, sql } from "@/lib/db/client";
-import { useFreshDatabase } from "@/lib/services/test-support";
+import { createPool } from "@/lib/db/pool";
+import { useFreshDatabase } from "@/lib/testing/fixtures";
 // next-auth 4 does not export its core; the route handler it exports needs Next's request scope.
 import { AuthHandler } from "../../node_modules/next-auth/core/index.js";
 import { authOptions } from "./options";
@@ -15,7 +16,7 @@ import { createSignInThrottle, withSignInThrottle, type SignInThrottle } from ".
 let url = "";
 const pools: pg.Pool[] = [];
 const poolFor = () => {
-  const p = new pg.Pool({ connectionString: url, max: 2 });
+  const p = createPool({ connectionString: url, name: "throttle-test", max: 2 });
   pools.push(p);
   return p;
 };

@@ -2,17 +2,15 @@
 // hot paths written as plain SQL (sign-off, rollback). Next's bundle and the custom server load
 // this module separately, so the instances live on globalThis: one pool per process, closed on
 // shutdown.
-import pg from "pg";
+import type pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { createPool } from "./pool";
 
-function createPool() {
+function appPool() {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set: the server sets it before serving");
-  const pool = new pg.Pool({ connectionString, max: Number(process.env.WARROOM_DB_POOL ?? 20), connectionTimeoutMillis: 3000 });
-  // An idle connection that PostgreSQL closed is dropped by the pool; the next query reconnects.
-  pool.on("error", () => {});
-  return pool;
+  return createPool({ connectionString, name: "app", max: Number(process.env.WARROOM_DB_POOL ?? 20) });
 }
 
 function create(pool: pg.Pool) {
@@ -28,7 +26,7 @@ const holder = globalThis as unknown as { __warroomPrisma?: Db; __warroomPool?: 
 
 /** The raw pool, for statements that must be one round trip. */
 export function sql(): pg.Pool {
-  holder.__warroomPool ??= createPool();
+  holder.__warroomPool ??= appPool();
   return holder.__warroomPool;
 }
 

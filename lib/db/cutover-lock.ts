@@ -5,17 +5,15 @@
 // can never record a stale change over a newer one.
 // This file only takes the lock and checks the fence: what the change records (its audit row, the
 // room's announcement) is the caller's, passed in as part of the fenced statement.
-import pg from "pg";
+import type pg from "pg";
 import { AppError } from "@/lib/errors";
+import { createPool } from "./pool";
 
 let pool: pg.Pool | null = null;
 function lockPool() {
-  if (!pool) {
-    pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, connectionTimeoutMillis: 3000 });
-    // An idle connection that dies (a database restart) must not crash the process; the next
-    // lock gets a fresh one. Registered once per pool, not once per lock.
-    pool.on("error", () => {});
-  }
+  // The factory registers the one error listener: an idle connection that dies (a database
+  // restart) must not crash the process; the next lock gets a fresh one.
+  pool ??= createPool({ connectionString: process.env.DATABASE_URL ?? "", name: "traffic-lock", max: 10, connectionTimeoutMillis: 3000 });
   return pool;
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { createFixture, createFreshDatabase, createTeam } from "@/lib/services/test-support";
+import { createFixture, createFreshDatabase, createTeam } from "@/lib/testing/fixtures";
 import { prepareDatabase, StartupError } from "./connection";
 import { applyGrants, auditTamperingRights, RUNTIME_ROLE } from "./roles";
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { useFreshDatabase } from "@/lib/services/test-support";
+import { useFreshDatabase } from "@/lib/testing/fixtures";
 
 let url: string;
 let prometheus: Server;

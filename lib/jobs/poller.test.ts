@@ -4,8 +4,8 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { useFreshDatabase } from "@/lib/services/test-support";
-import { defineFileIntegrations } from "@/lib/config/test-server-config";
+import { useFreshDatabase } from "@/lib/testing/fixtures";
+import { defineFileIntegrations } from "@/lib/testing/server-config";
 import { startPoller } from "./poller";
 
 let prometheus: Server;

@@ -4,7 +4,7 @@ import http from "node:http";
 import type net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { useFreshDatabase } from "@/lib/services/test-support";
+import { useFreshDatabase } from "@/lib/testing/fixtures";
 import { addAllowListSource, invalidateAllowList } from "./allow-list";
 import { assertAllowedTcpTarget, guardedLookup, OutboundError, outboundRequest, statusMessage } from "./outbound";
 

@@ -9,7 +9,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import { encode } from "next-auth/jwt";
 import { db } from "@/lib/db/client";
 import { dispatch } from "@/lib/services/commands";
-import { createFixture, createTeam, useFreshDatabase, type Fixture, type Team } from "@/lib/services/test-support";
+import { createFixture, createTeam, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 import type { Actor } from "@/lib/services/context";
 import { listen, type BusListener } from "./bus";
 import { createSocketServer } from "./socket-server";

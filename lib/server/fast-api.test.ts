@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createApiToken } from "@/lib/services/api-tokens";
-import { createFixture, createTeam, useFreshDatabase, type Fixture, type Team } from "@/lib/services/test-support";
+import { createFixture, createTeam, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 import { serveFastApi } from "./fast-api";
 
 let team: Team;

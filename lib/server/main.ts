@@ -19,11 +19,12 @@ import { metrics, routeLabel } from "@/lib/observability/metrics";
 import { bootstrapUsers } from "@/lib/services/bootstrap";
 import { registerAdminToken } from "@/lib/services/api-tokens";
 import { runAsLeader } from "@/lib/jobs/leader";
-import { startLabForWarRoom } from "./lab-mode";
+import { runStartHooks, startHooks } from "./start-hooks";
+import { attachDemoToLab } from "@/lib/services/demo-cutover";
 import { serveFastApi } from "./fast-api";
 import { startPoller } from "@/lib/jobs/poller";
 import { evaluateTriggers } from "@/lib/services/triggers";
-import { loadServerConfig, ServerConfigError, serverConfigFile } from "@/lib/config/server-config";
+import { addServerConfigFile, loadServerConfig, ServerConfigError, serverConfigFile } from "@/lib/config/server-config";
 import { initIntegrations } from "@/lib/integrations/resolve";
 
 // Advisory lock key of the leader that runs the poller and trigger evaluation.
@@ -54,6 +55,9 @@ async function main() {
     if (err instanceof ServerConfigError) throw new StartupError(err.message);
     throw err;
   }
+  // The lab is started by its launcher (scripts/lab/register.ts, preloaded by `npm start`): a bare
+  // `node main.mjs` with WARROOM_LAB=1 would silently serve without it.
+  if (process.env.WARROOM_LAB === "1" && startHooks().length === 0) throw new StartupError("WARROOM_LAB=1: start the server with `npm start` (or node --import tsx --import ./scripts/lab/register.ts …), which starts the lab");
   const secret = authSecret();
   process.env.NEXTAUTH_SECRET = secret;
   process.env.NEXTAUTH_URL ??= `http://localhost:${config.port}`;
@@ -114,7 +118,7 @@ async function main() {
   });
   log(`war room ready on http://localhost:${config.port} (listening on ${hostname}) in ${Date.now() - started} ms${dev ? " (dev)" : ""}`);
   for (const line of demoExposureWarning({ host: config.host, demo, port: config.port }) ?? []) console.warn(`[warroom] ${line}`);
-  const stopLab = process.env.WARROOM_LAB === "1" ? await startLabForWarRoom(config.port, log) : null;
+  const stopHooks = startHooks().length ? await runStartHooks({ port: config.port, log, addServerConfigFile, attachDemo: attachDemoToLab }) : null;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -130,7 +134,7 @@ async function main() {
     http.closeIdleConnections();
     await sockets.close().catch(() => {});
     http.closeAllConnections();
-    await stopLab?.().catch(() => {});
+    await stopHooks?.().catch(() => {});
     await jobs.stop();
     await bus.stop();
     await closeDb().catch(() => {});

@@ -2,14 +2,14 @@
 // says so, and every row written for a request carries its request id — the Prisma path (plan
 // edits), the batched sign-off statement, the fenced traffic commit, a failed change, a rollback
 // and its completion, and a trigger firing on its own.
-import { defineFileIntegrations } from "@/lib/config/test-server-config";
+import { defineFileIntegrations } from "@/lib/testing/server-config";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { dispatch } from "./commands";
 import { evaluateTriggers } from "./triggers";
-import { createFixture, createTeam, useFreshDatabase, type Team } from "./test-support";
+import { createFixture, createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 
 let team: Team;
 let listener: http.Server;

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { adminExists, bootstrapUsers, createAdmin, DEMO_PASSWORD } from "./bootstrap";
-import { useFreshDatabase } from "./test-support";
+import { useFreshDatabase } from "@/lib/testing/fixtures";
 
 beforeAll(async () => {
   await useFreshDatabase();

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { decisionSnapshotSchema } from "@/lib/domain/decision";
 
 
-import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
+import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 import { dispatch } from "./commands";
 
 let team: Team;

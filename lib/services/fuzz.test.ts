@@ -20,7 +20,7 @@ import { ROLES } from "@/lib/domain/roles";
 import { matchRoute, ROUTES, runRoute, type Method } from "@/lib/api/routes";
 import { commandDef, COMMANDS, dispatch, type CommandName } from "./commands";
 import type { Actor } from "./context";
-import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "./test-support";
+import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 
 const NAMES = Object.keys(COMMANDS) as CommandName[];
 const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId"];

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { toSafeError, type SafeError } from "@/lib/errors";
-import { defineFileIntegrations } from "@/lib/config/test-server-config";
+import { defineFileIntegrations } from "@/lib/testing/server-config";
 import { currentAllowList } from "@/lib/net/allow-list";
 
 const allowListEntries = async () => (await currentAllowList()).map((e) => e.raw);
@@ -19,7 +19,7 @@ import { getIntegrationsView } from "./integrations";
 import { getTrafficView } from "./traffic/get-traffic-view";
 import { getMetricsView } from "./metrics";
 import type { Actor } from "./context";
-import { createFixture, createTeam, useFreshDatabase, type Team } from "./test-support";
+import { createFixture, createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 
 const SECRET = "s3cret-webhook-key-0123456789";
 const TOKEN = "prom-bearer-token-abcdef";

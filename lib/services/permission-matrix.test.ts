@@ -13,10 +13,10 @@ import { AppError } from "@/lib/errors";
 import { canGlobal, canProgressTimelineEntry, canSignOffItem, can } from "@/lib/domain/permissions";
 import { canVote } from "@/lib/domain/decision";
 import { ROLES, type Role } from "@/lib/domain/roles";
-import { defineFileIntegrations } from "@/lib/config/test-server-config";
+import { defineFileIntegrations } from "@/lib/testing/server-config";
 import { commandDef, COMMANDS, dispatch, type CommandName } from "./commands";
 import { allows, type Actor } from "./context";
-import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "./test-support";
+import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 
 /** A cutover role, or someone holding no role in the cutover. */
 type Principal = Role | "ADMINISTRATOR" | "PLANNER" | "NOBODY";

@@ -9,7 +9,7 @@ import { bundleRunbookWorker, RUNBOOK_WORKER_BUNDLE as BUNDLED_AT } from "@/scri
 import { dispatch } from "./commands";
 import { readRunbook, RUNBOOK_READ_BUDGET_MS, RUNBOOK_WORKER_BUNDLE, RunbookReader, runbookReader, runbookWorkerEntry } from "./plan-import";
 import type { Actor } from "./context";
-import { digest, useFreshDatabase } from "./test-support";
+import { digest, useFreshDatabase } from "@/lib/testing/fixtures";
 
 const demo = readFileSync(new URL("../../prisma/demo/production-deployment-checklist.md", import.meta.url), "utf8");
 let planner: Actor;

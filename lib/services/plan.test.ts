@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "./test-support";
+import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 import { dispatch } from "./commands";
 
 let team: Team;

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { BUS_CHANNEL } from "@/lib/realtime/bus";
 import { signOffItem, transitionStats } from "./sign-off";
 import { authorize } from "./context";
-import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "./test-support";
+import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 import { dispatch } from "./commands";
 
 let team: Team;

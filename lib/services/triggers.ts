@@ -28,7 +28,7 @@ export async function saveTrigger(ctx: CutoverContext, input: z.output<typeof tr
   if (input.action === "shift" && (input.shiftToPercent === null || input.shiftToPercent === undefined)) throw new AppError("bad_request", "A shift trigger needs the percent to shift new to");
   const metric = requireFound(await ctx.tx.metricDefinition.findFirst({ where: { id: input.metricId, cutoverId: input.cutoverId } }), "Metric");
   const { cutoverId, id, errorRollbackAfter, ...rest } = input;
-  const data = { ...rest, shiftToPercent: input.action === "shift" ? input.shiftToPercent! : null, errorPolicy: errorRollbackAfter ? "rollback_after" : "pause", errorRollbackAfter: errorRollbackAfter ?? null, description: input.description ?? describeTrigger({ ...input, shiftToPercent: input.shiftToPercent ?? null }, metric) };
+  const data = { ...rest, shiftToPercent: input.action === "shift" ? input.shiftToPercent! : null, errorPolicy: errorRollbackAfter ? ("rollback_after" as const) : ("pause" as const), errorRollbackAfter: errorRollbackAfter ?? null, description: input.description ?? describeTrigger({ ...input, shiftToPercent: input.shiftToPercent ?? null }, metric) };
   if (id) {
     const before = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id, cutoverId } }), "Trigger");
     // Editing a rule starts it afresh: the old episode no longer describes it.
@@ -89,7 +89,6 @@ export async function evaluateTriggers(cutoverId: string, samples: PolledSample[
           lastBreachAt: step.next.lastBreachAt === null ? null : new Date(step.next.lastBreachAt),
           consecutiveErrors: step.next.consecutiveErrors,
           lastOutcome: step.outcome,
-          lastEvaluatedAt: new Date(at),
         },
       });
       if (updated.count !== 1) return;

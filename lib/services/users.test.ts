@@ -13,7 +13,7 @@ import { hashToken } from "@/lib/auth/token-hash";
 import { createApiToken } from "./api-tokens";
 import { dispatch, type CommandName } from "./commands";
 import type { Actor } from "./context";
-import { digest, useFreshDatabase } from "./test-support";
+import { digest, useFreshDatabase } from "@/lib/testing/fixtures";
 import { acceptLink, linkInfo, listAccounts } from "./users";
 
 const PASSWORD = "a long enough passphrase";

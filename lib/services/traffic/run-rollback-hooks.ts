@@ -29,7 +29,7 @@ export async function runRollbackHooks(rollbackId: string, cutoverId: string, mo
   const ok = results.every((r) => r.ok);
   await db().$transaction(async (tx) => {
     await tx.rollback.update({ where: { id: rollbackId }, data: { state: ok ? "completed" : "completed_with_errors", finishedAt: new Date() } });
-    await tx.cutover.updateMany({ where: { id: cutoverId, state: "in_progress" }, data: { state: "rolled_back", endedAt: new Date() } });
+    await tx.cutover.updateMany({ where: { id: cutoverId, state: "in_progress" }, data: { state: "rolled_back" } });
     await recordChange(
       tx,
       { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.completed", subject: `rollback:${rollbackId}`, after: { hooks: results.map((r) => ({ name: r.name, ok: r.ok })) }, requestId: input.requestId, rehearsal },

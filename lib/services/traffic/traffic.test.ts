@@ -18,8 +18,8 @@ import { BACKEND, startHaproxy, type HaproxyHandle } from "@/scripts/lab/haproxy
 import { freePort } from "@/lib/server/free-port";
 import { renderUpstream } from "@/lib/adapters/traffic/nginx";
 import { NginxRouterConfigSchema } from "@/lib/adapters/traffic/config";
-import { defineFileIntegrations } from "@/lib/config/test-server-config";
-import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "../test-support";
+import { defineFileIntegrations } from "@/lib/testing/server-config";
+import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 import { dispatch } from "../commands";
 import { verifiedSplit } from "./change-split";
 

@@ -6,8 +6,8 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { prepareDatabase } from "./connection";
-import { startEmbeddedPostgres } from "./embedded-postgres";
+import { prepareDatabase } from "@/lib/db/connection";
+import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 
 export default async function setup(project: TestProject) {
   // One directory per run, so two runs in one checkout never share a cluster.

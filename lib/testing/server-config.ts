@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { addServerConfigFile } from "./server-config";
+import { addServerConfigFile } from "@/lib/config/server-config";
 
 export interface TestFileIntegration {
   name: string;

@@ -5,7 +5,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { db } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/domain/roles";
-import type { Actor } from "./context";
+import type { Actor } from "@/lib/services/context";
 
 /**
  * Points the Prisma client of this test file at a fresh copy of the migrated test database, as the
