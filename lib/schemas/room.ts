@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { isHttpUrl } from "@/lib/domain/request-input";
 import { roleSchema } from "@/lib/domain/roles";
+import { checkSteps } from "@/lib/domain/traffic-steps";
 import { integrationName } from "./integrations";
 
 export const id = z.string().uuid("must be an id");
@@ -183,12 +184,11 @@ export const shiftInput = z.object({
 export const rollbackInput = z.object({ cutoverId: id, reason: optionalText(2000) });
 export const trafficStepsInput = z.object({
   cutoverId: id,
-  steps: z
-    .array(z.number().int().min(0, "0-100 %").max(100, "0-100 %"))
-    .min(2, "At least two steps")
-    .max(20)
-    .refine((s) => s.every((v, i) => i === 0 || v > s[i - 1]!), "Steps must be strictly increasing")
-    .refine((s) => s.at(-1) === 100, "The last step is 100 %"),
+  // The rule lives in lib/domain/traffic-steps.ts, which the room's form applies too.
+  steps: z.array(z.number()).superRefine((steps, ctx) => {
+    const verdict = checkSteps(steps);
+    if (!verdict.ok) ctx.addIssue({ code: "custom", message: verdict.error });
+  }),
 });
 /** The router a cutover moves, picked by integration name (null: none). */
 export const routerInput = z.object({ cutoverId: id, integration: integrationName.nullable() });

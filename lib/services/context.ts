@@ -49,7 +49,7 @@ export function allows(actor: Actor, roles: readonly Role[], action: Action): bo
  * is null when the cutover does not exist. Returns the caller's roles.
  */
 export function authorize(actor: Actor, roles: Role[] | null, action: Action): Role[] {
-  if (!roles || (roles.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
+  if (!roles || (roles.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it", undefined, "not_a_member");
   if (!allows(actor, roles, action)) throw new AppError("forbidden", new PermissionDenied(action, roles).message);
   return roles;
 }

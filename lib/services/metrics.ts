@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_METRICS } from "@/lib/domain/default-metrics";
-import { describeGate, evaluateGate, tileState, type GateCondition, type Sample, type System } from "@/lib/domain/metrics";
+import { describeGate, evaluateGate, staleAfterOf, tileState, type GateCondition, type Sample, type System } from "@/lib/domain/metrics";
 import type { Gate } from "@/lib/domain/decision";
 import { checkPromql, queryFor } from "@/lib/domain/promql";
 import { queryInstant, queryRange, type PrometheusTarget } from "@/lib/adapters/prometheus/client";
@@ -159,7 +159,7 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
     return { c, metrics, rows, markers, success, gateRows, editor: can(ctx.roles, "metrics.edit") };
   });
   const target = await prometheusTarget(view.c);
-  const staleAfterMs = Math.max(3 * view.c.pollIntervalMs, 10_000);
+  const staleAfterMs = staleAfterOf(view.c.pollIntervalMs);
   const series = await Promise.all(
     view.metrics.map(async (m) => {
       const perSystem = {} as Record<System, { samples: Sample[]; tile: ReturnType<typeof tileState>; backfilled: boolean } | null>;

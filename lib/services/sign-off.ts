@@ -150,7 +150,7 @@ function decide(n: number, { call, kind, input }: TransitionRequest, row: ItemRo
     throw new AppError("bad_request", step.message);
   }
   if (input.expectedVersion !== undefined && input.expectedVersion !== row.version) {
-    throw new AppError("conflict", `"${row.title}" changed since you loaded it: it is now ${row.state.replace("_", " ")}`, { current: currentOf(row) });
+    throw new AppError("conflict", `"${row.title}" changed since you loaded it: it is now ${row.state.replace("_", " ")}`, { current: currentOf(row) }, "stale_version");
   }
   // The role the change is made under: the owner's, or for an override the caller's role that the
   // table lets override (the write checks the caller still holds it).
@@ -250,7 +250,7 @@ async function runTransitions(batch: readonly TransitionRequest[]): Promise<Outc
         error:
           row && !row.roles.includes(p.role)
             ? new AppError("forbidden", `You no longer hold ${ROLE_LABELS[p.role]} in this cutover`)
-            : new AppError("conflict", `Someone else changed "${p.row.title}" at the same moment: reload to see the current state`, { current: currentOf(row ?? p.row) }),
+            : new AppError("conflict", `Someone else changed "${p.row.title}" at the same moment: reload to see the current state`, { current: currentOf(row ?? p.row) }, "concurrent_change"),
       };
     });
   }

@@ -14,6 +14,7 @@ import { runHook } from "@/lib/adapters/hooks";
 import { integrationChoices, requireIntegration, resolveIntegration, resolveRouter } from "@/lib/integrations/resolve";
 import { shortReason } from "@/lib/integrations/schemas";
 import { can } from "@/lib/domain/permissions";
+import { isEnded } from "@/lib/domain/cutover-state";
 import { announce, BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
 import { recordChange } from "./audit";
 import type { Role } from "@/lib/domain/roles";
@@ -123,7 +124,7 @@ export async function changeSplit(opts: {
     });
     if (!committed) {
       await db().trafficChange.update({ where: { id: change.id }, data: { state: "failed", error: "fenced out: another writer changed traffic meanwhile", finishedAt: new Date() } });
-      throw new AppError("conflict", "Another writer changed this cutover's traffic meanwhile: this change was not recorded");
+      throw new AppError("conflict", "Another writer changed this cutover's traffic meanwhile: this change was not recorded", undefined, "concurrent_change");
     }
     return { changeId: change.id, from: f.currentPercent, to: opts.toPercent, durationMs };
   });
@@ -134,7 +135,7 @@ export type ShiftPlan = { target: number; gated: string | null; role: string | n
 /** In the cutover's transaction: where the shift goes, and whether it needs (and may take) an override. */
 export async function planShift(ctx: CutoverContext, input: z.output<typeof shiftInput>): Promise<ShiftPlan> {
   const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { trafficPercent: true, state: true, trafficSteps: { orderBy: { position: "asc" } } } });
-  if (["completed", "rolled_back", "aborted"].includes(c.state)) throw new AppError("conflict", `The cutover is ${c.state.replace("_", " ")}: traffic is no longer moved from here`);
+  if (isEnded(c.state)) throw new AppError("conflict", `The cutover is ${c.state.replace("_", " ")}: traffic is no longer moved from here`, undefined, "cutover_ended");
   const steps = c.trafficSteps.map((s) => s.percent);
   const target = input.toPercent ?? steps.find((p) => p > c.trafficPercent);
   if (target === undefined) throw new AppError("conflict", `Already at the last step (${c.trafficPercent} %)`);
@@ -150,9 +151,9 @@ export async function planShift(ctx: CutoverContext, input: z.output<typeof shif
     else if (decision && decision.state !== "proceed") gated = `the go/no-go decision "${decision.title}" is ${decision.state}, not PROCEED`;
   }
   if (gated) {
-    if (!input.override) throw new AppError("conflict", `Cannot shift to ${target} %: ${gated}. An override needs a note.`);
+    if (!input.override) throw new AppError("conflict", `Cannot shift to ${target} %: ${gated}. An override needs a note.`, undefined, "override_required");
     if (!ctx.can("traffic.override")) throw new AppError("forbidden", "Not allowed to override the traffic plan");
-    if (!input.note) throw new AppError("bad_request", "An override needs a note");
+    if (!input.note) throw new AppError("bad_request", "An override needs a note", undefined, "note_required");
   }
   return { target, gated, role: auditRole(ctx.actor, ctx.roles) };
 }
@@ -238,7 +239,7 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
     const now = await rollbackState(input.cutoverId, mover.userId);
     if (now.running_id) return { rollbackId: now.running_id, joined: true as const };
     if (now.recent_id) return { rollbackId: now.recent_id, joined: true as const };
-    throw new AppError("conflict", "Another rollback of this cutover started and ended at the same moment: check the traffic tab");
+    throw new AppError("conflict", "Another rollback of this cutover started and ended at the same moment: check the traffic tab", undefined, "concurrent_change");
   }
   const claim = { id: claimed.id, startedAt: claimed.started_at.getTime() };
 
