@@ -50,7 +50,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
 
   useRoomEvents((e) => {
     if (e.cutoverId !== cutover.id) return;
-    const d = e.data ?? {};
+    const d: Record<string, unknown> = e.data ?? {};
     const error = typeof d.error === "string" ? d.error : "no detail given";
     if (e.type === "traffic.failed") {
       const f: Failure = { key: `event:traffic:${e.at}:${String(d.to)}`, kind: "traffic_failed", title: `Traffic was NOT moved from ${String(d.from)} % to ${String(d.to)} %`, message: error, at: e.at, actor: e.actor ?? null };

@@ -16,11 +16,12 @@ import { transitionItem, type ItemState, type ItemTransition } from "@/lib/domai
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { notApplicableInput, signOffInput, undoInput } from "@/lib/schemas/room";
 import { auditBatchSql, type Announcement, type AuditEntry } from "@/lib/db/audit-sql";
+import type { ItemEventType } from "@/lib/realtime/events";
 import type { AuthorizingCall } from "./context";
 import { GroupCommit, type Outcome } from "./group-commit";
 
 const ACTION_OF: Record<ItemTransition, OwnedItemAction> = { sign_off: "item.sign_off", undo: "item.undo", not_applicable: "item.not_applicable" };
-const AUDIT_OF: Record<ItemTransition, string> = { sign_off: "item.signed_off", undo: "item.undone", not_applicable: "item.not_applicable" };
+const AUDIT_OF: Record<ItemTransition, ItemEventType> = { sign_off: "item.signed_off", undo: "item.undone", not_applicable: "item.not_applicable" };
 
 interface ItemRow {
   n: number;
