@@ -46,7 +46,6 @@ export const CHANGE_EVENT_TYPES = [
   "decision.voted",
   "decision.proceed",
   "decision.abort",
-  "decision.waiting",
   "metric.added",
   "metric.updated",
   "metric.removed",
