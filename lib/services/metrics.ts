@@ -1,6 +1,7 @@
 // Metric definitions, samples, gates and the metrics view of a cutover. The poller (lib/jobs)
 // writes samples; everything that reads them goes through here.
 import { z } from "zod";
+import type { MetricsView } from "@/lib/schemas/views";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_METRICS } from "@/lib/domain/default-metrics";
@@ -142,7 +143,7 @@ function thin(samples: Sample[], points: number): Sample[] {
 }
 
 /** Everything the metrics tab needs: definitions (no secrets), series over the range, gates, markers. */
-export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsViewQuery>) {
+export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsViewQuery>): Promise<MetricsView> {
   const q = metricsViewQuery.parse(raw);
   const now = Date.now();
   const since = now - q.rangeSec * 1000;
@@ -205,7 +206,7 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
     gates: view.gateRows.map((g) => ({ id: g.id, metricId: g.metricId, decisionId: g.decisionId, successCriterion: g.successCriterion, label: describeGate(g.condition as GateCondition, g.metric.name, g.metric.unit) })),
   };
 }
-export type MetricsView = Awaited<ReturnType<typeof getMetricsView>>;
+export type { MetricsView };
 
 /** "Test query", inside the transaction: the query is checked and the cutover's source read. */
 export async function readQueryTarget(ctx: CutoverContext, input: z.output<typeof testQueryInput>) {

@@ -18,6 +18,7 @@ import { isEnded } from "@/lib/domain/cutover-state";
 import { announce, BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
 import { recordChange } from "./audit";
 import type { Role } from "@/lib/domain/roles";
+import type { HookResult, TrafficView } from "@/lib/schemas/views";
 import { hookInput, removeInput, rollbackInput, routerInput, shiftInput, trafficStepsInput, cutoverOnly } from "@/lib/schemas/room";
 import { auditRole, requireFound, withCutover, type Actor, type AuthorizingCall, type Call, type CutoverContext } from "./context";
 
@@ -358,7 +359,7 @@ export async function removeHook(ctx: CutoverContext, input: z.output<typeof rem
  * The traffic tab: split, steps, the router and hooks by name and kind (never their settings),
  * recent changes and rollbacks. Hook output and the catalog's choices only for those who edit them.
  */
-export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOnly>) {
+export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOnly>): Promise<TrafficView> {
   const input = cutoverOnly.parse(raw);
   const view = await withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
     const editor = can(ctx.roles, "router.edit");
@@ -383,7 +384,7 @@ export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOn
       routerIntegration: c.routerIntegration,
       hooks: c.rollbackHooks.map((h) => ({ id: h.id, name: h.name, integration: h.integration, position: h.position })),
       changes: c.trafficChanges.map((t) => ({ id: t.id, from: t.fromPercent, to: t.toPercent, state: t.state, override: t.override, note: t.note, error: t.error, durationMs: t.durationMs, triggerId: t.triggerId, requestedAt: t.requestedAt.toISOString(), finishedAt: t.finishedAt?.toISOString() ?? null })),
-      rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: editor ? r.hookResults : (r.hookResults as { name: string; ok: boolean; durationMs?: number }[]).map(({ name, ok, durationMs }) => ({ name, ok, durationMs })), triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
+      rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: editor ? (r.hookResults as HookResult[]) : (r.hookResults as HookResult[]).map(({ name, ok, durationMs }) => ({ name, ok, durationMs })), triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
       triggers: c.triggers.map((t) => ({
         id: t.id,
         metric: t.metric.name,
@@ -419,4 +420,4 @@ export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOn
     choices: editor ? { routers: await integrationChoices("router"), hooks: await integrationChoices("hook") } : null,
   };
 }
-export type TrafficView = Awaited<ReturnType<typeof getTrafficView>>;
+export type { TrafficView };

@@ -1,0 +1,136 @@
+// What the room's tabs read, described once: the services declare these as their return types
+// (so a change to a view is a change here, not an accident of inference) and the browser imports
+// the same types. Views carry names and kinds of integrations, never their settings.
+// Pure: no I/O, safe to import from client components.
+import { z } from "zod";
+
+const isoTime = z.string();
+const nullableIso = isoTime.nullable();
+
+/** An integration a planner may pick: name and kind, never its settings. */
+export const integrationChoiceSchema = z.object({ name: z.string(), kind: z.string(), source: z.enum(["file", "db"]) });
+
+// --- traffic ----------------------------------------------------------------------------------
+
+/** A hook's result: editors see its output, everyone else whether it passed. */
+export const hookResultSchema = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  durationMs: z.number().optional(),
+  status: z.string().optional(),
+  output: z.string().optional(),
+});
+
+export type HookResult = z.infer<typeof hookResultSchema>;
+
+export const trafficTriggerSchema = z.object({
+  id: z.string(),
+  metric: z.string(),
+  unit: z.string(),
+  metricId: z.string(),
+  system: z.string(),
+  comparison: z.string(),
+  threshold: z.number(),
+  forSeconds: z.number().int(),
+  keepFiringForSeconds: z.number().int(),
+  severity: z.enum(["immediate", "graceful"]),
+  action: z.enum(["rollback", "shift", "alert"]),
+  shiftToPercent: z.number().int().nullable(),
+  mode: z.enum(["automatic", "recommend"]),
+  errorRollbackAfter: z.number().int().nullable(),
+  enabled: z.boolean(),
+  state: z.enum(["inactive", "pending", "firing"]),
+  pendingSince: nullableIso,
+  firedAt: nullableIso,
+  lastOutcome: z.string().nullable(),
+  description: z.string().nullable(),
+});
+
+export const trafficViewSchema = z.object({
+  percent: z.number().int().min(0).max(100),
+  rehearsal: z.boolean(),
+  steps: z.array(z.object({ percent: z.number().int(), decisionId: z.string().nullable() })),
+  router: z.object({ name: z.string(), kind: z.string().nullable() }).nullable(),
+  hooks: z.array(z.object({ id: z.string(), name: z.string(), integration: z.string().nullable(), position: z.number().int(), kind: z.string().nullable() })),
+  changes: z.array(
+    z.object({
+      id: z.string(),
+      from: z.number().int(),
+      to: z.number().int(),
+      state: z.enum(["requested", "applied", "verified", "failed"]),
+      override: z.boolean(),
+      note: z.string().nullable(),
+      error: z.string().nullable(),
+      durationMs: z.number().nullable(),
+      triggerId: z.string().nullable(),
+      requestedAt: isoTime,
+      finishedAt: nullableIso,
+    }),
+  ),
+  rollbacks: z.array(
+    z.object({
+      id: z.string(),
+      state: z.string(),
+      reason: z.string().nullable(),
+      durationMs: z.number().nullable(),
+      hookResults: z.array(hookResultSchema),
+      triggerId: z.string().nullable(),
+      startedAt: isoTime,
+      finishedAt: nullableIso,
+    }),
+  ),
+  triggers: z.array(trafficTriggerSchema),
+  /** Whether the caller edits the router and hooks (and so sees hook output and the choices). */
+  editable: z.boolean(),
+  choices: z.object({ routers: z.array(integrationChoiceSchema), hooks: z.array(integrationChoiceSchema) }).nullable(),
+});
+export type TrafficView = z.infer<typeof trafficViewSchema>;
+
+// --- metrics ----------------------------------------------------------------------------------
+
+export const sampleSchema = z.discriminatedUnion("status", [
+  z.object({ at: z.number(), status: z.literal("ok"), value: z.number() }),
+  z.object({ at: z.number(), status: z.enum(["no_data", "error"]), value: z.null(), reason: z.string() }),
+]);
+
+export const tileStateSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("current"), level: z.enum(["ok", "warning", "critical"]), value: z.number(), at: z.number() }),
+  z.object({ kind: z.enum(["stale", "no_data", "error"]), lastValue: z.number().nullable(), since: z.number().nullable(), reason: z.string() }),
+]);
+
+const seriesSchema = z.object({ samples: z.array(sampleSchema), tile: tileStateSchema, backfilled: z.boolean() }).nullable();
+
+export const gateSchema = z.object({ id: z.string(), kind: z.enum(["checklist", "metric"]), label: z.string(), passed: z.boolean(), detail: z.string() });
+
+export const metricsViewSchema = z.object({
+  /** The server's clock when the view was read (ms): the browser lines its clock up with it. */
+  now: z.number(),
+  rangeSec: z.number().int(),
+  settings: z.object({
+    prometheusSource: z.string().nullable(),
+    defaultSource: z.string().nullable(),
+    pollIntervalMs: z.number().int(),
+    sampleRetentionDays: z.number().int(),
+    choices: z.array(integrationChoiceSchema).nullable(),
+  }),
+  metrics: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      /** One of METRIC_UNITS when written through the room; stored as text. */
+      unit: z.string(),
+      system: z.enum(["old", "new", "both"]),
+      queryOld: z.string().nullable(),
+      queryNew: z.string().nullable(),
+      direction: z.enum(["above", "below"]),
+      warningThreshold: z.number().nullable(),
+      criticalThreshold: z.number().nullable(),
+      old: seriesSchema,
+      new: seriesSchema,
+    }),
+  ),
+  markers: z.array(z.object({ at: z.number(), kind: z.enum(["traffic", "decision"]), label: z.string() })),
+  successCriteria: z.array(gateSchema),
+  gates: z.array(z.object({ id: z.string(), metricId: z.string(), decisionId: z.string().nullable(), successCriterion: z.boolean(), label: z.string() })),
+});
+export type MetricsView = z.infer<typeof metricsViewSchema>;
