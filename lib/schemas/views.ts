@@ -3,6 +3,9 @@
 // the same types. Views carry names and kinds of integrations, never their settings.
 // Pure: no I/O, safe to import from client components.
 import { z } from "zod";
+import { CUTOVER_STATES } from "@/lib/domain/cutover-state";
+import { decisionSnapshotSchema, gateSchema, voteSchema } from "@/lib/domain/decision";
+import { roleSchema } from "@/lib/domain/roles";
 
 const isoTime = z.string();
 const nullableIso = isoTime.nullable();
@@ -100,8 +103,6 @@ export const tileStateSchema = z.discriminatedUnion("kind", [
 
 const seriesSchema = z.object({ samples: z.array(sampleSchema), tile: tileStateSchema, backfilled: z.boolean() }).nullable();
 
-export const gateSchema = z.object({ id: z.string(), kind: z.enum(["checklist", "metric"]), label: z.string(), passed: z.boolean(), detail: z.string() });
-
 export const metricsViewSchema = z.object({
   /** The server's clock when the view was read (ms): the browser lines its clock up with it. */
   now: z.number(),
@@ -134,3 +135,102 @@ export const metricsViewSchema = z.object({
   gates: z.array(z.object({ id: z.string(), metricId: z.string(), decisionId: z.string().nullable(), successCriterion: z.boolean(), label: z.string() })),
 });
 export type MetricsView = z.infer<typeof metricsViewSchema>;
+
+// --- the cutover ------------------------------------------------------------------------------
+
+const role = roleSchema;
+const evaluationSchema = z.object({
+  outcome: z.enum(["proceed", "abort", "waiting"]),
+  missingRoles: z.array(role),
+  failingGates: z.array(gateSchema),
+  noGoVotes: z.array(voteSchema.extend({ comment: z.string().nullish() })),
+  reason: z.string(),
+});
+
+/** The whole state of one cutover as the browser receives it (dates as ISO strings). */
+export const cutoverStateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  systemFrom: z.string(),
+  systemTo: z.string(),
+  tZero: isoTime,
+  timeZone: z.string(),
+  state: z.string(),
+  mode: z.string(),
+  trafficPercent: z.number().int(),
+  fence: z.string(),
+  myRoles: z.array(role),
+  links: z.array(z.object({ label: z.string(), url: z.string() })),
+  escalation: z.array(z.object({ level: z.string(), who: z.string(), after: z.string(), criticalOnly: z.boolean().optional() })),
+  members: z.array(z.object({ id: z.string(), role, userId: z.string(), user: z.object({ id: z.string(), name: z.string(), email: z.string() }) })),
+  startedAt: nullableIso,
+  phases: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      position: z.number().int(),
+      plannedAt: nullableIso,
+      sections: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          position: z.number().int(),
+          items: z.array(
+            z.object({
+              id: z.string(),
+              title: z.string(),
+              description: z.string().nullable(),
+              ownerRole: role,
+              critical: z.boolean(),
+              plannedTime: z.string().nullable(),
+              plannedAt: nullableIso,
+              addedReason: z.string().nullable(),
+              state: z.enum(["open", "done", "not_applicable"]),
+              version: z.number().int(),
+              signOffs: z.array(z.object({ id: z.string(), kind: z.string(), role, note: z.string().nullable(), override: z.boolean(), createdAt: isoTime, user: z.object({ name: z.string() }) })),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  timeline: z.array(
+    z.object({ id: z.string(), title: z.string(), details: z.string().nullable(), ownerRole: role, plannedStart: isoTime, plannedFinish: nullableIso, actualStart: nullableIso, actualFinish: nullableIso }),
+  ),
+  contacts: z.array(z.object({ id: z.string(), role, name: z.string(), phone: z.string().nullable(), chatHandle: z.string().nullable(), email: z.string().nullable(), escalationOrder: z.number().int() })),
+  risks: z.array(z.object({ id: z.string(), title: z.string(), probability: z.string(), impact: z.string(), mitigation: z.string().nullable(), ownerRole: role.nullable(), status: z.string() })),
+  decisions: z.array(
+    z.object({
+      id: z.string(),
+      phaseId: z.string(),
+      title: z.string(),
+      requiredRoles: z.array(role),
+      targetPercent: z.number().int().nullable(),
+      state: z.enum(["pending", "voting", "proceed", "abort"]),
+      reason: z.string().nullable(),
+      openedAt: nullableIso,
+      decidedAt: nullableIso,
+      snapshot: decisionSnapshotSchema.nullable(),
+      votes: z.array(z.object({ id: z.string(), role, choice: z.enum(["go", "no_go"]), comment: z.string().nullable(), createdAt: isoTime, user: z.object({ name: z.string() }) })),
+      /** Live gates now; for a closed decision the snapshot is what counted. */
+      gates: z.array(gateSchema),
+      evaluation: evaluationSchema,
+    }),
+  ),
+  trafficSteps: z.array(z.object({ id: z.string(), percent: z.number().int(), position: z.number().int() })),
+});
+export type CutoverStateJson = z.infer<typeof cutoverStateSchema>;
+
+/** One row of the cutover list. */
+export const cutoverSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  systemFrom: z.string(),
+  systemTo: z.string(),
+  tZero: isoTime,
+  timeZone: z.string(),
+  state: z.enum(CUTOVER_STATES),
+  mode: z.enum(["live", "rehearsal"]),
+  trafficPercent: z.number().int(),
+});
+export type CutoverSummary = z.infer<typeof cutoverSummarySchema>;

@@ -1,6 +1,8 @@
 // What the server announces is what lib/realtime/events.ts says: every event the room hears
 // while a cutover is planned, run, shifted, rolled back (with a hook), fails, polled and
 // triggered is collected from the real bus and must parse with the one schema the browser uses.
+// And what the room reads of that cutover is what lib/schemas/views.ts says, for an editor and
+// for an observer.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +11,10 @@ import { defineFileIntegrations } from "@/lib/config/test-server-config";
 import { startPoller } from "@/lib/jobs/poller";
 import { listen, type BusEvent, type BusListener } from "@/lib/realtime/bus";
 import { CHANGE_EVENT_TYPES, roomEventSchema, type RoomEventType } from "@/lib/realtime/events";
+import { cutoverStateSchema, cutoverSummarySchema, metricsViewSchema, trafficViewSchema } from "@/lib/schemas/views";
+import { getCutoverState, listCutovers } from "./cutover-read";
+import { getMetricsView } from "./metrics";
+import { getTrafficView } from "./traffic";
 import { dispatch } from "./commands";
 import { evaluateTriggers } from "./triggers";
 import { createFixture, createTeam, useFreshDatabase, type Team } from "./test-support";
@@ -18,6 +24,8 @@ let receiver: http.Server;
 let url = "";
 let bus: BusListener;
 const received: BusEvent[] = [];
+/** The cutovers the first test ran through everything, for the second to read. */
+const scenario: string[] = [];
 
 beforeAll(async () => {
   // The stand-in Prometheus is local: allow-listed by the operator's variable.
@@ -153,7 +161,8 @@ describe("realtime events", () => {
     const clone = { id: ((await dispatch(planner, "cutover.clone", { cutoverId: o, name: "Clone", tZero: "2030-01-01T00:00:00Z" })) as { cutoverId: string }).cutoverId };
     await until(() => seen(o, "phase.removed") && seen(created.id, "cutover.created") && seen(clone.id, "cutover.created"), "the last events");
 
-    const ours = new Set([c, o, created.id, clone.id]);
+    scenario.push(c, o, created.id, clone.id);
+    const ours = new Set(scenario);
     const events = received.filter((e) => ours.has(e.cutoverId));
     const invalid = events.flatMap((e) => {
       const parsed = roomEventSchema.safeParse(e);
@@ -168,5 +177,32 @@ describe("realtime events", () => {
     // Announced by the socket server itself, never on the bus.
     const notHere = new Set(["access.rechecked"]);
     expect(CHANGE_EVENT_TYPES.filter((t) => !notHere.has(t) && !types.has(t))).toEqual([]);
+  }, 60_000);
+
+  it("every view the room reads matches its schema, for an editor and an observer", async () => {
+    expect(scenario.length).toBeGreaterThan(0);
+    const problems = (what: string, r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+      r.success ? [] : r.error!.issues.map((i) => `${what}: ${i.path.map(String).join(".")} ${i.message}`);
+    const found: string[] = [];
+    for (const who of [team.DEPLOYMENT_LEAD, team.OBSERVER]) {
+      const list = await listCutovers({ id: who.id, isAdmin: false });
+      found.push(...problems("list", cutoverSummarySchema.array().safeParse(list)));
+      for (const id of scenario) {
+        const state = await getCutoverState(who, id);
+        if (state) found.push(...problems(`state ${id}`, cutoverStateSchema.safeParse(state)));
+        if (!list.some((c) => c.id === id)) continue;
+        found.push(...problems(`traffic ${id}`, trafficViewSchema.safeParse(await getTrafficView(who, { cutoverId: id }))));
+        found.push(...problems(`metrics ${id}`, metricsViewSchema.safeParse(await getMetricsView(who, { cutoverId: id }))));
+      }
+    }
+    expect(found).toEqual([]);
+    // The scenario's views hold what the schemas describe: a closed decision, a hook's result, samples.
+    const lead = team.DEPLOYMENT_LEAD;
+    const state = cutoverStateSchema.parse(await getCutoverState(lead, scenario[0]!));
+    expect(state.decisions.some((d) => d.snapshot !== null)).toBe(true);
+    const traffic = trafficViewSchema.parse(await getTrafficView(lead, { cutoverId: scenario[0]! }));
+    expect(traffic.rollbacks.some((r) => r.hookResults.length > 0)).toBe(true);
+    const metrics = metricsViewSchema.parse(await getMetricsView(lead, { cutoverId: scenario[0]! }));
+    expect(metrics.metrics.some((m) => (m.new?.samples.length ?? 0) > 0)).toBe(true);
   }, 60_000);
 });
