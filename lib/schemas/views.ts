@@ -234,3 +234,22 @@ export const cutoverSummarySchema = z.object({
   trafficPercent: z.number().int(),
 });
 export type CutoverSummary = z.infer<typeof cutoverSummarySchema>;
+
+// --- the audit log ----------------------------------------------------------------------------
+
+/** One audit row as the Audit tab reads it (the id as text: it is a bigint). */
+export const auditRowSchema = z.object({
+  id: z.string(),
+  cutoverId: z.string().nullable(),
+  actorId: z.string().nullable(),
+  actorName: z.string(),
+  role: z.string().nullable(),
+  action: z.string(),
+  subject: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  requestId: z.string().nullable(),
+  rehearsal: z.boolean(),
+  at: isoTime,
+});
+export type AuditRow = z.infer<typeof auditRowSchema>;

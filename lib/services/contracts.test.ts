@@ -11,7 +11,8 @@ import { defineFileIntegrations } from "@/lib/config/test-server-config";
 import { startPoller } from "@/lib/jobs/poller";
 import { listen, type BusEvent, type BusListener } from "@/lib/realtime/bus";
 import { CHANGE_EVENT_TYPES, roomEventSchema, type RoomEventType } from "@/lib/realtime/events";
-import { cutoverStateSchema, cutoverSummarySchema, metricsViewSchema, trafficViewSchema } from "@/lib/schemas/views";
+import { auditRowSchema, cutoverStateSchema, cutoverSummarySchema, metricsViewSchema, trafficViewSchema } from "@/lib/schemas/views";
+import { listAudit } from "./audit-read";
 import { getCutoverState, listCutovers } from "./cutover-read";
 import { getMetricsView } from "./metrics";
 import { getTrafficView } from "./traffic";
@@ -195,6 +196,7 @@ describe("realtime events", () => {
         found.push(...problems(`metrics ${id}`, metricsViewSchema.safeParse(await getMetricsView(who, { cutoverId: id }))));
       }
     }
+    for (const id of scenario) found.push(...problems(`audit ${id}`, auditRowSchema.array().min(1).safeParse(await listAudit(team.DEPLOYMENT_LEAD, { cutoverId: id }))));
     expect(found).toEqual([]);
     // The scenario's views hold what the schemas describe: a closed decision, a hook's result, samples.
     const lead = team.DEPLOYMENT_LEAD;
