@@ -158,7 +158,6 @@ export function pendingText(t: LiveTrigger, now: number): string {
 
 // --- the shift button --------------------------------------------------------------------------
 
-
 /**
  * "Shift to N %" (the next planned step) for whoever may shift, behind a confirm dialog. When
  * the server refuses because the step's go/no-go decision is not PROCEED, the Deployment Lead may

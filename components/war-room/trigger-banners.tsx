@@ -21,7 +21,6 @@ interface Failure {
   actor: string | null;
 }
 
-
 function failuresFromView(view: TrafficData | undefined): Failure[] {
   if (!view) return [];
   const out: Failure[] = [];

@@ -2,6 +2,8 @@
 // does not match its description does not compile) and the browser parses what it receives with
 // the same schemas before a panel reads `data`. The wire format is the bus envelope of ./bus.ts
 // ({ type, cutoverId, at, actor?, subject?, data? }); this module only says what `data` holds.
+// An event too large for a NOTIFY payload is relayed with `data: { truncated: true }`
+// (./bus.ts): it matches no schema here, so the room refetches and no panel reads it.
 // Pure: no I/O, safe to import from client components.
 import { z } from "zod";
 
