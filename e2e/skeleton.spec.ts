@@ -54,7 +54,7 @@ test("a change written by a second process reaches the open page without reload"
       ["Redis cache cluster deployed", cutoverId],
     );
     expect(rows).toHaveLength(1);
-    await announce({ $executeRawUnsafe: (q, ...v) => client.query(q, v).then((r) => r.rowCount ?? 0) }, { type: "item.changed", cutoverId, subject: `item:${rows[0]!.id}` });
+    await announce({ $executeRawUnsafe: (q, ...v) => client.query(q, v).then((r) => r.rowCount ?? 0) }, { type: "item.signed_off", cutoverId, subject: `item:${rows[0]!.id}`, data: { itemId: rows[0]!.id, state: "done" } });
     await client.query("COMMIT");
   } finally {
     await client.end();

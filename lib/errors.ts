@@ -1,5 +1,9 @@
 // Typed errors that are safe to show: their message reaches the user; anything else becomes
-// "An unexpected error occurred" plus a server log line with the request id.
+// "An unexpected error occurred" plus a server log line with the request id. A refusal a client
+// reacts to carries a reason (lib/domain/error-reasons.ts): clients switch on it, never on text.
+import type { ErrorReason } from "@/lib/domain/error-reasons";
+
+export type { ErrorReason };
 export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
@@ -18,6 +22,7 @@ export class AppError extends Error {
     public readonly code: ErrorCode,
     message: string,
     public readonly details?: unknown,
+    public readonly reason?: ErrorReason,
   ) {
     super(message);
     this.name = "AppError";
@@ -31,12 +36,13 @@ export interface SafeError {
   status: number;
   error: string;
   message: string;
+  reason?: ErrorReason;
   details?: unknown;
 }
 
 /** What a caller may see of any error; unexpected ones are logged with the request id. */
 export function toSafeError(err: unknown, requestId: string): SafeError {
-  if (err instanceof AppError) return { status: err.status, error: err.code, message: err.message, details: err.details };
+  if (err instanceof AppError) return { status: err.status, error: err.code, message: err.message, ...(err.reason && { reason: err.reason }), details: err.details };
   // zod's error, recognised by shape so this module stays free of imports.
   const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] } | null)?.issues;
   if (err instanceof Error && err.name === "ZodError" && Array.isArray(issues)) {

@@ -10,7 +10,7 @@ import { useContext, useRef, useState, type FormEvent } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import { MetricChart } from "@/components/charts/metric-chart";
-import { METRIC_UNITS, tileState, type Direction, type MetricUnit, type Sample, type System } from "@/lib/domain/metrics";
+import { METRIC_UNITS, staleAfterOf, tileState, type Direction, type MetricUnit, type Sample, type System } from "@/lib/domain/metrics";
 import { checkPromql } from "@/lib/domain/promql";
 import type { MetricsView } from "@/lib/services/metrics";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
@@ -67,11 +67,6 @@ export function parseSampled(data: unknown): SampledPoint[] {
         : { at: p.t, status: p.st === "error" ? "error" : "no_data", value: null, reason: typeof p.r === "string" ? p.r : "" };
     return [{ metricId: p.m, system: p.s, sample }];
   });
-}
-
-/** As on the server: a value is stale after three poll intervals without a sample (at least 10 s). */
-export function staleAfterOf(pollIntervalMs: number): number {
-  return Math.max(3 * pollIntervalMs, 10_000);
 }
 
 /**

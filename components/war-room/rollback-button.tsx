@@ -11,6 +11,7 @@ import { useRoomEvents } from "./room-events";
 import { describeRouter, useTrafficView } from "./traffic-panel";
 import type { PanelProps } from "./types";
 import type { LiveEvent } from "./use-live-cutover";
+import type { RoomEventOf } from "@/lib/realtime/events";
 
 type HookState = "waiting" | "running" | "ok" | "failed";
 interface EpisodeHook {
@@ -40,7 +41,7 @@ const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : n
 
 /** The rollback episode after one live event (pure: easy to follow, easy to test). */
 export function reduceEpisode(ep: Episode | null, e: LiveEvent, hookNames: readonly string[]): Episode | null {
-  const d = e.data ?? {};
+  const d: Record<string, unknown> = e.data ?? {};
   const mine = (x: Episode) => !x.subject || !e.subject || x.subject === e.subject;
   switch (e.type) {
     case "rollback.started": {
@@ -81,8 +82,8 @@ export function reduceEpisode(ep: Episode | null, e: LiveEvent, hookNames: reado
   }
 }
 
-function newEpisodeFailed(e: LiveEvent, hookNames: readonly string[]): Episode {
-  return { ...newEpisode(e.subject ?? null, e.actor ?? null, hookNames), split: "failed", finished: { ok: false }, error: str(e.data?.error) };
+function newEpisodeFailed(e: RoomEventOf<"rollback.failed">, hookNames: readonly string[]): Episode {
+  return { ...newEpisode(e.subject ?? null, e.actor ?? null, hookNames), split: "failed", finished: { ok: false }, error: str(e.data.error) };
 }
 
 function phaseOf(ep: Episode): "verifying" | "running_hooks" | "completed" | "completed_with_errors" | "failed" {

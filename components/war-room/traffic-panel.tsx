@@ -8,7 +8,9 @@ import { useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
-import type { TrafficView } from "@/lib/services/traffic/get-traffic-view";
+import { isEnded } from "@/lib/domain/cutover-state";
+import { parseSteps } from "@/lib/domain/traffic-steps";
+import type { TrafficView } from "@/lib/schemas/views";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, formatUtc, formatWallTime, submitForm, useCommand } from "./format";
 import { formatThreshold } from "./metric-tile";
@@ -156,8 +158,6 @@ export function pendingText(t: LiveTrigger, now: number): string {
 
 // --- the shift button --------------------------------------------------------------------------
 
-const ENDED = ["completed", "rolled_back", "aborted"];
-
 /**
  * "Shift to N %" (the next planned step) for whoever may shift, behind a confirm dialog. When
  * the server refuses because the step's go/no-go decision is not PROCEED, the Deployment Lead may
@@ -175,7 +175,7 @@ export function ShiftButton({ cutover, run, can }: Pick<PanelProps, "cutover" | 
   const current = view?.percent ?? cutover.trafficPercent;
   const steps = view ? view.steps.map((s) => s.percent) : cutover.trafficSteps.map((s) => s.percent);
   const next = steps.find((p) => p > current);
-  if (!can("traffic.shift") || ENDED.includes(cutover.state)) return null;
+  if (!can("traffic.shift") || isEnded(cutover.state)) return null;
 
   function close() {
     setPlan(null);
@@ -194,7 +194,7 @@ export function ShiftButton({ cutover, run, can }: Pick<PanelProps, "cutover" | 
         const d = r.data as { from: number; to: number; durationMs: number };
         setDone(`Shifted ${d.from} % → ${d.to} % new, verified in ${d.durationMs} ms`);
         close();
-      } else if (r.status === 409 && !override && /override/i.test(r.message)) {
+      } else if (!override && r.reason === "override_required") {
         setGate(r.message);
       } else {
         setError(r.message);
@@ -355,23 +355,6 @@ function SplitGauge({ percent, oldName, newName }: { percent: number; oldName: s
 }
 
 // --- steps -------------------------------------------------------------------------------------
-
-export function parseSteps(text: string): { ok: true; steps: number[] } | { ok: false; error: string } {
-  const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (parts.length < 2) return { ok: false, error: "At least two steps, e.g. 10, 25, 50, 100" };
-  if (parts.length > 20) return { ok: false, error: "At most 20 steps" };
-  const steps: number[] = [];
-  for (const part of parts) {
-    const n = Number(part.replace(/%$/, "").trim());
-    if (!Number.isInteger(n) || n < 0 || n > 100) return { ok: false, error: `“${part}” is not a whole percent from 0 to 100` };
-    steps.push(n);
-  }
-  for (let i = 1; i < steps.length; i++) {
-    if (steps[i]! <= steps[i - 1]!) return { ok: false, error: `Steps must be strictly increasing (${steps[i - 1]} then ${steps[i]})` };
-  }
-  if (steps.at(-1) !== 100) return { ok: false, error: "The last step is 100 %" };
-  return { ok: true, steps };
-}
 
 function StepsSection({ cutover, steps, percent, run, canEdit }: { cutover: CutoverStateJson; steps: number[]; percent: number; run: RunCommand; canEdit: boolean }) {
   return (

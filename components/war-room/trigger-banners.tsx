@@ -6,6 +6,7 @@
 // failed rollback is a full-width red banner for everyone until they dismiss it.
 import { useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
+import { isEnded } from "@/lib/domain/cutover-state";
 import { formatUtc, formatWallTime, useCommand } from "./format";
 import { useRoomEvents } from "./room-events";
 import { hookResultsOf, pendingText, triggerActionName, triggerCondition, useLiveTriggers, type LiveTrigger, type TrafficData } from "./traffic-panel";
@@ -19,8 +20,6 @@ interface Failure {
   at: string | null;
   actor: string | null;
 }
-
-const ENDED = ["completed", "rolled_back", "aborted"];
 
 function failuresFromView(view: TrafficData | undefined): Failure[] {
   if (!view) return [];
@@ -50,7 +49,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
 
   useRoomEvents((e) => {
     if (e.cutoverId !== cutover.id) return;
-    const d = e.data ?? {};
+    const d: Record<string, unknown> = e.data ?? {};
     const error = typeof d.error === "string" ? d.error : "no detail given";
     if (e.type === "traffic.failed") {
       const f: Failure = { key: `event:traffic:${e.at}:${String(d.to)}`, kind: "traffic_failed", title: `Traffic was NOT moved from ${String(d.from)} % to ${String(d.to)} %`, message: error, at: e.at, actor: e.actor ?? null };
@@ -62,7 +61,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
   });
 
   // Events seen here, plus the stored latest failure (so a page opened afterwards shows it too).
-  const stored = ENDED.includes(cutover.state) ? [] : failuresFromView(query.data);
+  const stored = isEnded(cutover.state) ? [] : failuresFromView(query.data);
   const all = [...seen, ...stored.filter((s) => !seen.some((e) => sameFailure(e, s)))];
   const rollbackFailures = all.filter((f) => f.kind === "rollback_failed");
   // A failed rollback also reports its failed split: one banner says it all.
@@ -81,7 +80,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
   }
 
   // Triggers are evaluated only while the cutover runs: once it is over, their last state is history.
-  const active = ENDED.includes(cutover.state) ? [] : triggers.filter((t) => t.enabled);
+  const active = isEnded(cutover.state) ? [] : triggers.filter((t) => t.enabled);
   const firing = active.filter((t) => t.liveState === "firing");
   const pending = active.filter((t) => t.liveState === "pending");
   const notices = new Map<string, LiveTrigger[]>();

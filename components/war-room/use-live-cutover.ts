@@ -5,16 +5,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { io } from "socket.io-client";
 import type { Role } from "@/lib/domain/roles";
+import { eventEnvelopeSchema, parseRoomEvent, type RoomEvent } from "@/lib/realtime/events";
 
 export type LiveStatus = "connecting" | "live" | "disconnected";
-export interface LiveEvent {
-  type: string;
-  cutoverId: string;
-  at: string;
-  actor?: string;
-  subject?: string;
-  data?: Record<string, unknown>;
-}
+export type LiveEvent = RoomEvent;
 export interface PresencePerson {
   userId: string;
   name: string;
@@ -53,12 +47,15 @@ export function useLiveCutover(cutoverId: string, onEvent?: (e: LiveEvent) => vo
     socket.on("presence", (p: { cutoverId: string; people: PresencePerson[] }) => {
       if (p.cutoverId === cutoverId) setPeople(p.people);
     });
-    socket.on("event", (e: LiveEvent) => {
-      if (e.cutoverId !== cutoverId) return;
+    socket.on("event", (raw: unknown) => {
+      const env = eventEnvelopeSchema.safeParse(raw);
+      if (!env.success || env.data.cutoverId !== cutoverId) return;
       // Samples arrive every few seconds: they go to the panels that chart them, and never
       // refetch the whole cutover. Everything else is a change of state worth refetching.
-      if (!e.type.startsWith("metrics.")) void queryClient.invalidateQueries({ queryKey: cutoverQueryKey(cutoverId), refetchType: "active" });
-      handler.current?.(e);
+      if (!env.data.type.startsWith("metrics.")) void queryClient.invalidateQueries({ queryKey: cutoverQueryKey(cutoverId), refetchType: "active" });
+      // Panels read `data` only as its schema describes it (lib/realtime/events.ts).
+      const e = parseRoomEvent(raw);
+      if (e) handler.current?.(e);
     });
     return () => {
       socket.disconnect();

@@ -5,14 +5,14 @@
 // and records the change.
 import { randomUUID } from "node:crypto";
 import { currentUser } from "@/lib/auth/session";
-import { toSafeError } from "@/lib/errors";
+import { toSafeError, type ErrorReason } from "@/lib/errors";
 import { routeOf, runRoute } from "@/lib/api/routes";
 import { isCommandName, type CommandName } from "@/lib/services/commands";
 
 // The REST row POST /api/v1/commands/{name}: a server action is that route without HTTP.
 const COMMAND_ROUTE = routeOf("POST", "/api/v1/commands/:name");
 
-export type ActionResult = { ok: true; data: unknown } | { ok: false; error: string; message: string; status: number; details?: unknown };
+export type ActionResult = { ok: true; data: unknown } | { ok: false; error: string; message: string; status: number; reason?: ErrorReason; details?: unknown };
 
 export async function roomAction(name: CommandName, input: unknown): Promise<ActionResult> {
   const requestId = randomUUID();

@@ -70,7 +70,7 @@ function assertSameOriginIfCookie(req: Request): void {
     contentType: req.headers.get("content-type"),
     allowed: publicOrigins(process.env.NEXTAUTH_URL, req.headers.get("host")),
   });
-  if (!verdict.ok) throw new AppError("forbidden", verdict.message, { reason: verdict.reason });
+  if (!verdict.ok) throw new AppError("forbidden", verdict.message, { reason: verdict.reason }, verdict.reason);
 }
 
 export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params: P; requestId: string }) => Promise<unknown>) {

@@ -2,7 +2,8 @@
 // plain SQL (the batched sign-off, the fenced traffic commit): the same columns, the same JSON
 // conversion and the same announcement encoding, built from the same AuditEntry, so neither path
 // can forget a field (the rehearsal flag, the request id).
-import { BUS_CHANNEL, busPayload, type BusEvent } from "@/lib/realtime/bus";
+import { BUS_CHANNEL, busPayload } from "@/lib/realtime/bus";
+import type { Announcement } from "@/lib/realtime/events";
 
 export interface AuditEntry {
   /** null for changes outside any cutover (users, integrations). */
@@ -18,7 +19,7 @@ export interface AuditEntry {
   rehearsal: boolean;
 }
 
-export type Announcement = Omit<BusEvent, "at"> & { at?: string };
+export type { Announcement };
 
 /** JSON-safe copy for the audit columns (bigint as text; undefined stays undefined). */
 export function auditJson(value: unknown): object | undefined {

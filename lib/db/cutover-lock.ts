@@ -90,7 +90,7 @@ export async function withTrafficLock<T>(cutoverId: string, waitMs: number, requ
       // The lock is taken even when the cutover is missing (no row): it is released below.
       row = r.rows[0];
     } catch (err) {
-      if ((err as { code?: string }).code === "55P03") throw new AppError("conflict", "Another traffic change of this cutover is in progress: try again when it finishes");
+      if ((err as { code?: string }).code === "55P03") throw new AppError("conflict", "Another traffic change of this cutover is in progress: try again when it finishes", undefined, "concurrent_change");
       throw err;
     }
     if (!row) throw new AppError("not_found", "No such cutover");

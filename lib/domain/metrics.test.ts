@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeGate, evaluateGate, levelOf, tileState, type Sample } from "./metrics";
+import { describeGate, evaluateGate, levelOf, staleAfterOf, tileState, type Sample } from "./metrics";
 
 const ok = (at: number, value: number): Sample => ({ at, status: "ok", value });
 const err = (at: number, reason: string): Sample => ({ at, status: "error", value: null, reason });
@@ -71,5 +71,14 @@ describe("metric gates: missing or stale data fails", () => {
   });
   it("describes gates in the room's words", () => {
     expect(describeGate({ ...gate, windowSec: 1800 }, "Error rate", "%")).toBe("Error rate (new) < 1 % over the last 30 min");
+  });
+});
+
+describe("staleness", () => {
+  it("a value is stale after three poll intervals without a sample, never sooner than 10 s", () => {
+    expect(staleAfterOf(1000)).toBe(10_000);
+    expect(staleAfterOf(3333)).toBe(10_000);
+    expect(staleAfterOf(5000)).toBe(15_000);
+    expect(staleAfterOf(60_000)).toBe(180_000);
   });
 });

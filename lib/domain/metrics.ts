@@ -31,6 +31,15 @@ export type TileState =
   | { kind: "stale" | "no_data" | "error"; lastValue: number | null; since: number | null; reason: string };
 
 /**
+ * When a value is stale: after three poll intervals without a sample, and never sooner than
+ * 10 s, because a poll takes time and a busy poller runs late. The server's tiles, its gates and
+ * the room's live tiles all apply this one rule.
+ */
+export function staleAfterOf(pollIntervalMs: number): number {
+  return Math.max(3 * pollIntervalMs, 10_000);
+}
+
+/**
  * What a tile shows. The latest sample decides: a fresh ok sample is current; otherwise the tile
  * says how long there has been no good data and why ("no data since 10:42:03: connection refused").
  */
@@ -88,9 +97,8 @@ function windowProblem(samples: readonly Sample[], now: number, windowSec: numbe
   if (w.length === 0) return `no data for ${label} in the last ${windowSec} s`;
   const bad = w.find((s): s is Exclude<Sample, { status: "ok" }> => s.status !== "ok");
   if (bad) return `${label} had ${bad.status === "error" ? "an error" : "no data"} at ${new Date(bad.at).toISOString().slice(11, 19)}: ${bad.reason}`;
-  // A poll takes time and a busy poller runs late: allow three intervals, and never less than 10 s.
   const newest = w.at(-1)!;
-  if (now - newest.at > Math.max(3 * intervalMs, 10_000)) return `${label} data is stale (newest sample ${Math.round((now - newest.at) / 1000)} s old)`;
+  if (now - newest.at > staleAfterOf(intervalMs)) return `${label} data is stale (newest sample ${Math.round((now - newest.at) / 1000)} s old)`;
   const oldest = w[0]!;
   const coverage = now - windowSec * 1000 + Math.max(2 * intervalMs, 5000);
   if (oldest.at > coverage) return `${label} has data for only the last ${Math.round((now - oldest.at) / 1000)} s of ${windowSec} s`;

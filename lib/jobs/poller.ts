@@ -3,6 +3,7 @@
 // batch, announces them on the bus, and hands them to the trigger evaluation. A failing query or
 // a broken Prometheus is a sample with the reason; it never stops the other metrics or the server.
 import { db } from "@/lib/db/client";
+import { ACTIVE_STATES } from "@/lib/domain/cutover-state";
 import type { Sample, System } from "@/lib/domain/metrics";
 import { queryInstant } from "@/lib/adapters/prometheus/client";
 import { announce } from "@/lib/realtime/bus";
@@ -16,7 +17,6 @@ export interface PolledSample {
 
 export type SamplesHandler = (cutoverId: string, samples: PolledSample[], at: number) => Promise<void>;
 
-const ACTIVE_STATES = ["draft", "scheduled", "in_progress"] as const;
 // A NOTIFY payload holds at most 8000 bytes: announce samples in chunks.
 const CHUNK = 25;
 

@@ -20,7 +20,7 @@ async function inTransaction(commit: boolean, subject: string) {
   await c.connect();
   try {
     await c.query("BEGIN");
-    await announce({ $executeRawUnsafe: (q, ...v) => c.query(q, v).then((r) => r.rowCount ?? 0) }, { type: "item.changed", cutoverId: CUTOVER, subject });
+    await announce({ $executeRawUnsafe: (q, ...v) => c.query(q, v).then((r) => r.rowCount ?? 0) }, { type: "item.updated", cutoverId: CUTOVER, subject });
     await c.query(commit ? "COMMIT" : "ROLLBACK");
   } finally {
     await c.end();
@@ -34,7 +34,7 @@ describe("the PostgreSQL bus", () => {
     await inTransaction(true, "committed");
     expect(await waitFor(() => received.some((e) => e.subject === "committed"))).toBe(true);
     expect(received.find((e) => e.subject === "rolled-back")).toBeUndefined();
-    expect(received.find((e) => e.subject === "committed")).toMatchObject({ type: "item.changed", cutoverId: CUTOVER, at: expect.any(String) });
+    expect(received.find((e) => e.subject === "committed")).toMatchObject({ type: "item.updated", cutoverId: CUTOVER, at: expect.any(String) });
   });
 
   it("ignores payloads that are not bus events", async () => {

@@ -4,17 +4,12 @@
 // the channel and the payload encoding.
 import pg from "pg";
 import { z } from "zod";
+import { eventEnvelopeSchema, type Announcement } from "./events";
 
 export const BUS_CHANNEL = "warroom_events";
 
-export const busEventSchema = z.object({
-  type: z.string().min(1).max(100),
-  cutoverId: z.string().uuid(),
-  at: z.string(),
-  actor: z.string().max(200).optional(),
-  subject: z.string().max(200).optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
+/** What is announced is typed per event (./events.ts); what is relayed is checked as far as its envelope. */
+export const busEventSchema = eventEnvelopeSchema;
 export type BusEvent = z.infer<typeof busEventSchema>;
 
 /**
@@ -38,13 +33,13 @@ export interface SqlRunner {
 const MAX_PAYLOAD = 7900;
 
 /** The NOTIFY payload of an event, for statements that announce in SQL: `pg_notify(BUS_CHANNEL, payload)`. */
-export function busPayload(event: Omit<BusEvent, "at"> & { at?: string }): string {
+export function busPayload(event: Announcement): string {
   const full: BusEvent = { ...event, at: event.at ?? new Date().toISOString() };
   const payload = JSON.stringify(full);
   return Buffer.byteLength(payload) > MAX_PAYLOAD ? JSON.stringify({ ...full, data: { truncated: true } }) : payload;
 }
 
-export async function announce(tx: SqlRunner, event: Omit<BusEvent, "at"> & { at?: string }): Promise<void> {
+export async function announce(tx: SqlRunner, event: Announcement): Promise<void> {
   await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", BUS_CHANNEL, busPayload(event));
 }
 

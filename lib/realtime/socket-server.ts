@@ -13,6 +13,7 @@ import { canViewCutover, rolesIn } from "@/lib/services/cutover-read";
 import { accountStatus, forgetAccountStatus, sessionStillValid } from "@/lib/auth/account-status";
 import type { Role } from "@/lib/domain/roles";
 import type { BusEvent } from "./bus";
+import type { RoomEvent } from "./events";
 
 export const SOCKET_PATH = "/socket.io";
 export const roomOf = (cutoverId: string) => `cutover:${cutoverId}`;
@@ -236,7 +237,7 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
             const roles = await accessOf(userId, room);
             if (!roles || socket.disconnected || state.rooms.has(room)) continue;
             await putInRoom(socket, room, roles);
-            socket.emit("event", { type: "access.rechecked", cutoverId: room, at: new Date().toISOString() });
+            socket.emit("event", { type: "access.rechecked", cutoverId: room, at: new Date().toISOString() } satisfies RoomEvent);
           }
         } catch (err) {
           // Unsure whether they still may: the safe side is out; the client reconnects and asks again.

@@ -1,11 +1,14 @@
 // Input schemas of the room's commands, shared by server actions, REST routes and sockets.
 import { z } from "zod";
+import { ERROR_ROLLBACK_AFTER, GATE_WINDOW_SEC, POLL_INTERVAL_MS, SAMPLE_RETENTION_DAYS, TEXT, TRIGGER_SECONDS } from "@/lib/domain/limits";
+import { METRIC_UNITS } from "@/lib/domain/metrics";
 import { isHttpUrl } from "@/lib/domain/request-input";
 import { roleSchema } from "@/lib/domain/roles";
+import { checkSteps } from "@/lib/domain/traffic-steps";
 import { integrationName } from "./integrations";
 
 export const id = z.string().uuid("must be an id");
-const name = (label: string, max = 200) => z.string().trim().min(1, `${label} is required`).max(max, `${label} is at most ${max} characters`);
+const name = (label: string, max: number = TEXT.name) => z.string().trim().min(1, `${label} is required`).max(max, `${label} is at most ${max} characters`);
 const optionalText = (max: number) =>
   z
     .string()
@@ -14,7 +17,7 @@ const optionalText = (max: number) =>
     .optional()
     .nullable()
     .transform((v) => (v ? v : null));
-export const reason = z.string().trim().min(1, "A reason is required").max(2000, "at most 2000 characters");
+export const reason = z.string().trim().min(1, "A reason is required").max(TEXT.note, `at most ${TEXT.note} characters`);
 export const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
@@ -35,8 +38,8 @@ const tZero = z.coerce
 
 export const createCutoverInput = z.object({
   name: name("Name"),
-  systemFrom: name("Old system", 100),
-  systemTo: name("New system", 100),
+  systemFrom: name("Old system", TEXT.short),
+  systemTo: name("New system", TEXT.short),
   tZero,
   timeZone: timeZone.default("UTC"),
   mode: z.enum(["live", "rehearsal"]).default("live"),
@@ -46,33 +49,33 @@ export const createCutoverInput = z.object({
 export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero });
 export const cutoverOnly = z.object({ cutoverId: id });
 
-export const addPhaseInput = z.object({ cutoverId: id, name: name("Phase name"), plannedAt: optionalText(50), reason: optionalText(2000) });
+export const addPhaseInput = z.object({ cutoverId: id, name: name("Phase name"), plannedAt: optionalText(50), reason: optionalText(TEXT.note) });
 export const renameInput = z.object({ cutoverId: id, id, name: name("Name") });
 export const removeInput = z.object({ cutoverId: id, id });
 export const moveInput = z.object({ cutoverId: id, id, direction: z.enum(["up", "down"]) });
-export const addSectionInput = z.object({ cutoverId: id, phaseId: id, name: name("Section name"), reason: optionalText(2000) });
+export const addSectionInput = z.object({ cutoverId: id, phaseId: id, name: name("Section name"), reason: optionalText(TEXT.note) });
 export const addItemInput = z.object({
   cutoverId: id,
   sectionId: id,
-  title: name("Item title", 500),
+  title: name("Item title", TEXT.title),
   ownerRole: roleSchema,
-  plannedTime: optionalText(100),
-  description: optionalText(5000),
+  plannedTime: optionalText(TEXT.short),
+  description: optionalText(TEXT.description),
   critical: z.boolean().default(false),
-  reason: optionalText(2000),
+  reason: optionalText(TEXT.note),
 });
 export const updateItemInput = z.object({
   cutoverId: id,
   id,
-  title: name("Item title", 500).optional(),
+  title: name("Item title", TEXT.title).optional(),
   ownerRole: roleSchema.optional(),
   // Absent means unchanged (undefined after parsing); empty or null clears.
-  plannedTime: optionalText(100).optional(),
-  description: optionalText(5000).optional(),
+  plannedTime: optionalText(TEXT.short).optional(),
+  description: optionalText(TEXT.description).optional(),
   critical: z.boolean().optional(),
 });
 
-export const signOffInput = z.object({ cutoverId: id, itemId: id, note: optionalText(2000), expectedVersion: z.number().int().nonnegative().optional() });
+export const signOffInput = z.object({ cutoverId: id, itemId: id, note: optionalText(TEXT.note), expectedVersion: z.number().int().nonnegative().optional() });
 export const undoInput = z.object({ cutoverId: id, itemId: id, reason, expectedVersion: z.number().int().nonnegative().optional() });
 export const notApplicableInput = undoInput;
 
@@ -81,11 +84,11 @@ export const removeMemberInput = z.object({ cutoverId: id, userId: id, role: rol
 
 export const timelineEntryInput = z.object({
   cutoverId: id,
-  title: name("Step title", 300),
-  plannedStart: name("Planned start", 100),
-  plannedFinish: optionalText(100),
+  title: name("Step title", TEXT.stepTitle),
+  plannedStart: name("Planned start", TEXT.short),
+  plannedFinish: optionalText(TEXT.short),
   ownerRole: roleSchema,
-  details: optionalText(5000),
+  details: optionalText(TEXT.description),
 });
 export const timelineProgressInput = z.object({ cutoverId: id, entryId: id, step: z.enum(["start", "finish"]) });
 
@@ -93,27 +96,27 @@ export const contactInput = z.object({
   cutoverId: id,
   role: roleSchema,
   name: name("Name"),
-  phone: optionalText(50),
-  chatHandle: optionalText(100),
-  email: optionalText(320).refine((v) => v === null || z.email().safeParse(v).success, "Enter a valid email"),
+  phone: optionalText(TEXT.phone),
+  chatHandle: optionalText(TEXT.short),
+  email: optionalText(TEXT.email).refine((v) => v === null || z.email().safeParse(v).success, "Enter a valid email"),
   escalationOrder: z.number().int().min(0).max(100).default(0),
 });
 // Absolute http(s) links only: "/\evil.com" and "//evil.com" leave the site, javascript: runs.
 const safeUrl = z.string().trim().max(2000).refine(isHttpUrl, "Links must be absolute http:// or https:// URLs");
-export const linksInput = z.object({ cutoverId: id, links: z.array(z.object({ label: name("Label", 100), url: safeUrl })).max(50) });
+export const linksInput = z.object({ cutoverId: id, links: z.array(z.object({ label: name("Label", TEXT.short), url: safeUrl })).max(50) });
 export const escalationInput = z.object({
   cutoverId: id,
-  escalation: z.array(z.object({ level: name("Level", 100), who: name("Who", 200), after: name("After", 50), criticalOnly: z.boolean().optional() })).max(20),
+  escalation: z.array(z.object({ level: name("Level", TEXT.short), who: name("Who", 200), after: name("After", 50), criticalOnly: z.boolean().optional() })).max(20),
 });
 
 const riskLevel = z.enum(["low", "medium", "high", "critical"]);
 export const riskInput = z.object({
   cutoverId: id,
   id: id.optional(),
-  title: name("Risk", 500),
+  title: name("Risk", TEXT.title),
   probability: riskLevel,
   impact: riskLevel,
-  mitigation: optionalText(5000),
+  mitigation: optionalText(TEXT.description),
   ownerRole: roleSchema.nullable().optional(),
   status: z.enum(["open", "mitigated", "accepted", "occurred", "closed"]).default("open"),
 });
@@ -121,12 +124,12 @@ export const riskInput = z.object({
 export const decisionInput = z.object({
   cutoverId: id,
   phaseId: id,
-  title: name("Decision", 300),
+  title: name("Decision", TEXT.stepTitle),
   requiredRoles: z.array(roleSchema).min(1, "At least one role must vote").max(7),
   targetPercent: z.number().int().min(0).max(100).nullable().optional(),
 });
 export const openVoteInput = z.object({ cutoverId: id, decisionId: id });
-export const voteInput = z.object({ cutoverId: id, decisionId: id, choice: z.enum(["go", "no_go"]), comment: optionalText(2000), role: roleSchema.optional() });
+export const voteInput = z.object({ cutoverId: id, decisionId: id, choice: z.enum(["go", "no_go"]), comment: optionalText(TEXT.note), role: roleSchema.optional() });
 export const abortDecisionInput = z.object({ cutoverId: id, decisionId: id, reason });
 
 export const auditQuery = z.object({
@@ -137,15 +140,15 @@ export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const tokenInput = z.object({ name: name("Token name", 100) });
+export const tokenInput = z.object({ name: name("Token name", TEXT.short) });
 export const revokeTokenInput = z.object({ tokenId: id });
 
-const promql = z.string().trim().max(10_000, "at most 10,000 characters");
+const promql = z.string().trim().max(TEXT.query, "at most 10,000 characters");
 export const metricInput = z.object({
   cutoverId: id,
   id: id.optional(),
-  name: name("Metric name", 100),
-  unit: z.enum(["%", "ms", "req/s", "bytes", "count"]),
+  name: name("Metric name", TEXT.short),
+  unit: z.enum(METRIC_UNITS),
   system: z.enum(["old", "new", "both"]).default("both"),
   queryOld: promql.optional().nullable(),
   queryNew: promql.optional().nullable(),
@@ -157,8 +160,8 @@ export const metricsSettingsInput = z.object({
   cutoverId: id,
   /** The Prometheus source by integration name; null: the server's default source, if any. */
   prometheusSource: integrationName.nullable(),
-  pollIntervalMs: z.number().int().min(1000, "Poll at most once a second").max(600_000).default(5000),
-  sampleRetentionDays: z.number().int().min(1).max(365).default(14),
+  pollIntervalMs: z.number().int().min(POLL_INTERVAL_MS.min, "Poll at most once a second").max(POLL_INTERVAL_MS.max).default(POLL_INTERVAL_MS.default),
+  sampleRetentionDays: z.number().int().min(SAMPLE_RETENTION_DAYS.min).max(SAMPLE_RETENTION_DAYS.max).default(SAMPLE_RETENTION_DAYS.default),
 });
 export const gateInput = z.object({
   cutoverId: id,
@@ -166,8 +169,8 @@ export const gateInput = z.object({
   decisionId: id.nullable().optional(),
   successCriterion: z.boolean().default(false),
   condition: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("threshold"), system: z.enum(["old", "new"]), op: z.enum(["<", "<=", ">", ">="]), value: z.number().finite(), windowSec: z.number().int().min(10).max(86_400) }),
-    z.object({ kind: z.literal("ratio"), op: z.enum(["<", "<=", ">", ">="]), factor: z.number().finite().positive(), windowSec: z.number().int().min(10).max(86_400) }),
+    z.object({ kind: z.literal("threshold"), system: z.enum(["old", "new"]), op: z.enum(["<", "<=", ">", ">="]), value: z.number().finite(), windowSec: z.number().int().min(GATE_WINDOW_SEC.min).max(GATE_WINDOW_SEC.max) }),
+    z.object({ kind: z.literal("ratio"), op: z.enum(["<", "<=", ">", ">="]), factor: z.number().finite().positive(), windowSec: z.number().int().min(GATE_WINDOW_SEC.min).max(GATE_WINDOW_SEC.max) }),
   ]),
 });
 export const testQueryInput = z.object({ cutoverId: id, query: promql.min(1, "The query is empty") });
@@ -178,17 +181,16 @@ export const shiftInput = z.object({
   /** Omitted: the next planned step. */
   toPercent: z.number().int().min(0, "0-100 %").max(100, "0-100 %").optional(),
   override: z.boolean().default(false),
-  note: optionalText(2000),
+  note: optionalText(TEXT.note),
 });
-export const rollbackInput = z.object({ cutoverId: id, reason: optionalText(2000) });
+export const rollbackInput = z.object({ cutoverId: id, reason: optionalText(TEXT.note) });
 export const trafficStepsInput = z.object({
   cutoverId: id,
-  steps: z
-    .array(z.number().int().min(0, "0-100 %").max(100, "0-100 %"))
-    .min(2, "At least two steps")
-    .max(20)
-    .refine((s) => s.every((v, i) => i === 0 || v > s[i - 1]!), "Steps must be strictly increasing")
-    .refine((s) => s.at(-1) === 100, "The last step is 100 %"),
+  // The rule lives in lib/domain/traffic-steps.ts, which the room's form applies too.
+  steps: z.array(z.number()).superRefine((steps, ctx) => {
+    const verdict = checkSteps(steps);
+    if (!verdict.ok) ctx.addIssue({ code: "custom", message: verdict.error });
+  }),
 });
 /** The router a cutover moves, picked by integration name (null: none). */
 export const routerInput = z.object({ cutoverId: id, integration: integrationName.nullable() });
@@ -205,13 +207,13 @@ export const triggerInput = z.object({
   system: z.enum(["old", "new"]).default("new"),
   comparison: z.enum(["<", "<=", ">", ">="]),
   threshold: z.number().finite(),
-  forSeconds: z.number().int().min(0).max(86_400),
-  keepFiringForSeconds: z.number().int().min(0).max(86_400).default(0),
+  forSeconds: z.number().int().min(TRIGGER_SECONDS.min).max(TRIGGER_SECONDS.max),
+  keepFiringForSeconds: z.number().int().min(TRIGGER_SECONDS.min).max(TRIGGER_SECONDS.max).default(0),
   severity: z.enum(["immediate", "graceful"]),
   action: z.enum(["rollback", "shift", "alert"]),
   shiftToPercent: z.number().int().min(0).max(100).nullable().optional(),
   mode: z.enum(["automatic", "recommend"]).default("recommend"),
-  errorRollbackAfter: z.number().int().min(1).max(1000).nullable().optional(),
+  errorRollbackAfter: z.number().int().min(ERROR_ROLLBACK_AFTER.min).max(ERROR_ROLLBACK_AFTER.max).nullable().optional(),
   description: optionalText(500),
   enabled: z.boolean().default(true),
 });

@@ -1,9 +1,10 @@
 // The audit log of a cutover, newest first, filterable by action and actor, paged by id.
 import { z } from "zod";
 import { auditQuery } from "@/lib/schemas/room";
+import type { AuditRow } from "@/lib/schemas/views";
 import { withCutover, type Actor } from "./context";
 
-export async function listAudit(actor: Actor, raw: z.input<typeof auditQuery>) {
+export async function listAudit(actor: Actor, raw: z.input<typeof auditQuery>): Promise<AuditRow[]> {
   const q = auditQuery.parse(raw);
   return withCutover(actor, q.cutoverId, "audit.view", async (ctx) => {
     const rows = await ctx.tx.auditEvent.findMany({
@@ -19,4 +20,4 @@ export async function listAudit(actor: Actor, raw: z.input<typeof auditQuery>) {
     return rows.map((r) => ({ ...r, id: r.id.toString(), at: r.at.toISOString() }));
   });
 }
-export type AuditRow = Awaited<ReturnType<typeof listAudit>>[number];
+export type { AuditRow };

@@ -8,6 +8,7 @@ import { canInCutover, PermissionDenied, type Action } from "@/lib/domain/permis
 import { parsePlannedTime } from "@/lib/domain/relative-time";
 import type { Role } from "@/lib/domain/roles";
 import { EARLIEST_TIME, LATEST_TIME } from "@/lib/schemas/room";
+import type { ChangeEventType } from "@/lib/realtime/events";
 import { recordChange } from "./audit";
 
 export interface Actor {
@@ -32,7 +33,7 @@ export interface CutoverContext {
   /** The permission table applied to this caller in this cutover (for rules that depend on the data). */
   can(action: Action): boolean;
   /** Appends the audit event and announces the change to the room. */
-  record(action: string, subject: string, change: { before?: unknown; after?: unknown; role?: Role | null; data?: Record<string, unknown> }): Promise<void>;
+  record(action: ChangeEventType, subject: string, change: { before?: unknown; after?: unknown; role?: Role | null }): Promise<void>;
 }
 
 /**
@@ -49,7 +50,7 @@ export function allows(actor: Actor, roles: readonly Role[], action: Action): bo
  * is null when the cutover does not exist. Returns the caller's roles.
  */
 export function authorize(actor: Actor, roles: Role[] | null, action: Action): Role[] {
-  if (!roles || (roles.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it");
+  if (!roles || (roles.length === 0 && !actor.isAdmin)) throw new AppError("not_found", "No such cutover, or you are not a member of it", undefined, "not_a_member");
   if (!allows(actor, roles, action)) throw new AppError("forbidden", new PermissionDenied(action, roles).message);
   return roles;
 }
@@ -96,7 +97,7 @@ export async function withCutover<T>(
               requestId: opts.requestId,
               rehearsal: cutover.mode === "rehearsal",
             },
-            { type: auditAction, cutoverId, actor: actor.name, subject, data: change.data },
+            { type: auditAction, cutoverId, actor: actor.name, subject },
           );
         },
       };

@@ -2,8 +2,9 @@
 // Pages, REST routes and the socket handshake all call these.
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/domain/roles";
-import { checklistGate, evaluateDecision, type DecisionEvaluation, type DecisionSnapshot, type DecisionState, type Gate } from "@/lib/domain/decision";
+import { checklistGate, evaluateDecision, type DecisionState, type Gate } from "@/lib/domain/decision";
 import type { ItemState } from "@/lib/domain/item-state";
+import type { CutoverStateJson, CutoverSummary } from "@/lib/schemas/views";
 import { evaluateMetricGates } from "./metrics";
 
 export async function rolesIn(userId: string, cutoverId: string): Promise<Role[]> {
@@ -21,7 +22,7 @@ export async function canViewCutover(userId: string, cutoverId: string): Promise
   return user.isAdmin && (await db().cutover.count({ where: { id: cutoverId } })) > 0;
 }
 
-export async function listCutovers(user: { id: string; isAdmin: boolean }) {
+export async function listCutovers(user: { id: string; isAdmin: boolean }): Promise<CutoverSummary[]> {
   const cutovers = await db().cutover.findMany({
     where: user.isAdmin ? {} : { members: { some: { userId: user.id } } },
     orderBy: { tZero: "asc" },
@@ -30,10 +31,10 @@ export async function listCutovers(user: { id: string; isAdmin: boolean }) {
   return cutovers.map((c) => ({ ...c, tZero: c.tZero.toISOString() }));
 }
 
-export type CutoverSummary = Awaited<ReturnType<typeof listCutovers>>[number];
+export type { CutoverSummary };
 
 /** The whole state of one cutover, or null when it does not exist or the user may not see it. */
-export async function getCutoverState(user: { id: string }, cutoverId: string) {
+export async function getCutoverState(user: { id: string }, cutoverId: string): Promise<CutoverStateJson | null> {
   if (!(await canViewCutover(user.id, cutoverId))) return null;
   const c = await db().cutover.findUnique({
     where: { id: cutoverId },
@@ -78,65 +79,4 @@ export async function getCutoverState(user: { id: string }, cutoverId: string) {
   ) as CutoverStateJson;
 }
 
-// The JSON shape the browser receives (dates as ISO strings).
-export interface CutoverStateJson {
-  id: string;
-  name: string;
-  systemFrom: string;
-  systemTo: string;
-  tZero: string;
-  timeZone: string;
-  state: string;
-  mode: string;
-  trafficPercent: number;
-  fence: string;
-  myRoles: Role[];
-  links: { label: string; url: string }[];
-  escalation: { level: string; who: string; after: string; criticalOnly?: boolean }[];
-  members: { id: string; role: Role; userId: string; user: { id: string; name: string; email: string } }[];
-  startedAt: string | null;
-  phases: {
-    id: string;
-    name: string;
-    position: number;
-    plannedAt: string | null;
-    sections: {
-      id: string;
-      name: string;
-      position: number;
-      items: {
-        id: string;
-        title: string;
-        description: string | null;
-        ownerRole: Role;
-        critical: boolean;
-        plannedTime: string | null;
-        plannedAt: string | null;
-        addedReason: string | null;
-        state: "open" | "done" | "not_applicable";
-        version: number;
-        signOffs: { id: string; kind: string; role: Role; note: string | null; override: boolean; createdAt: string; user: { name: string } }[];
-      }[];
-    }[];
-  }[];
-  timeline: { id: string; title: string; details: string | null; ownerRole: Role; plannedStart: string; plannedFinish: string | null; actualStart: string | null; actualFinish: string | null }[];
-  contacts: { id: string; role: Role; name: string; phone: string | null; chatHandle: string | null; email: string | null; escalationOrder: number }[];
-  risks: { id: string; title: string; probability: string; impact: string; mitigation: string | null; ownerRole: Role | null; status: string }[];
-  decisions: {
-    id: string;
-    phaseId: string;
-    title: string;
-    requiredRoles: Role[];
-    targetPercent: number | null;
-    state: DecisionState;
-    reason: string | null;
-    openedAt: string | null;
-    decidedAt: string | null;
-    snapshot: DecisionSnapshot | null;
-    votes: { id: string; role: Role; choice: "go" | "no_go"; comment: string | null; createdAt: string; user: { name: string } }[];
-    /** Live gates now; for a closed decision the snapshot is what counted. */
-    gates: Gate[];
-    evaluation: DecisionEvaluation;
-  }[];
-  trafficSteps: { id: string; percent: number; position: number }[];
-}
+export type { CutoverStateJson };

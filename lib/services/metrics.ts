@@ -1,10 +1,11 @@
 // Metric definitions, samples, gates and the metrics view of a cutover. The poller (lib/jobs)
 // writes samples; everything that reads them goes through here.
 import { z } from "zod";
+import type { MetricsView } from "@/lib/schemas/views";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_METRICS } from "@/lib/domain/default-metrics";
-import { describeGate, evaluateGate, tileState, type GateCondition, type Sample, type System } from "@/lib/domain/metrics";
+import { describeGate, evaluateGate, staleAfterOf, tileState, type GateCondition, type Sample, type System } from "@/lib/domain/metrics";
 import type { Gate } from "@/lib/domain/decision";
 import { checkPromql, queryFor } from "@/lib/domain/promql";
 import { queryInstant, queryRange, type PrometheusTarget } from "@/lib/adapters/prometheus/client";
@@ -142,7 +143,7 @@ function thin(samples: Sample[], points: number): Sample[] {
 }
 
 /** Everything the metrics tab needs: definitions (no secrets), series over the range, gates, markers. */
-export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsViewQuery>) {
+export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsViewQuery>): Promise<MetricsView> {
   const q = metricsViewQuery.parse(raw);
   const now = Date.now();
   const since = now - q.rangeSec * 1000;
@@ -159,7 +160,7 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
     return { c, metrics, rows, markers, success, gateRows, editor: can(ctx.roles, "metrics.edit") };
   });
   const target = await prometheusTarget(view.c);
-  const staleAfterMs = Math.max(3 * view.c.pollIntervalMs, 10_000);
+  const staleAfterMs = staleAfterOf(view.c.pollIntervalMs);
   const series = await Promise.all(
     view.metrics.map(async (m) => {
       const perSystem = {} as Record<System, { samples: Sample[]; tile: ReturnType<typeof tileState>; backfilled: boolean } | null>;
@@ -205,7 +206,7 @@ export async function getMetricsView(actor: Actor, raw: z.input<typeof metricsVi
     gates: view.gateRows.map((g) => ({ id: g.id, metricId: g.metricId, decisionId: g.decisionId, successCriterion: g.successCriterion, label: describeGate(g.condition as GateCondition, g.metric.name, g.metric.unit) })),
   };
 }
-export type MetricsView = Awaited<ReturnType<typeof getMetricsView>>;
+export type { MetricsView };
 
 /** "Test query", inside the transaction: the query is checked and the cutover's source read. */
 export async function readQueryTarget(ctx: CutoverContext, input: z.output<typeof testQueryInput>) {

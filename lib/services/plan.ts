@@ -30,11 +30,11 @@ function frozen(ctx: CutoverContext): boolean {
 /** Additions after the start need a reason; structural edits are refused. */
 function checkAddition(ctx: CutoverContext, reason: string | null | undefined): string | null {
   if (!frozen(ctx)) return null;
-  if (!reason) throw new AppError("conflict", "The plan is frozen since the cutover started: give a reason to add to it");
+  if (!reason) throw new AppError("conflict", "The plan is frozen since the cutover started: give a reason to add to it", undefined, "plan_frozen");
   return reason;
 }
 function checkStructural(ctx: CutoverContext) {
-  if (frozen(ctx)) throw new AppError("conflict", `The plan is frozen since the cutover started (${ctx.cutover.state}): it can only be added to`);
+  if (frozen(ctx)) throw new AppError("conflict", `The plan is frozen since the cutover started (${ctx.cutover.state}): it can only be added to`, undefined, "plan_frozen");
 }
 
 function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date | null {

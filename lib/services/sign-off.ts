@@ -16,11 +16,12 @@ import { transitionItem, type ItemState, type ItemTransition } from "@/lib/domai
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { notApplicableInput, signOffInput, undoInput } from "@/lib/schemas/room";
 import { auditBatchSql, type Announcement, type AuditEntry } from "@/lib/db/audit-sql";
+import type { ItemEventType } from "@/lib/realtime/events";
 import type { AuthorizingCall } from "./context";
 import { GroupCommit, type Outcome } from "./group-commit";
 
 const ACTION_OF: Record<ItemTransition, OwnedItemAction> = { sign_off: "item.sign_off", undo: "item.undo", not_applicable: "item.not_applicable" };
-const AUDIT_OF: Record<ItemTransition, string> = { sign_off: "item.signed_off", undo: "item.undone", not_applicable: "item.not_applicable" };
+const AUDIT_OF: Record<ItemTransition, ItemEventType> = { sign_off: "item.signed_off", undo: "item.undone", not_applicable: "item.not_applicable" };
 
 interface ItemRow {
   n: number;
@@ -150,7 +151,7 @@ function decide(n: number, { call, kind, input }: TransitionRequest, row: ItemRo
     throw new AppError("bad_request", step.message);
   }
   if (input.expectedVersion !== undefined && input.expectedVersion !== row.version) {
-    throw new AppError("conflict", `"${row.title}" changed since you loaded it: it is now ${row.state.replace("_", " ")}`, { current: currentOf(row) });
+    throw new AppError("conflict", `"${row.title}" changed since you loaded it: it is now ${row.state.replace("_", " ")}`, { current: currentOf(row) }, "stale_version");
   }
   // The role the change is made under: the owner's, or for an override the caller's role that the
   // table lets override (the write checks the caller still holds it).
@@ -250,7 +251,7 @@ async function runTransitions(batch: readonly TransitionRequest[]): Promise<Outc
         error:
           row && !row.roles.includes(p.role)
             ? new AppError("forbidden", `You no longer hold ${ROLE_LABELS[p.role]} in this cutover`)
-            : new AppError("conflict", `Someone else changed "${p.row.title}" at the same moment: reload to see the current state`, { current: currentOf(row ?? p.row) }),
+            : new AppError("conflict", `Someone else changed "${p.row.title}" at the same moment: reload to see the current state`, { current: currentOf(row ?? p.row) }, "concurrent_change"),
       };
     });
   }

@@ -113,7 +113,7 @@ export async function changeSplit(opts: {
     );
     if (!committed) {
       await db().trafficChange.update({ where: { id: change.id }, data: { state: "failed", error: "fenced out: another writer changed traffic meanwhile", finishedAt: new Date() } });
-      throw new AppError("conflict", "Another writer changed this cutover's traffic meanwhile: this change was not recorded");
+      throw new AppError("conflict", "Another writer changed this cutover's traffic meanwhile: this change was not recorded", undefined, "concurrent_change");
     }
     return { changeId: change.id, from: f.currentPercent, to: opts.toPercent, durationMs };
   });

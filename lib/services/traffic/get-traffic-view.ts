@@ -4,12 +4,13 @@ import { can } from "@/lib/domain/permissions";
 import { integrationChoices, resolveIntegration } from "@/lib/integrations/resolve";
 import { cutoverOnly } from "@/lib/schemas/room";
 import { withCutover, type Actor } from "../context";
+import type { HookResult, TrafficView } from "@/lib/schemas/views";
 
 /**
  * The traffic tab: split, steps, the router and hooks by name and kind (never their settings),
  * recent changes and rollbacks. Hook output and the catalog's choices only for those who edit them.
  */
-export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOnly>) {
+export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOnly>): Promise<TrafficView> {
   const input = cutoverOnly.parse(raw);
   const view = await withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
     const editor = can(ctx.roles, "router.edit");
@@ -34,7 +35,7 @@ export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOn
       routerIntegration: c.routerIntegration,
       hooks: c.rollbackHooks.map((h) => ({ id: h.id, name: h.name, integration: h.integration, position: h.position })),
       changes: c.trafficChanges.map((t) => ({ id: t.id, from: t.fromPercent, to: t.toPercent, state: t.state, override: t.override, note: t.note, error: t.error, durationMs: t.durationMs, triggerId: t.triggerId, requestedAt: t.requestedAt.toISOString(), finishedAt: t.finishedAt?.toISOString() ?? null })),
-      rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: editor ? r.hookResults : (r.hookResults as { name: string; ok: boolean; durationMs?: number }[]).map(({ name, ok, durationMs }) => ({ name, ok, durationMs })), triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
+      rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: editor ? (r.hookResults as HookResult[]) : (r.hookResults as HookResult[]).map(({ name, ok, durationMs }) => ({ name, ok, durationMs })), triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
       triggers: c.triggers.map((t) => ({
         id: t.id,
         metric: t.metric.name,
@@ -70,4 +71,4 @@ export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOn
     choices: editor ? { routers: await integrationChoices("router"), hooks: await integrationChoices("hook") } : null,
   };
 }
-export type TrafficView = Awaited<ReturnType<typeof getTrafficView>>;
+export type { TrafficView };

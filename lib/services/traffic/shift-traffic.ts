@@ -5,13 +5,14 @@ import { AppError } from "@/lib/errors";
 import type { shiftInput } from "@/lib/schemas/room";
 import { auditRole, type Call, type CutoverContext } from "../context";
 import { changeSplit } from "./change-split";
+import { isEnded } from "@/lib/domain/cutover-state";
 
 export type ShiftPlan = { target: number; gated: string | null; role: string | null };
 
 /** In the cutover's transaction: where the shift goes, and whether it needs (and may take) an override. */
 export async function planShift(ctx: CutoverContext, input: z.output<typeof shiftInput>): Promise<ShiftPlan> {
   const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { trafficPercent: true, state: true, trafficSteps: { orderBy: { position: "asc" } } } });
-  if (["completed", "rolled_back", "aborted"].includes(c.state)) throw new AppError("conflict", `The cutover is ${c.state.replace("_", " ")}: traffic is no longer moved from here`);
+  if (isEnded(c.state)) throw new AppError("conflict", `The cutover is ${c.state.replace("_", " ")}: traffic is no longer moved from here`, undefined, "cutover_ended");
   const steps = c.trafficSteps.map((s) => s.percent);
   const target = input.toPercent ?? steps.find((p) => p > c.trafficPercent);
   if (target === undefined) throw new AppError("conflict", `Already at the last step (${c.trafficPercent} %)`);
@@ -27,9 +28,9 @@ export async function planShift(ctx: CutoverContext, input: z.output<typeof shif
     else if (decision && decision.state !== "proceed") gated = `the go/no-go decision "${decision.title}" is ${decision.state}, not PROCEED`;
   }
   if (gated) {
-    if (!input.override) throw new AppError("conflict", `Cannot shift to ${target} %: ${gated}. An override needs a note.`);
+    if (!input.override) throw new AppError("conflict", `Cannot shift to ${target} %: ${gated}. An override needs a note.`, undefined, "override_required");
     if (!ctx.can("traffic.override")) throw new AppError("forbidden", "Not allowed to override the traffic plan");
-    if (!input.note) throw new AppError("bad_request", "An override needs a note");
+    if (!input.note) throw new AppError("bad_request", "An override needs a note", undefined, "note_required");
   }
   return { target, gated, role: auditRole(ctx.actor, ctx.roles) };
 }

@@ -81,7 +81,7 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
     const now = await rollbackState(input.cutoverId, mover.userId);
     if (now.running_id) return { rollbackId: now.running_id, joined: true as const };
     if (now.recent_id) return { rollbackId: now.recent_id, joined: true as const };
-    throw new AppError("conflict", "Another rollback of this cutover started and ended at the same moment: check the traffic tab");
+    throw new AppError("conflict", "Another rollback of this cutover started and ended at the same moment: check the traffic tab", undefined, "concurrent_change");
   }
   const claim = { id: claimed.id, startedAt: claimed.started_at.getTime() };
 

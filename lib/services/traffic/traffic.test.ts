@@ -137,7 +137,7 @@ describe("the traffic lock and its fence", () => {
     changeId,
     durationMs: 5,
     audit: { actorId: null, actorName: "test", role: null, action: "traffic.shifted", subject: `traffic:${changeId}`, before: null, after: null, rehearsal: false },
-    event: { type: "traffic.shifted", cutoverId: "00000000-0000-4000-8000-000000000000" },
+    event: { type: "traffic.shifted" as const, cutoverId: "00000000-0000-4000-8000-000000000000", data: { from: 0, to: 30, durationMs: 5 } },
   });
 
   it("a writer whose fence was overtaken records nothing", async () => {
