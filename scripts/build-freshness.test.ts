@@ -10,26 +10,29 @@ const files = [
   { path: "lib/domain/x.ts", content: "export const x = 1;" },
 ];
 const fp = fingerprint(files, {});
-const stamp = { format: STAMP_FORMAT, fingerprint: fp, builtAt: "2026-11-29T08:00:00.000Z" };
+const stamp = { format: STAMP_FORMAT, fingerprint: fp, buildId: "b1", builtAt: "2026-11-29T08:00:00.000Z" };
 
 describe("decideBuild", () => {
   it("skips the build when the sources match the last build's and every output is there", () => {
-    expect(decideBuild({ rebuildRequested: false, stamp, current: fp, missingOutputs: [] })).toMatchObject({ build: false });
+    expect(decideBuild({ rebuildRequested: false, stamp, current: fp, buildId: "b1", missingOutputs: [] })).toMatchObject({ build: false });
   });
   it("builds when asked, even when nothing changed", () => {
-    expect(decideBuild({ rebuildRequested: true, stamp, current: fp, missingOutputs: [] })).toEqual({ build: true, reason: "a rebuild was asked for (--rebuild)" });
+    expect(decideBuild({ rebuildRequested: true, stamp, current: fp, buildId: "b1", missingOutputs: [] })).toEqual({ build: true, reason: "a rebuild was asked for (--rebuild)" });
   });
   it("builds when an output is missing", () => {
-    const d = decideBuild({ rebuildRequested: false, stamp, current: fp, missingOutputs: [".next/BUILD_ID"] });
+    const d = decideBuild({ rebuildRequested: false, stamp, current: fp, buildId: "b1", missingOutputs: [".next/BUILD_ID"] });
     expect(d.build).toBe(true);
     expect(d.reason).toContain(".next/BUILD_ID");
   });
+  it("builds when .next holds another build than the stamp's (npm run build since, from other sources)", () => {
+    expect(decideBuild({ rebuildRequested: false, stamp, current: fp, buildId: "b2", missingOutputs: [] })).toEqual({ build: true, reason: "the build in .next is not the one the stamp describes" });
+  });
   it("builds when there is no stamp (first start, or a build that failed or was interrupted)", () => {
-    expect(decideBuild({ rebuildRequested: false, stamp: null, current: fp, missingOutputs: [] }).build).toBe(true);
+    expect(decideBuild({ rebuildRequested: false, stamp: null, current: fp, buildId: "b1", missingOutputs: [] }).build).toBe(true);
   });
   it("builds when the sources changed", () => {
     const changed = fingerprint([files[0]!, { path: "lib/domain/x.ts", content: "export const x = 2;" }], {});
-    expect(decideBuild({ rebuildRequested: false, stamp, current: changed, missingOutputs: [] })).toEqual({ build: true, reason: "the sources changed since the last build" });
+    expect(decideBuild({ rebuildRequested: false, stamp, current: changed, buildId: "b1", missingOutputs: [] })).toEqual({ build: true, reason: "the sources changed since the last build" });
   });
 });
 
@@ -71,7 +74,7 @@ describe("parseStamp", () => {
   it("reads what a build wrote", () => {
     expect(parseStamp(JSON.stringify(stamp))).toEqual(stamp);
   });
-  it.each([null, "", "{", "null", JSON.stringify({ ...stamp, format: STAMP_FORMAT + 1 }), JSON.stringify({ ...stamp, fingerprint: "abc" })])("takes %j as no stamp", (text) => {
+  it.each([null, "", "{", "null", JSON.stringify({ ...stamp, format: STAMP_FORMAT + 1 }), JSON.stringify({ ...stamp, fingerprint: "abc" }), JSON.stringify({ ...stamp, buildId: "" })])("takes %j as no stamp", (text) => {
     expect(parseStamp(text)).toBeNull();
   });
 });

@@ -4,12 +4,14 @@
 import { createHash } from "node:crypto";
 
 /** Bump when what goes into the fingerprint changes, so that an older stamp never counts as fresh. */
-export const STAMP_FORMAT = 1;
+export const STAMP_FORMAT = 2;
 
 /** What a successful build leaves beside its output: the fingerprint of the sources it was built from. */
 export interface BuildStamp {
   format: number;
   fingerprint: string;
+  /** Next's id of the build the fingerprint belongs to: another build since (`npm run build`) voids the stamp. */
+  buildId: string;
   builtAt: string;
 }
 
@@ -79,7 +81,8 @@ export function parseStamp(text: string | null): BuildStamp | null {
   try {
     const v = JSON.parse(text) as Partial<BuildStamp> | null;
     if (!v || typeof v !== "object" || v.format !== STAMP_FORMAT || typeof v.fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(v.fingerprint)) return null;
-    return { format: v.format, fingerprint: v.fingerprint, builtAt: typeof v.builtAt === "string" ? v.builtAt : "" };
+    if (typeof v.buildId !== "string" || v.buildId === "") return null;
+    return { format: v.format, fingerprint: v.fingerprint, buildId: v.buildId, builtAt: typeof v.builtAt === "string" ? v.builtAt : "" };
   } catch {
     return null;
   }
@@ -87,11 +90,16 @@ export function parseStamp(text: string | null): BuildStamp | null {
 
 export type BuildDecision = { build: true; reason: string } | { build: false; reason: string };
 
-/** The decision itself: build when asked, when an output is missing, or when the sources differ from the last build's. */
-export function decideBuild(facts: { rebuildRequested: boolean; stamp: BuildStamp | null; current: string; missingOutputs: readonly string[] }): BuildDecision {
+/**
+ * The decision itself: build when asked, when an output is missing, when the build in .next is not
+ * the one the stamp describes (made by `npm run build` from sources that may since have been put
+ * back), or when the sources differ from the last build's.
+ */
+export function decideBuild(facts: { rebuildRequested: boolean; stamp: BuildStamp | null; current: string; buildId: string | null; missingOutputs: readonly string[] }): BuildDecision {
   if (facts.rebuildRequested) return { build: true, reason: "a rebuild was asked for (--rebuild)" };
   if (facts.missingOutputs.length > 0) return { build: true, reason: `no build yet (${facts.missingOutputs.join(", ")} missing)` };
   if (!facts.stamp) return { build: true, reason: "the last build left no stamp of its sources" };
+  if (facts.stamp.buildId !== facts.buildId) return { build: true, reason: "the build in .next is not the one the stamp describes" };
   if (facts.stamp.fingerprint !== facts.current) return { build: true, reason: "the sources changed since the last build" };
   return { build: false, reason: `the sources are unchanged since the build of ${facts.stamp.builtAt || "an earlier start"}` };
 }

@@ -50,6 +50,11 @@ function readStamp(root: string): BuildStamp | null {
   return parseStamp(existsSync(file) ? readFileSync(file, "utf8") : null);
 }
 
+function readBuildId(root: string): string | null {
+  const file = path.join(root, ".next/BUILD_ID");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : null;
+}
+
 /** Builds when needed; returns whether it did. Throws when the build fails. */
 export function ensureBuild(root: string, opts: { rebuild: boolean; log: (line: string) => void }): boolean {
   const started = Date.now();
@@ -58,6 +63,7 @@ export function ensureBuild(root: string, opts: { rebuild: boolean; log: (line: 
     rebuildRequested: opts.rebuild,
     stamp: readStamp(root),
     current,
+    buildId: readBuildId(root),
     missingOutputs: BUILD_OUTPUTS.filter((o) => !existsSync(path.join(root, o))),
   });
   if (!decision.build) {
@@ -69,7 +75,9 @@ export function ensureBuild(root: string, opts: { rebuild: boolean; log: (line: 
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const r = spawnSync(npm, ["run", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" } });
   if (r.status !== 0) throw new Error(`the build failed (npm run build exited with ${r.status ?? r.signal})`);
-  const stamp: BuildStamp = { format: STAMP_FORMAT, fingerprint: current, builtAt: new Date().toISOString() };
+  const buildId = readBuildId(root);
+  if (!buildId) throw new Error("the build left no .next/BUILD_ID");
+  const stamp: BuildStamp = { format: STAMP_FORMAT, fingerprint: current, buildId, builtAt: new Date().toISOString() };
   writeFileSync(path.join(root, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
   opts.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
