@@ -4,8 +4,10 @@
 // a fresh data directory, timed from spawning npm to the first 200 of /health/liveness, then
 // stopped with SIGTERM before the next one.
 //
-//   npx tsx bench/restart.ts [--starts 3] [--keep-build] [--command "<shell command>"]
+//   npx tsx bench/restart.ts [--starts 3] [--keep-build] [--same-data] [--command "<shell command>"]
 //
+// --same-data keeps one data directory for all the starts, as `npm start` keeps .data: the starts
+// after the first find their PostgreSQL cluster, migrations and demo plan in place.
 // --keep-build starts from the build that is there instead of removing .next first (then every
 // start is a restart). --command times another start command, e.g. the one `npm start` ran before
 // it skipped unchanged builds: --command "npm run build && NODE_ENV=production MALLOC_ARENA_MAX=2 node .next/warroom-server/main.mjs".
@@ -24,14 +26,25 @@ function option(name: string): string | undefined {
 
 const starts = Number(option("--starts") ?? 3);
 const keepBuild = process.argv.includes("--keep-build");
+const sameData = process.argv.includes("--same-data");
 const command = option("--command") ?? "npm start";
 
-async function timeStart(n: number): Promise<{ ms: number; built: boolean }> {
+interface Start {
+  ms: number;
+  built: boolean;
+  /** What the start script spent deciding whether to build (its own log line). */
+  checkMs: number | null;
+  /** What the server itself reports from its first line to listening (embedded PostgreSQL, migrations, Next). */
+  serverMs: number | null;
+}
+
+async function timeStart(n: number): Promise<Start> {
   const port = await freePort();
   // Under the project, as the other benchmarks keep theirs: the embedded PostgreSQL runs as its own
-  // user, which cannot read a private temporary directory of root's.
-  const dataDir = path.resolve(`.data/bench-restart-${process.pid}-${n}`);
-  rmSync(dataDir, { recursive: true, force: true });
+  // user, which cannot read a private temporary directory of root's. A fresh one per start unless
+  // --same-data: then the starts after the first find their database as a restart does.
+  const dataDir = path.resolve(`.data/bench-restart-${process.pid}-${sameData ? 0 : n}`);
+  if (!sameData || n === 1) rmSync(dataDir, { recursive: true, force: true });
   const began = performance.now();
   // Its own process group, so that SIGTERM reaches npm, the start script and the server alike.
   const child = spawn("sh", ["-c", command], {
@@ -69,15 +82,26 @@ async function timeStart(n: number): Promise<{ ms: number; built: boolean }> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  rmSync(dataDir, { recursive: true, force: true });
-  return { ms, built: /building:|next build|Creating an optimized production build/.test(log) };
+  if (!sameData || n === starts) rmSync(dataDir, { recursive: true, force: true });
+  const num = (re: RegExp) => {
+    const m = re.exec(log);
+    return m ? Number(m[1]) : null;
+  };
+  return {
+    ms,
+    built: /building:|Creating an optimized production build/.test(log),
+    checkMs: num(/no build needed: .* \(checked in (\d+) ms\)/),
+    serverMs: num(/war room ready on \S+ \(listening on [^)]*\) in (\d+) ms/),
+  };
 }
 
 if (!keepBuild) rmSync(".next", { recursive: true, force: true });
 console.log(`command: ${command}\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}\n`);
-console.log("| start | built | ready after |\n|---|---|---|");
+console.log(`data directory: ${sameData ? "one for every start (a restart finds its database)" : "a fresh one per start"}\n`);
+console.log("| start | built | ready after | of which: build check | of which: server's own start |\n|---|---|---|---|---|");
+const ms = (v: number | null) => (v === null ? "–" : `${(v / 1000).toFixed(2)} s`);
 for (let n = 1; n <= starts; n++) {
   const r = await timeStart(n);
-  console.log(`| ${n}${n === 1 && !keepBuild ? " (no .next)" : ""} | ${r.built ? "yes" : "no"} | ${(r.ms / 1000).toFixed(1)} s |`);
+  console.log(`| ${n}${n === 1 && !keepBuild ? " (no .next)" : ""} | ${r.built ? "yes" : "no"} | **${(r.ms / 1000).toFixed(1)} s** | ${ms(r.checkMs)} | ${ms(r.serverMs)} |`);
 }
 console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
