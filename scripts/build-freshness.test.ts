@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { decideBuild, fingerprint, isBuildInput, parseStamp, parseStartArgs, STAMP_FORMAT } from "./build-freshness";
-import { listInputs, sourceFingerprint } from "./start";
+import { listInputs, serverCommand, sourceFingerprint } from "./start";
 
 const files = [
   { path: "app/page.tsx", content: "export default function Page() { return null; }" },
@@ -112,5 +112,15 @@ describe("the sources of a checkout", () => {
     expect(sourceFingerprint(root, {})).toBe(before);
     write("lib/domain/x.ts", "b2");
     expect(sourceFingerprint(root, {})).not.toBe(before);
+  });
+});
+
+describe("serverCommand", () => {
+  it("runs the bundle on plain node in production, with tsx's loader only when the lab is asked for", () => {
+    const plain = serverCommand({ PORT: "4000" });
+    expect(plain.args).toEqual([".next/warroom-server/main.mjs"]);
+    expect(plain.env).toMatchObject({ PORT: "4000", NODE_ENV: "production", MALLOC_ARENA_MAX: "2" });
+    expect(serverCommand({ WARROOM_LAB: "1" }).args).toEqual(["--import", "tsx", ".next/warroom-server/main.mjs"]);
+    expect(serverCommand({ WARROOM_LAB: "" }).args).toEqual([".next/warroom-server/main.mjs"]);
   });
 });

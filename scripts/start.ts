@@ -7,7 +7,7 @@
 // fingerprint of the sources as they were when the build began, so an edit made during a build
 // makes the next start build again. The stamp is removed before building: an interrupted or failed
 // build never looks fresh.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -55,8 +55,29 @@ function readBuildId(root: string): string | null {
   return existsSync(file) ? readFileSync(file, "utf8").trim() : null;
 }
 
-/** Builds when needed; returns whether it did. Throws when the build fails. */
-export function ensureBuild(root: string, opts: { rebuild: boolean; log: (line: string) => void }): boolean {
+/**
+ * Passes SIGINT/SIGTERM/SIGHUP sent to this process on to `child` (to its whole process group when
+ * it leads one: npm, sh and next's workers all stop). Returns the function that stops relaying.
+ */
+function relaySignals(child: ChildProcess, group: boolean): () => void {
+  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((signal) => {
+    const handler = () => {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      try {
+        if (group) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        /* already gone */
+      }
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
+}
+
+/** Builds when needed; resolves with whether it did. Rejects when the build fails or is stopped. */
+export async function ensureBuild(root: string, opts: { rebuild: boolean; log: (line: string) => void }): Promise<boolean> {
   const started = Date.now();
   const current = sourceFingerprint(root);
   const decision = decideBuild({
@@ -73,8 +94,15 @@ export function ensureBuild(root: string, opts: { rebuild: boolean; log: (line: 
   opts.log(`building: ${decision.reason}`);
   rmSync(path.join(root, STAMP_FILE), { force: true });
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const r = spawnSync(npm, ["run", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" } });
-  if (r.status !== 0) throw new Error(`the build failed (npm run build exited with ${r.status ?? r.signal})`);
+  // Its own process group, so that a stop during the build reaches every process of it (npm does
+  // not pass signals through sh to next build's workers); the relay stands in for the terminal.
+  const build = spawn(npm, ["run", "build"], { cwd: root, stdio: "inherit", detached: true, env: { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" } });
+  const stopRelay = relaySignals(build, true);
+  const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    build.once("error", reject);
+    build.once("exit", (code, signal) => resolve({ code, signal }));
+  }).finally(stopRelay);
+  if (result.code !== 0) throw new Error(`the build failed (npm run build exited with ${result.code ?? result.signal})`);
   const buildId = readBuildId(root);
   if (!buildId) throw new Error("the build left no .next/BUILD_ID");
   const stamp: BuildStamp = { format: STAMP_FORMAT, fingerprint: current, buildId, builtAt: new Date().toISOString() };
@@ -83,17 +111,20 @@ export function ensureBuild(root: string, opts: { rebuild: boolean; log: (line: 
   return true;
 }
 
+/** How node runs the server: the bundle's flags and environment, and tsx's loader only for the lab. */
+export function serverCommand(env: Record<string, string | undefined>): { args: string[]; env: NodeJS.ProcessEnv } {
+  // The lab (WARROOM_LAB) is TypeScript loaded from source, so node needs tsx's loader then; the
+  // old start script added it whenever WARROOM_LAB was set and not empty, and so does this one.
+  return { args: [...(env.WARROOM_LAB ? ["--import", "tsx"] : []), ...SERVER_NODE_ARGS, SERVER_BUNDLE], env: { ...env, ...SERVER_ENV, NODE_ENV: "production" } };
+}
+
 /** Runs the server bundle in the foreground; resolves with its exit code. */
 export function runServer(root: string): Promise<number> {
-  // The lab (WARROOM_LAB) is TypeScript loaded from source, so node needs tsx's loader then.
-  const nodeArgs = [...(process.env.WARROOM_LAB ? ["--import", "tsx"] : []), ...SERVER_NODE_ARGS, SERVER_BUNDLE];
-  const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: "inherit", env: { ...process.env, ...SERVER_ENV } });
+  const cmd = serverCommand(process.env);
+  const child = spawn(process.execPath, cmd.args, { cwd: root, stdio: "inherit", env: cmd.env });
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone (npm, a service
   // manager) is passed on. The server stops once however many times it is told.
-  const relay = (signal: NodeJS.Signals) => () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  };
-  for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(s, relay(s));
+  relaySignals(child, false);
   return new Promise((resolve) => {
     child.once("error", (err) => {
       console.error(`[warroom] could not start the server: ${err.message}`);
@@ -111,7 +142,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const log = (line: string) => console.log(`[start] ${line}`);
   try {
     const { rebuild } = parseStartArgs(process.argv.slice(2));
-    ensureBuild(process.cwd(), { rebuild, log });
+    await ensureBuild(process.cwd(), { rebuild, log });
   } catch (err) {
     console.error(`[start] ${(err as Error).message}`);
     process.exit(1);
