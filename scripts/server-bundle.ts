@@ -14,8 +14,8 @@ export const SERVER_BUNDLE = ".next/warroom-server/main.mjs";
 export const RUNBOOK_WORKER_BUNDLE = ".next/warroom-server/runbook-worker.mjs";
 
 /**
- * How node runs the bundle (the "start" script of package.json says the same). Two malloc arenas
- * keep the resident set of a long-running server with thousands of sockets small. V8's young
+ * How node runs the bundle (scripts/start.ts, behind `npm start`, runs it with these). Two malloc
+ * arenas keep the resident set of a long-running server with thousands of sockets small. V8's young
  * generation stays at its default: capping it at 8 MB saved ~15 MB of RSS at 2,000 sockets but
  * made rollbacks slower at the tail (more scavenges): HAProxy p95 to traffic moved 26-31 ms
  * against 15-21 ms without the cap (bench/rollback-latency.ts, bench/RESULTS.md).
