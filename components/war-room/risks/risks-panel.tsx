@@ -7,9 +7,9 @@ import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import { RISK_LEVEL_LABELS, RISK_LEVELS, riskSeverity, sortRisksBySeverity, type RiskLevel } from "@/lib/domain/risk";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { BUTTON_CLASS, INPUT_CLASS, ROLE_OPTIONS, isRole, roleLabel, submitForm, useCommand } from "./format";
-import { Panel, PanelNote, SubmitButton } from "./parts";
-import type { PanelProps, RunCommand } from "./types";
+import { BUTTON_CLASS, INPUT_CLASS, ROLE_OPTIONS, isRole, roleLabel, submitForm, useCommand } from "../shared/format";
+import { Panel, PanelNote, SubmitButton } from "../shared/parts";
+import type { PanelProps, RunCommand } from "../shared/types";
 
 type Risk = CutoverStateJson["risks"][number];
 

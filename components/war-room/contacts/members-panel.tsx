@@ -4,9 +4,9 @@
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { INPUT_CLASS, isRole, roleLabel, submitForm, useCommand } from "./format";
-import { Panel, PanelNote, RemoveButton, RoleSelect, SubmitButton } from "./parts";
-import type { PanelProps, RunCommand } from "./types";
+import { INPUT_CLASS, isRole, roleLabel, submitForm, useCommand } from "../shared/format";
+import { Panel, PanelNote, RemoveButton, RoleSelect, SubmitButton } from "../shared/parts";
+import type { PanelProps, RunCommand } from "../shared/types";
 
 type Member = CutoverStateJson["members"][number];
 

@@ -2,7 +2,7 @@
 // Go/no-go decision points: gates, who must vote and how they voted, why the decision stands
 // where it does, and the buttons of whoever may act on it now. A closed decision shows what the
 // room saw when it closed (the stored snapshot), never the live gates.
-import { GateList } from "./gate-list";
+import { GateList } from "../shared/gate-list";
 import { useRef, useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
@@ -16,15 +16,14 @@ import {
   DANGER_BUTTON_CLASS,
   INPUT_CLASS,
   PRIMARY_BUTTON_CLASS,
-  ROLE_OPTIONS,
   formatUtc,
   formatWallTime,
   roleLabel,
-  submitForm,
   useCommand,
-} from "./format";
-import { Panel, PanelNote, SubmitButton } from "./parts";
-import type { PanelProps, RunCommand } from "./types";
+} from "../shared/format";
+import { Panel, PanelNote } from "../shared/parts";
+import type { PanelProps, RunCommand } from "../shared/types";
+import { CreateDecisionForm } from "./create-decision-form";
 
 type Decision = CutoverStateJson["decisions"][number];
 type ShownVote = { role: Role; choice: VoteChoice; userName: string; comment: string | null; at: string };
@@ -250,68 +249,5 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
 
       <ErrorNote message={error} testId="decision-error" />
     </article>
-  );
-}
-
-function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson; run: RunCommand }) {
-  const { pending, error, exec, setError } = useCommand();
-  const voters = ROLE_OPTIONS.filter((r) => r.value !== "OBSERVER");
-
-  const onSubmit = submitForm(
-    ({ data, text }) => {
-      const requiredRoles = voters.map((r) => r.value).filter((r) => data.getAll("requiredRoles").includes(r));
-      if (requiredRoles.length === 0) return setError("Choose at least one role that must vote");
-      const target = text("targetPercent");
-      const targetPercent = target === "" ? null : Number(target);
-      if (targetPercent !== null && !(Number.isInteger(targetPercent) && targetPercent >= 0 && targetPercent <= 100)) {
-        return setError("The target is a whole percent from 0 to 100");
-      }
-      return exec(() =>
-        run("decision.create", {
-          cutoverId: cutover.id,
-          phaseId: String(data.get("phaseId") ?? ""),
-          title: text("title"),
-          requiredRoles,
-          targetPercent,
-        }),
-      );
-    },
-    { reset: true },
-  );
-
-  return (
-    <form onSubmit={onSubmit} aria-label="Add a decision point" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
-      <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a decision point</h3>
-      <div className="flex flex-wrap items-end gap-2">
-        <Field label="Decision title">
-          <input name="title" required maxLength={300} className={`${INPUT_CLASS} w-64`} />
-        </Field>
-        <Field label="Phase">
-          <select name="phaseId" required className={INPUT_CLASS}>
-            {cutover.phases.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Target % to new (optional)">
-          <input name="targetPercent" type="number" min={0} max={100} step={1} className={`${INPUT_CLASS} w-24 tabular`} />
-        </Field>
-        <fieldset className="flex flex-wrap items-center gap-x-3 gap-y-1">
-          <legend className="text-xs text-neutral-500">Required roles</legend>
-          {voters.map((r) => (
-            <label key={r.value} className="inline-flex items-center gap-1">
-              <input type="checkbox" name="requiredRoles" value={r.value} />
-              {r.label}
-            </label>
-          ))}
-        </fieldset>
-        <SubmitButton pending={pending} busyLabel="Adding…">
-          Add decision point
-        </SubmitButton>
-      </div>
-      <ErrorNote message={error} testId="decision-create-error" />
-    </form>
   );
 }

@@ -19,9 +19,9 @@ import {
   submitForm,
   useCommand,
   zoneAbbreviation,
-} from "./format";
-import { ExportLinks, PanelNote, RoleSelect, SubmitButton } from "./parts";
-import type { PanelProps, RunCommand } from "./types";
+} from "../shared/format";
+import { ExportLinks, PanelNote, RoleSelect, SubmitButton } from "../shared/parts";
+import type { PanelProps, RunCommand } from "../shared/types";
 
 type Entry = CutoverStateJson["timeline"][number];
 

@@ -6,7 +6,7 @@ import { progress } from "@/lib/domain/item-state";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { ErrorNote } from "@/components/ui/error-note";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import type { PanelProps, RunCommand } from "./types";
+import type { PanelProps, RunCommand } from "../shared/types";
 
 type Phase = CutoverStateJson["phases"][number];
 type Item = Phase["sections"][number]["items"][number];

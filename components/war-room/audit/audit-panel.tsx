@@ -7,9 +7,9 @@ import { DataTable } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import type { AuditRow } from "@/lib/services/audit-read";
-import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "./format";
-import { ExportLinks, PanelNote } from "./parts";
-import { cutoverQueryKey } from "./use-live-cutover";
+import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "../shared/format";
+import { ExportLinks, PanelNote } from "../shared/parts";
+import { cutoverQueryKey } from "../shared/use-live-cutover";
 
 const PAGE_SIZE = 50;
 

@@ -6,11 +6,12 @@
 import { useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
-import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS } from "./format";
-import { useRoomEvents } from "./room-events";
-import { describeRouter, useTrafficView } from "./traffic-panel";
-import type { PanelProps } from "./types";
-import type { LiveEvent } from "./use-live-cutover";
+import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS } from "../shared/format";
+import { useRoomEvents } from "../shared/room-events";
+import { describeRouter } from "@/lib/client/traffic-words";
+import { useTrafficView } from "../shared/use-traffic-view";
+import type { PanelProps } from "../shared/types";
+import type { LiveEvent } from "../shared/use-live-cutover";
 
 type HookState = "waiting" | "running" | "ok" | "failed";
 interface EpisodeHook {

@@ -2,70 +2,20 @@
 // Who to call, in which order: contacts grouped by escalation order, the escalation ladder and
 // the war-room links, every value one click from the clipboard.
 import { isHttpUrl } from "@/lib/domain/request-input";
-import { useState } from "react";
 import { DataTable, ACTIONS_COLUMN } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { INPUT_CLASS, isRole, roleLabel, submitForm, useCommand } from "./format";
+import { INPUT_CLASS, roleLabel, submitForm, useCommand } from "../shared/format";
+import { AddContactForm } from "./add-contact-form";
+import { CopyButton } from "./copy-button";
 import { MembersPanel } from "./members-panel";
-import { Panel, PanelNote, RemoveButton, RoleSelect, SubmitButton } from "./parts";
-import type { PanelProps, RunCommand } from "./types";
+import { Panel, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
+import type { PanelProps, RunCommand } from "../shared/types";
 
 type Contact = CutoverStateJson["contacts"][number];
 type Link = CutoverStateJson["links"][number];
 type Step = CutoverStateJson["escalation"][number];
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Not allowed (insecure origin, permission): try the old way below.
-  }
-  try {
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
-  } catch {
-    return false;
-  }
-}
-
-function CopyButton({ value, label }: { value: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <>
-      <button
-        type="button"
-        aria-label={label}
-        title={label}
-        className="rounded border border-neutral-300 px-1.5 text-xs text-neutral-600 hover:bg-neutral-100 dark:border-neutral-700 dark:text-neutral-300 dark:hover:bg-neutral-800"
-        onClick={() =>
-          void copyText(value).then((ok) => {
-            if (!ok) return;
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          })
-        }
-      >
-        {copied ? "Copied" : "Copy"}
-      </button>
-      <span className="sr-only" aria-live="polite">
-        {copied ? "Copied" : ""}
-      </span>
-    </>
-  );
-}
 
 // Links are checked on save by the same rule the server applies; anything stored before that rule
 // (a path, a protocol-relative URL) is shown as text, never as a link.
@@ -143,61 +93,6 @@ function ContactRow({ contact: c, cutoverId, run, canEdit }: { contact: Contact;
         <ErrorNote message={error} testId="contact-error" />
       </div>
     </li>
-  );
-}
-
-function AddContactForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
-  const { pending, error, exec, setError } = useCommand();
-
-  const onSubmit = submitForm(
-    ({ text }) => {
-      const role = text("role");
-      if (!isRole(role)) return setError("Choose the contact's role");
-      const order = Number(text("escalationOrder") || "0");
-      if (!Number.isInteger(order) || order < 0 || order > 100) return setError("Escalation order is a whole number from 0 to 100");
-      return exec(() =>
-        run("contact.add", {
-          cutoverId,
-          name: text("name"),
-          role,
-          phone: text("phone") || null,
-          chatHandle: text("chatHandle") || null,
-          email: text("email") || null,
-          escalationOrder: order,
-        }),
-      );
-    },
-    { reset: true },
-  );
-
-  return (
-    <form onSubmit={onSubmit} aria-label="Add a contact" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
-      <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a contact</h3>
-      <div className="flex flex-wrap items-end gap-2">
-        <Field label="Name">
-          <input name="name" required maxLength={200} className={`${INPUT_CLASS} w-44`} />
-        </Field>
-        <Field label="Role">
-          <RoleSelect name="role" />
-        </Field>
-        <Field label="Phone">
-          <input name="phone" type="tel" maxLength={50} className={`${INPUT_CLASS} w-36`} />
-        </Field>
-        <Field label="Chat handle">
-          <input name="chatHandle" maxLength={100} className={`${INPUT_CLASS} w-32`} />
-        </Field>
-        <Field label="Email">
-          <input name="email" type="email" maxLength={320} className={`${INPUT_CLASS} w-48`} />
-        </Field>
-        <Field label="Escalation order">
-          <input name="escalationOrder" type="number" min={0} max={100} step={1} defaultValue={0} className={`${INPUT_CLASS} w-20 tabular`} />
-        </Field>
-        <SubmitButton pending={pending} busyLabel="Adding…">
-          Add contact
-        </SubmitButton>
-      </div>
-      <ErrorNote message={error} testId="contact-add-error" />
-    </form>
   );
 }
 

@@ -6,10 +6,13 @@
 // failed rollback is a full-width red banner for everyone until they dismiss it.
 import { useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
-import { formatUtc, formatWallTime, useCommand } from "./format";
-import { useRoomEvents } from "./room-events";
-import { hookResultsOf, pendingText, triggerActionName, triggerCondition, useLiveTriggers, type LiveTrigger, type TrafficData } from "./traffic-panel";
-import type { PanelProps } from "./types";
+import { formatUtc, formatWallTime, useCommand } from "../shared/format";
+import { useRoomEvents } from "../shared/room-events";
+import { pendingText, triggerActionName, triggerCondition, type LiveTrigger } from "@/lib/client/live-triggers";
+import { hookResultsOf } from "@/lib/client/traffic-words";
+import { useLiveTriggers } from "../shared/use-live-triggers";
+import type { TrafficData } from "../shared/use-traffic-view";
+import type { PanelProps } from "../shared/types";
 
 interface Failure {
   key: string;

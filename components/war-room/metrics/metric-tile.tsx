@@ -4,74 +4,17 @@
 // when and why ("no data since 10:42:03: connection refused"); it never shows the last value as
 // if it were current.
 import { Sparkline } from "@/components/charts/sparkline";
-import { NEW_COLOR, OLD_COLOR } from "@/components/charts/metric-chart";
+import { NEW_COLOR, OLD_COLOR } from "@/components/charts/colors";
 import type { Level, TileState } from "@/lib/domain/metrics";
 import type { MetricsView } from "@/lib/services/metrics";
-import { formatUtc, formatWallTime } from "./format";
+import { formatUtc, formatWallTime } from "../shared/format";
+import { formatMetricValue, formatThreshold } from "@/lib/client/metric-format";
+import { effectiveTile, tileLevelKey } from "@/lib/client/metric-samples";
 
 export type MetricSeries = MetricsView["metrics"][number];
 type SystemSeries = NonNullable<MetricSeries["old"]>;
 
-// --- values ------------------------------------------------------------------------------------
-
-function trimZeros(text: string): string {
-  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
-}
-
-/**
- * A metric value with its unit: bytes as kB/MB/GB, percents with 1–2 decimals, milliseconds as
- * whole numbers, rates with as many decimals as they need.
- */
-export function formatMetricValue(value: number, unit: string): string {
-  if (!Number.isFinite(value)) return "—";
-  const abs = Math.abs(value);
-  switch (unit) {
-    case "bytes":
-      if (abs >= 1e12) return `${(value / 1e12).toFixed(2)} TB`;
-      if (abs >= 1e9) return `${(value / 1e9).toFixed(2)} GB`;
-      if (abs >= 1e6) return `${(value / 1e6).toFixed(1)} MB`;
-      if (abs >= 1e3) return `${(value / 1e3).toFixed(1)} kB`;
-      return `${Math.round(value)} B`;
-    case "%":
-      return `${value.toFixed(abs < 10 ? 2 : 1)} %`;
-    case "ms":
-      return `${Math.round(value)} ms`;
-    case "req/s":
-      return `${value.toFixed(abs < 10 ? 2 : abs < 100 ? 1 : 0)} req/s`;
-    case "count":
-      return Number.isInteger(value) ? value.toLocaleString("en-GB") : value.toFixed(2);
-    default:
-      return `${abs >= 100 ? value.toFixed(0) : value.toFixed(2)}${unit ? ` ${unit}` : ""}`;
-  }
-}
-
-/** A threshold as people write it: "5 %", "500 ms", "1.5 GB". */
-export function formatThreshold(value: number, unit: string): string {
-  if (unit === "bytes") {
-    const [num = "", suffix = ""] = formatMetricValue(value, unit).split(" ");
-    return `${trimZeros(num)} ${suffix}`;
-  }
-  const n = trimZeros(value.toFixed(4));
-  return unit === "count" ? n : `${n} ${unit}`;
-}
-
 // --- tile states -------------------------------------------------------------------------------
-
-/**
- * The tile as of `now`: a "current" tile whose sample has grown older than `staleAfterMs` since it
- * was computed is stale (no sample arriving must not leave a tile looking current).
- */
-export function effectiveTile(tile: TileState, now: number, staleAfterMs: number): TileState {
-  if (tile.kind === "current" && now - tile.at > staleAfterMs) {
-    return { kind: "stale", lastValue: tile.value, since: tile.at, reason: `no new sample for ${Math.round((now - tile.at) / 1000)} s` };
-  }
-  return tile;
-}
-
-/** The data attribute value of a tile: its level when current, else the state kind. */
-export function tileLevelKey(tile: TileState): Level | "stale" | "no_data" | "error" {
-  return tile.kind === "current" ? tile.level : tile.kind;
-}
 
 type Shown = Level | "stale" | "no_data" | "error";
 export const LEVEL_LOOK: Record<Shown, { label: string; icon: string; badge: string; frame: string }> = {
