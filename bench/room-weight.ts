@@ -17,13 +17,28 @@ const browser = await chromium.launch({
 });
 try {
   const cookie = (await sessionCookie(app.url, "lead@demo.warroom")).split("=");
-  const context = await browser.newContext({ baseURL: app.url });
-  await context.addCookies([{ name: cookie[0]!, value: cookie.slice(1).join("="), url: app.url }]);
-  const page = await context.newPage();
+  const signedIn = async () => {
+    const context = await browser.newContext({ baseURL: app.url });
+    await context.addCookies([{ name: cookie[0]!, value: cookie.slice(1).join("="), url: app.url }]);
+    return context;
+  };
 
+  // The room's address, found as a person finds it: through the cutover list.
+  const first = await signedIn();
+  const lister = await first.newPage();
+  await lister.goto("/cutovers");
+  await lister.getByRole("link", { name: /demo/i }).first().click();
+  await lister.getByTestId("cutover-name").waitFor();
+  const roomUrl = lister.url();
+  await first.close();
+
+  // The room opened straight from its address in a fresh context: an empty cache, so every
+  // script the room needs is fetched and counted.
+  const context = await signedIn();
+  const room = await context.newPage();
   const scripts = new Map<string, number>();
   const pending: Promise<void>[] = [];
-  page.on("response", (res: Response) => {
+  room.on("response", (res: Response) => {
     if (res.request().resourceType() !== "script") return;
     pending.push(
       res
@@ -38,38 +53,14 @@ try {
   };
   const total = () => [...scripts.values()].reduce((a, b) => a + b, 0);
 
-  await page.goto("/cutovers");
-  await page.getByRole("link", { name: /demo/i }).first().click();
-  await page.getByTestId("cutover-name").waitFor();
-  await settle(page);
-  // The cutover list's scripts were loaded before the room: count what the room page needs as a
-  // fresh load of its URL, in a new context with an empty cache.
-  const roomUrl = page.url();
-  await context.close();
-
-  const fresh = await browser.newContext({ baseURL: app.url });
-  await fresh.addCookies([{ name: cookie[0]!, value: cookie.slice(1).join("="), url: app.url }]);
-  const room = await fresh.newPage();
-  scripts.clear();
-  pending.length = 0;
-  room.on("response", (res: Response) => {
-    if (res.request().resourceType() !== "script") return;
-    pending.push(
-      res
-        .body()
-        .then((body) => void scripts.set(res.url(), gzipSync(body, { level: 9 }).length))
-        .catch(() => undefined),
-    );
-  });
   await room.goto(roomUrl);
   await room.getByTestId("cutover-name").waitFor();
   await settle(room);
   const initial = total();
   const initialCount = scripts.size;
   for (const tab of TABS) {
-    const t = room.getByRole("tab", { name: tab, exact: true });
-    if ((await t.count()) === 0) continue;
-    await t.click();
+    await room.getByRole("tab", { name: tab, exact: true }).click();
+    await room.getByRole("tab", { name: tab, exact: true, selected: true }).waitFor();
     await settle(room);
   }
   const all = total();
