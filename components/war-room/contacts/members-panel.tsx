@@ -2,11 +2,11 @@
 // Who holds which role in this cutover, and (for whoever may manage members) adding people by
 // email and removing a role. Removing someone takes them out of the live room at once.
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { INPUT_CLASS, isRole, roleLabel, submitForm, useCommand } from "../shared/format";
-import { Panel, PanelNote, RemoveButton, RoleSelect, SubmitButton } from "../shared/parts";
+import { roleLabel, useCommand } from "../shared/format";
+import { Panel, PanelNote, RemoveButton } from "../shared/parts";
 import type { PanelProps, RunCommand } from "../shared/types";
+import { AddMemberForm } from "./add-member-form";
 
 type Member = CutoverStateJson["members"][number];
 
@@ -44,33 +44,5 @@ function MemberRow({ member: m, cutoverId, run, canManage }: { member: Member; c
         <ErrorNote message={error} testId="member-error" />
       </div>
     </li>
-  );
-}
-
-function AddMemberForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
-  const { pending, error, exec, setError } = useCommand();
-  const onSubmit = submitForm(
-    ({ text }) => {
-      const role = text("role");
-      if (!isRole(role)) return setError("Choose the role");
-      return exec(() => run("member.add", { cutoverId, email: text("email"), role }));
-    },
-    { reset: true },
-  );
-  return (
-    <form onSubmit={onSubmit} aria-label="Add a member" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
-      <div className="flex flex-wrap items-end gap-2">
-        <Field label="Email of an existing user">
-          <input name="email" type="email" required maxLength={320} className={`${INPUT_CLASS} w-64`} />
-        </Field>
-        <Field label="Role">
-          <RoleSelect name="role" />
-        </Field>
-        <SubmitButton pending={pending} busyLabel="Adding…">
-          Add member
-        </SubmitButton>
-      </div>
-      <ErrorNote message={error} testId="add-member-error" />
-    </form>
   );
 }

@@ -7,14 +7,9 @@ import { io } from "socket.io-client";
 import type { Role } from "@/lib/domain/roles";
 
 export type LiveStatus = "connecting" | "live" | "disconnected";
-export interface LiveEvent {
-  type: string;
-  cutoverId: string;
-  at: string;
-  actor?: string;
-  subject?: string;
-  data?: Record<string, unknown>;
-}
+import type { LiveEvent } from "@/lib/client/live-event";
+
+export type { LiveEvent };
 export interface PresencePerson {
   userId: string;
   name: string;

@@ -9,42 +9,11 @@ import { ErrorNote } from "@/components/ui/error-note";
 import { formatUtc, formatWallTime, useCommand } from "../shared/format";
 import { useRoomEvents } from "../shared/room-events";
 import { pendingText, triggerActionName, triggerCondition, type LiveTrigger } from "@/lib/client/live-triggers";
-import { hookResultsOf } from "@/lib/client/traffic-words";
+import { failureFromEvent, failuresFromView, keysToDismiss, mergeFailures, shownFailures, type Failure } from "@/lib/client/failures";
 import { useLiveTriggers } from "../shared/use-live-triggers";
-import type { TrafficData } from "../shared/use-traffic-view";
 import type { PanelProps } from "../shared/types";
 
-interface Failure {
-  key: string;
-  kind: "traffic_failed" | "rollback_failed";
-  title: string;
-  message: string;
-  at: string | null;
-  actor: string | null;
-}
-
 const ENDED = ["completed", "rolled_back", "aborted"];
-
-function failuresFromView(view: TrafficData | undefined): Failure[] {
-  if (!view) return [];
-  const out: Failure[] = [];
-  const rb = view.rollbacks[0];
-  if (rb && rb.state === "failed") {
-    const first = hookResultsOf(rb.hookResults).find((h) => !h.ok);
-    out.push({ key: `rollback:${rb.id}`, kind: "rollback_failed", title: "ROLLBACK FAILED", message: first?.output ?? "the rollback did not complete", at: rb.finishedAt ?? rb.startedAt, actor: null });
-  }
-  const ch = view.changes[0];
-  if (ch && ch.state === "failed") {
-    out.push({ key: `change:${ch.id}`, kind: "traffic_failed", title: `Traffic was NOT moved from ${ch.from} % to ${ch.to} %`, message: ch.error ?? "the change failed", at: ch.finishedAt ?? ch.requestedAt, actor: null });
-  }
-  return out;
-}
-
-const head = (s: string) => s.slice(0, 80);
-/** The same failure seen twice (the event, then the stored record): messages start alike. */
-function sameFailure(a: Failure, b: Failure): boolean {
-  return a.kind === b.kind && (a.message.startsWith(head(b.message)) || b.message.startsWith(head(a.message)));
-}
 
 export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cutover" | "run" | "can" | "now">) {
   const { query, triggers } = useLiveTriggers(cutover.id);
@@ -53,32 +22,19 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
 
   useRoomEvents((e) => {
     if (e.cutoverId !== cutover.id) return;
-    const d = e.data ?? {};
-    const error = typeof d.error === "string" ? d.error : "no detail given";
-    if (e.type === "traffic.failed") {
-      const f: Failure = { key: `event:traffic:${e.at}:${String(d.to)}`, kind: "traffic_failed", title: `Traffic was NOT moved from ${String(d.from)} % to ${String(d.to)} %`, message: error, at: e.at, actor: e.actor ?? null };
-      setSeen((prev) => (prev.some((p) => p.key === f.key) ? prev : [...prev, f]));
-    } else if (e.type === "rollback.failed") {
-      const f: Failure = { key: `event:rollback:${e.subject ?? e.at}`, kind: "rollback_failed", title: "ROLLBACK FAILED", message: error, at: e.at, actor: e.actor ?? null };
-      setSeen((prev) => (prev.some((p) => p.key === f.key) ? prev : [...prev, f]));
-    }
+    const f = failureFromEvent(e);
+    if (f) setSeen((prev) => (prev.some((p) => p.key === f.key) ? prev : [...prev, f]));
   });
 
   // Events seen here, plus the stored latest failure (so a page opened afterwards shows it too).
   const stored = ENDED.includes(cutover.state) ? [] : failuresFromView(query.data);
-  const all = [...seen, ...stored.filter((s) => !seen.some((e) => sameFailure(e, s)))];
-  const rollbackFailures = all.filter((f) => f.kind === "rollback_failed");
-  // A failed rollback also reports its failed split: one banner says it all.
-  const failures = all
-    .filter((f) => !(f.kind === "traffic_failed" && f.title.endsWith(" to 0 %") && rollbackFailures.some((r) => r.message.includes(head(f.message)))))
-    .filter((f) => !dismissed.has(f.key))
-    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "rollback_failed" ? -1 : 1));
+  const all = mergeFailures(seen, stored);
+  const failures = shownFailures(all, dismissed);
 
   function dismiss(f: Failure) {
     setDismissed((prev) => {
       const next = new Set(prev);
-      next.add(f.key);
-      for (const other of all) if (sameFailure(f, other)) next.add(other.key);
+      for (const key of keysToDismiss(f, all)) next.add(key);
       return next;
     });
   }
