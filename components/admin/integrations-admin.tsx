@@ -8,7 +8,7 @@ import { roomAction } from "@/lib/actions/room";
 import type { IntegrationsView } from "@/lib/services/integrations";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
-import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, submitForm, useCommand } from "@/components/war-room/format";
+import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, submitForm, useCommand } from "@/components/war-room/shared/format";
 
 type Row = IntegrationsView["integrations"][number];
 

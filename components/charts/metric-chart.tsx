@@ -5,7 +5,7 @@
 import { memo, useMemo } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { Sample } from "@/lib/domain/metrics";
-import { formatClock, formatUtc } from "@/components/war-room/format";
+import { formatClock, formatUtc } from "@/components/war-room/shared/format";
 
 export interface ChartMarker {
   at: number;
@@ -34,8 +34,9 @@ export interface MetricChartProps {
   height?: number;
 }
 
-export const OLD_COLOR = "#737373";
-export const NEW_COLOR = "#2563eb";
+import { NEW_COLOR, OLD_COLOR } from "./colors";
+
+export { NEW_COLOR, OLD_COLOR };
 const WARNING_COLOR = "#b45309";
 const CRITICAL_COLOR = "#b91c1c";
 const MARKER_COLOR = { traffic: "#7c3aed", decision: "#0f766e" } as const;

@@ -5,25 +5,32 @@ import { roomAction } from "@/lib/actions/room";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { canInCutover, type Action } from "@/lib/domain/permissions";
 import { ROLE_LABELS } from "@/lib/domain/roles";
+import dynamic from "next/dynamic";
 import { LiveIndicator } from "./live-indicator";
-import { cutoverQueryKey, useLiveCutover, type LiveEvent } from "./use-live-cutover";
-import { useNow } from "./use-now";
-import { PlanView } from "./plan-view";
+import { cutoverQueryKey, useLiveCutover, type LiveEvent } from "./shared/use-live-cutover";
+import { useNow } from "./shared/use-now";
+import { PlanView } from "./plan/plan-view";
 import { RoomHeader } from "./room-header";
-import { TimelinePanel } from "./timeline-panel";
-import { DecisionsPanel } from "./decisions-panel";
-import { ContactsPanel } from "./contacts-panel";
-import { RisksPanel } from "./risks-panel";
-import { AuditPanel } from "./audit-panel";
-import type { RunCommand } from "./types";
-import { createRoomEvents, RoomEventsContext } from "./room-events";
-import { MetricsPanel } from "./metrics-panel";
-import { ShiftButton, TrafficPanel } from "./traffic-panel";
-import { RollbackButton } from "./rollback-button";
-import { TriggerBanners } from "./trigger-banners";
+import type { RunCommand } from "./shared/types";
+import { createRoomEvents, RoomEventsContext } from "./shared/room-events";
+import { ShiftButton } from "./traffic/shift-button";
+import { RollbackButton } from "./rollback/rollback-button";
+import { TriggerBanners } from "./triggers/trigger-banners";
 import { TrafficGauge } from "./traffic-gauge";
 import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
-import { BUTTON_CLASS } from "./format";
+import { BUTTON_CLASS } from "./shared/format";
+import { PanelNote } from "./shared/parts";
+
+// The Plan tab opens first and the header is always there; every other tab's code (the charts
+// above all) is fetched when that tab is first opened, so the room's first load stays light.
+const loading = () => <PanelNote>Loading…</PanelNote>;
+const MetricsPanel = dynamic(() => import("./metrics/metrics-panel").then((m) => m.MetricsPanel), { loading });
+const TrafficPanel = dynamic(() => import("./traffic/traffic-panel").then((m) => m.TrafficPanel), { loading });
+const TimelinePanel = dynamic(() => import("./timeline/timeline-panel").then((m) => m.TimelinePanel), { loading });
+const DecisionsPanel = dynamic(() => import("./decisions/decisions-panel").then((m) => m.DecisionsPanel), { loading });
+const ContactsPanel = dynamic(() => import("./contacts/contacts-panel").then((m) => m.ContactsPanel), { loading });
+const RisksPanel = dynamic(() => import("./risks/risks-panel").then((m) => m.RisksPanel), { loading });
+const AuditPanel = dynamic(() => import("./audit/audit-panel").then((m) => m.AuditPanel), { loading });
 
 async function fetchCutover(id: string): Promise<CutoverStateJson> {
   const res = await fetch(`/api/v1/cutovers/${id}`, { cache: "no-store" });

@@ -1,4 +1,4 @@
-import type { LiveStatus } from "./use-live-cutover";
+import type { LiveStatus } from "./shared/use-live-cutover";
 
 const STYLE: Record<LiveStatus, { label: string; dot: string }> = {
   live: { label: "Live", dot: "bg-green-600" },

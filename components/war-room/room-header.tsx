@@ -4,7 +4,7 @@ import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { formatTOffset } from "@/lib/domain/relative-time";
 import { cutoverDrift } from "@/lib/domain/drift";
 import { ErrorNote } from "@/components/ui/error-note";
-import type { PanelProps } from "./types";
+import type { PanelProps } from "./shared/types";
 
 function wallTime(ms: number, timeZone: string) {
   return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(ms);

@@ -1,0 +1,73 @@
+"use client";
+import { isHttpUrl } from "@/lib/domain/request-input";
+import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
+import type { CutoverStateJson } from "@/lib/services/cutover-read";
+import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
+import { CopyButton } from "./copy-button";
+import { Panel, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
+import type { RunCommand } from "../shared/types";
+
+type Link = CutoverStateJson["links"][number];
+
+export function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJson; run: RunCommand; canEdit: boolean }) {
+  const { pending, error, exec, setError } = useCommand();
+  const links = cutover.links ?? [];
+
+  const save = (next: Link[]) => exec(() => run("links.set", { cutoverId: cutover.id, links: next }));
+
+  const onSubmit = submitForm(
+    ({ text }) => {
+      const label = text("label");
+      const url = text("url");
+      if (!label || !url) return setError("Label and URL are required");
+      if (!isHttpUrl(url)) return setError("Links must be absolute http:// or https:// URLs");
+      return save([...links, { label, url }]);
+    },
+    { reset: true },
+  );
+
+  return (
+    <Panel id="links" title="War-room links">
+      {links.length === 0 ? (
+        <PanelNote>No links yet: the bridge call, dashboards and the incident channel belong here.</PanelNote>
+      ) : (
+        <ul className="divide-y divide-neutral-100 px-3 dark:divide-neutral-800">
+          {links.map((l, i) => {
+            const safe = isHttpUrl(l.url);
+            return (
+              <li key={`${i}-${l.url}`} data-testid="war-room-link" className="flex flex-wrap items-baseline gap-2 py-1.5 text-sm">
+                {safe ? (
+                  <a href={l.url} rel="noreferrer" target="_blank" className="font-medium text-blue-700 hover:underline dark:text-blue-400">
+                    {l.label}
+                  </a>
+                ) : (
+                  <span className="font-medium">{l.label}</span>
+                )}
+                <span className="truncate text-xs text-neutral-500">{l.url}</span>
+                <CopyButton value={l.url} label={`Copy link ${l.label}`} />
+                {canEdit && <RemoveButton label={`Remove link ${l.label}`} pending={pending} className="ml-auto" onClick={() => void save(links.filter((_, j) => j !== i))} />}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {canEdit && (
+        <form onSubmit={onSubmit} aria-label="Add a war-room link" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
+          <div className="flex flex-wrap items-end gap-2">
+            <Field label="Label">
+              <input name="label" required maxLength={100} className={`${INPUT_CLASS} w-40`} />
+            </Field>
+            <Field label="URL">
+              <input name="url" required maxLength={2000} placeholder="https://…" className={`${INPUT_CLASS} w-72`} />
+            </Field>
+            <SubmitButton pending={pending}>Add link</SubmitButton>
+          </div>
+        </form>
+      )}
+      <div className="px-3 pb-2">
+        <ErrorNote message={error} testId="links-error" />
+      </div>
+    </Panel>
+  );
+}

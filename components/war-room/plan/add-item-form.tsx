@@ -1,0 +1,86 @@
+"use client";
+import { useState } from "react";
+import { ROLES, ROLE_LABELS, type Role } from "@/lib/domain/roles";
+import { ErrorNote } from "@/components/ui/error-note";
+import type { RunCommand } from "../shared/types";
+import { input, smallButton } from "./styles";
+
+export function AddItemForm({ cutoverId, sectionId, run, frozen }: { cutoverId: string; sectionId: string; run: RunCommand; frozen: boolean }) {
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <button className={`${smallButton} mt-1`} onClick={() => setOpen(true)}>
+        + Add item
+      </button>
+    );
+  return (
+    <form
+      className="mt-1 flex flex-wrap items-center gap-2"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const r = await run("item.add", {
+          cutoverId,
+          sectionId,
+          title: String(f.get("title") ?? ""),
+          ownerRole: String(f.get("ownerRole")) as Role,
+          plannedTime: String(f.get("plannedTime") ?? "") || null,
+          critical: f.get("critical") === "on",
+          reason: String(f.get("reason") ?? "") || null,
+        });
+        if (r.ok) {
+          setOpen(false);
+          setError(null);
+        } else setError(r.message);
+      }}
+    >
+      <input name="title" aria-label="Item title" placeholder="Item title" required maxLength={500} className={`${input} flex-1`} />
+      <select name="ownerRole" aria-label="Owner role" className={input} defaultValue="DEPLOYMENT_LEAD">
+        {ROLES.filter((r) => r !== "OBSERVER").map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r]}
+          </option>
+        ))}
+      </select>
+      <input name="plannedTime" aria-label="Planned time" placeholder="T-4h, T+0:30, 06:30 AM" className={`${input} w-40`} />
+      <label className="text-xs">
+        <input type="checkbox" name="critical" /> critical
+      </label>
+      {frozen && <input name="reason" aria-label="Reason for adding" placeholder="Reason (plan is frozen)" required className={`${input} w-56`} />}
+      <button type="submit" className="rounded bg-blue-700 px-2 py-0.5 text-xs text-white">
+        Add
+      </button>
+      <button type="button" onClick={() => setOpen(false)} className={smallButton}>
+        Cancel
+      </button>
+      <ErrorNote message={error} testId="add-item-error" />
+    </form>
+  );
+}
+
+export function AddNamed({ label, onAdd, frozen }: { label: string; onAdd: (name: string, reason: string | null) => Promise<{ ok: boolean; message?: string }>; frozen: boolean }) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="flex flex-wrap items-center gap-2"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const f = new FormData(form);
+        const r = await onAdd(String(f.get("name") ?? ""), String(f.get("reason") ?? "") || null);
+        if (r.ok) {
+          form.reset();
+          setError(null);
+        } else setError(r.message ?? "Failed");
+      }}
+    >
+      <input name="name" aria-label={label} placeholder={label} required maxLength={200} className={input} />
+      {frozen && <input name="reason" aria-label={`Reason for adding ${label.toLowerCase()}`} placeholder="Reason (plan is frozen)" required className={input} />}
+      <button type="submit" className={smallButton}>
+        Add
+      </button>
+      <ErrorNote message={error} />
+    </form>
+  );
+}

@@ -1,0 +1,45 @@
+"use client";
+import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
+import { choiceLabel, type IntegrationChoice as Choice } from "@/lib/client/traffic-words";
+import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
+import { SubmitButton } from "../shared/parts";
+import type { RunCommand } from "../shared/types";
+
+export function AddHookForm({ cutoverId, choices, run }: { cutoverId: string; choices: Choice[]; run: RunCommand }) {
+  const { pending, error, exec, setError } = useCommand();
+  const onSubmit = submitForm(
+    ({ text }) => {
+      const name = text("name");
+      const integration = text("integration");
+      if (!name) return setError("Give the hook a name");
+      if (!integration) return setError("Pick a hook");
+      return exec(() => run("hook.add", { cutoverId, name, integration }));
+    },
+    { reset: true },
+  );
+  return (
+    <form onSubmit={onSubmit} aria-label="Add a rollback hook" className="mt-2 flex flex-wrap items-end gap-2" autoComplete="off">
+      <Field label="Step name">
+        <input name="name" required maxLength={200} className={`${INPUT_CLASS} w-44`} />
+      </Field>
+      <Field label="Hook (defined by an administrator)">
+        <select name="integration" required defaultValue="" className={`${INPUT_CLASS} w-72`}>
+          <option value="" disabled>
+            choose…
+          </option>
+          {choices.map((c) => (
+            <option key={c.name} value={c.name}>
+              {choiceLabel(c)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <SubmitButton pending={pending} busyLabel="Adding…">
+        Add hook
+      </SubmitButton>
+      {choices.length === 0 && <p className="basis-full text-xs text-neutral-500">No hook is defined yet: an administrator adds one under Administration → Integrations.</p>}
+      <ErrorNote message={error} testId="hook-add-error" />
+    </form>
+  );
+}

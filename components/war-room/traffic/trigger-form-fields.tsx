@@ -1,0 +1,136 @@
+"use client";
+import { useState } from "react";
+import { ErrorNote } from "@/components/ui/error-note";
+import { Field } from "@/components/ui/field";
+import type { LiveTrigger } from "@/lib/client/live-triggers";
+import { BUTTON_CLASS, INPUT_CLASS, submitForm, useCommand } from "../shared/format";
+import { MetricSelect, SubmitButton, SystemSelect } from "../shared/parts";
+import type { RunCommand } from "../shared/types";
+
+export type TriggerFormProps = { cutoverId: string; trigger: LiveTrigger | undefined; run: RunCommand; onDone: () => void };
+
+export function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: TriggerFormProps & { metrics: { id: string; name: string; unit: string }[] }) {
+  const { pending, error, exec, setError } = useCommand();
+  const [action, setAction] = useState<"rollback" | "shift" | "alert">(trigger?.action ?? "rollback");
+  const [failSafe, setFailSafe] = useState(trigger?.errorRollbackAfter != null);
+
+  const onSubmit = submitForm(async ({ data: form, text }) => {
+    const int = (k: string) => Number(text(k));
+    const metricId = text("metricId");
+    const threshold = Number(text("threshold"));
+    if (!metricId) return setError("Choose a metric (add metrics under Metrics first)");
+    if (text("threshold") === "" || !Number.isFinite(threshold)) return setError("The threshold must be a number");
+    const forSeconds = int("forSeconds");
+    const keepFiringForSeconds = text("keepFiringForSeconds") === "" ? 0 : int("keepFiringForSeconds");
+    if (!Number.isInteger(forSeconds) || forSeconds < 0 || forSeconds > 86_400) return setError("“For” is 0 to 86,400 whole seconds");
+    if (!Number.isInteger(keepFiringForSeconds) || keepFiringForSeconds < 0 || keepFiringForSeconds > 86_400) return setError("“Keep firing for” is 0 to 86,400 whole seconds");
+    const shiftToPercent = action === "shift" ? int("shiftToPercent") : null;
+    if (shiftToPercent !== null && (!Number.isInteger(shiftToPercent) || shiftToPercent < 0 || shiftToPercent > 100)) return setError("Shift to: a whole percent from 0 to 100");
+    const errorRollbackAfter = failSafe ? int("errorRollbackAfter") : null;
+    if (errorRollbackAfter !== null && (!Number.isInteger(errorRollbackAfter) || errorRollbackAfter < 1 || errorRollbackAfter > 1000)) return setError("Fail-safe: after 1 to 1000 consecutive errors");
+    const ok = await exec(() =>
+      run("trigger.save", {
+        cutoverId,
+        ...(trigger && { id: trigger.id }),
+        metricId,
+        system: text("system") === "old" ? "old" : "new",
+        comparison: text("comparison") as "<" | "<=" | ">" | ">=",
+        threshold,
+        forSeconds,
+        keepFiringForSeconds,
+        severity: text("severity") === "graceful" ? "graceful" : "immediate",
+        action,
+        shiftToPercent,
+        mode: text("mode") === "automatic" ? "automatic" : "recommend",
+        errorRollbackAfter,
+        description: text("description") || null,
+        enabled: form.get("enabled") === "on",
+      }),
+    );
+    if (ok) onDone();
+  });
+
+  return (
+    <form onSubmit={onSubmit} aria-label={trigger ? "Edit trigger" : "Add a trigger"} className="mt-2 rounded border border-neutral-200 p-2 dark:border-neutral-800" data-testid="trigger-form">
+      <h4 className="text-xs font-medium uppercase text-neutral-500">{trigger ? "Edit trigger (its state starts afresh)" : "Add a trigger"}</h4>
+      <div className="mt-1 flex flex-wrap items-end gap-2">
+        <Field label="Metric">
+          <MetricSelect metrics={metrics} defaultValue={trigger?.metricId} />
+        </Field>
+        <Field label="System">
+          <SystemSelect defaultValue={trigger?.system} />
+        </Field>
+        <Field label="Comparison">
+          <select name="comparison" defaultValue={trigger?.comparison ?? ">"} className={INPUT_CLASS}>
+            <option value=">">&gt;</option>
+            <option value=">=">≥</option>
+            <option value="<">&lt;</option>
+            <option value="<=">≤</option>
+          </select>
+        </Field>
+        <Field label="Threshold">
+          <input name="threshold" inputMode="decimal" required defaultValue={trigger?.threshold} className={`${INPUT_CLASS} w-24 tabular`} />
+        </Field>
+        <Field label="For (s)">
+          <input name="forSeconds" type="number" min={0} max={86_400} step={1} required defaultValue={trigger?.forSeconds ?? 30} className={`${INPUT_CLASS} w-20 tabular`} />
+        </Field>
+        <Field label="Keep firing for (s)">
+          <input name="keepFiringForSeconds" type="number" min={0} max={86_400} step={1} defaultValue={trigger?.keepFiringForSeconds ?? 0} className={`${INPUT_CLASS} w-20 tabular`} />
+        </Field>
+      </div>
+      <div className="mt-2 flex flex-wrap items-end gap-2">
+        <Field label="Action">
+          <select value={action} onChange={(e) => setAction(e.target.value as typeof action)} className={INPUT_CLASS}>
+            <option value="rollback">roll back</option>
+            <option value="shift">shift new to…</option>
+            <option value="alert">alert the room</option>
+          </select>
+        </Field>
+        {action === "shift" && (
+          <Field label="Shift new to (%)">
+            <input name="shiftToPercent" type="number" min={0} max={100} step={1} required defaultValue={trigger?.shiftToPercent ?? 0} className={`${INPUT_CLASS} w-20 tabular`} />
+          </Field>
+        )}
+        <Field label="Mode">
+          <select name="mode" defaultValue={trigger?.mode ?? "recommend"} className={INPUT_CLASS}>
+            <option value="recommend">recommend (a person confirms)</option>
+            <option value="automatic">automatic</option>
+          </select>
+        </Field>
+        <Field label="Severity">
+          <select name="severity" defaultValue={trigger?.severity ?? "immediate"} className={INPUT_CLASS}>
+            <option value="immediate">immediate</option>
+            <option value="graceful">graceful</option>
+          </select>
+        </Field>
+        <label className="inline-flex items-center gap-1">
+          <input type="checkbox" checked={failSafe} onChange={(e) => setFailSafe(e.target.checked)} />
+          Roll back after
+        </label>
+        {failSafe && (
+          <label className="inline-flex items-center gap-1">
+            <input name="errorRollbackAfter" type="number" min={1} max={1000} step={1} required defaultValue={trigger?.errorRollbackAfter ?? 3} className={`${INPUT_CLASS} w-16 tabular`} aria-label="Consecutive provider errors before a fail-safe rollback" />
+            consecutive provider errors
+          </label>
+        )}
+        {!failSafe && <span className="text-xs text-neutral-500">(off: provider errors pause automation and alert the room)</span>}
+      </div>
+      <div className="mt-2 flex flex-wrap items-end gap-2">
+        <Field label="Description (optional)">
+          <input name="description" maxLength={500} defaultValue={trigger?.description ?? ""} placeholder="generated from the rule when blank" className={`${INPUT_CLASS} w-80`} />
+        </Field>
+        <label className="inline-flex items-center gap-1">
+          <input type="checkbox" name="enabled" defaultChecked={trigger?.enabled ?? true} />
+          Enabled
+        </label>
+        <SubmitButton pending={pending} busyLabel="Saving…" disabled={metrics.length === 0}>
+          Save trigger
+        </SubmitButton>
+        <button type="button" className={BUTTON_CLASS} onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      <ErrorNote message={error} testId="trigger-save-error" />
+    </form>
+  );
+}
