@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { roomAction } from "@/lib/actions/room";
 import { ErrorNote } from "@/components/ui/error-note";
+import { TEXT } from "@/lib/domain/limits";
 
 const field = "w-full rounded border border-neutral-300 bg-transparent px-3 py-1.5 dark:border-neutral-700";
 
@@ -40,16 +41,16 @@ export function NewCutoverForm({ earlier }: { earlier: { id: string; name: strin
     <form onSubmit={submit} className="space-y-3 rounded border border-neutral-200 bg-white p-4 dark:border-neutral-800 dark:bg-neutral-900">
       <label className="block text-sm">
         Name
-        <input name="name" required maxLength={200} className={field} />
+        <input name="name" required maxLength={TEXT.name} className={field} />
       </label>
       <div className="grid grid-cols-2 gap-3">
         <label className="block text-sm">
           Old system
-          <input name="systemFrom" maxLength={100} className={field} placeholder="python-api" />
+          <input name="systemFrom" maxLength={TEXT.short} className={field} placeholder="python-api" />
         </label>
         <label className="block text-sm">
           New system
-          <input name="systemTo" maxLength={100} className={field} placeholder="go-api" />
+          <input name="systemTo" maxLength={TEXT.short} className={field} placeholder="go-api" />
         </label>
       </div>
       <div className="grid grid-cols-2 gap-3">

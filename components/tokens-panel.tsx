@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { createTokenAction, revokeTokenAction } from "@/lib/actions/tokens";
 import { ErrorNote } from "@/components/ui/error-note";
+import { TEXT } from "@/lib/domain/limits";
 
 interface TokenRow {
   id: string;
@@ -28,7 +29,7 @@ export function TokensPanel({ tokens }: { tokens: TokenRow[] }) {
           setShown((r.data as { token: string }).token);
         }}
       >
-        <input name="name" aria-label="Token name" placeholder="Token name, e.g. ci-pipeline" required maxLength={100} className="flex-1 rounded border border-neutral-300 bg-transparent px-3 py-1.5 dark:border-neutral-700" />
+        <input name="name" aria-label="Token name" placeholder="Token name, e.g. ci-pipeline" required maxLength={TEXT.short} className="flex-1 rounded border border-neutral-300 bg-transparent px-3 py-1.5 dark:border-neutral-700" />
         <button className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white">Create token</button>
       </form>
       <ErrorNote message={error} />

@@ -5,10 +5,11 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { roomAction } from "@/lib/actions/room";
-import type { IntegrationsView } from "@/lib/services/integrations";
+import type { IntegrationsView } from "@/lib/schemas/views";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
 import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, submitForm, useCommand } from "@/components/war-room/shared/format";
+import { TEXT } from "@/lib/domain/limits";
 
 type Row = IntegrationsView["integrations"][number];
 
@@ -290,7 +291,7 @@ function AllowList({ hosts, onDone }: { hosts: IntegrationsView["allowHosts"]; o
           <input name="host" required maxLength={255} className={`${INPUT_CLASS} w-64 font-mono`} />
         </Field>
         <Field label="Note (optional)">
-          <input name="note" maxLength={200} className={`${INPUT_CLASS} w-64`} />
+          <input name="note" maxLength={TEXT.name} className={`${INPUT_CLASS} w-64`} />
         </Field>
         <button type="submit" className={PRIMARY_BUTTON_CLASS} disabled={add.pending}>
           Allow

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { acceptLinkAction } from "@/lib/actions/accounts";
 import { ErrorNote } from "@/components/ui/error-note";
+import { TEXT } from "@/lib/domain/limits";
 
 const input = "w-full rounded border border-neutral-300 bg-transparent px-3 py-2 dark:border-neutral-700";
 
@@ -38,7 +39,7 @@ export function InviteForm({ token, email, name, kind }: { token: string; email:
       {kind === "invite" && (
         <label className="block text-sm">
           <span className="mb-1 block font-medium">Your name</span>
-          <input name="name" defaultValue={name} required maxLength={200} className={input} />
+          <input name="name" defaultValue={name} required maxLength={TEXT.name} className={input} />
         </label>
       )}
       <label className="block text-sm">

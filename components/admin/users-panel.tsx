@@ -7,6 +7,7 @@ import { useState } from "react";
 import { accountAction } from "@/lib/actions/accounts";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
+import { TEXT } from "@/lib/domain/limits";
 
 export interface AccountRow {
   id: string;
@@ -171,11 +172,11 @@ function NewUserForm({ onInvite, onCreate }: { onInvite: (i: { email: string; na
     >
       <label className="flex flex-col text-xs text-neutral-500">
         Email
-        <input name="email" type="email" required maxLength={320} className={field} />
+        <input name="email" type="email" required maxLength={TEXT.email} className={field} />
       </label>
       <label className="flex flex-col text-xs text-neutral-500">
         Name
-        <input name="name" required maxLength={200} className={field} />
+        <input name="name" required maxLength={TEXT.name} className={field} />
       </label>
       {withPassword && (
         <label className="flex flex-col text-xs text-neutral-500">

@@ -1,24 +1,9 @@
 // The one process runner, with real programs: argv reaches the program as is (no shell), the
 // environment is the minimal one, a timeout takes the whole process group down, output is a
 // redacted tail, and a program that cannot start is a result, not an exception.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runProcess } from "./process-runner";
-
-/** Gone = no such process, or a zombie (dead, waiting for init to reap it: nothing runs any more). */
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
-}
+import { gone } from "@/lib/testing/processes";
 
 describe("runProcess", () => {
   it("passes argv without a shell and exits with the program's code", async () => {

@@ -253,3 +253,24 @@ export const auditRowSchema = z.object({
   at: isoTime,
 });
 export type AuditRow = z.infer<typeof auditRowSchema>;
+
+/** The administrators' integrations page: what each integration is and who uses it, never a secret. */
+export const integrationsViewSchema = z.object({
+  changes: z.array(z.object({ at: isoTime, actor: z.string(), action: z.string(), subject: z.string() })),
+  integrations: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(["router", "hook", "prometheus"]),
+      kind: z.string(),
+      source: z.enum(["file", "db"]),
+      /** The settings without their secret fields. */
+      settings: z.record(z.string(), z.unknown()),
+      /** The stored settings of an administrator's integration (secrets live apart); null for the file's. */
+      config: z.record(z.string(), z.unknown()).nullable(),
+      hasSecret: z.boolean(),
+      usedBy: z.number().int(),
+    }),
+  ),
+  allowHosts: z.array(z.object({ host: z.string(), note: z.string().nullable(), source: z.enum(["file", "db"]) })),
+});
+export type IntegrationsView = z.infer<typeof integrationsViewSchema>;

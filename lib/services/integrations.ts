@@ -23,6 +23,7 @@ import {
 } from "@/lib/integrations/schemas";
 import { recordChange } from "./audit";
 import type { Actor } from "./context";
+import type { IntegrationsView } from "@/lib/schemas/views";
 
 export const integrationSaveInput = z.object({
   name: integrationName,
@@ -174,7 +175,7 @@ export async function disallowOutboundHost(actor: Actor, raw: z.input<typeof out
 }
 
 /** The administration page: every integration (file ones read-only, settings described, never secrets) and the allow-list. */
-export async function getIntegrationsView(actor: Actor) {
+export async function getIntegrationsView(actor: Actor): Promise<IntegrationsView> {
   return inTx(async (tx) => {
     await requireGlobal(tx, actor, "integrations.manage");
     const file = serverConfig();
@@ -225,4 +226,4 @@ export async function getIntegrationsView(actor: Actor) {
     };
   });
 }
-export type IntegrationsView = Awaited<ReturnType<typeof getIntegrationsView>>;
+export type { IntegrationsView };

@@ -10,6 +10,7 @@ import type { AuditRow } from "@/lib/services/audit-read";
 import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "../shared/format";
 import { ExportLinks, PanelNote } from "../shared/parts";
 import { cutoverQueryKey } from "../shared/use-live-cutover";
+import { TEXT } from "@/lib/domain/limits";
 
 const PAGE_SIZE = 50;
 
@@ -74,10 +75,10 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
         </h2>
         <div className="flex flex-wrap gap-2 text-sm">
           <Field label="Filter by action">
-            <input type="search" value={action} onChange={(e) => setAction(e.target.value)} maxLength={100} placeholder="e.g. decision" className={`${INPUT_CLASS} w-44`} />
+            <input type="search" value={action} onChange={(e) => setAction(e.target.value)} maxLength={TEXT.short} placeholder="e.g. decision" className={`${INPUT_CLASS} w-44`} />
           </Field>
           <Field label="Filter by person">
-            <input type="search" value={actor} onChange={(e) => setActor(e.target.value)} maxLength={200} placeholder="name" className={`${INPUT_CLASS} w-44`} />
+            <input type="search" value={actor} onChange={(e) => setActor(e.target.value)} maxLength={TEXT.name} placeholder="name" className={`${INPUT_CLASS} w-44`} />
           </Field>
           <ExportLinks cutoverId={cutoverId} what="audit" label="audit log" />
         </div>

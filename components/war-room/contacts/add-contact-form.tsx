@@ -4,6 +4,7 @@ import { Field } from "@/components/ui/field";
 import { INPUT_CLASS, isRole, submitForm, useCommand } from "../shared/format";
 import { SubmitButton, RoleSelect } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 export function AddContactForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
@@ -34,19 +35,19 @@ export function AddContactForm({ cutoverId, run }: { cutoverId: string; run: Run
       <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a contact</h3>
       <div className="flex flex-wrap items-end gap-2">
         <Field label="Name">
-          <input name="name" required maxLength={200} className={`${INPUT_CLASS} w-44`} />
+          <input name="name" required maxLength={TEXT.name} className={`${INPUT_CLASS} w-44`} />
         </Field>
         <Field label="Role">
           <RoleSelect name="role" />
         </Field>
         <Field label="Phone">
-          <input name="phone" type="tel" maxLength={50} className={`${INPUT_CLASS} w-36`} />
+          <input name="phone" type="tel" maxLength={TEXT.phone} className={`${INPUT_CLASS} w-36`} />
         </Field>
         <Field label="Chat handle">
-          <input name="chatHandle" maxLength={100} className={`${INPUT_CLASS} w-32`} />
+          <input name="chatHandle" maxLength={TEXT.short} className={`${INPUT_CLASS} w-32`} />
         </Field>
         <Field label="Email">
-          <input name="email" type="email" maxLength={320} className={`${INPUT_CLASS} w-48`} />
+          <input name="email" type="email" maxLength={TEXT.email} className={`${INPUT_CLASS} w-48`} />
         </Field>
         <Field label="Escalation order">
           <input name="escalationOrder" type="number" min={0} max={100} step={1} defaultValue={0} className={`${INPUT_CLASS} w-20 tabular`} />

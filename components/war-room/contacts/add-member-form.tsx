@@ -4,6 +4,7 @@ import { Field } from "@/components/ui/field";
 import { INPUT_CLASS, isRole, submitForm, useCommand } from "../shared/format";
 import { RoleSelect, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 export function AddMemberForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
@@ -19,7 +20,7 @@ export function AddMemberForm({ cutoverId, run }: { cutoverId: string; run: RunC
     <form onSubmit={onSubmit} aria-label="Add a member" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
       <div className="flex flex-wrap items-end gap-2">
         <Field label="Email of an existing user">
-          <input name="email" type="email" required maxLength={320} className={`${INPUT_CLASS} w-64`} />
+          <input name="email" type="email" required maxLength={TEXT.email} className={`${INPUT_CLASS} w-64`} />
         </Field>
         <Field label="Role">
           <RoleSelect name="role" />

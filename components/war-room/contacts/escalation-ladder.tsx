@@ -6,6 +6,7 @@ import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { Panel, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 type Step = CutoverStateJson["escalation"][number];
 
@@ -51,13 +52,13 @@ export function EscalationLadder({ cutover, run, canEdit }: { cutover: CutoverSt
         <form onSubmit={onSubmit} aria-label="Add an escalation level" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
           <div className="flex flex-wrap items-end gap-2">
             <Field label="Level">
-              <input name="level" required maxLength={100} placeholder="L2" className={`${INPUT_CLASS} w-24`} />
+              <input name="level" required maxLength={TEXT.short} placeholder="L2" className={`${INPUT_CLASS} w-24`} />
             </Field>
             <Field label="Who">
-              <input name="who" required maxLength={200} className={`${INPUT_CLASS} w-48`} />
+              <input name="who" required maxLength={TEXT.name} className={`${INPUT_CLASS} w-48`} />
             </Field>
             <Field label="After">
-              <input name="after" required maxLength={50} placeholder="15 min" className={`${INPUT_CLASS} w-24`} />
+              <input name="after" required maxLength={TEXT.phone} placeholder="15 min" className={`${INPUT_CLASS} w-24`} />
             </Field>
             <label className="inline-flex items-center gap-1 pb-1">
               <input type="checkbox" name="criticalOnly" />

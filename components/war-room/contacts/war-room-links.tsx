@@ -7,6 +7,7 @@ import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { CopyButton } from "./copy-button";
 import { Panel, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 type Link = CutoverStateJson["links"][number];
 
@@ -56,10 +57,10 @@ export function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJ
         <form onSubmit={onSubmit} aria-label="Add a war-room link" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
           <div className="flex flex-wrap items-end gap-2">
             <Field label="Label">
-              <input name="label" required maxLength={100} className={`${INPUT_CLASS} w-40`} />
+              <input name="label" required maxLength={TEXT.short} className={`${INPUT_CLASS} w-40`} />
             </Field>
             <Field label="URL">
-              <input name="url" required maxLength={2000} placeholder="https://…" className={`${INPUT_CLASS} w-72`} />
+              <input name="url" required maxLength={TEXT.note} placeholder="https://…" className={`${INPUT_CLASS} w-72`} />
             </Field>
             <SubmitButton pending={pending}>Add link</SubmitButton>
           </div>

@@ -5,6 +5,7 @@ import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { INPUT_CLASS, ROLE_OPTIONS, submitForm, useCommand } from "../shared/format";
 import { SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 export function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
@@ -37,7 +38,7 @@ export function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson
       <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a decision point</h3>
       <div className="flex flex-wrap items-end gap-2">
         <Field label="Decision title">
-          <input name="title" required maxLength={300} className={`${INPUT_CLASS} w-64`} />
+          <input name="title" required maxLength={TEXT.stepTitle} className={`${INPUT_CLASS} w-64`} />
         </Field>
         <Field label="Phase">
           <select name="phaseId" required className={INPUT_CLASS}>

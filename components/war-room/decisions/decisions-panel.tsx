@@ -24,6 +24,7 @@ import {
 import { Panel, PanelNote } from "../shared/parts";
 import type { PanelProps, RunCommand } from "../shared/types";
 import { CreateDecisionForm } from "./create-decision-form";
+import { TEXT } from "@/lib/domain/limits";
 
 type Decision = CutoverStateJson["decisions"][number];
 type ShownVote = { role: Role; choice: VoteChoice; userName: string; comment: string | null; at: string };
@@ -190,7 +191,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
         {votingAs && (
           <>
             <Field label="Comment" className="text-sm">
-              <input value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} className={`${INPUT_CLASS} w-64`} placeholder="optional" />
+              <input value={comment} onChange={(e) => setComment(e.target.value)} maxLength={TEXT.note} className={`${INPUT_CLASS} w-64`} placeholder="optional" />
             </Field>
             <button type="button" disabled={pending} onClick={() => void vote("go")} className="rounded bg-green-700 px-3 py-1 text-sm font-medium text-white hover:bg-green-800 disabled:opacity-60">
               Vote GO
@@ -232,7 +233,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
           </p>
           <label className="mt-1 flex flex-col">
             <span className="text-xs text-neutral-600 dark:text-neutral-300">Reason</span>
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={2000} rows={2} className={`${INPUT_CLASS} bg-white dark:bg-neutral-900`} />
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={TEXT.note} rows={2} className={`${INPUT_CLASS} bg-white dark:bg-neutral-900`} />
           </label>
           <div className="mt-2 flex gap-2">
             {/* The safe choice has the focus. */}

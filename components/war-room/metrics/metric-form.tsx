@@ -11,6 +11,7 @@ import { SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import type { MetricSeries } from "./metric-tile";
 import { QueryField } from "./query-field";
+import { TEXT } from "@/lib/domain/limits";
 
 export function MetricForm({
   cutoverId,
@@ -76,7 +77,7 @@ export function MetricForm({
       </h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
         <Field label="Metric name">
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} className={`${INPUT_CLASS} w-48`} />
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={TEXT.short} className={`${INPUT_CLASS} w-48`} />
         </Field>
         <Field label="Unit">
           <select value={unit} onChange={(e) => setUnit(e.target.value as MetricUnit)} className={INPUT_CLASS}>

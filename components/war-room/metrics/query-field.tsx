@@ -7,6 +7,7 @@ import type { Sample } from "@/lib/domain/metrics";
 import type { checkPromql } from "@/lib/domain/promql";
 import { BUTTON_CLASS, INPUT_CLASS, formatUtc, useCommand } from "../shared/format";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 export function QueryField({
   label,
@@ -51,7 +52,7 @@ export function QueryField({
         onChange={(e) => onChange(e.target.value)}
         rows={3}
         spellCheck={false}
-        maxLength={10_000}
+        maxLength={TEXT.query}
         aria-invalid={invalid}
         aria-describedby={`${id}-check`}
         className={`${INPUT_CLASS} block w-full font-mono text-xs ${invalid ? "border-red-600 dark:border-red-500" : ""}`}

@@ -4,6 +4,7 @@ import { ROLES, ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { ErrorNote } from "@/components/ui/error-note";
 import type { RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
+import { TEXT } from "@/lib/domain/limits";
 
 export function AddItemForm({ cutoverId, sectionId, run, frozen }: { cutoverId: string; sectionId: string; run: RunCommand; frozen: boolean }) {
   const [error, setError] = useState<string | null>(null);
@@ -35,7 +36,7 @@ export function AddItemForm({ cutoverId, sectionId, run, frozen }: { cutoverId: 
         } else setError(r.message);
       }}
     >
-      <input name="title" aria-label="Item title" placeholder="Item title" required maxLength={500} className={`${input} flex-1`} />
+      <input name="title" aria-label="Item title" placeholder="Item title" required maxLength={TEXT.title} className={`${input} flex-1`} />
       <select name="ownerRole" aria-label="Owner role" className={input} defaultValue="DEPLOYMENT_LEAD">
         {ROLES.filter((r) => r !== "OBSERVER").map((r) => (
           <option key={r} value={r}>
@@ -75,7 +76,7 @@ export function AddNamed({ label, onAdd, frozen }: { label: string; onAdd: (name
         } else setError(r.message ?? "Failed");
       }}
     >
-      <input name="name" aria-label={label} placeholder={label} required maxLength={200} className={input} />
+      <input name="name" aria-label={label} placeholder={label} required maxLength={TEXT.name} className={input} />
       {frozen && <input name="reason" aria-label={`Reason for adding ${label.toLowerCase()}`} placeholder="Reason (plan is frozen)" required className={input} />}
       <button type="submit" className={smallButton}>
         Add

@@ -9,6 +9,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import type { PanelProps, RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
 import { AddItemForm, AddNamed } from "./add-item-form";
+import { TEXT } from "@/lib/domain/limits";
 
 type Phase = CutoverStateJson["phases"][number];
 type Item = Phase["sections"][number]["items"][number];
@@ -111,7 +112,7 @@ function ItemRow({ item, cutover, run, myRoles, frozen, canEdit }: { item: Item;
           <label className="sr-only" htmlFor={`why-${item.id}`}>
             {needs}
           </label>
-          <input id={`why-${item.id}`} autoFocus required value={text} onChange={(e) => setText(e.target.value)} placeholder={needs} className={`${input} flex-1`} maxLength={2000} />
+          <input id={`why-${item.id}`} autoFocus required value={text} onChange={(e) => setText(e.target.value)} placeholder={needs} className={`${input} flex-1`} maxLength={TEXT.note} />
           <button type="submit" disabled={busy} className="rounded bg-blue-700 px-2 py-0.5 text-xs text-white">
             Confirm
           </button>

@@ -6,6 +6,7 @@ import { BUTTON_CLASS, INPUT_CLASS, ROLE_OPTIONS, isRole, submitForm, useCommand
 import { SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { STATUSES, STATUS_LABELS, isLevel, isStatus, type Risk } from "./risk-words";
+import { TEXT } from "@/lib/domain/limits";
 
 /** Add a risk (no `risk`) or edit one; edit ends with `onDone` after a save or Cancel. */
 export function RiskForm({ cutoverId, run, risk, onDone }: { cutoverId: string; run: RunCommand; risk?: Risk; onDone?: () => void }) {
@@ -52,12 +53,12 @@ export function RiskForm({ cutoverId, run, risk, onDone }: { cutoverId: string; 
     <form onSubmit={onSubmit} aria-label={risk ? `Edit risk ${risk.title}` : "Add a risk"} className="text-sm">
       <div className="flex flex-wrap items-end gap-2">
         <Field label="Risk">
-          <input name="title" required maxLength={500} defaultValue={risk?.title} className={`${INPUT_CLASS} w-64`} />
+          <input name="title" required maxLength={TEXT.title} defaultValue={risk?.title} className={`${INPUT_CLASS} w-64`} />
         </Field>
         {select("probability", "Probability", levels, risk?.probability ?? "medium")}
         {select("impact", "Impact", levels, risk?.impact ?? "medium")}
         <Field label="Mitigation">
-          <input name="mitigation" maxLength={5000} defaultValue={risk?.mitigation ?? ""} className={`${INPUT_CLASS} w-64`} />
+          <input name="mitigation" maxLength={TEXT.description} defaultValue={risk?.mitigation ?? ""} className={`${INPUT_CLASS} w-64`} />
         </Field>
         {select("ownerRole", "Owner role", [{ value: "", label: "—" }, ...ROLE_OPTIONS], risk?.ownerRole ?? "")}
         {select(

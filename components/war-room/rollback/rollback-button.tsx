@@ -12,6 +12,7 @@ import { describeRouter } from "@/lib/client/traffic-words";
 import { useTrafficView } from "../shared/use-traffic-view";
 import type { PanelProps } from "../shared/types";
 import { newEpisode, phaseOf, reduceEpisode, type Episode, type HookState } from "@/lib/client/rollback-episode";
+import { TEXT } from "@/lib/domain/limits";
 
 const HOOK_LOOK: Record<HookState, { icon: string; label: string; style: string }> = {
   waiting: { icon: "○", label: "waiting", style: "text-neutral-500" },
@@ -117,7 +118,7 @@ export function RollbackButton({ cutover, run, can }: Pick<PanelProps, "cutover"
           )}
           <label className="mt-3 flex flex-col text-sm">
             <span className="text-xs text-neutral-600 dark:text-neutral-300">Reason (optional, recorded in the audit log)</span>
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={2000} className={INPUT_CLASS} />
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} maxLength={TEXT.note} className={INPUT_CLASS} />
           </label>
           <div className="mt-4 flex justify-end gap-2">
             <button type="button" data-autofocus onClick={close} className={BUTTON_CLASS}>

@@ -9,6 +9,7 @@ import {
   submitForm,
   useCommand,
 } from "../shared/format";
+import { TEXT } from "@/lib/domain/limits";
 
 export function AddTimelineEntryForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
@@ -36,19 +37,19 @@ export function AddTimelineEntryForm({ cutoverId, run }: { cutoverId: string; ru
       <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a step</h3>
       <div className="flex flex-wrap items-end gap-2 text-sm">
         <Field label="Step title">
-          <input name="title" required maxLength={300} className={`${INPUT_CLASS} w-56`} />
+          <input name="title" required maxLength={TEXT.stepTitle} className={`${INPUT_CLASS} w-56`} />
         </Field>
         <Field label="Planned start">
-          <input name="plannedStart" required maxLength={100} placeholder="06:30 AM or T+0:30" className={`${INPUT_CLASS} w-36`} />
+          <input name="plannedStart" required maxLength={TEXT.short} placeholder="06:30 AM or T+0:30" className={`${INPUT_CLASS} w-36`} />
         </Field>
         <Field label="Planned finish (optional)">
-          <input name="plannedFinish" maxLength={100} placeholder="07:00 AM or T+1h" className={`${INPUT_CLASS} w-36`} />
+          <input name="plannedFinish" maxLength={TEXT.short} placeholder="07:00 AM or T+1h" className={`${INPUT_CLASS} w-36`} />
         </Field>
         <Field label="Owner role">
           <RoleSelect name="ownerRole" />
         </Field>
         <Field label="Details (optional)">
-          <input name="details" maxLength={5000} className={`${INPUT_CLASS} w-56`} />
+          <input name="details" maxLength={TEXT.description} className={`${INPUT_CLASS} w-56`} />
         </Field>
         <SubmitButton pending={pending} busyLabel="Adding…">
           Add step

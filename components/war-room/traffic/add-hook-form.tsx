@@ -5,6 +5,7 @@ import { choiceLabel, type IntegrationChoice as Choice } from "@/lib/client/traf
 import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 export function AddHookForm({ cutoverId, choices, run }: { cutoverId: string; choices: Choice[]; run: RunCommand }) {
   const { pending, error, exec, setError } = useCommand();
@@ -21,7 +22,7 @@ export function AddHookForm({ cutoverId, choices, run }: { cutoverId: string; ch
   return (
     <form onSubmit={onSubmit} aria-label="Add a rollback hook" className="mt-2 flex flex-wrap items-end gap-2" autoComplete="off">
       <Field label="Step name">
-        <input name="name" required maxLength={200} className={`${INPUT_CLASS} w-44`} />
+        <input name="name" required maxLength={TEXT.name} className={`${INPUT_CLASS} w-44`} />
       </Field>
       <Field label="Hook (defined by an administrator)">
         <select name="integration" required defaultValue="" className={`${INPUT_CLASS} w-72`}>

@@ -7,6 +7,7 @@ import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PRIMARY_BUTTON_CLASS } 
 import type { PanelProps } from "../shared/types";
 import { useTrafficView } from "../shared/use-traffic-view";
 import { isEnded } from "@/lib/domain/cutover-state";
+import { TEXT } from "@/lib/domain/limits";
 
 
 /**
@@ -99,7 +100,7 @@ export function ShiftButton({ cutover, run, can }: Pick<PanelProps, "cutover" | 
               {can("traffic.override") ? (
                 <label className="mt-2 flex flex-col">
                   <span className="text-xs text-neutral-700 dark:text-neutral-300">Override note (required: why shift without the decision)</span>
-                  <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={2000} required className={`${INPUT_CLASS} bg-white dark:bg-neutral-900`} />
+                  <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={TEXT.note} required className={`${INPUT_CLASS} bg-white dark:bg-neutral-900`} />
                 </label>
               ) : (
                 <p className="mt-1 text-neutral-700 dark:text-neutral-300">Only the Deployment Lead may override the plan: get the go/no-go decision to PROCEED first.</p>

@@ -6,6 +6,7 @@ import type { LiveTrigger } from "@/lib/client/live-triggers";
 import { BUTTON_CLASS, INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { MetricSelect, SubmitButton, SystemSelect } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
+import { TEXT } from "@/lib/domain/limits";
 
 export type TriggerFormProps = { cutoverId: string; trigger: LiveTrigger | undefined; run: RunCommand; onDone: () => void };
 
@@ -117,7 +118,7 @@ export function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: 
       </div>
       <div className="mt-2 flex flex-wrap items-end gap-2">
         <Field label="Description (optional)">
-          <input name="description" maxLength={500} defaultValue={trigger?.description ?? ""} placeholder="generated from the rule when blank" className={`${INPUT_CLASS} w-80`} />
+          <input name="description" maxLength={TEXT.title} defaultValue={trigger?.description ?? ""} placeholder="generated from the rule when blank" className={`${INPUT_CLASS} w-80`} />
         </Field>
         <label className="inline-flex items-center gap-1">
           <input type="checkbox" name="enabled" defaultChecked={trigger?.enabled ?? true} />

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CommandRouter } from "./command";
 import { CommandRouterConfigSchema } from "./config";
 import { createRouter } from "./index";
+import { gone } from "@/lib/testing/processes";
 
 const meta = { cutoverId: "cut-9", requestId: "req-9", reason: "go to 25 %", fence: "12", rehearsal: true };
 let dir: string;
@@ -17,21 +18,6 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Gone = no such process, or a zombie (dead, waiting for init to reap it: nothing runs any more). */
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
-}
 
 describe("CommandRouter", () => {
   it("runs the command with the split in its environment, then reads it back", async () => {
