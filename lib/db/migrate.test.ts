@@ -1,25 +1,16 @@
 import { describe, expect, inject, it } from "vitest";
-import pg from "pg";
 import { applyMigrations, readMigrationList } from "./migrate";
+import { withClient } from "@/lib/testing/pg";
 
 // The owner: it runs migrations and reads their history (the runtime role may not).
 const url = inject("ownerDatabaseUrl");
 
-async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 describe("offline migrations", () => {
   it("recorded every migration as prisma migrate deploy does, and a second run applies nothing", async () => {
     const dirs = (await readMigrationList()).migrationDirectories.map((d) => d.path);
     expect(dirs.length).toBeGreaterThan(0);
-    const rows = await withClient((c) => c.query<{ migration_name: string; checksum: string; finished_at: Date | null }>("SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name"));
+    const rows = await withClient(url, (c) => c.query<{ migration_name: string; checksum: string; finished_at: Date | null }>("SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name"));
     expect(rows.rows.map((r) => r.migration_name)).toEqual(dirs);
     for (const r of rows.rows) {
       expect(r.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -29,7 +20,7 @@ describe("offline migrations", () => {
   });
 
   it("indexes every foreign key", async () => {
-    const unindexed = await withClient((c) =>
+    const unindexed = await withClient(url, (c) =>
       c.query<{ tbl: string; col: string }>(`
         SELECT conrelid::regclass::text AS tbl, a.attname AS col
         FROM pg_constraint con
@@ -41,7 +32,7 @@ describe("offline migrations", () => {
   });
 
   it("refuses UPDATE, DELETE and TRUNCATE on the audit log", async () => {
-    await withClient(async (c) => {
+    await withClient(url, async (c) => {
       const { rows } = await c.query<{ id: string }>("INSERT INTO audit_events (actor_name, action, subject) VALUES ('test', 'test.append', 'x') RETURNING id");
       const id = rows[0]!.id;
       await expect(c.query("UPDATE audit_events SET action = 'changed' WHERE id = $1", [id])).rejects.toThrow(/append-only: UPDATE refused/);

@@ -9,16 +9,8 @@ import { db } from "@/lib/db/client";
 import { createFixture, createFreshDatabase, createTeam } from "@/lib/testing/fixtures";
 import { prepareDatabase, StartupError } from "./connection";
 import { applyGrants, auditTamperingRights, RUNTIME_ROLE } from "./roles";
+import { withClient } from "@/lib/testing/pg";
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** The error PostgreSQL raised for `sql`, or null when it succeeded. */
 async function failure(c: pg.Client, sql: string): Promise<{ code?: string; message: string } | null> {

@@ -1,7 +1,8 @@
 "use client";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
-import { choiceLabel, type IntegrationChoice as Choice } from "@/lib/client/traffic-words";
+import type { IntegrationChoice as Choice } from "@/lib/client/traffic-words";
+import { IntegrationOptions } from "./integration-options";
 import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
@@ -29,11 +30,7 @@ export function AddHookForm({ cutoverId, choices, run }: { cutoverId: string; ch
           <option value="" disabled>
             choose…
           </option>
-          {choices.map((c) => (
-            <option key={c.name} value={c.name}>
-              {choiceLabel(c)}
-            </option>
-          ))}
+          <IntegrationOptions choices={choices} />
         </select>
       </Field>
       <SubmitButton pending={pending} busyLabel="Adding…">

@@ -2,7 +2,8 @@
 import { useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field } from "@/components/ui/field";
-import { choiceLabel, type IntegrationChoice as Choice } from "@/lib/client/traffic-words";
+import type { IntegrationChoice as Choice } from "@/lib/client/traffic-words";
+import { IntegrationOptions } from "./integration-options";
 import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
@@ -21,11 +22,7 @@ export function RouterPicker({ cutoverId, current, choices, run }: { cutoverId: 
       <Field label="Router (defined by an administrator)">
         <select name="integration" defaultValue={current ?? ""} className={`${INPUT_CLASS} w-72`}>
           <option value="">none</option>
-          {choices.map((c) => (
-            <option key={c.name} value={c.name}>
-              {choiceLabel(c)}
-            </option>
-          ))}
+          <IntegrationOptions choices={choices} />
         </select>
       </Field>
       <SubmitButton pending={pending} busyLabel="Saving…">
