@@ -46,6 +46,7 @@ import { actOnConfirmed, confirmTrigger, removeTrigger, saveTrigger } from "./tr
 import { createUser, disableUser, enableUser, inviteUser, resetPassword, setRoles } from "./users";
 import { allowOutboundHost, disallowOutboundHost, integrationRemoveInput, integrationSaveInput, outboundAllowInput, outboundDisallowInput, removeIntegration, saveIntegration } from "./integrations";
 import * as users from "@/lib/schemas/users";
+import { parseInput } from "./parse-input";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -180,22 +181,6 @@ export function commandDef(name: CommandName): AnyCommand {
   return COMMANDS[name] as unknown as AnyCommand;
 }
 
-/** PostgreSQL stores no NUL character in text or JSON: refused here, before any handler sees it. */
-function hasNul(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (depth > 20 || typeof value !== "object" || value === null) return false;
-  for (const [k, v] of Object.entries(value)) if (k.includes("\u0000") || hasNul(v, depth + 1)) return true;
-  return false;
-}
-
-/** The input parsed by the command's schema, or a 400 that names the first problem. */
-export function parseInput<S extends Schema<unknown>>(schema: S, raw: unknown): z.output<S> {
-  if (hasNul(raw)) throw new AppError("bad_request", "input: text may not contain NUL characters");
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  throw new AppError("bad_request", first ? `${first.path.map(String).join(".") || "input"}: ${first.message}` : "Invalid input");
-}
 
 function assertGlobal(actor: Actor, action: GlobalAction) {
   if (!canGlobal(actor, action)) throw new AppError("forbidden", `Not allowed to ${GLOBAL_ACTION_LABELS[action]}`);

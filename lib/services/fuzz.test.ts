@@ -19,6 +19,7 @@ import { AppError } from "@/lib/errors";
 import { ROLES } from "@/lib/domain/roles";
 import { matchRoute, ROUTES, runRoute, type Method } from "@/lib/api/routes";
 import { commandDef, COMMANDS, dispatch, type CommandName } from "./commands";
+import { acceptLink } from "./users";
 import type { Actor } from "./context";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 
@@ -324,11 +325,25 @@ describe("fuzzing the change pipeline", () => {
       { numRuns: 300 },
     );
 
+    // Accepting an invitation or reset link: the one write reached without a session (the link is
+    // the credential). Unknown, malformed or hostile tokens and bodies: a typed 4xx, nothing written.
+    const linkToken = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), hostile);
+    await fc.assert(
+      fc.asyncProperty(fc.record({ token: linkToken, name: fc.oneof(fc.constant(undefined), hostile), password: fc.oneof(fc.constant("correct horse battery staple 42"), hostile) }), async (input) => {
+        const err = await acceptLink(input as Parameters<typeof acceptLink>[0]).then(() => null, (e: unknown) => e);
+        expect(err, `acceptLink accepted ${short(input)}`).not.toBeNull();
+        expectRefusal(err, `acceptLink ${short(input)}`);
+        count("acceptLink");
+      }),
+      { numRuns: 100 },
+    );
+
     expect(await digest()).toEqual(before);
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     console.log(`fuzz: ${total} bad inputs over ${NAMES.length} commands and ${ROUTES.length} routes`);
     expect(total).toBeGreaterThanOrEqual(1000);
     for (const name of NAMES) expect(counts.get(name) ?? 0, name).toBeGreaterThanOrEqual(20);
     for (const r of ROUTES) expect(counts.get(`${r.method} ${r.path}`) ?? 0, `${r.method} ${r.path}`).toBeGreaterThan(0);
+    expect(counts.get("acceptLink") ?? 0).toBeGreaterThanOrEqual(100);
   }, 120_000);
 });

@@ -83,10 +83,9 @@ function summary(type: IntegrationType, kind: string, config: Record<string, unk
   return { type, kind, settings: describeSettings(type, kind, config), hasSecret };
 }
 
-export async function saveIntegration(actor: Actor, raw: z.input<typeof integrationSaveInput>, requestId?: string) {
+export async function saveIntegration(actor: Actor, input: z.output<typeof integrationSaveInput>, requestId?: string) {
   return inTx(async (tx) => {
     await requireGlobal(tx, actor, "integrations.manage");
-    const input = integrationSaveInput.parse(raw);
     const why = fileOnlyReason(input.type, input.kind, input.config);
     if (why) throw new AppError("bad_request", why);
     if (serverConfig().integrations.some((i) => i.name === input.name)) throw new AppError("conflict", `"${input.name}" is defined in the server configuration file: choose another name`);
@@ -129,10 +128,9 @@ export async function saveIntegration(actor: Actor, raw: z.input<typeof integrat
   });
 }
 
-export async function removeIntegration(actor: Actor, raw: z.input<typeof integrationRemoveInput>, requestId?: string) {
+export async function removeIntegration(actor: Actor, input: z.output<typeof integrationRemoveInput>, requestId?: string) {
   return inTx(async (tx) => {
     await requireGlobal(tx, actor, "integrations.manage");
-    const input = integrationRemoveInput.parse(raw);
     if (serverConfig().integrations.some((i) => i.name === input.name)) throw new AppError("bad_request", `"${input.name}" is defined in the server configuration file: change it there`);
     const existing = await tx.integration.findUnique({ where: { name: input.name } });
     if (!existing) throw new AppError("not_found", `No integration named "${input.name}"`);
@@ -147,10 +145,9 @@ export async function removeIntegration(actor: Actor, raw: z.input<typeof integr
   });
 }
 
-export async function allowOutboundHost(actor: Actor, raw: z.input<typeof outboundAllowInput>, requestId?: string) {
+export async function allowOutboundHost(actor: Actor, input: z.output<typeof outboundAllowInput>, requestId?: string) {
   const result = await inTx(async (tx) => {
     await requireGlobal(tx, actor, "integrations.manage");
-    const input = outboundAllowInput.parse(raw);
     const before = await tx.outboundAllowedHost.findUnique({ where: { host: input.host } });
     await tx.outboundAllowedHost.upsert({ where: { host: input.host }, create: { host: input.host, note: input.note ?? null }, update: { note: input.note ?? null } });
     await audit(tx, actor, "outbound.allowed", `host:${input.host}`, { before: before ? { note: before.note } : undefined, after: { host: input.host, note: input.note ?? null } }, requestId);
@@ -160,10 +157,9 @@ export async function allowOutboundHost(actor: Actor, raw: z.input<typeof outbou
   return result;
 }
 
-export async function disallowOutboundHost(actor: Actor, raw: z.input<typeof outboundDisallowInput>, requestId?: string) {
+export async function disallowOutboundHost(actor: Actor, input: z.output<typeof outboundDisallowInput>, requestId?: string) {
   const result = await inTx(async (tx) => {
     await requireGlobal(tx, actor, "integrations.manage");
-    const input = outboundDisallowInput.parse(raw);
     const before = await tx.outboundAllowedHost.findUnique({ where: { host: input.host } });
     if (!before) throw new AppError("not_found", `${input.host} is not on the allow-list${serverConfig().allowHosts.includes(input.host) ? " of the app (it is in the server configuration file)" : ""}`);
     await tx.outboundAllowedHost.delete({ where: { host: input.host } });

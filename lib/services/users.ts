@@ -16,6 +16,7 @@ import { forgetAccountStatus } from "@/lib/auth/account-status";
 import { announceAccessChange } from "@/lib/realtime/bus";
 import { acceptLinkInput, createUserInput, inviteUserInput, linkToken, resetPasswordInput, setRolesInput, userOnlyInput } from "@/lib/schemas/users";
 import { recordChange } from "./audit";
+import { parseInput } from "./parse-input";
 import type { Actor } from "./context";
 
 /** How long an invitation or reset link stays usable. */
@@ -92,8 +93,7 @@ async function retireLinks(tx: Tx, email: string) {
   await tx.invite.updateMany({ where: { email, usedAt: null }, data: { usedAt: new Date() } });
 }
 
-export async function createUser(actor: Actor, raw: z.input<typeof createUserInput>, requestId?: string) {
-  const input = createUserInput.parse(raw);
+export async function createUser(actor: Actor, input: z.output<typeof createUserInput>, requestId?: string) {
   // Checked before the (deliberately slow) hash, so that nobody else can make the server hash.
   assertMayManage(actor);
   policy(input.password, input.email);
@@ -111,8 +111,7 @@ export async function createUser(actor: Actor, raw: z.input<typeof createUserInp
   );
 }
 
-export async function inviteUser(actor: Actor, raw: z.input<typeof inviteUserInput>, requestId?: string) {
-  const input = inviteUserInput.parse(raw);
+export async function inviteUser(actor: Actor, input: z.output<typeof inviteUserInput>, requestId?: string) {
   return withAccounts(
     actor,
     async (ctx) => {
@@ -131,8 +130,7 @@ export async function inviteUser(actor: Actor, raw: z.input<typeof inviteUserInp
   );
 }
 
-export async function disableUser(actor: Actor, raw: z.input<typeof userOnlyInput>, requestId?: string) {
-  const input = userOnlyInput.parse(raw);
+export async function disableUser(actor: Actor, input: z.output<typeof userOnlyInput>, requestId?: string) {
   const result = await withAccounts(
     actor,
     async (ctx) => {
@@ -152,8 +150,7 @@ export async function disableUser(actor: Actor, raw: z.input<typeof userOnlyInpu
   return result;
 }
 
-export async function enableUser(actor: Actor, raw: z.input<typeof userOnlyInput>, requestId?: string) {
-  const input = userOnlyInput.parse(raw);
+export async function enableUser(actor: Actor, input: z.output<typeof userOnlyInput>, requestId?: string) {
   const result = await withAccounts(
     actor,
     async (ctx) => {
@@ -175,8 +172,7 @@ export async function enableUser(actor: Actor, raw: z.input<typeof userOnlyInput
  * With a password: sets it at once (after the policy) and ends the user's sessions. Without: a
  * one-time reset link for the user, shown once to the administrator, like an invitation.
  */
-export async function resetPassword(actor: Actor, raw: z.input<typeof resetPasswordInput>, requestId?: string) {
-  const input = resetPasswordInput.parse(raw);
+export async function resetPassword(actor: Actor, input: z.output<typeof resetPasswordInput>, requestId?: string) {
   assertMayManage(actor);
   let passwordHash: string | null = null;
   if (input.password !== undefined) {
@@ -210,8 +206,7 @@ export async function resetPassword(actor: Actor, raw: z.input<typeof resetPassw
 }
 
 /** Grants or revokes administrator and planner. Nobody revokes their own administrator role. */
-export async function setRoles(actor: Actor, raw: z.input<typeof setRolesInput>, requestId?: string) {
-  const input = setRolesInput.parse(raw);
+export async function setRoles(actor: Actor, input: z.output<typeof setRolesInput>, requestId?: string) {
   const result = await withAccounts(
     actor,
     async (ctx) => {
@@ -271,7 +266,8 @@ export async function linkInfo(token: string): Promise<LinkInfo> {
  * spent, in the same transaction, so it works once even when submitted twice at the same moment.
  */
 export async function acceptLink(raw: z.input<typeof acceptLinkInput>) {
-  const input = acceptLinkInput.parse(raw);
+  // Reached without a session (the link is the credential): read like any command's input.
+  const input = parseInput(acceptLinkInput, raw);
   const found = await linkByToken(input.token);
   if (!found) throw new AppError("not_found", LINK_STATE_MESSAGES.invalid);
   if (found.state !== "valid") throw new AppError("conflict", LINK_STATE_MESSAGES[found.state]);
