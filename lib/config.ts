@@ -1,5 +1,6 @@
 // Process configuration read once from the environment, with the defaults the README documents.
 import path from "node:path";
+import { readSignInSettings, type SignInSettings } from "@/lib/domain/sso";
 
 export const config = {
   port: Number(process.env.PORT ?? 3000),
@@ -33,4 +34,16 @@ export function demoExposureWarning({ host, demo, port }: { host: string | null;
     `or run with a real DATABASE_URL and without WARROOM_DEMO=1.`,
     bar,
   ];
+}
+
+/**
+ * How people sign in: OpenID Connect (OIDC_*) and whether passwords are accepted
+ * (WARROOM_PASSWORD_SIGN_IN). Read once per process and kept on globalThis, so that the custom
+ * server can validate it at start (a bad setup stops there, in one line) and then drop the client
+ * secret from process.env while Next's bundle of this module still finds it.
+ * Throws SignInConfigError (lib/domain/sso.ts).
+ */
+export function signInSettings(): SignInSettings {
+  const holder = globalThis as unknown as { __warroomSignIn?: SignInSettings };
+  return (holder.__warroomSignIn ??= readSignInSettings(process.env));
 }

@@ -146,6 +146,8 @@ export const GLOBAL_ACTIONS = [
   "users.manage",
   // Routers, rollback hooks, Prometheus sources and the outbound allow-list.
   "integrations.manage",
+  // Which identity-provider groups grant administrator and planner at SSO sign-in.
+  "sso.manage",
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -161,6 +163,7 @@ export const GLOBAL_ACTION_LABELS: Record<GlobalAction, string> = {
   "cutover.create": "create cutovers",
   "users.manage": "manage users",
   "integrations.manage": "manage integrations",
+  "sso.manage": "map single sign-on groups to roles",
 };
 
 /**

@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import next from "next";
-import { config, demoExposureWarning, listenHost } from "@/lib/config";
+import { config, demoExposureWarning, listenHost, signInSettings } from "@/lib/config";
+import { SignInConfigError } from "@/lib/domain/sso";
 import { clientAddress } from "@/lib/domain/request-input";
 import { openDatabase, prepareDatabase, StartupError } from "@/lib/db/connection";
 import { closeDb } from "@/lib/db/client";
@@ -55,6 +56,15 @@ async function main() {
     if (err instanceof ServerConfigError) throw new StartupError(err.message);
     throw err;
   }
+  try {
+    const signIn = signInSettings();
+    if (signIn.oidc) log(`sign-in: ${signIn.oidc.name} through OpenID Connect (${signIn.oidc.issuer})${signIn.passwordSignIn ? " and passwords" : "; passwords turned off"}`);
+  } catch (err) {
+    if (err instanceof SignInConfigError) throw new StartupError(err.message);
+    throw err;
+  }
+  // The client secret now lives in this process's memory only (signInSettings keeps it).
+  delete process.env.OIDC_CLIENT_SECRET;
   // The lab is started by its launcher (scripts/lab/register.ts, preloaded by `npm start`): a bare
   // `node main.mjs` with WARROOM_LAB=1 would silently serve without it.
   if (process.env.WARROOM_LAB === "1" && startHooks().length === 0) throw new StartupError("WARROOM_LAB=1: start the server with `npm start` (or node --import tsx --import ./scripts/lab/register.ts …), which starts the lab");

@@ -47,6 +47,8 @@ import { createUser, disableUser, enableUser, inviteUser, resetPassword, setRole
 import { allowOutboundHost, disallowOutboundHost, integrationRemoveInput, integrationSaveInput, outboundAllowInput, outboundDisallowInput, removeIntegration, saveIntegration } from "./integrations";
 import * as users from "@/lib/schemas/users";
 import { parseInput } from "./parse-input";
+import { ssoMappingInput } from "@/lib/schemas/sso";
+import { setSsoMapping } from "./sso";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -159,6 +161,8 @@ export const COMMANDS = {
   "integration.remove": global({ input: integrationRemoveInput, permission: "integrations.manage", handler: (a, i, call) => removeIntegration(a, i, call.requestId) }),
   "outbound.allow": global({ input: outboundAllowInput, permission: "integrations.manage", handler: (a, i, call) => allowOutboundHost(a, i, call.requestId) }),
   "outbound.disallow": global({ input: outboundDisallowInput, permission: "integrations.manage", handler: (a, i, call) => disallowOutboundHost(a, i, call.requestId) }),
+  // Which identity-provider groups grant administrator and planner at SSO sign-in (lib/services/sso.ts).
+  "sso.set_mapping": global({ input: ssoMappingInput, permission: "sso.manage", handler: (a, i, call) => setSsoMapping(a, i, call.requestId) }),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -88,6 +88,7 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "integration.remove": { name: "fuzz-prometheus" },
     "outbound.allow": { host: "prometheus.example.com" },
     "outbound.disallow": { host: "prometheus.example.com" },
+    "sso.set_mapping": { administratorGroups: ["war-room-admins"], plannerGroups: ["planners"] },
   };
   return table[name];
 }

@@ -206,6 +206,7 @@ const CASES: Case[] = [
       (f as Fixture & { host: string }).host = h.host;
     },
   },
+  { name: "sso.set_mapping", allowed: ADMIN, input: () => ({ administratorGroups: [unique("admins")], plannerGroups: [unique("planners")] }) },
 ];
 
 /** What the tables say about a principal and a command: "ok", or the status of the refusal. */

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { canGlobal, GLOBAL_ACTION_LABELS, globalRolesOf } from "@/lib/domain/permissions";
+import { canGlobal, GLOBAL_ACTION_LABELS, globalRolesOf, type GlobalAction } from "@/lib/domain/permissions";
 import { checkPassword } from "@/lib/domain/password-policy";
 import { hashPassword } from "@/lib/auth/passwords";
 import { hashToken } from "@/lib/auth/token-hash";
@@ -24,11 +24,11 @@ export const LINK_TTL_MS = 72 * 60 * 60 * 1000;
 // The key /setup's first administrator is created under (lib/services/bootstrap.ts): every change
 // to accounts is serialised with it, so two administrators revoking each other at the same moment
 // cannot leave none.
-const ACCOUNTS_LOCK = 7001;
+export const ACCOUNTS_LOCK = 7001;
 
-const DENIED = `Not allowed to ${GLOBAL_ACTION_LABELS["users.manage"]}: administrators only`;
+const denied = (action: GlobalAction) => `Not allowed to ${GLOBAL_ACTION_LABELS[action]}: administrators only`;
 
-interface AccountsContext {
+export interface AccountsContext {
   tx: Tx;
   /** The caller as the database knows them now, not as their session remembered them. */
   me: { id: string; name: string; isAdmin: boolean; isPlanner: boolean };
@@ -36,17 +36,21 @@ interface AccountsContext {
   record(action: string, subject: string, change: { before?: unknown; after?: unknown }): Promise<void>;
 }
 
-function assertMayManage(actor: { isAdmin: boolean; isPlanner: boolean }) {
-  if (!canGlobal(actor, "users.manage")) throw new AppError("forbidden", DENIED);
+function assertMayManage(actor: { isAdmin: boolean; isPlanner: boolean }, action: GlobalAction = "users.manage") {
+  if (!canGlobal(actor, action)) throw new AppError("forbidden", denied(action));
 }
 
-async function withAccounts<T>(actor: Actor, fn: (ctx: AccountsContext) => Promise<T>, requestId?: string): Promise<T> {
+/**
+ * A change to accounts (or to what decides them, like the SSO group mapping: `action`), by a
+ * caller the database still says may make it, serialised with every other, audited outside any cutover.
+ */
+export async function withAccounts<T>(actor: Actor, fn: (ctx: AccountsContext) => Promise<T>, requestId?: string, action: GlobalAction = "users.manage"): Promise<T> {
   const result = await db().$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock($1)", ACCOUNTS_LOCK);
       const me = await tx.user.findUnique({ where: { id: actor.id }, select: { id: true, name: true, isAdmin: true, isPlanner: true, disabledAt: true } });
       if (!me || me.disabledAt) throw new AppError("unauthorized", "Your account is disabled");
-      assertMayManage(me);
+      assertMayManage(me, action);
       const ctx: AccountsContext = {
         tx,
         me,
@@ -61,7 +65,7 @@ async function withAccounts<T>(actor: Actor, fn: (ctx: AccountsContext) => Promi
 }
 
 /** After a commit that shrank someone's access: this process stops trusting what it cached. */
-function forgetAccess(userId: string) {
+export function forgetAccess(userId: string) {
   forgetApiTokens();
   forgetAccountStatus(userId);
 }
@@ -73,7 +77,7 @@ async function findUser(tx: Tx, userId: string) {
 }
 
 /** Refuses a change that would leave no enabled administrator. */
-async function assertAnotherAdministrator(tx: Tx, leaving: string) {
+export async function assertAnotherAdministrator(tx: Tx, leaving: string) {
   const others = await tx.user.count({ where: { isAdmin: true, disabledAt: null, id: { not: leaving } } });
   if (others === 0) throw new AppError("conflict", "This is the last administrator: make someone else an administrator first");
 }
