@@ -47,6 +47,7 @@ export async function startTestIdentityProvider(opts: { redirectUris: string[]; 
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     cookies: { keys: ["test-cookie-key-0123456789abcdef"] },
     // oidc-provider's own interaction pages are replaced by the scripted person below.
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
