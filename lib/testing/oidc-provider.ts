@@ -4,7 +4,6 @@
 // nonce, signed ID tokens: all real; only the person at the keyboard is scripted.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Provider as ProviderType } from "oidc-provider";
 
 export interface TestPerson {
   sub: string;
@@ -26,7 +25,8 @@ export interface TestIdentityProvider {
 }
 
 export async function startTestIdentityProvider(opts: { redirectUris: string[]; people: TestPerson[]; clientId?: string; clientSecret?: string }): Promise<TestIdentityProvider> {
-  const { default: Provider } = (await import("oidc-provider")) as unknown as { default: new (issuer: string, config: object) => ProviderType };
+  // ESM only, and a test dependency: loaded when a test starts a provider.
+  const { default: Provider } = await import("oidc-provider");
   const people = new Map(opts.people.map((p) => [p.sub, p]));
   const clientId = opts.clientId ?? "war-room";
   const clientSecret = opts.clientSecret ?? "test-client-secret-0123456789abcdef";
