@@ -20,6 +20,11 @@ export function AppHeader({ user, children }: { user: { name: string; isAdmin: b
             Integrations
           </Link>
         )}
+        {canGlobal(user, "sso.manage") && (
+          <Link href="/admin/sso" className="text-neutral-600 hover:underline dark:text-neutral-300">
+            Single sign-on
+          </Link>
+        )}
         <Link href="/settings/tokens" className="text-neutral-600 hover:underline dark:text-neutral-300">
           API tokens
         </Link>
