@@ -55,7 +55,12 @@ test.beforeAll(async () => {
   });
   app.stdout!.on("data", (d) => (log += d));
   app.stderr!.on("data", (d) => (log += d));
-  await expect.poll(async () => (await fetch(`${base}/health/readiness`).catch(() => null))?.status ?? 0, { timeout: 90_000, message: () => log }).toBe(200);
+  await expect
+    .poll(async () => (await fetch(`${base}/health/readiness`).catch(() => null))?.status ?? 0, { timeout: 90_000 })
+    .toBe(200)
+    .catch((err: unknown) => {
+      throw new Error(`the SSO app did not become ready:\n${log}`, { cause: err });
+    });
   expect(log).toContain("sign-in: Acme SSO through OpenID Connect");
   expect(log).not.toContain(idp.clientSecret);
 

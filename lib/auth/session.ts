@@ -1,6 +1,7 @@
 // Who is calling: the signed-in user of a page or server action (lib/auth/actor.ts resolves it).
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
+import { canGlobal, type GlobalAction } from "@/lib/domain/permissions";
 import { resolveActor } from "./actor";
 
 export interface SessionUser {
@@ -20,5 +21,12 @@ export async function currentUser(): Promise<SessionUser | null> {
 export async function requireUser(): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect("/sign-in");
+  return user;
+}
+
+/** For pages that exist only for a global permission: the user, or a 404 for anyone without it. */
+export async function requireGlobal(action: GlobalAction): Promise<SessionUser> {
+  const user = await requireUser();
+  if (!canGlobal(user, action)) notFound();
   return user;
 }

@@ -1,17 +1,13 @@
-import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/session";
-import { canGlobal } from "@/lib/domain/permissions";
+import { requireGlobal } from "@/lib/auth/session";
 import { getSsoView } from "@/lib/services/sso";
 import { AppHeader } from "@/components/app-header";
 import { SsoMapping } from "@/components/admin/sso-mapping";
 
 export const dynamic = "force-dynamic";
 
+// Not an administrator: the page does not exist for them (the service refuses as well).
 export default async function SsoPage() {
-  const user = await requireUser();
-  // Not an administrator: the page does not exist for them (the service refuses as well).
-  if (!canGlobal(user, "sso.manage")) notFound();
-  const view = await getSsoView(user);
+  const user = await requireGlobal("sso.manage");
   return (
     <>
       <AppHeader user={user} />
@@ -21,7 +17,7 @@ export default async function SsoPage() {
           People sign in through the company&apos;s OpenID Connect provider; their first sign-in creates their account. Which of the provider&apos;s groups make someone an
           administrator or a planner is chosen here, and applied at each sign-in. The provider itself is configured by the operator (OIDC_* variables).
         </p>
-        <SsoMapping view={view} />
+        <SsoMapping view={await getSsoView(user)} />
       </main>
     </>
   );
