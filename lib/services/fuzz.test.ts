@@ -250,6 +250,8 @@ describe("fuzzing the change pipeline", () => {
       "metric.save": ["sum((((", "up{", "rate(x[5m]", "}{"].map((queryNew) => ({ ...validInput("metric.save", f, team), queryNew })),
       "metric.test": ["sum((((", "up{", "rate(x[5m]"].map((query) => ({ ...validInput("metric.test", f, team), query })),
       "trigger.save": [{ ...validInput("trigger.save", f, team), shiftToPercent: undefined }],
+      // Group names the provider could never send back as one group: control characters, blank, oversized, too many.
+      "sso.set_mapping": [["a\u0000b"], ["ops\nadmins"], ["   "], ["g".repeat(257)], Array.from({ length: 101 }, (_, i) => `g${i}`)].map((administratorGroups) => ({ administratorGroups, plannerGroups: [] })),
     };
     for (const [name, inputs] of Object.entries(semantic) as [CommandName, Record<string, unknown>[]][]) {
       await fc.assert(
