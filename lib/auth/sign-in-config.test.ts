@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 async function start(env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OIDC_") && k !== "WARROOM_PASSWORD_SIGN_IN"));
   const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/server/main.ts"], {
-    env: { ...clean, DATABASE_URL: "", PORT: "0", WARROOM_DATA_DIR: ".data/test-sign-in-config", ...env },
+    env: { ...clean, DATABASE_URL: "", PORT: "0", WARROOM_DATA_DIR: ".data/test-sign-in-config", ...env } as NodeJS.ProcessEnv,
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
