@@ -4,10 +4,9 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
 async function start(env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OIDC_") && k !== "WARROOM_PASSWORD_SIGN_IN"));
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/server/main.ts"], {
-    env: { ...clean, DATABASE_URL: "", PORT: "0", WARROOM_DATA_DIR: ".data/test-sign-in-config", ...env } as NodeJS.ProcessEnv,
-  });
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: "", PORT: "0", WARROOM_DATA_DIR: ".data/test-sign-in-config" };
+  for (const k of Object.keys(childEnv)) if (k.startsWith("OIDC_") || k === "WARROOM_PASSWORD_SIGN_IN") delete childEnv[k];
+  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/server/main.ts"], { env: { ...childEnv, ...env } });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
