@@ -1,0 +1,317 @@
+// The deployment files against what the app really serves and reads: the port of lib/config.ts,
+// the routes under app/, the environment variables its code reads, the bundle production runs
+// (scripts/server-bundle.ts), the database roles its start-up accepts (lib/db/connection.ts).
+// Building and running the image needs a docker daemon and the base image: without them that
+// test is skipped, with the reason.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { config as proxyConfig } from "@/proxy";
+import { prepareDatabase } from "@/lib/db/connection";
+import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { checkPassword } from "@/lib/domain/password-policy";
+import { BUILD_INPUTS } from "./build-freshness";
+import { RUNBOOK_WORKER_BUNDLE, SERVER_BUNDLE, SERVER_ENV, SERVER_NODE_ARGS } from "./server-bundle";
+import {
+  dockerArgDefault,
+  dockerEnv,
+  dockerIgnored,
+  dockerStages,
+  envVarsReadByApp,
+  execForm,
+  parseDockerfile,
+  parseEnvFile,
+  readDockerignore,
+  readYamlDocuments,
+  routeHandlerFor,
+} from "./deploy-files";
+// @ts-expect-error: plain JavaScript run by the image's HEALTHCHECK, no type declarations
+import { DEFAULT_PORT, LIVENESS_PATH, target as healthTarget } from "../deploy/docker/healthcheck.mjs";
+
+const ROOT = path.resolve(__dirname, "..");
+const read = (rel: string) => readFileSync(path.join(ROOT, rel), "utf8");
+
+/** The port the server listens on when PORT is unset. */
+const APP_PORT = Number(/port:\s*Number\(process\.env\.PORT \?\? (\d+)\)/.exec(read("lib/config.ts"))?.[1]);
+const APP_ENV = envVarsReadByApp(ROOT);
+/** Read by node and Next themselves, or by glibc (MALLOC_ARENA_MAX), not by our code. */
+const PLATFORM_ENV = new Set(["NODE_ENV", "NEXT_TELEMETRY_DISABLED", ...Object.keys(SERVER_ENV)]);
+/** What only a Secret (k8s) or an env_file (compose) may carry. */
+const SECRET_ENV = ["AUTH_SECRET", "NEXTAUTH_SECRET", "WARROOM_SECRET_KEY", "DATABASE_URL", "MIGRATION_DATABASE_URL", "WARROOM_ADMIN_PASSWORD", "WARROOM_ADMIN_TOKEN"];
+
+/** A path the server answers without a session: a GET route handler the sign-in redirect skips. */
+function expectServed(urlPath: string) {
+  expect(routeHandlerFor(ROOT, urlPath), `${urlPath}: no app/…/route.ts with a GET`).not.toBeNull();
+  const redirected = proxyConfig.matcher.some((m) => new RegExp(`^${m}$`).test(urlPath));
+  expect(redirected, `${urlPath} goes through proxy.ts, which sends visitors without a session to /sign-in`).toBe(false);
+}
+
+function expectEnvNamesRead(names: Iterable<string>, where: string) {
+  for (const name of names) expect(APP_ENV.has(name) || PLATFORM_ENV.has(name), `${where}: ${name} is read by neither the app nor its platform`).toBe(true);
+}
+
+describe("what the checks compare against", () => {
+  it("finds the app's port, its env variables and its health routes", () => {
+    expect(APP_PORT).toBe(3000);
+    for (const name of ["DATABASE_URL", "MIGRATION_DATABASE_URL", "AUTH_SECRET", "WARROOM_SECRET_KEY", "WARROOM_DATA_DIR", "PORT"]) expect(APP_ENV.has(name), name).toBe(true);
+    expect(APP_ENV.has("NOT_A_VARIABLE_OF_OURS")).toBe(false);
+    expect(routeHandlerFor(ROOT, "/health/nothing-here")).toBeNull();
+    // The matcher check would catch a probe path that needs a session.
+    expect(proxyConfig.matcher.some((m) => new RegExp(`^${m}$`).test("/cutovers"))).toBe(true);
+  });
+});
+
+describe("Dockerfile", () => {
+  const text = read("Dockerfile");
+  const instructions = parseDockerfile(text);
+  const stages = dockerStages(instructions);
+  const runtime = stages.at(-1)!;
+  const final = instructions.filter((i) => i.stage === runtime);
+  const one = (op: string) => {
+    const found = final.filter((i) => i.op === op);
+    expect(found, `${op} in the runtime stage`).toHaveLength(1);
+    return found[0]!.args;
+  };
+
+  it("builds in stages and runs what `npm start` runs: the server bundle, with its flags and environment", () => {
+    expect(stages.length).toBeGreaterThanOrEqual(3);
+    expect(instructions.some((i) => i.op === "RUN" && /\bnpm ci\b/.test(i.args))).toBe(true);
+    expect(instructions.some((i) => i.stage !== runtime && i.op === "RUN" && /\bnpm run build\b/.test(i.args))).toBe(true);
+    // The runtime stage builds nothing and installs only the production packages.
+    expect(final.some((i) => i.op === "RUN" && /npm (run build|ci|install)/.test(i.args))).toBe(false);
+    const prodInstall = instructions.find((i) => i.op === "RUN" && /npm ci\b.*--omit=dev/.test(i.args));
+    expect(prodInstall).toBeDefined();
+    expect(final.some((i) => i.op === "COPY" && new RegExp(`--from=${prodInstall!.stage}\\s+/app/node_modules`).test(i.args))).toBe(true);
+    expect(execForm(one("CMD"))).toEqual(["node", ...SERVER_NODE_ARGS, SERVER_BUNDLE]);
+    expect(dockerEnv(instructions, runtime)).toMatchObject(SERVER_ENV);
+    expectEnvNamesRead(Object.keys(dockerEnv(instructions, runtime)), "Dockerfile ENV");
+  });
+
+  it("copies into the runtime image everything the server reads at run time", () => {
+    const copied = final.filter((i) => i.op === "COPY").map((i) => i.args);
+    const has = (re: RegExp) => copied.some((a) => re.test(a));
+    expect(has(/\/app\/\.next\s+\.\/\.next$/), ".next (Next's build and the server bundles)").toBe(true);
+    expect(SERVER_BUNDLE.startsWith(".next/") && RUNBOOK_WORKER_BUNDLE.startsWith(".next/")).toBe(true);
+    expect(has(/\/app\/prisma\s+\.\/prisma$/), "prisma/ (migrations applied at start, demo data)").toBe(true);
+    expect(has(/\/app\/public\s+\.\/public$/), "public/").toBe(true);
+    expect(has(/\/app\/package\.json\b/) && has(/\/app\/next\.config\.js\b/), "package.json (ESM) and next.config.js").toBe(true);
+  });
+
+  it("runs as a numeric non-root user and exposes the app's port", () => {
+    const user = one("USER");
+    expect(user).toMatch(/^\d+(:\d+)?$/); // numeric: Kubernetes' runAsNonRoot can check it
+    expect(Number(user.split(":")[0])).toBeGreaterThan(0);
+    expect(one("EXPOSE").split(/\s+/).map((p) => Number(p.replace(/\/tcp$/, "")))).toEqual([APP_PORT]);
+    expect(dockerEnv(instructions, runtime).PORT ?? String(APP_PORT)).toBe(String(APP_PORT));
+    // The data directory the image prepares is the one the server is told to use.
+    expect(text).toMatch(new RegExp(`chown 1000:1000 ${dockerEnv(instructions, runtime).WARROOM_DATA_DIR}\\b`));
+  });
+
+  it("checks its health on the liveness route, at the app's port", () => {
+    const args = one("HEALTHCHECK");
+    const cmd = execForm(args.replace(/^.*?\bCMD\b/, ""));
+    expect(cmd?.[0]).toBe("node");
+    const script = cmd![1]!;
+    expect(final.some((i) => i.op === "COPY" && i.args === `deploy/docker/healthcheck.mjs ${script}`)).toBe(true);
+    expect(LIVENESS_PATH).toBe("/health/liveness");
+    expectServed(LIVENESS_PATH);
+    expect(DEFAULT_PORT).toBe(APP_PORT);
+    expect(healthTarget({})).toEqual({ host: "127.0.0.1", port: APP_PORT });
+    expect(healthTarget({ HOST: "0.0.0.0", PORT: "4100" })).toEqual({ host: "127.0.0.1", port: 4100 });
+    expect(healthTarget({ HOST: "10.1.2.3" })).toEqual({ host: "10.1.2.3", port: APP_PORT });
+  });
+
+  it(".dockerignore keeps out what must not be sent, and nothing the build reads", () => {
+    const patterns = readDockerignore(ROOT);
+    for (const p of ["node_modules/argon2/package.json", ".next/BUILD_ID", ".data/postgres/cluster/PG_VERSION", ".env", ".env.local", ".git/HEAD", "deploy/compose/secrets/app.env", "lib/generated/prisma/client.ts"]) {
+      expect(dockerIgnored(patterns, p), p).toBe(true);
+    }
+    const needed = [...BUILD_INPUTS, "scripts/build-freshness.ts", "deploy/docker/healthcheck.mjs", "prisma/migrations", "prisma/schema.prisma"];
+    for (const p of needed) expect(dockerIgnored(patterns, p), p).toBe(false);
+  });
+});
+
+describe("the image's health check script", () => {
+  async function serve(status: number): Promise<{ server: Server; port: number }> {
+    const server = createServer((req, res) => {
+      res.statusCode = req.url === LIVENESS_PATH ? status : 404;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, port: (server.address() as AddressInfo).port };
+  }
+  const runScript = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "deploy/docker/healthcheck.mjs")], { env: { PATH: process.env.PATH, PORT: String(port) }, stdio: "ignore" });
+      child.once("exit", (code) => resolve(code));
+    });
+
+  it("exits 0 when the liveness route answers 2xx, 1 when it fails or nothing listens", async () => {
+    const up = await serve(200);
+    const failing = await serve(503);
+    try {
+      expect(await runScript(up.port)).toBe(0);
+      expect(await runScript(failing.port)).toBe(1);
+    } finally {
+      up.server.close();
+      failing.server.close();
+    }
+    expect(await runScript(up.port)).toBe(1); // closed now
+  });
+});
+
+type Service = { image?: string; build?: unknown; environment?: Record<string, string>; env_file?: string[]; deploy?: { replicas?: number }; ports?: string[]; expose?: string[]; volumes?: string[]; depends_on?: unknown; read_only?: boolean };
+
+describe("compose.yaml", () => {
+  const compose = readYamlDocuments(path.join(ROOT, "compose.yaml"))[0] as { services: Record<string, Service> };
+  const { services } = compose;
+  const app = services.app!;
+  const mounted = (svc: Service, target: string) => svc.volumes?.find((v) => v.split(":")[1] === target)?.split(":")[0];
+
+  it("runs PostgreSQL, two app replicas of this Dockerfile, a load balancer and Prometheus, every image pinned", () => {
+    expect(Object.keys(services).sort()).toEqual(["app", "db", "lb", "prometheus"]);
+    expect(app.build).toBe(".");
+    expect(app.deploy?.replicas).toBe(2);
+    expect(services.db!.image).toMatch(/^postgres:\d+/);
+    expect(services.lb!.image).toMatch(/^haproxy:\d+/);
+    expect(services.prometheus!.image).toMatch(/^prom\/prometheus:v\d+/);
+    expect(app.expose).toEqual([String(APP_PORT)]);
+    expect(app.depends_on).toMatchObject({ db: { condition: "service_healthy" } });
+  });
+
+  it("gives the app only variables it reads, its secrets only through env_file", () => {
+    const env = app.environment ?? {};
+    expectEnvNamesRead(Object.keys(env), "compose app.environment");
+    for (const name of SECRET_ENV) expect(env[name], `${name} written into compose.yaml`).toBeUndefined();
+    expect(app.env_file).toEqual(["deploy/compose/secrets/app.env"]);
+    expect(read("deploy/compose/.gitignore")).toMatch(/^secrets\/$/m);
+    // Writable: the data directory (anonymous volume per replica) and Next's cache; nothing else.
+    expect(app.read_only).toBe(true);
+    expect(app.volumes).toEqual(expect.arrayContaining(["/var/lib/warroom", "/app/.next/cache"]));
+  });
+
+  it("balances on the app's port with sticky sessions, checks readiness, and hides /metrics", () => {
+    const file = mounted(services.lb!, "/usr/local/etc/haproxy/haproxy.cfg")!;
+    const cfg = read(file);
+    const template = /^\s*server-template\s+\S+\s+(\d+)\s+app:(\d+)\b/m.exec(cfg);
+    expect(template, "server-template for the app service").not.toBeNull();
+    expect(Number(template![2])).toBe(APP_PORT);
+    expect(Number(template![1])).toBeGreaterThanOrEqual(app.deploy!.replicas!);
+    // socket.io's client falls back to long-polling: each of its requests must reach one replica.
+    expect(read("components/war-room/shared/use-live-cutover.ts")).toMatch(/transports: \["websocket", "polling"\]/);
+    expect(/^\s*cookie\s+\S+\s+insert\b/m.test(cfg) || /^\s*balance\s+source\b/m.test(cfg), "sticky by cookie or source").toBe(true);
+    const check = /^\s*option\s+httpchk\s+GET\s+(\S+)/m.exec(cfg)?.[1];
+    expect(check).toBe("/health/readiness");
+    expectServed(check!);
+    expect(cfg).toMatch(/^\s*timeout\s+tunnel\b/m); // websockets outlive an HTTP timeout
+    expect(cfg).toMatch(/http-request deny .*path \/metrics/);
+    expect(cfg).toMatch(/^\s*option\s+forwardfor\b/m);
+    expect(app.environment?.WARROOM_TRUST_PROXY).toBe("1");
+  });
+
+  it.skipIf(spawnSync("haproxy", ["-v"]).error !== undefined)("haproxy -c accepts the load balancer's configuration", () => {
+    const r = spawnSync("haproxy", ["-c", "-f", path.join(ROOT, "deploy/compose/haproxy.cfg")], { encoding: "utf8" });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  it("has Prometheus scrape every replica's /metrics, which the app serves without a session", () => {
+    const file = mounted(services.prometheus!, "/etc/prometheus/prometheus.yml")!;
+    const prom = readYamlDocuments(path.join(ROOT, file))[0] as { scrape_configs: { metrics_path?: string; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[] };
+    const job = prom.scrape_configs[0]!;
+    const metricsPath = job.metrics_path ?? "/metrics";
+    expectServed(metricsPath);
+    // /metrics has no authentication in the app (app/metrics/route.ts): no credentials to configure.
+    expect(read("app/metrics/route.ts")).not.toMatch(/session|bearer|authorization/i);
+    expect(job.dns_sd_configs).toEqual([expect.objectContaining({ names: ["app"], type: "A", port: APP_PORT })]);
+  });
+
+  it.skipIf(spawnSync("promtool", ["--version"]).error !== undefined)("promtool accepts the Prometheus configuration", () => {
+    const r = spawnSync("promtool", ["check", "config", path.join(ROOT, "deploy/compose/prometheus.yml")], { encoding: "utf8" });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  it("make-secrets.sh writes secrets the app accepts, consistent with the database's roles, once", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "warroom-secrets-"));
+    try {
+      const r = spawnSync("sh", [path.join(ROOT, "deploy/compose/make-secrets.sh"), dir], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      const appEnv = parseEnvFile(readFileSync(path.join(dir, "app.env"), "utf8"));
+      const dbEnv = parseEnvFile(readFileSync(path.join(dir, "db.env"), "utf8"));
+      expect(statSync(path.join(dir, "app.env")).mode & 0o077).toBe(0);
+      expect(statSync(path.join(dir, "db.env")).mode & 0o077).toBe(0);
+      expectEnvNamesRead(Object.keys(appEnv), "app.env");
+      expect(Object.keys(appEnv).sort()).toEqual(["AUTH_SECRET", "DATABASE_URL", "MIGRATION_DATABASE_URL", "WARROOM_ADMIN_PASSWORD", "WARROOM_SECRET_KEY"]);
+      expect(Buffer.from(appEnv.WARROOM_SECRET_KEY!, "base64")).toHaveLength(32);
+      expect(checkPassword(appEnv.WARROOM_ADMIN_PASSWORD!, { email: services.app!.environment?.WARROOM_ADMIN_EMAIL })).toBeNull();
+      const runtime = new URL(appEnv.DATABASE_URL!);
+      const owner = new URL(appEnv.MIGRATION_DATABASE_URL!);
+      expect([runtime.username, runtime.password, runtime.hostname, runtime.port]).toEqual(["warroom_app", dbEnv.DB_APP_PASSWORD, "db", "5432"]);
+      expect([owner.username, owner.password, owner.hostname, owner.pathname]).toEqual(["warroom_owner", dbEnv.DB_OWNER_PASSWORD, "db", runtime.pathname]);
+      expect(services[runtime.hostname]).toBeDefined();
+      expect(services.db!.env_file).toEqual(["deploy/compose/secrets/db.env"]);
+      expect(dbEnv.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{48}$/);
+      // A second run keeps what the database was initialised with.
+      const before = readFileSync(path.join(dir, "app.env"), "utf8");
+      expect(spawnSync("sh", [path.join(ROOT, "deploy/compose/make-secrets.sh"), dir]).status).toBe(1);
+      expect(readFileSync(path.join(dir, "app.env"), "utf8")).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(spawnSync("psql", ["--version"]).error !== undefined)(
+    "the database's first-start script creates roles the app's start-up accepts: it migrates as the owner and serves as warroom_app",
+    async () => {
+      // Under .data like the suite's own cluster: PostgreSQL runs as its own user, which cannot
+      // enter a private temporary folder.
+      const dir = path.join(ROOT, ".data", `deploy-files-${process.pid}`);
+      rmSync(dir, { recursive: true, force: true });
+      const secrets = path.join(dir, "secrets");
+      // A cluster of its own: roles are cluster-wide, and the test database already has a warroom_app.
+      const server = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), database: "postgres" });
+      try {
+        expect(spawnSync("sh", [path.join(ROOT, "deploy/compose/make-secrets.sh"), secrets]).status).toBe(0);
+        const appEnv = parseEnvFile(readFileSync(path.join(secrets, "app.env"), "utf8"));
+        const dbEnv = parseEnvFile(readFileSync(path.join(secrets, "db.env"), "utf8"));
+        const superuser = new URL(server.ownerUrl);
+        // The official image starts with one superuser; the embedded cluster's extra role goes first.
+        const c = new pg.Client({ connectionString: server.ownerUrl });
+        await c.connect();
+        await c.query("DROP OWNED BY warroom_app; DROP ROLE warroom_app");
+        await c.end();
+        const init = spawnSync("sh", [path.join(ROOT, mountedInit(services.db!))], {
+          encoding: "utf8",
+          env: {
+            PATH: process.env.PATH,
+            PGHOST: superuser.hostname,
+            PGPORT: superuser.port,
+            PGPASSWORD: decodeURIComponent(superuser.password),
+            POSTGRES_USER: decodeURIComponent(superuser.username),
+            POSTGRES_DB: "postgres",
+            DB_OWNER_PASSWORD: dbEnv.DB_OWNER_PASSWORD,
+            DB_APP_PASSWORD: dbEnv.DB_APP_PASSWORD,
+          },
+        });
+        expect(init.status, init.stderr).toBe(0);
+        const local = (url: string) => url.replace("@db:5432/", `@127.0.0.1:${server.port}/`);
+        const applied = await prepareDatabase({ url: local(appEnv.DATABASE_URL!), migrationUrl: local(appEnv.MIGRATION_DATABASE_URL!), embedded: null }, { log: () => {} });
+        expect(applied.length).toBeGreaterThan(0);
+      } finally {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+
+  function mountedInit(db: Service): string {
+    const init = db.volumes?.find((v) => v.split(":")[1]?.startsWith("/docker-entrypoint-initdb.d/"));
+    expect(init).toBeDefined();
+    return init!.split(":")[0]!.replace(/^\.\//, "");
+  }
+});
