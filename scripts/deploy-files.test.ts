@@ -4,13 +4,14 @@
 // Building and running the image needs a docker daemon and the base image: without them that
 // test is skipped, with the reason.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import pg from "pg";
+import { parseAllDocuments } from "yaml";
 import { config as proxyConfig } from "@/proxy";
 import { prepareDatabase } from "@/lib/db/connection";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
@@ -50,6 +51,9 @@ function expectServed(urlPath: string) {
   const redirected = proxyConfig.matcher.some((m) => new RegExp(`^${m}$`).test(urlPath));
   expect(redirected, `${urlPath} goes through proxy.ts, which sends visitors without a session to /sign-in`).toBe(false);
 }
+
+/** A child's whole environment, nothing inherited (Next's types insist on NODE_ENV; none is meant). */
+const onlyEnv = (vars: Record<string, string | undefined>) => vars as unknown as NodeJS.ProcessEnv;
 
 function expectEnvNamesRead(names: Iterable<string>, where: string) {
   for (const name of names) expect(APP_ENV.has(name) || PLATFORM_ENV.has(name), `${where}: ${name} is read by neither the app nor its platform`).toBe(true);
@@ -147,7 +151,7 @@ describe("the image's health check script", () => {
   }
   const runScript = (port: number) =>
     new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [path.join(ROOT, "deploy/docker/healthcheck.mjs")], { env: { PATH: process.env.PATH, PORT: String(port) }, stdio: "ignore" });
+      const child = spawn(process.execPath, [path.join(ROOT, "deploy/docker/healthcheck.mjs")], { env: onlyEnv({ PATH: process.env.PATH, PORT: String(port) }), stdio: "ignore" });
       child.once("exit", (code) => resolve(code));
     });
 
@@ -286,7 +290,7 @@ describe("compose.yaml", () => {
         await c.end();
         const init = spawnSync("sh", [path.join(ROOT, mountedInit(services.db!))], {
           encoding: "utf8",
-          env: {
+          env: onlyEnv({
             PATH: process.env.PATH,
             PGHOST: superuser.hostname,
             PGPORT: superuser.port,
@@ -295,7 +299,7 @@ describe("compose.yaml", () => {
             POSTGRES_DB: "postgres",
             DB_OWNER_PASSWORD: dbEnv.DB_OWNER_PASSWORD,
             DB_APP_PASSWORD: dbEnv.DB_APP_PASSWORD,
-          },
+          }),
         });
         expect(init.status, init.stderr).toBe(0);
         const local = (url: string) => url.replace("@db:5432/", `@127.0.0.1:${server.port}/`);
@@ -314,4 +318,153 @@ describe("compose.yaml", () => {
     expect(init).toBeDefined();
     return init!.split(":")[0]!.replace(/^\.\//, "");
   }
+});
+
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: unknown };
+
+describe("deploy/kubernetes", () => {
+  const dir = path.join(ROOT, "deploy/kubernetes");
+  const kustomization = readYamlDocuments(path.join(dir, "kustomization.yaml"))[0] as { namespace?: string; resources: string[]; images?: { name: string }[] };
+  const objects = kustomization.resources.flatMap((r) => readYamlDocuments(path.join(dir, r)) as K8sObject[]);
+  const only = (kind: string) => {
+    const found = objects.filter((o) => o.kind === kind);
+    expect(found, kind).toHaveLength(1);
+    return found[0]!;
+  };
+  const deployment = only("Deployment");
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+  const podLabels: Record<string, string> = deployment.spec.template.metadata.labels;
+  const selects = (selector: Record<string, string>) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+  const configMap = only("ConfigMap");
+
+  it("lists every manifest of the folder in its kustomization", () => {
+    const files = readdirSyncYaml(dir).filter((f) => f !== "kustomization.yaml");
+    expect([...kustomization.resources].sort()).toEqual(files.sort());
+    expect(kustomization.images?.map((i) => i.name)).toContain(container.image.split(":")[0]);
+  });
+
+  it("runs two replicas whose selector matches their pods, kept at one or more by a PodDisruptionBudget", () => {
+    expect(deployment.spec.replicas).toBe(2);
+    expect(selects(deployment.spec.selector.matchLabels)).toBe(true);
+    const pdb = only("PodDisruptionBudget");
+    expect(pdb.spec.minAvailable).toBe(1);
+    expect(selects(pdb.spec.selector.matchLabels)).toBe(true);
+  });
+
+  it("serves the app's port through the Service", () => {
+    const ports: { name: string; containerPort: number }[] = container.ports;
+    expect(ports.map((p) => p.containerPort)).toEqual([APP_PORT]);
+    const service = only("Service");
+    expect(selects(service.spec.selector)).toBe(true);
+    for (const p of service.spec.ports as { targetPort: string | number }[]) {
+      expect(ports.some((c) => c.containerPort === p.targetPort || c.name === p.targetPort), `targetPort ${p.targetPort}`).toBe(true);
+    }
+    // The app listens where PORT (or its default) says: nothing sets another port.
+    expect(configMap.data?.PORT ?? String(APP_PORT)).toBe(String(APP_PORT));
+  });
+
+  it("probes routes the app serves, on the container's port", () => {
+    const probes = { startupProbe: container.startupProbe, readinessProbe: container.readinessProbe, livenessProbe: container.livenessProbe };
+    expect(probes.readinessProbe.httpGet.path).toBe("/health/readiness");
+    expect(probes.livenessProbe.httpGet.path).toBe("/health/liveness");
+    for (const [name, probe] of Object.entries(probes)) {
+      expect(probe, name).toBeDefined();
+      expectServed(probe.httpGet.path);
+      const port = probe.httpGet.port;
+      expect(port === APP_PORT || (container.ports as { name: string }[]).some((p) => p.name === port), `${name} port ${port}`).toBe(true);
+    }
+  });
+
+  it("takes only variables the app reads, every secret from a Secret, none written down", () => {
+    const env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] = container.env;
+    expectEnvNamesRead([...env.map((e) => e.name), ...Object.keys(configMap.data ?? {})], "kubernetes");
+    for (const e of env) {
+      if (SECRET_ENV.includes(e.name)) expect(e.valueFrom?.secretKeyRef?.name, `${e.name} from a Secret`).toBe("warroom-secrets");
+      expect(e.value, `${e.name}: a literal value belongs in the ConfigMap`).toBeUndefined();
+    }
+    for (const name of ["AUTH_SECRET", "WARROOM_SECRET_KEY", "DATABASE_URL", "MIGRATION_DATABASE_URL"]) expect(env.map((e) => e.name)).toContain(name);
+    for (const name of SECRET_ENV) expect(configMap.data?.[name], `${name} in the ConfigMap`).toBeUndefined();
+    expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    expect(objects.filter((o) => o.kind === "Secret"), "no Secret with values in the repository").toEqual([]);
+  });
+
+  it("runs as non-root on a read-only root filesystem, writing only to emptyDirs, with requests and limits", () => {
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    const mounts: { name: string; mountPath: string }[] = container.volumeMounts;
+    const volumes: { name: string; emptyDir?: object }[] = pod.volumes;
+    const writable = mounts.filter((m) => volumes.find((v) => v.name === m.name)?.emptyDir).map((m) => m.mountPath);
+    expect(writable).toEqual(expect.arrayContaining([configMap.data!.WARROOM_DATA_DIR, "/app/.next/cache", "/tmp"]));
+    for (const kind of ["requests", "limits"]) for (const r of ["cpu", "memory"]) expect(container.resources[kind]?.[r], `${kind}.${r}`).toBeDefined();
+  });
+
+  it.skipIf(spawnSync("kubectl", ["version", "--client"]).status !== 0)("kubectl kustomize renders them into one namespace", () => {
+    const r = spawnSync("kubectl", ["kustomize", dir], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const rendered = parseAllYaml(r.stdout) as K8sObject[];
+    expect(rendered.map((o) => o.kind).sort()).toEqual(objects.map((o) => o.kind).sort());
+    for (const o of rendered) if (o.kind !== "Namespace") expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(kustomization.namespace);
+  });
+});
+
+function readdirSyncYaml(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+}
+
+function parseAllYaml(text: string): unknown[] {
+  return parseAllDocuments(text).map((d) => d.toJS() as unknown);
+}
+
+// Building and running the image: only with a docker daemon that answers and can get the base image.
+function dockerUnavailable(): string | null {
+  const info = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8", timeout: 30_000 });
+  if (info.error) return `no docker CLI (${info.error.message})`;
+  if (info.status !== 0) return `no docker daemon answers: ${(info.stderr || info.stdout).trim().split("\n").at(-1)}`;
+  const base = dockerArgDefault(readFileSync(path.join(ROOT, "Dockerfile"), "utf8"), "NODE_IMAGE");
+  if (!base) return "the Dockerfile names no NODE_IMAGE";
+  if (spawnSync("docker", ["image", "inspect", base], { stdio: "ignore" }).status === 0) return null;
+  const pull = spawnSync("docker", ["pull", base], { encoding: "utf8", timeout: 600_000 });
+  return pull.status === 0 ? null : `the docker daemon cannot get the base image ${base}: ${(pull.stderr || pull.stdout).trim().split("\n").at(-1)}`;
+}
+
+const noDocker = dockerUnavailable();
+if (noDocker) console.warn(`[deploy-files] image build and run skipped: ${noDocker}`);
+
+describe("the image", () => {
+  it.skipIf(noDocker !== null)(
+    `builds, starts as uid 1000, turns healthy and stops cleanly on SIGTERM${noDocker ? ` (skipped: ${noDocker})` : ""}`,
+    async () => {
+      const tag = `cutover-war-room:deploy-test-${process.pid}`;
+      const name = `warroom-deploy-test-${process.pid}`;
+      const docker = (...args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 1_800_000 });
+      const build = docker("build", "-t", tag, ROOT);
+      expect(build.status, build.stderr.split("\n").slice(-30).join("\n")).toBe(0);
+      try {
+        // The embedded PostgreSQL (no DATABASE_URL): the image alone, as `docker run` would start it.
+        const run = docker("run", "-d", "--name", name, "-e", "HOST=0.0.0.0", "-p", `127.0.0.1::${APP_PORT}`, tag);
+        expect(run.status, run.stderr).toBe(0);
+        let health = "";
+        // Docker's own health check decides; the test's timeout bounds the wait.
+        while (health !== "healthy") {
+          health = docker("inspect", "--format", "{{.State.Health.Status}} {{.State.Running}}", name).stdout.trim();
+          expect(health.endsWith("true"), `container stopped: ${docker("logs", name).stderr.slice(-2000)}`).toBe(true);
+          health = health.split(" ")[0]!;
+          if (health !== "healthy") await new Promise((r) => setTimeout(r, 1000));
+        }
+        expect(docker("exec", name, "id", "-u").stdout.trim()).toBe("1000");
+        expect(docker("exec", name, "sh", "-c", "touch /app/.next/x").status).not.toBe(0);
+        const port = docker("port", name, String(APP_PORT)).stdout.trim().split(":").at(-1);
+        expect(await (await fetch(`http://127.0.0.1:${port}/health/liveness`)).json()).toEqual({ alive: true });
+        expect(await (await fetch(`http://127.0.0.1:${port}/health/readiness`)).json()).toEqual({ ready: true });
+        expect(docker("stop", "-t", "30", name).status).toBe(0);
+        expect(docker("inspect", "--format", "{{.State.ExitCode}}", name).stdout.trim()).toBe("0");
+      } finally {
+        docker("rm", "-f", name);
+        docker("rmi", "-f", tag);
+      }
+    },
+    2_400_000,
+  );
 });
