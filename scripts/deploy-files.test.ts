@@ -376,6 +376,13 @@ describe("deploy/kubernetes", () => {
     }
   });
 
+  it("announces the app's /metrics on its port to Prometheus", () => {
+    const annotations: Record<string, string> = deployment.spec.template.metadata.annotations;
+    expect(annotations["prometheus.io/scrape"]).toBe("true");
+    expect(Number(annotations["prometheus.io/port"])).toBe(APP_PORT);
+    expectServed(annotations["prometheus.io/path"]!);
+  });
+
   it("takes only variables the app reads, every secret from a Secret, none written down", () => {
     const env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] = container.env;
     expectEnvNamesRead([...env.map((e) => e.name), ...Object.keys(configMap.data ?? {})], "kubernetes");
