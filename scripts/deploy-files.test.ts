@@ -25,6 +25,7 @@ import {
   dockerStages,
   envVarsReadByApp,
   execForm,
+  packagesImportedByApp,
   parseDockerfile,
   parseEnvFile,
   readDockerignore,
@@ -94,6 +95,13 @@ describe("Dockerfile", () => {
     expect(execForm(one("CMD"))).toEqual(["node", ...SERVER_NODE_ARGS, SERVER_BUNDLE]);
     expect(dockerEnv(instructions, runtime)).toMatchObject(SERVER_ENV);
     expectEnvNamesRead(Object.keys(dockerEnv(instructions, runtime)), "Dockerfile ENV");
+  });
+
+  it("installs in the runtime image every package the server imports (production dependencies only)", () => {
+    const dependencies = Object.keys((JSON.parse(read("package.json")) as { dependencies: Record<string, string> }).dependencies);
+    const imported = packagesImportedByApp(ROOT);
+    expect(imported.has("next") && imported.has("pg")).toBe(true);
+    expect([...imported].filter((name) => !dependencies.includes(name)), "imported by the server but dev-only").toEqual([]);
   });
 
   it("copies into the runtime image everything the server reads at run time", () => {

@@ -119,14 +119,40 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
+/** The server's own source files: lib/, app/, components/, proxy.ts, next.config.js, no tests. */
+function appSourceFiles(root: string): string[] {
+  return [...sourceFiles(path.join(root, "lib")), ...sourceFiles(path.join(root, "app")), ...sourceFiles(path.join(root, "components")), path.join(root, "proxy.ts"), path.join(root, "next.config.js")];
+}
+
+/**
+ * The npm packages the server's source imports at run time (type-only imports left out): each
+ * must be a production dependency, since the image installs no others.
+ */
+export function packagesImportedByApp(root: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of appSourceFiles(root)) {
+    const text = readFileSync(file, "utf8");
+    const specifiers = [
+      ...[...text.matchAll(/(?:^|\n)\s*(?:import|export)\s+(type\s+)?[^;]*?\sfrom\s+["']([^"']+)["']/g)].filter((m) => !m[1]).map((m) => m[2]!),
+      ...[...text.matchAll(/(?:^|\n)\s*import\s+["']([^"']+)["']/g)].map((m) => m[1]!),
+      ...[...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!),
+    ];
+    for (const spec of specifiers) {
+      if (spec.startsWith(".") || spec.startsWith("@/") || spec.startsWith("node:")) continue;
+      const parts = spec.split("/");
+      names.add(spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!);
+    }
+  }
+  return names;
+}
+
 /**
  * The environment variables the server's own code reads (`process.env.NAME` or
- * `process.env["NAME"]` in lib/, app/, proxy.ts, next.config.js; tests and test helpers excluded).
+ * `process.env["NAME"]` in the server's source; tests and test helpers excluded).
  */
 export function envVarsReadByApp(root: string): Set<string> {
-  const files = [...sourceFiles(path.join(root, "lib")), ...sourceFiles(path.join(root, "app")), path.join(root, "proxy.ts"), path.join(root, "next.config.js")];
   const names = new Set<string>();
-  for (const file of files) {
+  for (const file of appSourceFiles(root)) {
     const text = readFileSync(file, "utf8");
     for (const m of text.matchAll(/process\.env(?:\.([A-Z_][A-Z0-9_]*)|\[\s*["'`]([A-Z_][A-Z0-9_]*)["'`]\s*\])/g)) names.add((m[1] ?? m[2])!);
   }
