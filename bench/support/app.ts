@@ -16,6 +16,7 @@ export const BENCH_TOKEN = "bench-admin-token-0123456789abcdef";
 export interface BenchApp {
   url: string;
   child: ChildProcess;
+  dataDir: string;
   /** The last lines the app printed (stdout and stderr). */
   log(): string;
   stop(): Promise<void>;
@@ -80,6 +81,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<BenchApp> {
   return {
     url,
     child,
+    dataDir,
     log: () => log,
     stop: () =>
       new Promise<void>((resolve) => {

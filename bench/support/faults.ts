@@ -1,10 +1,12 @@
 // What every row of the fault suite (bench/faults.ts) shares: the row it reports, a bounded wait,
 // cleanups that run even when a row throws, a small API client, and access to a data directory's
 // embedded PostgreSQL (the app's own, or one this suite starts for several app processes).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded-postgres";
+import type { Lab } from "../../scripts/lab/index";
+import { runtimeCommand, startHaproxy, type HaproxyHandle } from "../../scripts/lab/haproxy";
 import { BENCH_TOKEN } from "./app";
 
 /** One line of the table. */
@@ -214,4 +216,63 @@ export function startSharedPostgres(dataDir: string): Promise<EmbeddedPostgres> 
 /** A runbook of `n` items owned by the Deployment Lead (who the bench token may sign for). */
 export function runbookOf(title: string, n: number): string {
   return `# ${title}\n\n## Cutover\n\n### Steps\n\n${Array.from({ length: n }, (_, i) => `- [ ] Step ${i + 1}`).join("\n")}\n`;
+}
+
+/** The pids of a process's children (HAProxy's workers under its master), from /proc. */
+export function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(d));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+/**
+ * HAProxy frozen (SIGSTOP to master and workers): its runtime socket still accepts connections
+ * but nothing answers, as with a router that hangs. Returns how to thaw it; thawing twice is fine.
+ */
+export function freezeHaproxy(h: HaproxyHandle): () => void {
+  const pids = [h.pid, ...childrenOf(h.pid)];
+  for (const pid of pids) process.kill(pid, "SIGSTOP");
+  let thawed = false;
+  return () => {
+    if (thawed) return;
+    thawed = true;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGCONT");
+      } catch {
+        /* gone */
+      }
+    }
+  };
+}
+
+/**
+ * HAProxy started again after lab.haproxy.stop(), on the same ports, sockets and backends (so the
+ * app's router settings still name it), with the weights of `newPercent`. The lab's handle is
+ * replaced: lab.haproxy.stop() stops the new one.
+ */
+export async function restartHaproxy(lab: Lab, newPercent: number): Promise<HaproxyHandle> {
+  const old = lab.haproxy;
+  const h = await startHaproxy({ port: old.port, statsPort: old.statsPort, oldUrl: lab.old.url, newUrl: lab.new.url, dataDir: lab.dataDir, newPercent });
+  lab.haproxy = h;
+  return h;
+}
+
+/** The percent HAProxy really sends to new (its runtime weights), or null when it does not answer. */
+export async function haproxyPercent(h: HaproxyHandle): Promise<number | null> {
+  try {
+    const weight = async (srv: string) => Number(/^(\d+)/.exec(await runtimeCommand(h.socketPath, `get weight be_app/${srv}`, 2000))?.[1]);
+    const [n, o] = [await weight("new"), await weight("old")];
+    return Number.isFinite(n) && Number.isFinite(o) && n + o > 0 ? Math.round((100 * n) / (n + o)) : null;
+  } catch {
+    return null;
+  }
 }

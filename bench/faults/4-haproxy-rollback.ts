@@ -1,0 +1,46 @@
+// Row 4: HAProxy stopped when rollback is pressed. The rollback retries, then answers an error, the
+// room is told (a rollback.failed audit row and event, the rollback shown as failed in the traffic
+// view) and nothing is recorded as rolled back. Recovered = a rollback pressed after HAProxy is back
+// succeeds (split 0 recorded and in HAProxy).
+import { Api, embeddedOwnerUrl, haproxyPercent, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
+import { appFor, configure, labFor, ROUTER, type RowContext } from "../support/fault-setup";
+import { trafficRecord } from "./3-haproxy-shift";
+
+export const title = "HAProxy stopped during a rollback";
+const SPLIT = 50;
+
+export async function run(ctx: RowContext): Promise<FaultRow> {
+  const lab = await labFor(ctx);
+  const app = await appFor(ctx);
+  await configure(app, lab);
+  const api = new Api(app.url);
+  const db = embeddedOwnerUrl(app.dataDir);
+  const cutoverId = await api.createCutover({ name: "Faults: HAProxy down during a rollback", router: ROUTER });
+  await api.must(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: SPLIT, override: true, note: "faults" });
+
+  await lab.haproxy.stop();
+  ctx.note("HAProxy stopped");
+  const press = await api.post(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "faults: HAProxy down" }, { timeoutMs: 120_000 });
+  const after = await trafficRecord(db, cutoverId);
+  const view = await api.traffic(cutoverId);
+  const shown = view.rollbacks[0]?.state ?? "none";
+  const [audit] = await query<{ failed: string }>(db, "SELECT count(*) AS failed FROM audit_events WHERE cutover_id = $1 AND action = 'rollback.failed'", [cutoverId]);
+  const bannered = Number(audit!.failed) === 1 && shown === "failed";
+
+  const h = await restartHaproxy(lab, SPLIT);
+  const backAt = Date.now();
+  ctx.note("HAProxy started");
+  const again = await api.post(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "faults: HAProxy back" }, { timeoutMs: 120_000 });
+  const record = await trafficRecord(db, cutoverId);
+  const real = await haproxyPercent(h);
+  const worked = again.status === 200 && again.body?.joined === false && record.percent === 0 && real === 0;
+
+  return {
+    fault: title,
+    done: `HAProxy stopped with ${SPLIT} % on new, rollback pressed; HAProxy started, rollback pressed again`,
+    users: `rollback answered ${press.status || "nothing"} after ${seconds(press.ms)} (retries): "${press.message}"; traffic tab shows the rollback ${shown}, rollback.failed audit rows ${audit!.failed}; recorded split ${after.percent} %`,
+    recover: worked ? `${seconds(Date.now() - backAt)} after HAProxy was back (split 0 recorded and in HAProxy)` : `the rollback after the restart answered ${again.status} (${again.message || JSON.stringify(again.body)}), recorded ${record.percent} %, HAProxy ${real ?? "?"} %`,
+    lost: "n/a (the failed rollback was not acknowledged)",
+    recovered: press.status >= 400 && bannered && after.percent === SPLIT && worked,
+  };
+}
