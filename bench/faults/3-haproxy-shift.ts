@@ -1,7 +1,7 @@
 // Row 3: HAProxy stopped when a shift is pressed. The shift must answer an error and nothing may be
 // recorded as done (no verified change, no "traffic.shifted" audit row, the recorded split
 // unchanged); once HAProxy is back the same shift works. Recovered = that shift verified.
-import { Api, embeddedOwnerUrl, haproxyPercent, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
+import { Api, embeddedOwnerUrl, oneLine, haproxyPercent, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
 import { appFor, configure, labFor, ROUTER, type RowContext } from "../support/fault-setup";
 
 export const title = "HAProxy stopped during a shift";
@@ -48,7 +48,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   return {
     fault: title,
     done: `HAProxy stopped, then a shift ${FROM} → ${TO} % pressed; HAProxy started, the shift pressed again`,
-    users: `shift answered ${press.status || "nothing"} after ${seconds(press.ms)}: "${press.message}"; recorded: split ${after.percent} %, verified changes ${before.verified} → ${after.verified}, failed changes ${before.failed} → ${after.failed}, shift audit rows ${before.shifted} → ${after.shifted}`,
+    users: `shift answered ${press.status || "nothing"} after ${seconds(press.ms)}: "${oneLine(press.message, 140)}"; recorded: split ${after.percent} %, verified changes ${before.verified} → ${after.verified}, failed changes ${before.failed} → ${after.failed}, shift audit rows ${before.shifted} → ${after.shifted}`,
     recover: worked ? `${seconds(Date.now() - backAt)} after HAProxy was back (shift verified, HAProxy at ${TO} %)` : `the shift after the restart answered ${retry.status}: ${retry.message}`,
     lost: "n/a (the failed shift was not acknowledged)",
     recovered: press.status >= 400 && nothingDone && failedRecorded && worked,

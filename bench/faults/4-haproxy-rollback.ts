@@ -2,7 +2,7 @@
 // room is told (a rollback.failed audit row and event, the rollback shown as failed in the traffic
 // view) and nothing is recorded as rolled back. Recovered = a rollback pressed after HAProxy is back
 // succeeds (split 0 recorded and in HAProxy).
-import { Api, embeddedOwnerUrl, haproxyPercent, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
+import { Api, embeddedOwnerUrl, oneLine, haproxyPercent, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
 import { appFor, configure, labFor, ROUTER, type RowContext } from "../support/fault-setup";
 import { trafficRecord } from "./3-haproxy-shift";
 
@@ -38,7 +38,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   return {
     fault: title,
     done: `HAProxy stopped with ${SPLIT} % on new, rollback pressed; HAProxy started, rollback pressed again`,
-    users: `rollback answered ${press.status || "nothing"} after ${seconds(press.ms)} (retries): "${press.message}"; traffic tab shows the rollback ${shown}, rollback.failed audit rows ${audit!.failed}; recorded split ${after.percent} %`,
+    users: `rollback answered ${press.status || "nothing"} after ${seconds(press.ms)} (retries): "${oneLine(press.message, 140)}"; traffic tab shows the rollback ${shown}, rollback.failed audit rows ${audit!.failed}; recorded split ${after.percent} %`,
     recover: worked ? `${seconds(Date.now() - backAt)} after HAProxy was back (split 0 recorded and in HAProxy)` : `the rollback after the restart answered ${again.status} (${again.message || JSON.stringify(again.body)}), recorded ${record.percent} %, HAProxy ${real ?? "?"} %`,
     lost: "n/a (the failed rollback was not acknowledged)",
     recovered: press.status >= 400 && bannered && after.percent === SPLIT && worked,

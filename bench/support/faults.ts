@@ -72,19 +72,25 @@ export interface ApiAnswer {
   ms: number;
 }
 
-/** The REST API as a script or a CI job calls it: bearer token, JSON, a timeout on every request. */
+/**
+ * The REST API as a script or a CI job calls it (bearer token) or as the room does from a browser
+ * (session cookie, same origin): JSON, a timeout on every request.
+ */
 export class Api {
+  private readonly auth: Record<string, string>;
   constructor(
     public url: string,
-    private readonly token = BENCH_TOKEN,
-  ) {}
+    credential: string | { cookie: string } = BENCH_TOKEN,
+  ) {
+    this.auth = typeof credential === "string" ? { authorization: `Bearer ${credential}` } : { cookie: credential.cookie, origin: url };
+  }
 
   async call(method: "GET" | "POST", pathname: string, body?: unknown, opts: { timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
     const start = Date.now();
     try {
       const res = await fetch(`${this.url}${pathname}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json", ...opts.headers },
+        headers: { ...this.auth, "content-type": "application/json", ...opts.headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
       });
