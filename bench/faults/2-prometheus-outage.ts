@@ -1,8 +1,8 @@
 // Row 2: Prometheus stopped for a while, then started. During the outage the room's tiles must stop
 // looking current, a metric gate must not pass (fail closed), and an automatic rollback trigger
 // must not fire on the missing data (the split stays where it was). Recovered = fresh samples again.
-import { Api, seconds, sleep, waitFor, type FaultRow } from "../support/faults";
-import { appFor, configure, labFor, PROMETHEUS, ROUTER, type RowContext } from "../support/fault-setup";
+import { seconds, sleep, waitFor, type FaultRow } from "../support/faults";
+import { labRoom, PROMETHEUS, type RowContext } from "../support/fault-setup";
 
 const OUTAGE_MS = 20_000;
 const CAP_MS = 60_000;
@@ -20,13 +20,8 @@ interface MetricsView {
 }
 
 export async function run(ctx: RowContext): Promise<FaultRow> {
-  const lab = await labFor(ctx, { rate: 50, durationS: 600 });
-  const app = await appFor(ctx);
-  await configure(app, lab);
-  const api = new Api(app.url);
-  const cutoverId = await api.createCutover({ name: "Faults: Prometheus outage", router: ROUTER });
+  const { lab, api, cutoverId } = await labRoom(ctx, "Prometheus outage", SPLIT, { rate: 50, durationS: 600 });
   await api.must("/api/v1/commands/metrics.settings", { cutoverId, prometheusSource: PROMETHEUS, pollIntervalMs: 1000 });
-  await api.must(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: SPLIT, override: true, note: "faults" });
   const view = async () => (await api.must(`/api/v1/cutovers/${cutoverId}/metrics?rangeSec=300`)) as unknown as MetricsView;
   const metricId = (await view()).metrics.find((m) => m.name === "Error rate")!.id;
   await api.must("/api/v1/commands/gate.add", { cutoverId, metricId, successCriterion: true, condition: { kind: "threshold", system: "new", op: "<", value: 5, windowSec: 10 } });

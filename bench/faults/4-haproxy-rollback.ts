@@ -2,21 +2,14 @@
 // room is told (a rollback.failed audit row and event, the rollback shown as failed in the traffic
 // view) and nothing is recorded as rolled back. Recovered = a rollback pressed after HAProxy is back
 // succeeds (split 0 recorded and in HAProxy).
-import { Api, embeddedOwnerUrl, oneLine, haproxyPercent, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
-import { appFor, configure, labFor, ROUTER, type RowContext } from "../support/fault-setup";
-import { trafficRecord } from "./3-haproxy-shift";
+import { haproxyPercent, oneLine, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
+import { labRoom, trafficRecord, type RowContext } from "../support/fault-setup";
 
 export const title = "HAProxy stopped during a rollback";
 const SPLIT = 50;
 
 export async function run(ctx: RowContext): Promise<FaultRow> {
-  const lab = await labFor(ctx);
-  const app = await appFor(ctx);
-  await configure(app, lab);
-  const api = new Api(app.url);
-  const db = embeddedOwnerUrl(app.dataDir);
-  const cutoverId = await api.createCutover({ name: "Faults: HAProxy down during a rollback", router: ROUTER });
-  await api.must(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: SPLIT, override: true, note: "faults" });
+  const { lab, api, db, cutoverId } = await labRoom(ctx, "HAProxy down during a rollback", SPLIT);
 
   await lab.haproxy.stop();
   ctx.note("HAProxy stopped");

@@ -3,25 +3,19 @@
 // to split 0 (recorded and in HAProxy). The wait is capped: a press that only joins the dead
 // process's rollback never gets there.
 import { Api, embeddedOwnerUrl, freezeHaproxy, haproxyPercent, query, seconds, waitFor, type FaultRow } from "../support/faults";
-import { appFor, configure, labFor, ROUTER, type RowContext } from "../support/fault-setup";
+import { appFor, labRoom, type RowContext } from "../support/fault-setup";
 
 export const title = "App holding a running rollback SIGKILLed, rollback pressed again";
 const SPLIT = 50;
 const CAP_MS = 20_000;
 
 export async function run(ctx: RowContext): Promise<FaultRow> {
-  const lab = await labFor(ctx);
-  const first = await appFor(ctx);
-  await configure(first, lab);
-  const api = new Api(first.url);
-  const cutoverId = await api.createCutover({ name: "Faults: rollback owner killed", router: ROUTER });
-  await api.must(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: SPLIT, override: true, note: "faults" });
+  const { lab, app: first, api, db, cutoverId } = await labRoom(ctx, "rollback owner killed", SPLIT);
 
   const thaw = freezeHaproxy(lab.haproxy);
   ctx.cleanup.add("thaw HAProxy", thaw);
   ctx.note("HAProxy frozen; pressing rollback");
   const pending = api.post(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "faults: will be orphaned" }, { timeoutMs: 120_000 });
-  const db = embeddedOwnerUrl(first.dataDir);
   const running = await waitFor(async () => (await query(db, "SELECT 1 FROM rollbacks WHERE cutover_id = $1 AND state = 'running'", [cutoverId])).length > 0, 10_000, 100);
   if (!running) throw new Error("the rollback never showed as running");
   first.child.kill("SIGKILL");

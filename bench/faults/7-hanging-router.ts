@@ -4,8 +4,7 @@
 import http from "node:http";
 import { freePort } from "../support/app";
 import { Api, embeddedOwnerUrl, oneLine, seconds, type FaultRow } from "../support/faults";
-import { appFor, configure, type RowContext } from "../support/fault-setup";
-import { trafficRecord } from "./3-haproxy-shift";
+import { appFor, configure, shift, trafficRecord, type RowContext } from "../support/fault-setup";
 
 export const title = "A router that hangs";
 const ROUTER_TIMEOUT_MS = 3000;
@@ -37,12 +36,12 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const cutoverId = await api.createCutover({ name: "Faults: hanging router", router: "faults-hanging" });
 
   const before = await trafficRecord(db, cutoverId);
-  const press = await api.post(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: TO, override: true, note: "faults" }, { timeoutMs: 120_000 });
+  const press = await shift(api, cutoverId, TO, 120_000);
   const after = await trafficRecord(db, cutoverId);
   const recordedFailed = after.failed === before.failed + 1 && after.verified === before.verified && after.percent === before.percent;
 
   answering = true;
-  const again = await api.post(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: TO, override: true, note: "faults" }, { timeoutMs: 60_000 });
+  const again = await shift(api, cutoverId, TO);
   const final = await trafficRecord(db, cutoverId);
   const usable = again.status === 200 && final.percent === TO;
   const clear = press.status >= 400 && /time|answer/i.test(press.message);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { startLab, type Lab, type LabOptions } from "../../scripts/lab/index";
 import { labIntegrations, mergeIntoServerConfig, type LabConfigEntry } from "../../scripts/lab/server-config";
 import { startApp, type BenchApp, type StartAppOptions } from "./app";
-import { Api, Cleanup, sleep, startSharedPostgres, stopLeftoverPostgres } from "./faults";
+import { Api, Cleanup, embeddedOwnerUrl, query, sleep, startSharedPostgres, stopLeftoverPostgres, type ApiAnswer } from "./faults";
 
 /** Names the lab's router and Prometheus in the app's configuration. */
 export const PREFIX = "faults";
@@ -85,4 +85,46 @@ export async function replicasFor(ctx: RowContext, count: number, lab: Lab | nul
     apps.push(await appFor(ctx, { name: `replica-${i + 1}`, env, onLine: opts.onLine ? (line) => opts.onLine!(i, line) : undefined }));
   }
   return { apps, apis: apps.map((a) => new Api(a.url)), ownerUrl: pgHandle.ownerUrl };
+}
+
+/** A shift as the traffic tab's override does it (any percent, with a note). */
+export function shift(api: Api, cutoverId: string, toPercent: number, timeoutMs = 60_000): Promise<ApiAnswer> {
+  return api.post(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent, override: true, note: "faults" }, { timeoutMs });
+}
+
+export interface LabRoom {
+  lab: Lab;
+  app: BenchApp;
+  api: Api;
+  /** The app's database (owner), for what the row checks was recorded. */
+  db: string;
+  cutoverId: string;
+}
+
+/** One app with the lab and a cutover that moves the lab's HAProxy, at `split` % on new. */
+export async function labRoom(ctx: RowContext, name: string, split: number, labOpts: Omit<LabOptions, "dataDir" | "handleSignals"> = {}): Promise<LabRoom> {
+  const lab = await labFor(ctx, labOpts);
+  const app = await appFor(ctx);
+  await configure(app, lab);
+  const api = new Api(app.url);
+  const cutoverId = await api.createCutover({ name: `Faults: ${name}`, router: ROUTER });
+  if (split > 0) {
+    const a = await shift(api, cutoverId, split);
+    if (a.status !== 200) throw new Error(`shift to ${split} %: ${a.status} ${a.message}`);
+  }
+  return { lab, app, api, db: embeddedOwnerUrl(app.dataDir), cutoverId };
+}
+
+/** What the database says was done to a cutover's traffic. */
+export async function trafficRecord(ownerUrl: string, cutoverId: string) {
+  const [row] = await query<{ percent: number; verified: string; shifted: string; failed: string }>(
+    ownerUrl,
+    `SELECT c.traffic_percent AS percent,
+            (SELECT count(*) FROM traffic_changes t WHERE t.cutover_id = c.id AND t.state = 'verified') AS verified,
+            (SELECT count(*) FROM traffic_changes t WHERE t.cutover_id = c.id AND t.state = 'failed') AS failed,
+            (SELECT count(*) FROM audit_events a WHERE a.cutover_id = c.id AND a.action IN ('traffic.shifted', 'rollback.split_verified')) AS shifted
+       FROM cutovers c WHERE c.id = $1`,
+    [cutoverId],
+  );
+  return { percent: row!.percent, verified: Number(row!.verified), failed: Number(row!.failed), shifted: Number(row!.shifted) };
 }

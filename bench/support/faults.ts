@@ -6,6 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded-postgres";
 import type { Lab } from "../../scripts/lab/index";
+import { isAlive } from "../../scripts/lab/demo-service";
 import { runtimeCommand, startHaproxy, type HaproxyHandle } from "../../scripts/lab/haproxy";
 import { BENCH_TOKEN } from "./app";
 
@@ -170,14 +171,7 @@ export function postmaster(clusterDir: string): { pid: number; port: number } | 
   return Number.isInteger(pid) && pid > 0 ? { pid, port } : null;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { isAlive };
 
 /** The owner's URL of an app's embedded PostgreSQL (`<appDataDir>/postgres`), while it runs. */
 export function embeddedOwnerUrl(appDataDir: string, database = "warroom"): string {
