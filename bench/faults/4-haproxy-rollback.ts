@@ -1,19 +1,25 @@
-// Row 4: HAProxy stopped when rollback is pressed. The rollback retries, then answers an error, the
+// Row 4: HAProxy killed while a rollback is in flight (frozen first, so the rollback is waiting on
+// its runtime socket when HAProxy goes away). The rollback retries, then answers an error, the
 // room is told (a rollback.failed audit row and event, the rollback shown as failed in the traffic
 // view) and nothing is recorded as rolled back. Recovered = a rollback pressed after HAProxy is back
 // succeeds (split 0 recorded and in HAProxy).
-import { haproxyPercent, oneLine, query, restartHaproxy, seconds, type FaultRow } from "../support/faults";
+import { freezeHaproxy, haproxyPercent, killHaproxy, oneLine, query, restartHaproxy, seconds, waitFor, type FaultRow } from "../support/faults";
 import { labRoom, trafficRecord, type RowContext } from "../support/fault-setup";
 
-export const title = "HAProxy stopped during a rollback";
+export const title = "HAProxy stopped (killed) during a rollback";
 const SPLIT = 50;
 
 export async function run(ctx: RowContext): Promise<FaultRow> {
   const { lab, api, db, cutoverId } = await labRoom(ctx, "HAProxy down during a rollback", SPLIT);
 
-  await lab.haproxy.stop();
-  ctx.note("HAProxy stopped");
-  const press = await api.post(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "faults: HAProxy down" }, { timeoutMs: 120_000 });
+  const thaw = freezeHaproxy(lab.haproxy);
+  ctx.cleanup.add("thaw HAProxy", thaw);
+  const pressing = api.post(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "faults: HAProxy down" }, { timeoutMs: 120_000 });
+  const inFlight = await waitFor(async () => (await query(db, "SELECT 1 FROM rollbacks WHERE cutover_id = $1 AND state = 'running'", [cutoverId])).length > 0, 10_000, 50);
+  if (!inFlight) throw new Error("the rollback never showed as running");
+  await killHaproxy(lab.haproxy);
+  ctx.note("HAProxy killed during the rollback");
+  const press = await pressing;
   const after = await trafficRecord(db, cutoverId);
   const view = await api.traffic(cutoverId);
   const shown = view.rollbacks[0]?.state ?? "none";
@@ -30,7 +36,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
 
   return {
     fault: title,
-    done: `HAProxy stopped with ${SPLIT} % on new, rollback pressed; HAProxy started, rollback pressed again`,
+    done: `rollback pressed with ${SPLIT} % on new, HAProxy killed while the rollback waited on it; HAProxy started, rollback pressed again`,
     users: `rollback answered ${press.status || "nothing"} after ${seconds(press.ms)} (retries): "${oneLine(press.message, 140)}"; traffic tab shows the rollback ${shown}, rollback.failed audit rows ${audit!.failed}; recorded split ${after.percent} %`,
     recover: worked ? `${seconds(Date.now() - backAt)} after HAProxy was back (split 0 recorded and in HAProxy)` : `the rollback after the restart answered ${again.status} (${again.message || JSON.stringify(again.body)}), recorded ${record.percent} %, HAProxy ${real ?? "?"} %`,
     lost: "n/a (the failed rollback was not acknowledged)",

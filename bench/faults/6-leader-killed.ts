@@ -3,7 +3,7 @@
 // has not elapsed). The other must take over (time) and the trigger fire exactly once for the
 // episode (one trigger.fired audit row, one rollback).
 import { Api, query, seconds, sleep, waitFor, type FaultRow } from "../support/faults";
-import { labFor, PROMETHEUS, replicasFor, ROUTER, type RowContext } from "../support/fault-setup";
+import { labFor, PROMETHEUS, replicasFor, ROUTER, shift, type RowContext } from "../support/fault-setup";
 
 export const title = "Leader SIGKILLed with a trigger pending";
 const FOR_S = 15;
@@ -22,7 +22,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const api: Api = apis[0]!;
   const cutoverId = await api.createCutover({ name: "Faults: leader killed", router: ROUTER });
   await api.must("/api/v1/commands/metrics.settings", { cutoverId, prometheusSource: PROMETHEUS, pollIntervalMs: 1000 });
-  await api.must(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: SPLIT, override: true, note: "faults" });
+  if ((await shift(api, cutoverId, SPLIT)).status !== 200) throw new Error(`shift to ${SPLIT} % failed`);
   const view = (await api.must(`/api/v1/cutovers/${cutoverId}/metrics`)) as { metrics: { id: string; name: string }[] };
   const metricId = view.metrics.find((m) => m.name === "Error rate")!.id;
   const { triggerId } = (await api.must("/api/v1/commands/trigger.save", { cutoverId, metricId, system: "new", comparison: ">", threshold: 5, forSeconds: FOR_S, severity: "immediate", action: "rollback", mode: "automatic" })) as { triggerId: string };

@@ -3,7 +3,7 @@
 // both replicas. Exactly one rollback may execute; every other press joins it.
 import { sessionCookie } from "../support/app";
 import { Api, describeAnswers, haproxyPercent, query, seconds, type FaultRow } from "../support/faults";
-import { labFor, replicasFor, ROUTER, type RowContext } from "../support/fault-setup";
+import { labFor, replicasFor, ROUTER, shift, type RowContext } from "../support/fault-setup";
 
 export const title = "2 browsers and 2 replicas pressing rollback together";
 const SPLIT = 50;
@@ -20,7 +20,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
     const a = await admin.post("/api/v1/commands/member.add", { cutoverId, email, role });
     if (a.status !== 200 && a.status !== 409) throw new Error(`member.add ${email}: ${a.status} ${a.message}`);
   }
-  await admin.must(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { toPercent: SPLIT, override: true, note: "faults" });
+  if ((await shift(admin, cutoverId, SPLIT)).status !== 200) throw new Error(`shift to ${SPLIT} % failed`);
 
   // Each person signed in on one replica; the sessions are valid on both (one signing secret).
   const lead = await sessionCookie(apps[0]!.url, "lead@demo.warroom");

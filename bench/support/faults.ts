@@ -156,8 +156,13 @@ export function describeAnswers(answers: ApiAnswer[]): string {
     .join(", ");
 }
 
+/** One table cell: one line, no pipes, absolute paths cut to their last part, at most `max` characters. */
 export function oneLine(s: string, max = 120): string {
-  const flat = s.replace(/\s+/g, " ").replace(/\|/g, "/").trim();
+  const flat = s
+    .replace(/\s+/g, " ")
+    .replace(/(?:\/[^\s/"]+){2,}\/([^\s/"]+)/g, "…/$1")
+    .replace(/\|/g, "/")
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -252,6 +257,18 @@ export function freezeHaproxy(h: HaproxyHandle): () => void {
       }
     }
   };
+}
+
+/** HAProxy killed outright (SIGKILL to master and workers, frozen or not), its sockets removed. */
+export async function killHaproxy(h: HaproxyHandle): Promise<void> {
+  for (const pid of [h.pid, ...childrenOf(h.pid)]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+  await h.stop();
 }
 
 /**
