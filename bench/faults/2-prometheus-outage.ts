@@ -3,6 +3,7 @@
 // must not fire on the missing data (the split stays where it was). Recovered = fresh samples again.
 import { seconds, sleep, waitFor, type FaultRow } from "../support/faults";
 import { labRoom, PROMETHEUS, type RowContext } from "../support/fault-setup";
+import { watchRoom } from "../support/room-socket";
 
 const OUTAGE_MS = 20_000;
 const CAP_MS = 60_000;
@@ -28,6 +29,10 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   // Would roll back if missing data were read as a breach.
   await api.must("/api/v1/commands/trigger.save", { cutoverId, metricId, system: "new", comparison: ">", threshold: 5, forSeconds: 5, severity: "immediate", action: "rollback", mode: "automatic" });
   const tile = (v: MetricsView) => v.metrics.find((m) => m.id === metricId)?.new?.tile;
+  const room = await watchRoom(ctx, api, cutoverId);
+  /** The samples of the gated metric pushed to the room's browsers since `t`. */
+  const pushed = (t: number) =>
+    room.events.flatMap((e) => (e.type === "metrics.sampled" && e.receivedAt > t ? e.data.samples.filter((p) => p.m === metricId && p.s === "new") : []));
 
   // Before: the tile is current and the gate passes, so a change after the stop is the outage's.
   const before = await waitFor(async () => {
@@ -56,6 +61,10 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
     }
     await sleep(1000);
   }
+  // A poll already under way at the stop may still bring a good sample: count from 2 s on.
+  const duringOutage = pushed(stoppedAt + 2000);
+  const pushedOk = duringOutage.filter((p) => p.st === "ok").length;
+  const pushedBad = duringOutage.length - pushedOk;
   const traffic = await api.traffic(cutoverId);
   const rollbacks = traffic.rollbacks.filter((r) => Date.parse(r.startedAt) >= stoppedAt).length;
 
@@ -72,11 +81,12 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
     done: `Prometheus stopped for ${OUTAGE_MS / 1000} s with ${SPLIT} % on new, an automatic rollback trigger and a metric gate in place, then started`,
     users: [
       t ? `tile "${t.kind}" after ${seconds(notCurrent!.ms)} (${t.reason ?? ""})` : `tile still current after ${OUTAGE_MS / 1000} s`,
+      `the room's socket got ${pushedBad} not-ok and ${pushedOk} ok samples`,
       `gate passed ${gatePassed} of ${gateEvaluations} evaluations${gateDetail ? ` ("${gateDetail}")` : ""}`,
       `split ${traffic.percent} %, ${rollbacks} rollback(s)`,
     ].join("; "),
     recover: fresh ? `${seconds(fresh.ms)} to a current tile after the start` : `no fresh sample within ${CAP_MS / 1000} s`,
     lost: "n/a (no writes)",
-    recovered: Boolean(t) && failClosed && splitKept && fresh !== null,
+    recovered: Boolean(t) && pushedOk === 0 && failClosed && splitKept && fresh !== null,
   };
 }

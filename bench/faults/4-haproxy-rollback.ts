@@ -5,6 +5,7 @@
 // succeeds (split 0 recorded and in HAProxy).
 import { freezeHaproxy, haproxyPercent, killHaproxy, oneLine, query, restartHaproxy, seconds, waitFor, type FaultRow } from "../support/faults";
 import { labRoom, trafficRecord, type RowContext } from "../support/fault-setup";
+import { watchRoom } from "../support/room-socket";
 
 export const title = "HAProxy stopped (killed) during a rollback";
 const SPLIT = 50;
@@ -12,6 +13,7 @@ const SPLIT = 50;
 export async function run(ctx: RowContext): Promise<FaultRow> {
   const { lab, api, db, cutoverId } = await labRoom(ctx, "HAProxy down during a rollback", SPLIT);
 
+  const room = await watchRoom(ctx, api, cutoverId);
   const thaw = freezeHaproxy(lab.haproxy);
   ctx.cleanup.add("thaw HAProxy", thaw);
   const pressing = api.post(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "faults: HAProxy down" }, { timeoutMs: 120_000 });
@@ -24,7 +26,9 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const view = await api.traffic(cutoverId);
   const shown = view.rollbacks[0]?.state ?? "none";
   const [audit] = await query<{ failed: string }>(db, "SELECT count(*) AS failed FROM audit_events WHERE cutover_id = $1 AND action = 'rollback.failed'", [cutoverId]);
-  const bannered = Number(audit!.failed) === 1 && shown === "failed";
+  // The banner: the event reaches the room's browsers (it is sent when the failure is recorded).
+  const banner = await waitFor(async () => room.events.find((e) => e.type === "rollback.failed"), 5000, 50);
+  const bannered = Number(audit!.failed) === 1 && shown === "failed" && banner !== null;
 
   const h = await restartHaproxy(lab, SPLIT);
   const backAt = Date.now();
@@ -37,7 +41,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   return {
     fault: title,
     done: `rollback pressed with ${SPLIT} % on new, HAProxy killed while the rollback waited on it; HAProxy started, rollback pressed again`,
-    users: `rollback answered ${press.status || "nothing"} after ${seconds(press.ms)} (retries): "${oneLine(press.message, 140)}"; traffic tab shows the rollback ${shown}, rollback.failed audit rows ${audit!.failed}; recorded split ${after.percent} %`,
+    users: `rollback answered ${press.status || "nothing"} after ${seconds(press.ms)} (retries): "${oneLine(press.message, 140)}"; room's banner ${banner ? "got rollback.failed" : "got no rollback.failed event"}, traffic tab shows the rollback ${shown}, rollback.failed audit rows ${audit!.failed}; recorded split ${after.percent} %`,
     recover: worked ? `${seconds(Date.now() - backAt)} after HAProxy was back (split 0 recorded and in HAProxy)` : `the rollback after the restart answered ${again.status} (${again.message || JSON.stringify(again.body)}), recorded ${record.percent} %, HAProxy ${real ?? "?"} %`,
     lost: "n/a (the failed rollback was not acknowledged)",
     recovered: press.status >= 400 && bannered && after.percent === SPLIT && worked,
