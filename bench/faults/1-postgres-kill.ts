@@ -41,7 +41,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   let recoveredAfter: number | null = null;
   try {
     await sleep(WARM_MS);
-    const pm = postmaster(path.join(app.dataDir, "postgres", "cluster"));
+    const pm = postmaster(path.join(app.postgresRoot, "cluster"));
     if (!pm || !isAlive(pm.pid)) throw new Error("no embedded PostgreSQL to kill: is DATABASE_URL set in this environment?");
     process.kill(pm.pid, "SIGKILL");
     killedAt = Date.now();
@@ -60,8 +60,8 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
 
   // The check reads the data directory itself, after the app is gone: what a restart would find.
   await app.stop();
-  await stopLeftoverPostgres(app.dataDir);
-  const pgHandle = await startEmbeddedPostgres({ dataDir: path.join(app.dataDir, "postgres") });
+  await stopLeftoverPostgres(app.postgresRoot);
+  const pgHandle = await startEmbeddedPostgres({ dataDir: app.postgresRoot });
   let found = 0;
   try {
     const rows = await query<{ n: string }>(pgHandle.ownerUrl, "SELECT count(*) AS n FROM items i WHERE i.id = ANY($1::uuid[]) AND i.state = 'done' AND EXISTS (SELECT 1 FROM sign_offs s WHERE s.item_id = i.id)", [acked]);

@@ -29,7 +29,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const api2 = new Api(second.url);
   const pressedAt = Date.now();
   const press = await api2.post(`/api/v1/cutovers/${cutoverId}/rollback`, { reason: "faults: pressed again after the restart" }, { timeoutMs: CAP_MS });
-  const db2 = embeddedOwnerUrl(second.dataDir);
+  const db2 = embeddedOwnerUrl(second.postgresRoot);
   const done = await waitFor(async () => {
     const [c] = await query<{ percent: number }>(db2, "SELECT traffic_percent AS percent FROM cutovers WHERE id = $1", [cutoverId]);
     return c!.percent === 0 && (await haproxyPercent(lab.haproxy)) === 0;

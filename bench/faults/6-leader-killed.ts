@@ -9,7 +9,9 @@ export const title = "Leader SIGKILLed with a trigger pending";
 const FOR_S = 15;
 const TAKEOVER_CAP_MS = 30_000;
 const SPLIT = 50;
-const LEADER_LINE = /jobs: this process is the leader/;
+// What the process running the jobs says when it gains them ("jobs: this process is the leader"),
+// worded loosely enough to survive a rewording of the leader election.
+const LEADER_LINE = /\b(?:is (?:now )?the leader|became (?:the )?leader|leadership (?:gained|acquired|taken))\b/i;
 
 export async function run(ctx: RowContext): Promise<FaultRow> {
   const lab = await labFor(ctx, { rate: 100, durationS: 600 });
@@ -28,7 +30,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const { triggerId } = (await api.must("/api/v1/commands/trigger.save", { cutoverId, metricId, system: "new", comparison: ">", threshold: 5, forSeconds: FOR_S, severity: "immediate", action: "rollback", mode: "automatic" })) as { triggerId: string };
 
   const leader = leaderAt.findIndex((t) => t !== null);
-  if (leader < 0) throw new Error("neither replica says it is the leader");
+  if (leader < 0) throw new Error(`neither replica printed a line matching ${LEADER_LINE} (bench/faults/6-leader-killed.ts): which one runs the jobs?`);
   await lab.new.configure({ errorRate: 1 });
   ctx.note(`new answers errors; waiting for the trigger to be pending (leader: replica ${leader + 1})`);
   const pending = await waitFor(async () => (await query<{ state: string }>(ownerUrl, "SELECT state::text FROM rollback_triggers WHERE id = $1", [triggerId]))[0]?.state === "pending", 60_000, 200);

@@ -32,7 +32,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const app = await appFor(ctx);
   await configure(app, null, [{ name: "faults-hanging", type: "router", kind: "webhook", config: { url: `http://127.0.0.1:${port}/split`, secret: "faults-webhook-secret-0123456789", timeoutMs: ROUTER_TIMEOUT_MS } }]);
   const api = new Api(app.url);
-  const db = embeddedOwnerUrl(app.dataDir);
+  const db = embeddedOwnerUrl(app.postgresRoot);
   const cutoverId = await api.createCutover({ name: "Faults: hanging router", router: "faults-hanging" });
 
   const before = await trafficRecord(db, cutoverId);

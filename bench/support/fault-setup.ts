@@ -34,16 +34,34 @@ export async function labFor(ctx: RowContext, opts: Omit<LabOptions, "dataDir" |
   return lab;
 }
 
-/** One app on its own embedded PostgreSQL, stopped (and its database with it) at the end. */
-export async function appFor(ctx: RowContext, opts: StartAppOptions & { name?: string } = {}): Promise<BenchApp> {
+export interface FaultApp extends BenchApp {
+  /** Its embedded PostgreSQL's directory (credentials, `cluster/`), as the app reported it. */
+  postgresRoot: string;
+}
+
+// The app says where its embedded PostgreSQL keeps its data: the suite follows it there, should
+// it ever move out of the data directory.
+const EMBEDDED_LINE = /embedded PostgreSQL (?:started|joined) on [^,]+, data in (\S+)/;
+
+/** One app on its own embedded PostgreSQL (unless env says otherwise), stopped with its database at the end. */
+export async function appFor(ctx: RowContext, opts: StartAppOptions & { name?: string } = {}): Promise<FaultApp> {
   const dataDir = opts.dataDir ?? dirOf(ctx, opts.name ?? "app");
-  const app = await startApp({ ...opts, dataDir });
+  let cluster: string | null = null;
+  const app = await startApp({
+    ...opts,
+    dataDir,
+    onLine: (line) => {
+      cluster ??= EMBEDDED_LINE.exec(line)?.[1] ?? null;
+      opts.onLine?.(line);
+    },
+  });
+  const postgresRoot = cluster ? path.dirname(cluster) : path.join(dataDir, "postgres");
   ctx.cleanup.add(`app ${dataDir}`, async () => {
     await app.stop();
     // An app SIGKILLed by the row leaves its embedded PostgreSQL behind.
-    await stopLeftoverPostgres(dataDir);
+    await stopLeftoverPostgres(postgresRoot);
   });
-  return app;
+  return Object.assign(app, { postgresRoot });
 }
 
 /** The lab's router and Prometheus (and `extra`) in an app's configuration file, read again by the app within a second. */
@@ -53,7 +71,7 @@ export async function configure(app: { dataDir: string }, lab: Lab | null, extra
 }
 
 export interface Replicas {
-  apps: BenchApp[];
+  apps: FaultApp[];
   apis: Api[];
   /** The shared database's owner URL, for the row's own checks. */
   ownerUrl: string;
@@ -79,7 +97,7 @@ export async function replicasFor(ctx: RowContext, count: number, lab: Lab | nul
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     WARROOM_DEMO: "1",
   };
-  const apps: BenchApp[] = [];
+  const apps: FaultApp[] = [];
   // One after the other: the first migrates and seeds, the others find it done.
   for (let i = 0; i < count; i++) {
     apps.push(await appFor(ctx, { name: `replica-${i + 1}`, env, onLine: opts.onLine ? (line) => opts.onLine!(i, line) : undefined }));
@@ -94,7 +112,7 @@ export function shift(api: Api, cutoverId: string, toPercent: number, timeoutMs 
 
 export interface LabRoom {
   lab: Lab;
-  app: BenchApp;
+  app: FaultApp;
   api: Api;
   /** The app's database (owner), for what the row checks was recorded. */
   db: string;
@@ -112,7 +130,7 @@ export async function labRoom(ctx: RowContext, name: string, split: number, labO
     const a = await shift(api, cutoverId, split);
     if (a.status !== 200) throw new Error(`shift to ${split} %: ${a.status} ${a.message}`);
   }
-  return { lab, app, api, db: embeddedOwnerUrl(app.dataDir), cutoverId };
+  return { lab, app, api, db: embeddedOwnerUrl(app.postgresRoot), cutoverId };
 }
 
 /** What the database says was done to a cutover's traffic. */

@@ -178,9 +178,11 @@ export function postmaster(clusterDir: string): { pid: number; port: number } | 
 
 export { isAlive };
 
-/** The owner's URL of an app's embedded PostgreSQL (`<appDataDir>/postgres`), while it runs. */
-export function embeddedOwnerUrl(appDataDir: string, database = "warroom"): string {
-  const root = path.resolve(appDataDir, "postgres");
+/**
+ * The owner's URL of an embedded PostgreSQL while it runs, from its directory (`root`: the
+ * credentials, and the cluster in `root/cluster`).
+ */
+export function embeddedOwnerUrl(root: string, database = "warroom"): string {
   const pm = postmaster(path.join(root, "cluster"));
   if (!pm) throw new Error(`no PostgreSQL running in ${root}`);
   const creds = JSON.parse(readFileSync(path.join(root, "credentials.json"), "utf8")) as { user: string; password: string };
@@ -200,11 +202,11 @@ export async function query<R extends pg.QueryResultRow>(url: string, text: stri
 }
 
 /**
- * Ends a PostgreSQL left running in `<appDataDir>/postgres/cluster` (an app SIGKILLed does not take
- * its embedded server with it): fast shutdown, then SIGKILL if it lingers.
+ * Ends an embedded PostgreSQL left running in `root/cluster` (an app SIGKILLed does not take it
+ * with it): fast shutdown, then SIGKILL if it lingers.
  */
-export async function stopLeftoverPostgres(appDataDir: string): Promise<void> {
-  const pm = postmaster(path.resolve(appDataDir, "postgres", "cluster"));
+export async function stopLeftoverPostgres(root: string): Promise<void> {
+  const pm = postmaster(path.join(root, "cluster"));
   if (!pm || !isAlive(pm.pid)) return;
   process.kill(pm.pid, "SIGINT");
   if (!(await waitFor(async () => !isAlive(pm.pid), 10_000, 100))) process.kill(pm.pid, "SIGKILL");
