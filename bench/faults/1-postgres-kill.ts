@@ -38,6 +38,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
     entry.answer = await api.post(`${item}/signoff`, {}, { timeoutMs: 5000 });
   });
   let killedAt = 0;
+  let health: ApiAnswer | null = null;
   let recoveredAfter: number | null = null;
   try {
     await sleep(WARM_MS);
@@ -46,6 +47,8 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
     process.kill(pm.pid, "SIGKILL");
     killedAt = Date.now();
     ctx.note(`SIGKILLed the postmaster (pid ${pm.pid})`);
+    // What a load balancer or a monitor asks meanwhile.
+    void sleep(2000).then(async () => (health = await api.get("/health", { timeoutMs: 5000 })));
     const ok = await waitFor(async () => sent.find((s) => s.at > killedAt && s.answer && s.answer.status >= 200 && s.answer.status < 300), CAP_MS, 50);
     if (ok) {
       recoveredAfter = ok.value.at + ok.value.answer!.ms - killedAt;
@@ -57,6 +60,9 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
 
   const acked = sent.filter((s) => s.answer && s.answer.status >= 200 && s.answer.status < 300).map((s) => s.item.split("/").at(-1)!);
   const during = sent.filter((s) => s.at > killedAt && (recoveredAfter === null || s.at < killedAt + recoveredAfter)).map((s) => s.answer!);
+
+  const crashed = app.child.exitCode !== null || app.child.signalCode !== null ? `the app process itself exited (${app.child.signalCode ?? `code ${app.child.exitCode}`}); ` : "";
+  if (crashed) ctx.note(`the app exited; its last lines:\n${app.log().split("\n").slice(-15).join("\n")}`);
 
   // The check reads the data directory itself, after the app is gone: what a restart would find.
   await app.stop();
@@ -73,9 +79,15 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   return {
     fault: title,
     done: `${sent.length} sign-offs sent at ${RATE}/s; postmaster SIGKILLed after ${WARM_MS / 1000} s`,
-    users: `after the kill: ${describeAnswers(during)}`,
+    users: `${crashed}after the kill: ${describeAnswers(during)}; /health 2 s after: ${healthOf(health)}`,
     recover: recoveredAfter === null ? `no 2xx within ${CAP_MS / 1000} s` : seconds(recoveredAfter),
     lost: `${lost} of ${acked.length} acknowledged`,
     recovered: recoveredAfter !== null && lost === 0,
   };
+}
+
+function healthOf(a: ApiAnswer | null): string {
+  if (!a) return "not asked";
+  if (a.status === 0) return a.message;
+  return `${a.status} ${JSON.stringify({ status: a.body?.status, database: a.body?.database })}`;
 }
