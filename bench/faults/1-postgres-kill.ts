@@ -4,6 +4,7 @@
 import path from "node:path";
 import { startEmbeddedPostgres } from "../../lib/db/embedded-postgres";
 import { Api, describeAnswers, isAlive, postmaster, query, runbookOf, seconds, sleep, stopLeftoverPostgres, waitFor, type ApiAnswer, type FaultRow } from "../support/faults";
+import { exited } from "../support/app";
 import { appFor, type RowContext } from "../support/fault-setup";
 import { steadyRate } from "../support/steady-rate";
 
@@ -61,7 +62,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const acked = sent.filter((s) => s.answer && s.answer.status >= 200 && s.answer.status < 300).map((s) => s.item.split("/").at(-1)!);
   const during = sent.filter((s) => s.at > killedAt && (recoveredAfter === null || s.at < killedAt + recoveredAfter)).map((s) => s.answer!);
 
-  const crashed = app.child.exitCode !== null || app.child.signalCode !== null ? `the app process itself exited (${app.child.signalCode ?? `code ${app.child.exitCode}`}); ` : "";
+  const crashed = exited(app.child) ? `the app process itself exited (${app.child.signalCode ?? `code ${app.child.exitCode}`}); ` : "";
   if (crashed) ctx.note(`the app exited; its last lines:\n${app.log().split("\n").slice(-15).join("\n")}`);
 
   // The check reads the data directory itself, after the app is gone: what a restart would find.

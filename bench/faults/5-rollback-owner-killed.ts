@@ -3,6 +3,7 @@
 // to split 0 (recorded and in HAProxy). The wait is capped: a press that only joins the dead
 // process's rollback never gets there.
 import { Api, embeddedOwnerUrl, freezeHaproxy, haproxyPercent, query, seconds, waitFor, type FaultRow } from "../support/faults";
+import { exited } from "../support/app";
 import { appFor, labRoom, type RowContext } from "../support/fault-setup";
 
 export const title = "App holding a running rollback SIGKILLed, rollback pressed again";
@@ -19,7 +20,7 @@ export async function run(ctx: RowContext): Promise<FaultRow> {
   const running = await waitFor(async () => (await query(db, "SELECT 1 FROM rollbacks WHERE cutover_id = $1 AND state = 'running'", [cutoverId])).length > 0, 10_000, 100);
   if (!running) throw new Error("the rollback never showed as running");
   first.child.kill("SIGKILL");
-  await waitFor(async () => first.child.exitCode !== null || first.child.signalCode !== null, 5000, 50);
+  await waitFor(async () => exited(first.child), 5000, 50);
   ctx.note("the app holding the rollback SIGKILLed");
   await pending;
   thaw();
