@@ -16,16 +16,34 @@ export const BENCH_TOKEN = "bench-admin-token-0123456789abcdef";
 export interface BenchApp {
   url: string;
   child: ChildProcess;
+  dataDir: string;
+  /** The last lines the app printed (stdout and stderr). */
+  log(): string;
   stop(): Promise<void>;
 }
 
-export async function startApp(opts: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<BenchApp> {
+export interface StartAppOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  /** Start on what an earlier run left in dataDir (a restart) instead of a fresh directory. */
+  keepData?: boolean;
+  /** Every line the app prints, as it comes. */
+  onLine?: (line: string) => void;
+}
+
+/** Ended, by exit or by a signal (a SIGKILLed child has no exit code). */
+export function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+export async function startApp(opts: StartAppOptions = {}): Promise<BenchApp> {
   if (!existsSync(".next/BUILD_ID")) {
     const r = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (r.status !== 0) throw new Error("next build failed");
   }
   const dataDir = opts.dataDir ?? ".data/bench";
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
   // The same bundle and flags as `npm start`; one file per run, as several benchmarks may start at once.
   const entry = bundleServer(`.next/warroom-server/bench-${process.pid}-${Date.now()}.mjs`);
@@ -35,27 +53,45 @@ export async function startApp(opts: { dataDir?: string; env?: Record<string, st
   });
   child.once("exit", () => rmSync(entry, { force: true }));
   let log = "";
-  child.stdout?.on("data", (d) => (log = (log + d).slice(-4000)));
-  child.stderr?.on("data", (d) => (log = (log + d).slice(-4000)));
+  let partial = "";
+  const take = (d: Buffer) => {
+    log = (log + d).slice(-16_000);
+    if (!opts.onLine) return;
+    const lines = (partial + d).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) opts.onLine(line);
+  };
+  child.stdout?.on("data", take);
+  child.stderr?.on("data", take);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited: ${log}`);
+    if (exited(child)) throw new Error(`the app exited: ${log}`);
     try {
       if ((await fetch(`${url}/health/readiness`)).ok) break;
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error(`the app did not start within 60 s: ${log}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the app did not start within 60 s: ${log}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
     child,
+    dataDir,
+    log: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        if (exited(child)) return resolve();
+        // An app whose shutdown hangs (its database gone, say) must not hang the benchmark.
+        const hard = setTimeout(() => child.kill("SIGKILL"), 20_000);
+        child.once("exit", () => {
+          clearTimeout(hard);
+          resolve();
+        });
         child.kill("SIGTERM");
       }),
   };
