@@ -135,8 +135,11 @@ export function shortReason(message: string): string {
       return "(URL)";
     }
   });
+  // A server path (a runtime socket, a state file) is the operator's business, not the room's:
+  // only its last part is kept, enough to tell which one failed.
+  const pathless = line.replace(/(^|[\s"'(=])\/(?:[\w.@+-]+\/)+([\w.@+-]+)/g, "$1…/$2");
   // eslint-disable-next-line no-control-regex
-  const clean = line.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+  const clean = pathless.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
   return clean.length > 160 ? `${clean.slice(0, 157)}…` : clean;
 }
 
