@@ -99,7 +99,8 @@ export function listen(
       isConnected = false;
       client = null;
       c.end().catch(() => {});
-      const delay = Math.min(5000, 200 * 2 ** attempt++);
+      // Capped low: a PostgreSQL restart takes seconds, and pages wait for this reconnect to resync.
+      const delay = Math.min(2000, 100 * 2 ** attempt++);
       log(`bus: connection lost (${why}); reconnecting in ${delay} ms`);
       timer = setTimeout(connect, delay);
     };

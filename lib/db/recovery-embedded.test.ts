@@ -1,0 +1,104 @@
+// The embedded PostgreSQL is killed the hard way (SIGKILL, as the OOM killer does) under a running
+// app: the supervisor brings it back on the same data and port, and every connection of the app
+// recovers in this same process. Timings are printed, not asserted.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
+import { prepareDatabase } from "./connection";
+import { closeDb, db } from "./client";
+import { closeLockPool } from "./cutover-lock";
+import { expectRecovered, waitUntil, watchConnections } from "@/lib/testing/recovery";
+
+const dir = mkdtempSync(path.join(tmpdir(), "warroom-supervised-"));
+const lines: string[] = [];
+let server: EmbeddedPostgres;
+
+beforeAll(async () => {
+  server = await startEmbeddedPostgres({ dataDir: dir, supervise: true, log: (l) => lines.push(l) });
+  await prepareDatabase({ url: server.runtimeUrl, migrationUrl: server.ownerUrl, embedded: server }, { log: () => {} });
+  process.env.DATABASE_URL = server.runtimeUrl;
+  // Small pools, so that the checks after the restart go through every pooled connection.
+  process.env.WARROOM_DB_POOL = "4";
+  // Stands for the app's secrets: the restarted PostgreSQL must not inherit them.
+  process.env.NEXTAUTH_SECRET = "secret-that-postgres-must-not-see";
+}, 120_000);
+
+afterAll(async () => {
+  await closeDb();
+  await closeLockPool();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const show = async (q: string) => (await db().$queryRawUnsafe<Record<string, string>[]>(q))[0];
+
+describe("supervised embedded PostgreSQL", () => {
+  it("comes back after SIGKILL with every acknowledged write, and the app's pools, bus and leader recover in-process", async () => {
+    const w = watchConnections(server.runtimeUrl);
+    try {
+      await w.ready();
+      const acknowledged = await db().user.create({ data: { email: "kept@example.test", name: "Kept", passwordHash: "x" } });
+
+      // A transaction open at the moment of the kill: none of it may survive.
+      let inside!: () => void;
+      const reachedInside = new Promise<void>((r) => (inside = r));
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const halfDone = db()
+        .$transaction(async (tx) => {
+          await tx.user.create({ data: { email: "half-1@example.test", name: "Half", passwordHash: "x" } });
+          inside();
+          await held;
+          await tx.user.create({ data: { email: "half-2@example.test", name: "Half", passwordHash: "x" } });
+        })
+        .then(
+          () => "committed",
+          () => "failed",
+        );
+      await reachedInside;
+
+      const oldPid = server.pid;
+      const resyncsBefore = w.resyncs.length;
+      const killedAt = Date.now();
+      process.kill(oldPid, "SIGKILL");
+      await waitUntil("restart", () => server.restarts === 1);
+      const restartedMs = Date.now() - killedAt;
+      release();
+      expect(await halfDone).toBe("failed");
+
+      const at = await expectRecovered(w, killedAt, resyncsBefore);
+      console.log(lines.filter((l) => /died|is back|restart failed/.test(l)).join("\n"));
+      console.log(`[recovery] embedded postmaster SIGKILLed: restarted after ${restartedMs} ms; back after (ms): ${JSON.stringify(at)}`);
+      expect(server.pid).not.toBe(oldPid);
+      expect(lines.some((l) => /died \(SIGKILL\)/.test(l))).toBe(true);
+
+      expect(await db().user.findUnique({ where: { id: acknowledged.id } })).toMatchObject({ email: "kept@example.test" });
+      expect(await db().user.count({ where: { email: { startsWith: "half-" } } })).toBe(0);
+
+      // Acknowledged means on disk: nothing in the start options trades that away.
+      expect(await show("SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc, current_setting('full_page_writes') AS fpw")).toEqual({ fsync: "on", sc: "on", fpw: "on" });
+      // The restarted server inherited none of the app's environment.
+      const environ = readFileSync(`/proc/${server.pid}/environ`, "utf8").split("\0");
+      expect(environ.filter((v) => /^(DATABASE_URL|NEXTAUTH_SECRET|WARROOM_)/.test(v))).toEqual([]);
+    } finally {
+      await w.stop();
+    }
+  }, 120_000);
+
+  it("is not restarted after a clean shutdown from outside, and stop() ends it for good", async () => {
+    const own = mkdtempSync(path.join(tmpdir(), "warroom-supervised-"));
+    const mine: string[] = [];
+    const other = await startEmbeddedPostgres({ dataDir: own, supervise: true, log: (l) => mine.push(l) });
+    try {
+      const pid = other.pid;
+      process.kill(pid, "SIGINT");
+      await waitUntil("clean exit noticed", () => mine.some((l) => /shut down from outside/.test(l)));
+      expect(other.restarts).toBe(0);
+    } finally {
+      await other.stop();
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
