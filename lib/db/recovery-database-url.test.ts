@@ -1,37 +1,17 @@
 // With DATABASE_URL the app does not own PostgreSQL: here a separate server is stopped and started
 // again (an operator's restart, a failover) under a running app. Writes answer 503
 // database_unavailable meanwhile, and every connection recovers in this same process.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
-import { prepareDatabase } from "./connection";
-import { closeDb, db } from "./client";
-import { closeLockPool } from "./cutover-lock";
+import { describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { db } from "./client";
 import { errorResponse } from "@/lib/api/route";
-import { expectRecovered, expectUnavailable, waitUntil, watchConnections } from "@/lib/testing/recovery";
+import { expectRecovered, expectUnavailable, ownPostgres, waitUntil, watchConnections } from "@/lib/testing/recovery";
 
-const dir = mkdtempSync(path.join(tmpdir(), "warroom-external-"));
-let server: EmbeddedPostgres;
-
-beforeAll(async () => {
-  server = await startEmbeddedPostgres({ dataDir: dir });
-  await prepareDatabase({ url: server.runtimeUrl, migrationUrl: server.ownerUrl, embedded: null }, { log: () => {} });
-  process.env.DATABASE_URL = server.runtimeUrl;
-  process.env.WARROOM_DB_POOL = "4";
-}, 120_000);
-
-afterAll(async () => {
-  await closeDb();
-  await closeLockPool();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const own = ownPostgres((dataDir) => startEmbeddedPostgres({ dataDir }));
 
 describe("a PostgreSQL of DATABASE_URL restarted under the app", () => {
   it("answers 503 while it is down, and pools, bus and leader recover when it is back", async () => {
-    const w = watchConnections(server.runtimeUrl);
+    const w = watchConnections(own.current.runtimeUrl);
     try {
       await w.ready();
       const acknowledged = await db().user.create({ data: { email: "before@example.test", name: "Before", passwordHash: "x" } });
@@ -39,7 +19,7 @@ describe("a PostgreSQL of DATABASE_URL restarted under the app", () => {
       const leadsBefore = w.leads();
 
       const stoppedAt = Date.now();
-      await server.stop();
+      await own.current.stop();
       await expectUnavailable();
       const err = await db().user.create({ data: { email: "during@example.test", name: "During", passwordHash: "x" } }).catch((e: unknown) => e);
       const res = errorResponse(err, "req-1");
@@ -51,7 +31,7 @@ describe("a PostgreSQL of DATABASE_URL restarted under the app", () => {
       expect(w.leads()).toBe(leadsBefore);
 
       // The same data directory and port: what a restart of the operator's server looks like.
-      server = await startEmbeddedPostgres({ dataDir: dir, port: server.port });
+      own.current = await startEmbeddedPostgres({ dataDir: own.dir, port: own.current.port });
       const startedMs = Date.now() - stoppedAt;
       const at = await expectRecovered(w, stoppedAt, resyncsBefore);
       console.log(`[recovery] external PostgreSQL stopped and started again (${startedMs} ms): back after (ms): ${JSON.stringify(at)}`);

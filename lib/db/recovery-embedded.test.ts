@@ -4,38 +4,21 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
-import { prepareDatabase } from "./connection";
-import { closeDb, db } from "./client";
-import { closeLockPool } from "./cutover-lock";
-import { expectRecovered, waitUntil, watchConnections } from "@/lib/testing/recovery";
+import { describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { db } from "./client";
+import { expectRecovered, ownPostgres, waitUntil, watchConnections } from "@/lib/testing/recovery";
 
-const dir = mkdtempSync(path.join(tmpdir(), "warroom-supervised-"));
 const lines: string[] = [];
-let server: EmbeddedPostgres;
-
-beforeAll(async () => {
-  server = await startEmbeddedPostgres({ dataDir: dir, supervise: true, log: (l) => lines.push(l) });
-  await prepareDatabase({ url: server.runtimeUrl, migrationUrl: server.ownerUrl, embedded: server }, { log: () => {} });
-  process.env.DATABASE_URL = server.runtimeUrl;
-  // Small pools, so that the checks after the restart go through every pooled connection.
-  process.env.WARROOM_DB_POOL = "4";
-  // Stands for the app's secrets: the restarted PostgreSQL must not inherit them.
-  process.env.NEXTAUTH_SECRET = "secret-that-postgres-must-not-see";
-}, 120_000);
-
-afterAll(async () => {
-  await closeDb();
-  await closeLockPool();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const own = ownPostgres((dataDir) => startEmbeddedPostgres({ dataDir, supervise: true, log: (l) => lines.push(l) }));
+// Stands for the app's secrets: the restarted PostgreSQL must not inherit them.
+process.env.NEXTAUTH_SECRET = "secret-that-postgres-must-not-see";
 
 const show = async (q: string) => (await db().$queryRawUnsafe<Record<string, string>[]>(q))[0];
 
 describe("supervised embedded PostgreSQL", () => {
   it("comes back after SIGKILL with every acknowledged write, and the app's pools, bus and leader recover in-process", async () => {
+    const server = own.current;
     const w = watchConnections(server.runtimeUrl);
     try {
       await w.ready();
@@ -88,9 +71,9 @@ describe("supervised embedded PostgreSQL", () => {
   }, 120_000);
 
   it("is not restarted after a clean shutdown from outside, and stop() ends it for good", async () => {
-    const own = mkdtempSync(path.join(tmpdir(), "warroom-supervised-"));
+    const otherDir = mkdtempSync(path.join(tmpdir(), "warroom-supervised-"));
     const mine: string[] = [];
-    const other = await startEmbeddedPostgres({ dataDir: own, supervise: true, log: (l) => mine.push(l) });
+    const other = await startEmbeddedPostgres({ dataDir: otherDir, supervise: true, log: (l) => mine.push(l) });
     try {
       const pid = other.pid;
       process.kill(pid, "SIGINT");
@@ -98,7 +81,7 @@ describe("supervised embedded PostgreSQL", () => {
       expect(other.restarts).toBe(0);
     } finally {
       await other.stop();
-      rmSync(own, { recursive: true, force: true });
+      rmSync(otherDir, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -2,9 +2,14 @@
 // SQL pool, the traffic-lock pool, the bus, the leader lock), watched across an outage, and the
 // checks that each of them serves again without restarting the process.
 import { randomUUID } from "node:crypto";
-import { expect } from "vitest";
-import { db, sql } from "@/lib/db/client";
-import { withTrafficLock } from "@/lib/db/cutover-lock";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
+import { closeDb, db, sql } from "@/lib/db/client";
+import { prepareDatabase } from "@/lib/db/connection";
+import { closeLockPool, withTrafficLock } from "@/lib/db/cutover-lock";
+import type { EmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { AppError, isDatabaseUnavailable } from "@/lib/errors";
 import { announce, listen, type BusEvent } from "@/lib/realtime/bus";
 import { runAsLeader } from "@/lib/jobs/leader";
@@ -23,6 +28,29 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | null | fa
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${what}: not within ${timeoutMs} ms (${(last as Error)?.message ?? "no value"})`);
+}
+
+/**
+ * This test file's own PostgreSQL (the shared one of the run must not be killed), migrated, with the
+ * app's pools pointed at it, small so that the checks after an outage go through every pooled
+ * connection; stopped and removed after the file. `current` follows a restart by the test.
+ */
+export function ownPostgres(start: (dataDir: string) => Promise<EmbeddedPostgres>) {
+  const dir = mkdtempSync(path.join(tmpdir(), "warroom-recovery-"));
+  const holder = { dir, current: null as unknown as EmbeddedPostgres };
+  beforeAll(async () => {
+    holder.current = await start(dir);
+    await prepareDatabase({ url: holder.current.runtimeUrl, migrationUrl: holder.current.ownerUrl, embedded: null }, { log: () => {} });
+    process.env.DATABASE_URL = holder.current.runtimeUrl;
+    process.env.WARROOM_DB_POOL = "4";
+  }, 120_000);
+  afterAll(async () => {
+    await closeDb();
+    await closeLockPool();
+    await holder.current?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return holder;
 }
 
 const NO_CHANGE = { toPercent: 0, userId: null, override: false, note: null, triggerId: null };
