@@ -311,79 +311,114 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
 
   const existing = runningServer(clusterDir);
-  if (existing) {
-    log(`joining the PostgreSQL already running on this data directory (pid ${existing.pid}, port ${existing.port})`);
-    await waitForConnection(urlFor(existing.port, "postgres"), 10_000);
-    return { ...(await prepare(existing.port)), dataDir: clusterDir, port: existing.port, owned: false, pid: existing.pid, restarts: 0, stop: async () => {} };
-  }
-
-  const port = options.port ?? (await freePort());
-  const launch = async () => {
+  const port = existing?.port ?? options.port ?? (await freePort());
+  const launch = async (timeoutMs: number) => {
     const pm = spawnPostmaster(bins.postgres, clusterDir, port, ids);
-    current = pm;
-    await waitForConnection(urlFor(port, "postgres"), 20_000, pm.ended);
+    current = { pm };
+    await waitForConnection(urlFor(port, "postgres"), timeoutMs, pm.ended);
     return pm;
   };
-  let current: Postmaster | null = null;
+  // What runs the cluster now: a postmaster we started, or one another process of ours started (joined).
+  let current: { pm: Postmaster } | { pid: number } | null = null;
   let stopping: Promise<void> | null = null;
   let restarts = 0;
   let retry: NodeJS.Timeout | null = null;
+  let poll: NodeJS.Timeout | null = null;
 
-  const watch = (pm: Postmaster) =>
-    void pm.exited.then(({ code, signal }) => {
-      if (stopping || !options.supervise || current !== pm) return;
-      if (code === 0 && signal === null) {
-        log("embedded PostgreSQL was shut down from outside: not restarting it (restart the app to bring it back)");
-        return;
-      }
-      log(`embedded PostgreSQL (pid ${pm.child.pid}) died (${signal ?? `exit code ${code}`}): restarting it on port ${port}`);
-      void bringBack(pm, Date.now(), 1);
-    });
+  const died = (what: string) => {
+    if (stopping || !options.supervise) return;
+    log(`embedded PostgreSQL (${what}) died: restarting it on port ${port}`);
+    void bringBack(Date.now(), 1);
+  };
+  const watch = (now: { pm: Postmaster } | { pid: number }) => {
+    if ("pm" in now) {
+      const { pm } = now;
+      void pm.exited.then(({ code, signal }) => {
+        if (stopping || !options.supervise || current !== now) return;
+        if (code === 0 && signal === null) {
+          log("embedded PostgreSQL was shut down from outside: not restarting it (restart the app to bring it back)");
+          return;
+        }
+        died(`pid ${pm.child.pid}, ${signal ?? `exit code ${code}`}`);
+      });
+    } else if (options.supervise) {
+      // Not our child: no exit event, so look. Whoever notices first restarts it; the others join.
+      poll = setInterval(() => {
+        if (isAlive(now.pid) || current !== now) return;
+        clearInterval(poll!);
+        // Its starter, if still alive, restarts it sooner: it hears the exit at once.
+        retry = setTimeout(() => died(`pid ${now.pid}, started by another process`), 1000);
+      }, 500);
+      poll.unref();
+    }
+  };
 
-  const bringBack = async (dead: Postmaster, since: number, attempts: number): Promise<void> => {
+  const bringBack = async (since: number, attempts: number): Promise<void> => {
     if (stopping) return;
+    const dead = current;
     // Backends that outlived their postmaster hold its shared memory: the new one would refuse to start.
-    if (dead.child.pid) {
+    const group = dead && "pm" in dead ? dead.pm.child.pid : undefined;
+    if (group) {
       try {
-        process.kill(-dead.child.pid, "SIGKILL");
+        process.kill(-group, "SIGKILL");
       } catch {
         // the group is already empty
       }
     }
     try {
       const live = runningServer(clusterDir);
-      if (live) throw new Error(`another postmaster (pid ${live.pid}) runs this data directory`);
-      const pm = await launch();
+      if (live) {
+        // Another process of ours restarted it first: ready once it has recovered.
+        await waitForConnection(urlFor(port, "postgres"), 120_000, () => (isAlive(live.pid) ? null : "it died again"));
+        if (stopping) return;
+        current = { pid: live.pid };
+        watch(current);
+        log(`embedded PostgreSQL was restarted by another process (pid ${live.pid}): joined it`);
+        return;
+      }
+      // Crash recovery replays the WAL written since the last checkpoint: give it time.
+      const pm = await launch(120_000);
       if (stopping) return;
       restarts++;
-      watch(pm);
+      watch(current!);
       const downMs = Date.now() - since;
       log(`embedded PostgreSQL is back (pid ${pm.child.pid}) after ${downMs} ms, attempt ${attempts}`);
       options.onRestart?.({ pid: pm.child.pid ?? 0, downMs, attempts });
     } catch (err) {
-      if (current && current !== dead) current.child.kill("SIGKILL");
+      if (current && "pm" in current && current !== dead) current.pm.child.kill("SIGKILL");
       const delay = Math.min(5000, 100 * 2 ** attempts);
       log(`embedded PostgreSQL restart failed (${(err as Error).message.split("\n")[0]}): trying again in ${delay} ms`);
-      retry = setTimeout(() => void bringBack(current ?? dead, since, attempts + 1), delay);
+      retry = setTimeout(() => void bringBack(since, attempts + 1), delay);
     }
   };
 
-  const first = await launch().catch(async (err: unknown) => {
-    current?.child.kill("SIGKILL");
-    throw err;
-  });
-  const urls = await prepare(port).catch(async (err: unknown) => {
-    first.child.kill("SIGINT");
-    await first.exited;
-    throw err;
-  });
-  watch(first);
+  let urls: { ownerUrl: string; runtimeUrl: string };
+  if (existing) {
+    log(`joining the PostgreSQL already running on this data directory (pid ${existing.pid}, port ${existing.port})`);
+    await waitForConnection(urlFor(existing.port, "postgres"), 10_000);
+    urls = await prepare(existing.port);
+    current = { pid: existing.pid };
+  } else {
+    const first = await launch(20_000).catch(async (err: unknown) => {
+      if (current && "pm" in current) current.pm.child.kill("SIGKILL");
+      throw err;
+    });
+    urls = await prepare(port).catch(async (err: unknown) => {
+      first.child.kill("SIGINT");
+      await first.exited;
+      throw err;
+    });
+  }
+  watch(current!);
 
   const stop = () => {
     stopping ??= (async () => {
       if (retry) clearTimeout(retry);
-      const pm = current;
-      if (!pm || pm.ended()) return;
+      if (poll) clearInterval(poll);
+      // A joined server is its starter's to stop.
+      if (!current || !("pm" in current)) return;
+      const { pm } = current;
+      if (pm.ended()) return;
       // SIGINT = PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
       pm.child.kill("SIGINT");
       const timer = setTimeout(() => pm.child.kill("SIGKILL"), 8000);
@@ -396,9 +431,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     ...urls,
     dataDir: clusterDir,
     port,
-    owned: true,
+    owned: !existing,
     get pid() {
-      return current?.child.pid ?? 0;
+      return current === null ? 0 : "pm" in current ? (current.pm.child.pid ?? 0) : current.pid;
     },
     get restarts() {
       return restarts;

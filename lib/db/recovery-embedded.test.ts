@@ -1,12 +1,15 @@
 // The embedded PostgreSQL is killed the hard way (SIGKILL, as the OOM killer does) under a running
 // app: the supervisor brings it back on the same data and port, and every connection of the app
 // recovers in this same process. Timings are printed, not asserted.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { db } from "./client";
+import { withClient } from "@/lib/testing/pg";
+import { gone } from "@/lib/testing/processes";
 import { expectRecovered, ownPostgres, waitUntil, watchConnections } from "@/lib/testing/recovery";
 
 const lines: string[] = [];
@@ -55,7 +58,7 @@ describe("supervised embedded PostgreSQL", () => {
       console.log(lines.filter((l) => /died|is back|restart failed/.test(l)).join("\n"));
       console.log(`[recovery] embedded postmaster SIGKILLed: restarted after ${restartedMs} ms; back after (ms): ${JSON.stringify(at)}`);
       expect(server.pid).not.toBe(oldPid);
-      expect(lines.some((l) => /died \(SIGKILL\)/.test(l))).toBe(true);
+      expect(lines.some((l) => /SIGKILL\) died/.test(l))).toBe(true);
 
       expect(await db().user.findUnique({ where: { id: acknowledged.id } })).toMatchObject({ email: "kept@example.test" });
       expect(await db().user.count({ where: { email: { startsWith: "half-" } } })).toBe(0);
@@ -82,6 +85,35 @@ describe("supervised embedded PostgreSQL", () => {
     } finally {
       await other.stop();
       rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe("supervised embedded PostgreSQL started by an earlier process", () => {
+  it("a process that joined the cluster of a crashed predecessor restarts it when it dies, and other joiners follow", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "warroom-orphan-"));
+    // The predecessor: starts the cluster, then is killed the hard way, leaving its postmaster behind.
+    const starter = spawn(process.execPath, ["--import", "tsx", "-e", `import("${path.resolve("lib/db/embedded-postgres.ts")}").then(async (m) => { await m.startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} }); console.log("up"); })`], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => starter.stdout!.on("data", (d: Buffer) => d.toString().includes("up") && resolve()));
+    starter.kill("SIGKILL");
+    const lines: string[] = [];
+    const joined = await startEmbeddedPostgres({ dataDir, supervise: true, log: (l) => lines.push(l) });
+    const follower = await startEmbeddedPostgres({ dataDir, supervise: true });
+    try {
+      expect(joined.owned).toBe(false);
+      const orphan = joined.pid;
+      await withClient(joined.ownerUrl, (c) => c.query("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('acknowledged')"));
+      process.kill(orphan, "SIGKILL");
+      await waitUntil("restarted by a joiner", () => joined.pid !== orphan && follower.pid === joined.pid && joined.pid);
+      expect(await withClient(joined.ownerUrl, async (c) => (await c.query("SELECT v FROM kept")).rows)).toEqual([{ v: "acknowledged" }]);
+      console.log(lines.filter((l) => /died|is back|joined|restart failed/.test(l)).join("\n"));
+    } finally {
+      await follower.stop();
+      await joined.stop();
+      // Whoever restarted it owns it; the other only joined: stop both, then make sure it is gone.
+      const pid = Math.max(joined.pid, follower.pid);
+      await waitUntil("postmaster gone", () => gone(pid) || (process.kill(pid, "SIGINT"), false));
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
 });
