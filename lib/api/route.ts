@@ -21,7 +21,9 @@ function withEdgeHeaders(res: Response, requestId: string): Response {
 
 export function errorResponse(err: unknown, requestId: string): Response {
   const { status, ...body } = toSafeError(err, requestId);
-  return withEdgeHeaders(Response.json(body, { status }), requestId);
+  // A 503 is PostgreSQL restarting: the supervisor (or the operator's) brings it back within seconds.
+  const headers = status === 503 ? { "retry-after": "5" } : undefined;
+  return withEdgeHeaders(Response.json(body, { status, headers }), requestId);
 }
 
 /**

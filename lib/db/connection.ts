@@ -27,6 +27,10 @@ function describeHost(url: string): string {
   }
 }
 
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split("\n")[0]!.trim();
+}
+
 export async function checkReachable(url: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: Error | null = null;
@@ -63,7 +67,11 @@ export async function openDatabase(opts: {
   // Migrating some other database while serving from the embedded one is never what was meant.
   if (opts.migrationDatabaseUrl) throw new StartupError("MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both (owner and runtime role) or neither (embedded PostgreSQL)");
   const dir = path.join(opts.dataDir, "postgres");
-  const embedded = await startEmbeddedPostgres({ dataDir: dir, log: opts.log });
+  // Supervised: a postmaster that dies is brought back on the same data and port, and every pool
+  // of the app reconnects to it by itself. Whatever stops the start is said in one line.
+  const embedded = await startEmbeddedPostgres({ dataDir: dir, log: opts.log, supervise: true }).catch((err: unknown) => {
+    throw new StartupError(`The embedded PostgreSQL could not start: ${firstLine(err)}. Set DATABASE_URL to a PostgreSQL server instead, or see README "When PostgreSQL fails"`);
+  });
   opts.log(`embedded PostgreSQL ${embedded.owned ? "started" : "joined"} on 127.0.0.1:${embedded.port}, data in ${embedded.dataDir}`);
   return { url: embedded.runtimeUrl, migrationUrl: embedded.ownerUrl, embedded };
 }

@@ -19,6 +19,8 @@ export const ERROR_REASONS = [
   "cross_origin",
   /** A cookie-authenticated write did not send JSON. */
   "content_type",
+  /** PostgreSQL could not be reached (restarting, failing over): the change was not confirmed; try again shortly (503). */
+  "database_unavailable",
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 

@@ -54,17 +54,24 @@ export interface BusListener {
   connected(): boolean;
 }
 
-/** LISTENs with its own connection and reconnects with backoff when PostgreSQL goes away. */
+/**
+ * LISTENs with its own connection and reconnects with backoff when PostgreSQL goes away.
+ * `onResync` is called each time the LISTEN is back after a lost (or failed) connection: whatever
+ * was committed meanwhile was announced to nobody here, so whoever shows state must refetch it.
+ */
 export function listen(
   url: string,
   onEvent: (event: BusEvent) => void,
   log: (line: string) => void = () => {},
   onAccessChange: (event: AccessEvent) => void = () => {},
+  onResync: () => void = () => {},
 ): BusListener {
   let client: pg.Client | null = null;
   let stopped = false;
   let isConnected = false;
   let attempt = 0;
+  let firstTry = true;
+  let lostAt = 0;
   let timer: NodeJS.Timeout | null = null;
 
   const connect = async () => {
@@ -88,10 +95,12 @@ export function listen(
     });
     const retry = (why: string) => {
       if (stopped || client !== c) return;
+      if (isConnected) lostAt = Date.now();
       isConnected = false;
       client = null;
       c.end().catch(() => {});
-      const delay = Math.min(5000, 200 * 2 ** attempt++);
+      // Capped low: a PostgreSQL restart takes seconds, and pages wait for this reconnect to resync.
+      const delay = Math.min(2000, 100 * 2 ** attempt++);
       log(`bus: connection lost (${why}); reconnecting in ${delay} ms`);
       timer = setTimeout(connect, delay);
     };
@@ -100,9 +109,16 @@ export function listen(
     try {
       await c.connect();
       await c.query(`LISTEN ${BUS_CHANNEL}`);
+      if (client !== c) return;
       isConnected = true;
       attempt = 0;
+      if (!firstTry) {
+        log(`bus: listening again${lostAt ? ` after ${Date.now() - lostAt} ms` : ""}; every page refetches`);
+        onResync();
+      }
+      firstTry = false;
     } catch (err) {
+      firstTry = false;
       retry((err as Error).message);
     }
   };

@@ -142,3 +142,12 @@ export function parseRoomEvent(value: unknown): RoomEvent | null {
   const parsed = roomEventSchema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
+
+/**
+ * Not a cutover's event: sent by the socket server to every open page when this process's bus
+ * connection came back after PostgreSQL went away (lib/realtime/bus.ts). Changes committed
+ * meanwhile were announced to nobody here, so every page refetches what it shows.
+ */
+export const RESYNC_EVENT = "room.resync";
+export const resyncSchema = z.object({ type: z.literal(RESYNC_EVENT), at: z.string(), reason: z.enum(["database_reconnected"]) });
+export type Resync = z.infer<typeof resyncSchema>;

@@ -160,4 +160,14 @@ describe("the socket.io server", () => {
     req.end();
     expect(await until(() => otherUpgrades.includes("/elsewhere"))).toBe(true);
   });
+
+  it("tells every open page to refetch when the bus listens again after losing PostgreSQL (room.resync)", async () => {
+    const { RESYNC_EVENT, resyncSchema } = await import("./events");
+    const ann = await join("ann");
+    const heard: unknown[] = [];
+    ann.socket.on(RESYNC_EVENT, (m: unknown) => heard.push(m));
+    sockets.resync("database_reconnected");
+    expect(await until(() => heard.length === 1)).toBe(true);
+    expect(resyncSchema.parse(heard[0])).toMatchObject({ type: "room.resync", reason: "database_reconnected" });
+  });
 });

@@ -13,7 +13,7 @@ import { canViewCutover, rolesIn } from "@/lib/services/cutover-read";
 import { accountStatus, forgetAccountStatus, sessionStillValid } from "@/lib/auth/account-status";
 import type { Role } from "@/lib/domain/roles";
 import type { BusEvent } from "./bus";
-import type { RoomEvent } from "./events";
+import { RESYNC_EVENT, type Resync, type RoomEvent } from "./events";
 
 export const SOCKET_PATH = "/socket.io";
 export const roomOf = (cutoverId: string) => `cutover:${cutoverId}`;
@@ -353,6 +353,11 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
         const userId = typeof event.data?.userId === "string" ? event.data.userId : event.subject?.startsWith("user:") ? event.subject.slice(5) : null;
         if (userId) recheck(userId, event.cutoverId);
       }
+    },
+    /** The bus listens again after losing PostgreSQL: every page, whatever its room, refetches. */
+    resync(reason: Resync["reason"]) {
+      const message: Resync = { type: RESYNC_EVENT, at: new Date().toISOString(), reason };
+      io.emit(RESYNC_EVENT, message);
     },
     /** A user was disabled or enabled, their password reset or their global roles changed (bus: user.access_changed). */
     accessChanged(userId: string) {

@@ -118,7 +118,7 @@ async function main() {
     // Another process disabled someone (or reset their password, or changed their roles).
     forgetApiTokens();
     sockets.accessChanged(event.userId);
-  });
+  }, () => sockets.resync("database_reconnected"));
   // Background jobs run on one process only, whatever the number of processes on this database.
   const jobs = runAsLeader({ url: database.url, lockKey: JOBS_LOCK, name: "jobs", log, lead: () => startPoller({ log, onSamples: evaluateTriggers }) });
 

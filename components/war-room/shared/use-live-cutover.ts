@@ -5,7 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { io } from "socket.io-client";
 import type { Role } from "@/lib/domain/roles";
-import { eventEnvelopeSchema, parseRoomEvent, type RoomEvent } from "@/lib/realtime/events";
+import { eventEnvelopeSchema, parseRoomEvent, RESYNC_EVENT, resyncSchema, type RoomEvent } from "@/lib/realtime/events";
 
 export type LiveStatus = "connecting" | "live" | "disconnected";
 import type { LiveEvent } from "@/lib/client/live-event";
@@ -29,13 +29,21 @@ export function useLiveCutover(cutoverId: string, onEvent?: (e: LiveEvent) => vo
   handler.current = onEvent;
   useEffect(() => {
     const socket = io({ path: "/socket.io", transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    let joinedBefore = false;
     const join = () =>
       socket.emit("join", { cutoverId }, (r: { ok: boolean }) => {
         setStatus(r.ok ? "live" : "disconnected");
-        // Anything missed while disconnected is picked up by one refetch.
-        if (r.ok) void queryClient.invalidateQueries({ queryKey: cutoverQueryKey(cutoverId) });
+        if (!r.ok) return;
+        // Anything missed while disconnected (a server restart, a lost network) is picked up by
+        // one refetch: after a reconnect, of everything the page shows, not only the cutover.
+        void queryClient.invalidateQueries(joinedBefore ? { refetchType: "active" } : { queryKey: cutoverQueryKey(cutoverId) });
+        joinedBefore = true;
       });
     socket.on("connect", join);
+    // The server's own connection to PostgreSQL came back: events committed meanwhile never came.
+    socket.on(RESYNC_EVENT, (raw: unknown) => {
+      if (resyncSchema.safeParse(raw).success) void queryClient.invalidateQueries({ refetchType: "active" });
+    });
     socket.on("disconnect", (reason) => {
       setStatus("disconnected");
       // The server ended this socket (the account was disabled, the session ended, or the server
