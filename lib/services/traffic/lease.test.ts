@@ -108,6 +108,15 @@ const audits = (cutoverId: string, action: string) => db().auditEvent.findMany({
 const percentOf = async (cutoverId: string) => (await db().cutover.findUniqueOrThrow({ where: { id: cutoverId } })).trafficPercent;
 const hooksDone = (cutoverId: string) => expect.poll(async () => (await rollbacks(cutoverId)).filter((r) => r.state === "running").length).toBe(0);
 
+/** A rollback pressed on another process, at `percent`, whose process was SIGKILLed while its router hung. */
+async function deadOwnerAt(percent: number) {
+  const c = await cutoverAt(percent);
+  const owner = await ownerInRouter(c, "hang");
+  const [dead] = await rollbacks(c);
+  await kill(owner, c);
+  return { c, dead: dead! };
+}
+
 describe("the rollback lease", () => {
   it("a live owner is joined: no takeover while its lease is held", async () => {
     const c = await cutoverAt(40);
@@ -131,27 +140,24 @@ describe("the rollback lease", () => {
   }, 60_000);
 
   it("the owner SIGKILLed in the router: the next press closes its row with the router's real split and takes over at once", async () => {
-    const c = await cutoverAt(50);
-    const owner = await ownerInRouter(c, "hang");
-    const [dead] = await rollbacks(c);
-    await kill(owner, c);
+    const { c, dead } = await deadOwnerAt(50);
     // The row still says running: only the lease tells the owner is gone.
     expect((await rollbacks(c)).map((x) => x.state)).toEqual(["running"]);
 
     const r = await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: c, reason: "again" });
     expect(r).toMatchObject({ joined: false, from: 50 });
-    expect(r.rollbackId).not.toBe(dead!.id);
+    expect(r.rollbackId).not.toBe(dead.id);
     expect(percentInForce).toBe(0);
     expect(await percentOf(c)).toBe(0);
     await hooksDone(c);
     const rows = await rollbacks(c);
     expect(rows.map((x) => [x.id, x.state])).toEqual([
-      [dead!.id, "abandoned"],
+      [dead.id, "abandoned"],
       [r.rollbackId, "completed"],
     ]);
     // The dead one's record: who closed it, and what the router said (it never took the change).
     const [audit] = await audits(c, "rollback.abandoned");
-    expect(audit).toMatchObject({ subject: `rollback:${dead!.id}`, actorId: team.DEPLOYMENT_LEAD.id });
+    expect(audit).toMatchObject({ subject: `rollback:${dead.id}`, actorId: team.DEPLOYMENT_LEAD.id });
     expect(audit!.after).toMatchObject({ state: "abandoned", routerPercent: 50, recordedPercent: 50 });
     // Its change, left requested, is closed as failed with the same read-back; the new one verified.
     const cs = await changes(c);
@@ -166,17 +172,14 @@ describe("the rollback lease", () => {
   }, 60_000);
 
   it("two presses at once after the owner died: exactly one executes", async () => {
-    const c = await cutoverAt(30);
-    const owner = await ownerInRouter(c, "hang");
-    const [dead] = await rollbacks(c);
-    await kill(owner, c);
+    const { c, dead } = await deadOwnerAt(30);
 
     const [a, b] = await Promise.all([dispatch(team.ON_CALL, "rollback.execute", { cutoverId: c, reason: "a" }), dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: c, reason: "b" })]);
     expect([a.joined, b.joined].sort()).toEqual([false, true]);
     await hooksDone(c);
     const rows = await rollbacks(c);
     expect(rows.map((x) => x.state)).toEqual(["abandoned", "completed"]);
-    expect(rows[0]!.id).toBe(dead!.id);
+    expect(rows[0]!.id).toBe(dead.id);
     expect((await changes(c)).filter((x) => x.toPercent === 0 && x.state === "verified")).toHaveLength(1);
     expect(await audits(c, "rollback.abandoned")).toHaveLength(1);
     expect(percentInForce).toBe(0);
