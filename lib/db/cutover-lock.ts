@@ -63,6 +63,14 @@ export class Lease {
     return typeof statement === "string" ? this.client.query<R>(statement, values) : this.client.query<R>({ ...statement, values });
   }
 
+  /** Tries one more of the cutover's locks without waiting (one round trip); true when it is held now. */
+  async try(kind: CutoverLock): Promise<boolean> {
+    if (this.held.has(kind)) return true;
+    const { rows } = await this.client.query<{ got: boolean }>(`SELECT ${tryLockSql(kind, "$1")} AS got`, [this.cutoverId]);
+    if (rows[0]?.got) this.held.add(kind);
+    return this.held.has(kind);
+  }
+
   async unlock(kind: CutoverLock): Promise<void> {
     if (!this.held.delete(kind)) return;
     try {

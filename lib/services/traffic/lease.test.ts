@@ -15,12 +15,14 @@ import { dispatch } from "../commands";
 import { reconcileTraffic } from "./reconcile";
 
 let team: Team;
-// The receiver: the split in force, what it does with the next POSTs, and whether reads work.
-let percentInForce = 0;
+// The receiver of two routers ("a", "b": /a/hook, /a/split …): the split in force on each, what it
+// does with the next POSTs, and whether reads work.
+const splits: Record<string, number> = { a: 0, b: 0 };
 let postMode: "apply" | "hang" | "apply-and-hang" = "apply";
 let readWorks = true;
 let hungPosts = 0;
 const server = http.createServer((req, res) => {
+  const router = (req.url ?? "").split("/")[1] ?? "";
   let body = "";
   req.on("data", (d: Buffer) => (body += d.toString()));
   req.on("end", () => {
@@ -30,10 +32,10 @@ const server = http.createServer((req, res) => {
         return res.end("down");
       }
       res.setHeader("content-type", "application/json");
-      return res.end(JSON.stringify({ percent: percentInForce }));
+      return res.end(JSON.stringify({ percent: splits[router] }));
     }
     // A router that took the change (or not) and never answers: the caller waits until it dies.
-    if (postMode !== "hang") percentInForce = (JSON.parse(body) as { to: number }).to;
+    if (postMode !== "hang") splits[router] = (JSON.parse(body) as { to: number }).to;
     if (postMode !== "apply") {
       hungPosts++;
       return;
@@ -49,7 +51,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The children inherit this file (through the environment), as a server reads its operator's file.
-  defineFileIntegrations({ name: "lease-router", type: "router", kind: "webhook", config: { url: `${base}/hook`, readUrl: `${base}/split`, secret: "lease-test-secret-0123456789" } });
+  for (const r of ["a", "b"]) defineFileIntegrations({ name: `lease-router-${r}`, type: "router", kind: "webhook", config: { url: `${base}/${r}/hook`, readUrl: `${base}/${r}/split`, secret: "lease-test-secret-0123456789" } });
 });
 
 afterAll(async () => {
@@ -58,14 +60,14 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-/** A cutover on the receiver, with the split in force and recorded at `percent`. */
-async function cutoverAt(percent: number) {
+/** A cutover on router `router` of the receiver, with the split in force and recorded at `percent`. */
+async function cutoverAt(percent: number, router: "a" | "b" = "a") {
   const f = await createFixture(team, { state: "in_progress" });
-  await db().cutover.update({ where: { id: f.cutoverId }, data: { routerIntegration: "lease-router" } });
+  await db().cutover.update({ where: { id: f.cutoverId }, data: { routerIntegration: `lease-router-${router}` } });
   postMode = "apply";
   readWorks = true;
   await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: percent, override: true, note: "setup" });
-  expect(percentInForce).toBe(percent);
+  expect(splits[router]).toBe(percent);
   return f.cutoverId;
 }
 
@@ -129,13 +131,13 @@ describe("the rollback lease", () => {
     expect(r).toEqual({ rollbackId: running!.id, joined: true });
     expect((await rollbacks(c)).map((x) => x.state)).toEqual(["running"]);
     expect(await audits(c, "rollback.abandoned")).toHaveLength(0);
-    expect(percentInForce).toBe(40);
+    expect(splits.a).toBe(40);
 
     // Once it dies, the same press takes over.
     await kill(owner, c);
     const again = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: c, reason: "owner gone" });
     expect(again).toMatchObject({ joined: false });
-    expect(percentInForce).toBe(0);
+    expect(splits.a).toBe(0);
     await hooksDone(c);
   }, 60_000);
 
@@ -147,7 +149,7 @@ describe("the rollback lease", () => {
     const r = await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: c, reason: "again" });
     expect(r).toMatchObject({ joined: false, from: 50 });
     expect(r.rollbackId).not.toBe(dead.id);
-    expect(percentInForce).toBe(0);
+    expect(splits.a).toBe(0);
     expect(await percentOf(c)).toBe(0);
     await hooksDone(c);
     const rows = await rollbacks(c);
@@ -182,7 +184,26 @@ describe("the rollback lease", () => {
     expect(rows[0]!.id).toBe(dead.id);
     expect((await changes(c)).filter((x) => x.toPercent === 0 && x.state === "verified")).toHaveLength(1);
     expect(await audits(c, "rollback.abandoned")).toHaveLength(1);
-    expect(percentInForce).toBe(0);
+    expect(splits.a).toBe(0);
+  }, 60_000);
+  it("at start: a rollback whose owner died is closed with the router's split; one whose owner lives is left alone", async () => {
+    const { c, dead } = await deadOwnerAt(70);
+    const live = await cutoverAt(45, "b");
+    const owner = await ownerInRouter(live, "hang");
+    try {
+      const settled = await reconcileTraffic();
+      expect(settled.filter((r) => r.cutoverId === live)).toEqual([]);
+      expect(settled.filter((r) => r.cutoverId === c)).toEqual([{ cutoverId: c, rollbacks: [dead.id], changes: [expect.any(String)], routerPercent: 70, recordedPercent: 70 }]);
+      expect((await rollbacks(live)).map((x) => x.state)).toEqual(["running"]);
+    } finally {
+      await kill(owner, live);
+    }
+    expect((await rollbacks(c)).map((x) => x.state)).toEqual(["abandoned"]);
+    const [audit] = await audits(c, "rollback.abandoned");
+    expect(audit).toMatchObject({ subject: `rollback:${dead.id}`, actorId: null, actorName: "warroom (start-up check)" });
+    expect(audit!.after).toMatchObject({ routerPercent: 70, recordedPercent: 70 });
+    // Nothing was moved: the start-up check records, it does not roll back.
+    expect(splits.a).toBe(70);
   }, 60_000);
 });
 
@@ -192,7 +213,7 @@ describe("traffic changes a dead process left requested", () => {
     // The router took 80 % but its answer never reached the owner, which then died.
     const owner = await ownerInRouter(c, "apply-and-hang", { shift: 80 });
     await kill(owner, c);
-    expect(percentInForce).toBe(80);
+    expect(splits.a).toBe(80);
     expect(await percentOf(c)).toBe(20);
 
     // Two processes starting at once record it once.
@@ -234,7 +255,7 @@ describe("traffic changes a dead process left requested", () => {
     const owner = await ownerInRouter(c, "apply-and-hang", { shift: 35 });
     await kill(owner, c);
     await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: c, toPercent: 50, override: true, note: "next step" });
-    expect(percentInForce).toBe(50);
+    expect(splits.a).toBe(50);
     expect(await percentOf(c)).toBe(50);
     expect((await changes(c)).map((t) => [t.fromPercent, t.toPercent, t.state])).toEqual([
       [0, 10, "verified"],

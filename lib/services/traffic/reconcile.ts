@@ -7,7 +7,7 @@
 // start (reconcileTraffic). The closing updates are conditional (still running / still requested),
 // so two processes closing the same rows at once record them once.
 import { db, sql } from "@/lib/db/client";
-import { tryLocks } from "@/lib/db/cutover-lock";
+import { tryLocks, type Lease } from "@/lib/db/cutover-lock";
 import { shortReason } from "@/lib/integrations/schemas";
 import { recordChange } from "../audit";
 import { routerOf, type Mover, type Routing } from "./routing";
@@ -21,8 +21,14 @@ export const RECONCILER: Mover = { userId: null, name: "warroom (start-up check)
 export interface SettleOptions {
   cutoverId: string;
   mover: Mover;
-  /** Close running rollbacks: the caller holds the cutover's rollback lease, so their owner is dead. */
-  rollbacks: boolean;
+  /**
+   * Close running rollbacks: true when the caller holds the cutover's rollback lease (their owner
+   * is dead); "try" when it found the lease free and gave it back: it is tried again on `lease`
+   * just before writing, so the lease is not held while the router is read (a press meanwhile
+   * takes over instead of joining a rollback nobody runs).
+   */
+  rollbacks: boolean | "try";
+  lease?: Lease;
   /**
    * Close requested changes: the caller holds the cutover's traffic lock. `except` is the caller's
    * own change; `bumpFence` when the caller took the lock without a fence of its own (a writer that
@@ -67,13 +73,15 @@ async function readBack(cutoverId: string, routing: Routing | undefined): Promis
 
 /** Closes what the dead owners of this cutover's rollback lease / traffic lock left; see the file's head. */
 export async function settleDeadWork(opts: SettleOptions): Promise<Settled> {
-  const { rows } = await sql().query<Left>(LEFT, [opts.cutoverId, opts.rollbacks, opts.changes !== false, opts.changes ? (opts.changes.except ?? null) : null]);
+  const { rows } = await sql().query<Left>(LEFT, [opts.cutoverId, opts.rollbacks !== false, opts.changes !== false, opts.changes ? (opts.changes.except ?? null) : null]);
   const left = rows[0];
   if (!left) return { rollbacks: [], changes: [], routerPercent: null, recordedPercent: 0 };
   if (left.rollbacks.length === 0 && left.changes.length === 0) return { rollbacks: [], changes: [], routerPercent: null, recordedPercent: left.traffic_percent };
 
   // Under the locks: nobody else moves this router while it is read.
   const real = await readBack(opts.cutoverId, opts.routing);
+  // Someone took the lease since (a press taking over): theirs to close.
+  if (opts.rollbacks === "try" && left.rollbacks.length > 0 && !(await opts.lease?.try("rollback"))) left.rollbacks = [];
   const router = real.percent ?? "unknown";
   const rehearsal = left.mode === "rehearsal";
   const { cutoverId, mover, requestId } = opts;
@@ -142,7 +150,10 @@ export async function reconcileTraffic(opts: { log?: (line: string) => void } = 
     if (!lease) continue;
     try {
       if (!lease.holds("rollback") && !lease.holds("traffic")) continue;
-      const settled = await settleDeadWork({ cutoverId, mover: RECONCILER, rollbacks: lease.holds("rollback"), changes: lease.holds("traffic") ? { bumpFence: true } : false });
+      // A free lease means a dead owner; it is given back while the router is read (see "try").
+      const dead = lease.holds("rollback");
+      await lease.unlock("rollback");
+      const settled = await settleDeadWork({ cutoverId, mover: RECONCILER, rollbacks: dead ? "try" : false, lease, changes: lease.holds("traffic") ? { bumpFence: true } : false });
       if (settled.rollbacks.length + settled.changes.length === 0) continue;
       done.push({ cutoverId, ...settled });
       opts.log?.(
