@@ -44,14 +44,29 @@ export const tryLockSql = (kind: CutoverLock, param: string) => `pg_try_advisory
 export class Lease {
   private readonly held = new Set<CutoverLock>();
   private released = false;
+  private lostWith: Error | null = null;
+  // A lease sits idle on its connection for as long as the hooks run: if PostgreSQL ends the
+  // session meanwhile (a restart), pg reports it as an 'error' event, which must not crash the
+  // process; the locks went with the session.
+  private readonly onLost = (err: Error) => {
+    this.lostWith = err;
+    this.held.clear();
+  };
 
   constructor(
     readonly cutoverId: string,
     private readonly client: pg.PoolClient,
-  ) {}
+  ) {
+    client.on("error", this.onLost);
+  }
 
   holds(kind: CutoverLock): boolean {
     return this.held.has(kind);
+  }
+
+  /** Whether its connection died (every lock it held died with it). */
+  get lost(): boolean {
+    return this.lostWith !== null;
   }
 
   /** Notes a lock that a statement run through query() took (its tryLockSql answered true). */
@@ -84,12 +99,14 @@ export class Lease {
   /** Gives every lock back and the connection to the pool; never throws. */
   async release(): Promise<void> {
     if (this.released) return;
+    if (this.lostWith) return this.discard(this.lostWith);
     try {
       for (const kind of [...this.held]) await this.unlock(kind);
     } catch {
       return;
     }
     this.released = true;
+    this.client.removeListener("error", this.onLost);
     this.client.release();
   }
 
@@ -97,6 +114,7 @@ export class Lease {
     if (this.released) return;
     this.released = true;
     this.held.clear();
+    this.client.removeListener("error", this.onLost);
     // Destroyed, not returned: whatever it still held dies with its session.
     this.client.release(err);
   }
@@ -181,6 +199,11 @@ const commitSql = (write: FencedWrite) =>
 
 export async function withTrafficLock<T>(cutoverId: string, waitMs: number, request: RequestedChange, fn: (change: FencedChange) => Promise<T>): Promise<T> {
   const client = await lockPool().connect();
+  // The connection idles while the router is called: a session PostgreSQL ends meanwhile is an
+  // 'error' event that must not crash the process (the fence keeps the change from being recorded).
+  let lost: Error | null = null;
+  const onLost = (err: Error) => (lost = err);
+  client.on("error", onLost);
   try {
     let row: { id: string; fence: string; from_percent: number; abandoned: number } | undefined;
     try {
@@ -220,8 +243,9 @@ export async function withTrafficLock<T>(cutoverId: string, waitMs: number, requ
         () => null,
         (err: Error) => err,
       );
+      client.removeListener("error", onLost);
       // A connection that may still hold the lock is destroyed, not pooled.
-      client.release(unlocked ?? undefined);
+      client.release(lost ?? unlocked ?? undefined);
     };
     void release();
   }
