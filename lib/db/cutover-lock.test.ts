@@ -26,7 +26,7 @@ describe("the rollback lease", () => {
     expect(await c.try("rollback")).toBe(true);
     expect(await c.try("traffic")).toBe(true);
     await c.release();
-    const { rows } = await sql().query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted");
+    const { rows } = await sql().query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
     expect(rows[0]!.n).toBe(0);
   });
 

@@ -90,7 +90,7 @@ async function ownerInRouter(cutoverId: string, mode: "hang" | "apply-and-hang",
 /** Whether some session holds this cutover's lock of `kind` (as PostgreSQL keys two-int advisory locks). */
 async function held(kind: "rollback" | "traffic", cutoverId: string) {
   const { rows } = await sql().query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
        AND classid = (hashtext($1)::bigint & 4294967295)::oid AND objid = (hashtext($2)::bigint & 4294967295)::oid`,
     [kind, cutoverId],
   );
