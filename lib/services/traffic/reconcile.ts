@@ -88,13 +88,9 @@ export async function settleDeadWork(opts: SettleOptions): Promise<Settled> {
   const actor = { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, requestId, rehearsal };
   const why = "the process running it ended before it finished";
 
+  // The recorded split follows the router only under the traffic lock, and only when it was read.
+  const recorded = opts.changes && real.percent !== null ? real.percent : left.traffic_percent;
   return db().$transaction(async (tx) => {
-    let recorded = left.traffic_percent;
-    if (opts.changes && real.percent !== null && real.percent !== recorded) {
-      const fence = opts.changes.bumpFence ? { fence: { increment: 1 } } : {};
-      await tx.cutover.update({ where: { id: cutoverId }, data: { trafficPercent: real.percent, ...fence } });
-      recorded = real.percent;
-    }
     const split = { routerPercent: router, recordedBefore: left.traffic_percent, recordedPercent: recorded, ...(real.error ? { readError: real.error } : {}) };
     const changes: string[] = [];
     for (const c of left.changes) {
@@ -122,7 +118,11 @@ export async function settleDeadWork(opts: SettleOptions): Promise<Settled> {
         { type: "rollback.abandoned", cutoverId, actor: mover.name, subject: `rollback:${r.id}` },
       );
     }
-    return { rollbacks, changes, routerPercent: real.percent, recordedPercent: recorded };
+    // Written with what it closed, never on its own (another process closed them first: theirs).
+    if (opts.changes && rollbacks.length + changes.length > 0 && recorded !== left.traffic_percent) {
+      await tx.cutover.update({ where: { id: cutoverId }, data: { trafficPercent: recorded, ...(opts.changes.bumpFence ? { fence: { increment: 1 } } : {}) } });
+    }
+    return { rollbacks, changes, routerPercent: real.percent, recordedPercent: rollbacks.length + changes.length > 0 ? recorded : left.traffic_percent };
   });
 }
 
