@@ -74,7 +74,7 @@ export async function changeSplit(opts: {
       // Left requested by a writer whose process died: closed with the router's real split before
       // this change moves it, and this change starts from that split when it was read.
       const settled = await settleDeadWork({ cutoverId: opts.cutoverId, mover: opts.mover, rollbacks: false, changes: { except: change.id, bumpFence: false }, routing: { router, rehearsal, label }, requestId });
-      if (settled.recordedPercent !== f.currentPercent) {
+      if (settled.changes.length > 0 && settled.recordedPercent !== f.currentPercent) {
         await db().trafficChange.update({ where: { id: change.id }, data: { fromPercent: settled.recordedPercent } });
         f = { ...f, currentPercent: settled.recordedPercent };
       }
