@@ -120,9 +120,15 @@ export class Lease {
   }
 }
 
-/** A Lease holding nothing yet: its first statement tries the locks (see tryLockSql). */
-export async function openLease(cutoverId: string): Promise<Lease> {
-  return new Lease(cutoverId, await lockPool().connect());
+/**
+ * A Lease holding nothing yet: its first statement tries the locks (see tryLockSql). `spare`: the
+ * caller takes the traffic lock right after (a rollback), which needs a second connection; after an
+ * idle spell (the pool closes idle connections) both are opened at once, not one after the other.
+ */
+export async function openLease(cutoverId: string, opts: { spare?: boolean } = {}): Promise<Lease> {
+  const p = lockPool();
+  if (opts.spare && p.idleCount < 2 && p.waitingCount === 0) void p.connect().then((c) => c.release(), () => {});
+  return new Lease(cutoverId, await p.connect());
 }
 
 /**

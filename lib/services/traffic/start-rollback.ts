@@ -120,7 +120,7 @@ async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState
     return joined(state.recent_id);
   }
 
-  lease ??= await openLease(input.cutoverId);
+  lease ??= await openLease(input.cutoverId, { spare: true });
   const owned = lease;
   let claim: { id: string; startedAt: number };
   try {
