@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { db, sql } from "@/lib/db/client";
-import { openLease, tryLocks, tryLockSql, type Lease } from "@/lib/db/cutover-lock";
+import { KEEPALIVE_SQL, openLease, tryLocks, tryLockSql, type Lease } from "@/lib/db/cutover-lock";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/domain/roles";
 import { shortReason } from "@/lib/integrations/schemas";
@@ -47,16 +47,23 @@ const ROLLBACK_STATE = {
 };
 
 // The claim, on the lease's connection: the lease (unless $6 says it is held already), then one
-// running rollback per cutover (partial unique index), announced in the same statement. Always one
-// row: whether the lease is ours, and the claimed rollback (null when one is running already).
+// running rollback per cutover (partial unique index), announced in the same statement. A rollback
+// that finished within JOIN_FINISHED_WITHIN_MS with the split at 0 is joined instead, checked here
+// again: a press whose state read came before another one claimed, ran and finished (a fast router
+// takes a few ms) must not run a second time. Always one row: whether the lease is ours, the claimed
+// rollback (null when one is running or just finished), and the one just finished.
 const CLAIM = {
   name: "rollback-claim",
-  text: `WITH l AS MATERIALIZED (SELECT $6::bool OR ${tryLockSql("rollback", "$1")} AS leased),
+  text: `WITH l AS MATERIALIZED (SELECT ${KEEPALIVE_SQL} AS k, $6::bool OR ${tryLockSql("rollback", "$1")} AS leased),
+    rec AS (SELECT r.id FROM rollbacks r JOIN cutovers c ON c.id = r.cutover_id
+             WHERE r.cutover_id = $1::uuid AND r.state IN ('completed', 'completed_with_errors') AND r.started_at > now() - make_interval(secs => $7) AND c.traffic_percent = 0
+             ORDER BY r.started_at DESC LIMIT 1),
     ins AS (
       INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
-      SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now() FROM l WHERE l.leased
+      SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now() FROM l WHERE l.leased AND NOT EXISTS (SELECT 1 FROM rec)
       ON CONFLICT (cutover_id) WHERE state = 'running' DO NOTHING RETURNING id, started_at)
-    SELECT l.leased, ins.id, ins.started_at, CASE WHEN ins.id IS NOT NULL THEN pg_notify('${BUS_CHANNEL}', replace($5, '__ROLLBACK__', ins.id::text)) IS NULL END AS announced
+    SELECT l.leased, ins.id, ins.started_at, (SELECT id FROM rec) AS recent_id,
+           CASE WHEN ins.id IS NOT NULL THEN pg_notify('${BUS_CHANNEL}', replace($5, '__ROLLBACK__', ins.id::text)) IS NULL END AS announced
       FROM l LEFT JOIN ins ON true`,
 };
 
@@ -125,16 +132,21 @@ async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState
   let claim: { id: string; startedAt: number };
   try {
     const announcement = busPayload({ type: "rollback.started", cutoverId: input.cutoverId, actor: mover.name, subject: "rollback:__ROLLBACK__", data: { reason: input.reason } });
-    const { rows } = await owned.query<{ leased: boolean; id: string | null; started_at: Date | null }>(CLAIM, [
+    const { rows } = await owned.query<{ leased: boolean; id: string | null; started_at: Date | null; recent_id: string | null }>(CLAIM, [
       input.cutoverId,
       mover.userId,
       input.triggerId ?? null,
       input.reason,
       announcement,
       owned.holds("rollback"),
+      JOIN_FINISHED_WITHIN_MS / 1000,
     ]);
     const row = rows[0];
     if (row?.leased) owned.took("rollback");
+    if (row?.recent_id && !row.id) {
+      await owned.release();
+      return joined(row.recent_id);
+    }
     if (!row?.id || !row.started_at) {
       // The lease is someone else's (their claim is about to be visible), or a rollback is marked
       // running that the state read did not show: decide again from a fresh read.
