@@ -84,7 +84,8 @@ const joined = (rollbackId: string) => ({ rollbackId, joined: true as const });
  * whose lease is free was left by a dead process: it is closed (the router's split read back and
  * recorded) and this press takes over. Resolves when the split is verified; hooks continue after.
  * The path to the router is three plain SQL round trips (state, lease + claim, lock + fence +
- * request); one more (the lease check) only when a rollback is marked running.
+ * request); one more (the lease check) only when a rollback is marked running, and taking over
+ * from a dead owner also reads the router back (at most 2 s) and records what it left.
  */
 export async function startRollback(mover: Mover, input: RollbackInput, known?: RollbackState): Promise<Started> {
   let state = known ?? (await rollbackState(input.cutoverId, mover.userId));
