@@ -45,6 +45,14 @@ describe("reduceEpisode", () => {
     expect(phaseOf(failed!)).toBe("failed");
   });
 
+  it("a rollback whose server process died ends as failed; a press waiting for its answer is not touched", () => {
+    const watching = play([ev("rollback.started"), ev("rollback.abandoned", {})]);
+    expect(watching).toMatchObject({ finished: { ok: false }, error: expect.stringMatching(/press Rollback again/) });
+    expect(phaseOf(watching!)).toBe("failed");
+    const pressing = newEpisode(null, "you", HOOKS);
+    expect(play([ev("rollback.abandoned", {})], pressing)).toBe(pressing);
+  });
+
   it("a shift elsewhere does not touch the episode", () => {
     const ep = play([ev("rollback.started")]);
     expect(play([ev("traffic.shifted", { to: 50 }, "change:y")], ep)).toBe(ep);

@@ -63,6 +63,11 @@ export function reduceEpisode(ep: Episode | null, e: LiveEvent, hookNames: reado
     case "rollback.completed":
       if (!ep || !mine(ep)) return ep;
       return { ...ep, split: ep.split === "verifying" ? "done" : ep.split, finished: { ok: d.ok === true } };
+    case "rollback.abandoned":
+      // Its server process died: nothing will finish it. Only the rollback it names (my own click
+      // still waiting for its answer is another one: it takes over).
+      if (!ep || ep.finished || ep.subject !== e.subject) return ep;
+      return { ...ep, split: ep.split === "done" ? "done" : "failed", finished: { ok: false }, error: "Its server process ended before it finished: press Rollback again if traffic is not back on old" };
     case "rollback.failed":
       if (!ep || !mine(ep)) return newEpisodeFailed(e, hookNames);
       return { ...ep, split: ep.split === "done" ? "done" : "failed", finished: { ok: false }, error: str(d.error) || ep.error };

@@ -73,6 +73,10 @@ export const CHANGE_EVENT_TYPES = [
   "router.updated",
   "rollback_hook.added",
   "rollback_hook.removed",
+  // What a process that died left running or requested, closed by the next press or at start
+  // (lib/services/traffic/reconcile.ts), with the split the router was read back at.
+  "rollback.abandoned",
+  "traffic.change_abandoned",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

@@ -27,6 +27,7 @@ import { startPoller } from "@/lib/jobs/poller";
 import { evaluateTriggers } from "@/lib/services/triggers";
 import { addServerConfigFile, loadServerConfig, ServerConfigError, serverConfigFile } from "@/lib/config/server-config";
 import { initIntegrations } from "@/lib/integrations/resolve";
+import { reconcileTraffic } from "@/lib/services/traffic/reconcile";
 
 // Advisory lock key of the leader that runs the poller and trigger evaluation.
 const JOBS_LOCK = 724_001;
@@ -92,6 +93,7 @@ async function main() {
     throw err instanceof AppError ? new StartupError(err.message) : err;
   });
   await initIntegrations();
+  await reconcileTraffic({ log });
   if (process.env.WARROOM_ADMIN_TOKEN) await registerAdminToken(process.env.WARROOM_ADMIN_TOKEN, log);
 
   const app = next({ dev, hostname: "localhost", port: config.port, dir: process.cwd() });

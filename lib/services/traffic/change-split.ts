@@ -10,6 +10,7 @@ import { FENCED_FIRST_PARAM, withTrafficLock, type FencedWrite } from "@/lib/db/
 import { AppError } from "@/lib/errors";
 import { shortReason } from "@/lib/integrations/schemas";
 import { recordChange } from "../audit";
+import { settleDeadWork } from "./reconcile";
 import { routerOf, type Mover, type Routing } from "./routing";
 
 export interface ChangeRecord {
@@ -69,6 +70,15 @@ export async function changeSplit(opts: {
   const request = { toPercent: opts.toPercent, userId: opts.mover.userId, override: opts.override ?? false, note: opts.note ?? null, triggerId: opts.triggerId ?? null };
   return withTrafficLock(opts.cutoverId, 15_000, request, async (f) => {
     const change = { id: f.changeId };
+    if (f.abandoned > 0) {
+      // Left requested by a writer whose process died: closed with the router's real split before
+      // this change moves it, and this change starts from that split when it was read.
+      const settled = await settleDeadWork({ cutoverId: opts.cutoverId, mover: opts.mover, rollbacks: false, changes: { except: change.id, bumpFence: false }, routing: { router, rehearsal, label }, requestId });
+      if (settled.changes.length > 0 && settled.recordedPercent !== f.currentPercent) {
+        await db().trafficChange.update({ where: { id: change.id }, data: { fromPercent: settled.recordedPercent } });
+        f = { ...f, currentPercent: settled.recordedPercent };
+      }
+    }
     const meta = { cutoverId: opts.cutoverId, requestId, reason: opts.reason, fence: f.fence.toString(), rehearsal };
     const policy = retry(handleAll, { maxAttempts: Math.max(0, (opts.attempts ?? 1) - 1), backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) });
     try {

@@ -28,11 +28,13 @@ export async function runRollbackHooks(rollbackId: string, cutoverId: string, mo
   }
   const ok = results.every((r) => r.ok);
   await db().$transaction(async (tx) => {
-    await tx.rollback.update({ where: { id: rollbackId }, data: { state: ok ? "completed" : "completed_with_errors", finishedAt: new Date() } });
+    // Still ours unless its lease was lost meanwhile (the database ended our session) and a later
+    // press took over: that row stays abandoned, and this record says the hooks ran anyway.
+    const finished = await tx.rollback.updateMany({ where: { id: rollbackId, state: "running" }, data: { state: ok ? "completed" : "completed_with_errors", finishedAt: new Date() } });
     await tx.cutover.updateMany({ where: { id: cutoverId, state: "in_progress" }, data: { state: "rolled_back" } });
     await recordChange(
       tx,
-      { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.completed", subject: `rollback:${rollbackId}`, after: { hooks: results.map((r) => ({ name: r.name, ok: r.ok })) }, requestId: input.requestId, rehearsal },
+      { cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.completed", subject: `rollback:${rollbackId}`, after: { hooks: results.map((r) => ({ name: r.name, ok: r.ok })), ...(finished.count === 0 ? { takenOver: true } : {}) }, requestId: input.requestId, rehearsal },
       { type: "rollback.completed", cutoverId, subject: `rollback:${rollbackId}`, data: { ok, hooks: results.length } },
     );
   });

@@ -1,7 +1,11 @@
 // One-click rollback: 100 % to old (with retries), then the hooks in order. The claim of a running
-// rollback and its announcement are one statement; the split goes through changeSplit.
+// rollback, its lease and its announcement are one statement; the split goes through changeSplit.
+// The lease (lib/db/cutover-lock.ts) is held from the claim until the hooks finished and dies with
+// this process: a later press that finds the row running but the lease free takes over at once.
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { db, sql } from "@/lib/db/client";
+import { KEEPALIVE_SQL, openLease, tryLocks, tryLockSql, type Lease } from "@/lib/db/cutover-lock";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/domain/roles";
 import { shortReason } from "@/lib/integrations/schemas";
@@ -10,11 +14,14 @@ import type { rollbackInput } from "@/lib/schemas/room";
 import { recordChange } from "../audit";
 import { auditRole, type AuthorizingCall } from "../context";
 import { changeSplit } from "./change-split";
+import { settleDeadWork } from "./reconcile";
 import { routerFrom, type Mover, type RouterSettings } from "./routing";
 import { runRollbackHooks } from "./run-rollback-hooks";
 
-const ABANDONED_AFTER_MS = 120_000;
 const JOIN_FINISHED_WITHIN_MS = 5_000;
+// Pauses before reading the state again when the lease was busy but nothing could be joined yet
+// (another press is between taking the lease and committing its claim, or a rollback is finishing).
+const RETRY_PAUSES_MS = [2, 10, 50, 200];
 
 export interface RollbackState extends RouterSettings {
   roles: Role[];
@@ -39,14 +46,25 @@ const ROLLBACK_STATE = {
    WHERE c.id = $1`,
 };
 
-// The claim: one running rollback per cutover (partial unique index), announced in the same statement.
+// The claim, on the lease's connection: the lease (unless $6 says it is held already), then one
+// running rollback per cutover (partial unique index), announced in the same statement. A rollback
+// that finished within JOIN_FINISHED_WITHIN_MS with the split at 0 is joined instead, checked here
+// again: a press whose state read came before another one claimed, ran and finished (a fast router
+// takes a few ms) must not run a second time. Always one row: whether the lease is ours, the claimed
+// rollback (null when one is running or just finished), and the one just finished.
 const CLAIM = {
   name: "rollback-claim",
-  text: `WITH ins AS (
+  text: `WITH l AS MATERIALIZED (SELECT ${KEEPALIVE_SQL} AS k, $6::bool OR ${tryLockSql("rollback", "$1")} AS leased),
+    rec AS (SELECT r.id FROM rollbacks r JOIN cutovers c ON c.id = r.cutover_id
+             WHERE r.cutover_id = $1::uuid AND r.state IN ('completed', 'completed_with_errors') AND r.started_at > now() - make_interval(secs => $7) AND c.traffic_percent = 0
+             ORDER BY r.started_at DESC LIMIT 1),
+    ins AS (
       INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
-      VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now())
+      SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now() FROM l WHERE l.leased AND NOT EXISTS (SELECT 1 FROM rec)
       ON CONFLICT (cutover_id) WHERE state = 'running' DO NOTHING RETURNING id, started_at)
-    SELECT id, started_at, pg_notify('${BUS_CHANNEL}', replace($5, '__ROLLBACK__', id::text)) IS NULL AS announced FROM ins`,
+    SELECT l.leased, ins.id, ins.started_at, (SELECT id FROM rec) AS recent_id,
+           CASE WHEN ins.id IS NOT NULL THEN pg_notify('${BUS_CHANNEL}', replace($5, '__ROLLBACK__', ins.id::text)) IS NULL END AS announced
+      FROM l LEFT JOIN ins ON true`,
 };
 
 async function rollbackState(cutoverId: string, userId: string | null): Promise<RollbackState> {
@@ -55,35 +73,92 @@ async function rollbackState(cutoverId: string, userId: string | null): Promise<
   return rows[0];
 }
 
+type Started = { rollbackId: string; joined: true } | { rollbackId: string; joined: false; durationMs: number; from: number };
+type RollbackInput = { cutoverId: string; reason: string | null; triggerId?: string | null; requestId?: string };
+const joined = (rollbackId: string) => ({ rollbackId, joined: true as const });
+
 /**
  * One-click rollback: 100 % to old (with retries), then the hooks in order, each result announced.
  * Idempotent: while one runs, every other request joins it (a partial unique index allows one
- * running rollback per cutover). Resolves when the split is verified; hooks continue after.
- * The path to the router is three plain SQL round trips (state, claim, lock + fence + request).
+ * running rollback per cutover, and its owner holds the cutover's rollback lease). A running row
+ * whose lease is free was left by a dead process: it is closed (the router's split read back and
+ * recorded) and this press takes over. Resolves when the split is verified; hooks continue after.
+ * The path to the router is three plain SQL round trips (state, lease + claim, lock + fence +
+ * request); one more (the lease check) only when a rollback is marked running, and taking over
+ * from a dead owner also reads the router back (at most 2 s) and records what it left.
  */
-export async function startRollback(mover: Mover, input: { cutoverId: string; reason: string | null; triggerId?: string | null; requestId?: string }, known?: RollbackState) {
+export async function startRollback(mover: Mover, input: RollbackInput, known?: RollbackState): Promise<Started> {
   let state = known ?? (await rollbackState(input.cutoverId, mover.userId));
-  // A rollback whose process died never finishes: let a new one take over after two minutes.
-  if (state.running_id && state.running_started_at && Date.now() - state.running_started_at.getTime() > ABANDONED_AFTER_MS) {
-    await sql().query("UPDATE rollbacks SET state = 'abandoned', finished_at = now() WHERE id = $1 AND state = 'running'", [state.running_id]);
+  for (const pause of [...RETRY_PAUSES_MS, null]) {
+    const started = await tryStart(mover, input, state);
+    if (started) return started;
+    if (pause === null) break;
+    await sleep(pause);
     state = await rollbackState(input.cutoverId, mover.userId);
   }
-  if (state.running_id && state.running_started_at) return { rollbackId: state.running_id, joined: true as const };
-  // Two people pressing at once, where the first rollback finished before the second request
-  // arrived (a fast router takes a few ms): the second joins that one instead of running again.
-  if (state.recent_id && state.traffic_percent === 0) return { rollbackId: state.recent_id, joined: true as const };
+  throw new AppError("conflict", "Another rollback of this cutover is starting or finishing: check the traffic tab, and press again if traffic is not back on old", undefined, "concurrent_change");
+}
 
-  const announcement = busPayload({ type: "rollback.started", cutoverId: input.cutoverId, actor: mover.name, subject: "rollback:__ROLLBACK__", data: { reason: input.reason } });
-  const { rows } = await sql().query<{ id: string; started_at: Date }>({ ...CLAIM, values: [input.cutoverId, mover.userId, input.triggerId ?? null, input.reason, announcement] });
-  const claimed = rows[0];
-  if (!claimed) {
-    // Someone claimed it between our read and our insert: join theirs.
-    const now = await rollbackState(input.cutoverId, mover.userId);
-    if (now.running_id) return { rollbackId: now.running_id, joined: true as const };
-    if (now.recent_id) return { rollbackId: now.recent_id, joined: true as const };
-    throw new AppError("conflict", "Another rollback of this cutover started and ended at the same moment: check the traffic tab", undefined, "concurrent_change");
+/** One attempt; null when the lease was busy with nothing to join yet (the caller reads the state again). */
+async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState): Promise<Started | null> {
+  let lease: Lease | null = null;
+  if (state.running_id) {
+    // Is its owner alive? Its lease says so; the traffic lock is tried with it, to close a change
+    // the dead owner left requested.
+    lease = await tryLocks(input.cutoverId, ["rollback", "traffic"]);
+    if (!lease.holds("rollback")) {
+      void lease.release();
+      return joined(state.running_id);
+    }
+    try {
+      const settled = await settleDeadWork({ cutoverId: input.cutoverId, mover, rollbacks: true, changes: lease.holds("traffic") ? { bumpFence: true } : false, requestId: input.requestId });
+      await lease.unlock("traffic");
+      // It finished (its owner gave the lease back) between the read and the check: decide again.
+      if (!settled.rollbacks.includes(state.running_id)) {
+        await lease.release();
+        return null;
+      }
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
+  } else if (state.recent_id && state.traffic_percent === 0) {
+    // Two people pressing at once, where the first rollback finished before the second request
+    // arrived (a fast router takes a few ms): the second joins that one instead of running again.
+    return joined(state.recent_id);
   }
-  const claim = { id: claimed.id, startedAt: claimed.started_at.getTime() };
+
+  lease ??= await openLease(input.cutoverId, { spare: true });
+  const owned = lease;
+  let claim: { id: string; startedAt: number };
+  try {
+    const announcement = busPayload({ type: "rollback.started", cutoverId: input.cutoverId, actor: mover.name, subject: "rollback:__ROLLBACK__", data: { reason: input.reason } });
+    const { rows } = await owned.query<{ leased: boolean; id: string | null; started_at: Date | null; recent_id: string | null }>(CLAIM, [
+      input.cutoverId,
+      mover.userId,
+      input.triggerId ?? null,
+      input.reason,
+      announcement,
+      owned.holds("rollback"),
+      JOIN_FINISHED_WITHIN_MS / 1000,
+    ]);
+    const row = rows[0];
+    if (row?.leased) owned.took("rollback");
+    if (row?.recent_id && !row.id) {
+      await owned.release();
+      return joined(row.recent_id);
+    }
+    if (!row?.id || !row.started_at) {
+      // The lease is someone else's (their claim is about to be visible), or a rollback is marked
+      // running that the state read did not show: decide again from a fresh read.
+      await owned.release();
+      return null;
+    }
+    claim = { id: row.id, startedAt: row.started_at.getTime() };
+  } catch (err) {
+    await owned.release();
+    throw err;
+  }
 
   let split;
   try {
@@ -103,18 +178,24 @@ export async function startRollback(mover: Mover, input: { cutoverId: string; re
     });
   } catch (err) {
     const message = err instanceof AppError ? err.message : shortReason((err as Error).message);
-    await db().$transaction(async (tx) => {
-      await tx.rollback.update({ where: { id: claim.id }, data: { state: "failed", finishedAt: new Date(), hookResults: [{ name: "traffic split", ok: false, output: message }] } });
-      await recordChange(
-        tx,
-        { cutoverId: input.cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.failed", subject: `rollback:${claim.id}`, after: { error: message }, requestId: input.requestId, rehearsal: state.mode === "rehearsal" },
-        { type: "rollback.failed", cutoverId: input.cutoverId, actor: mover.name, subject: `rollback:${claim.id}`, data: { error: message.slice(0, 500) } },
-      );
-    });
+    try {
+      await db().$transaction(async (tx) => {
+        await tx.rollback.update({ where: { id: claim.id }, data: { state: "failed", finishedAt: new Date(), hookResults: [{ name: "traffic split", ok: false, output: message }] } });
+        await recordChange(
+          tx,
+          { cutoverId: input.cutoverId, actorId: mover.userId, actorName: mover.name, role: mover.role, action: "rollback.failed", subject: `rollback:${claim.id}`, after: { error: message }, requestId: input.requestId, rehearsal: state.mode === "rehearsal" },
+          { type: "rollback.failed", cutoverId: input.cutoverId, actor: mover.name, subject: `rollback:${claim.id}`, data: { error: message.slice(0, 500) } },
+        );
+      });
+    } finally {
+      await owned.release();
+    }
     throw err;
   }
-  void runRollbackHooks(claim.id, input.cutoverId, mover, input, state.mode === "rehearsal").catch((err: unknown) => console.error("[warroom] rollback hooks failed:", err));
-  return { rollbackId: claim.id, joined: false as const, durationMs: split.durationMs, from: split.from };
+  void runRollbackHooks(claim.id, input.cutoverId, mover, input, state.mode === "rehearsal")
+    .catch((err: unknown) => console.error("[warroom] rollback hooks failed:", err))
+    .finally(() => owned.release());
+  return { rollbackId: claim.id, joined: false, durationMs: split.durationMs, from: split.from };
 }
 
 /** The rollback button and POST /rollback: one read of roles and state, the table decides, then startRollback. */
