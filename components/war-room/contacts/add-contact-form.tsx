@@ -1,15 +1,14 @@
 "use client";
-import { Field, TextField } from "@/components/ui/field";
-import { isRole, useCommandForm } from "../shared/format";
-import { CommandForm, SubmitButton, RoleSelect } from "../shared/parts";
+import { TextField } from "@/components/ui/field";
+import { chosenRole, useCommandForm } from "../shared/format";
+import { CommandForm, SubmitButton, RoleField } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { TEXT } from "@/lib/domain/limits";
 
 export function AddContactForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, onSubmit } = useCommandForm(
     ({ text }, { exec, setError }) => {
-      const role = text("role");
-      if (!isRole(role)) return setError("Choose the contact's role");
+      const role = chosenRole(text("role"), "Choose the contact's role");
       const order = Number(text("escalationOrder") || "0");
       if (!Number.isInteger(order) || order < 0 || order > 100) return setError("Escalation order is a whole number from 0 to 100");
       const optional = (name: string) => text(name) || null;
@@ -23,9 +22,7 @@ export function AddContactForm({ cutoverId, run }: { cutoverId: string; run: Run
   return (
     <CommandForm label="Add a contact" heading="Add a contact" onSubmit={onSubmit} error={error} errorTestId="contact-add-error">
       <TextField label="Name" name="name" required maxLength={TEXT.name} className="w-44" />
-      <Field label="Role">
-        <RoleSelect name="role" />
-      </Field>
+      <RoleField label="Role" name="role" />
       <TextField label="Phone" name="phone" type="tel" maxLength={TEXT.phone} className="w-36" />
       <TextField label="Chat handle" name="chatHandle" maxLength={TEXT.short} className="w-32" />
       <TextField label="Email" name="email" type="email" maxLength={TEXT.email} className="w-48" />

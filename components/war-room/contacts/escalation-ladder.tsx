@@ -1,10 +1,9 @@
 "use client";
 import { DataTable, ACTIONS_COLUMN } from "@/components/ui/data-table";
-import { ErrorNote } from "@/components/ui/error-note";
 import { CheckField, TextField } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { useCommandForm } from "../shared/format";
-import { CommandForm, Panel, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
+import { CommandForm, Panel, PanelError, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { TEXT } from "@/lib/domain/limits";
 
@@ -57,9 +56,7 @@ export function EscalationLadder({ cutover, run, canEdit }: { cutover: CutoverSt
           <SubmitButton pending={pending}>Add level</SubmitButton>
         </CommandForm>
       )}
-      <div className="px-3 pb-2">
-        <ErrorNote message={error} testId="escalation-error" />
-      </div>
+      <PanelError message={error} testId="escalation-error" />
     </Panel>
   );
 }

@@ -1,11 +1,10 @@
 "use client";
 import { isHttpUrl } from "@/lib/domain/request-input";
-import { ErrorNote } from "@/components/ui/error-note";
 import { TextField } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { useCommandForm } from "../shared/format";
 import { CopyButton } from "./copy-button";
-import { CommandForm, Panel, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
+import { CommandForm, Panel, PanelError, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { TEXT } from "@/lib/domain/limits";
 
@@ -61,9 +60,7 @@ export function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJ
           <SubmitButton pending={pending}>Add link</SubmitButton>
         </CommandForm>
       )}
-      <div className="px-3 pb-2">
-        <ErrorNote message={error} testId="links-error" />
-      </div>
+      <PanelError message={error} testId="links-error" />
     </Panel>
   );
 }

@@ -152,16 +152,34 @@ export function submitForm(handle: (form: SubmittedForm) => Promise<boolean | vo
   };
 }
 
+/** A field that fails its check: `useCommandForm` shows the message and runs nothing. */
+export class FormCheck extends Error {}
+
+/** The role chosen in a role field, or a FormCheck saying `message`. */
+export function chosenRole(value: string, message: string): Role {
+  if (!isRole(value)) throw new FormCheck(message);
+  return value;
+}
+
 /**
  * A form that runs one command: `useCommand`'s state with the form's onSubmit (`submitForm`).
- * `handle` gets the fields and the command's `exec` and `setError` (a check that fails says why).
+ * `handle` gets the fields and the command's `exec` and `setError`; a FormCheck it throws is shown
+ * like a failed check (`setError`).
  */
 export function useCommandForm(
   handle: (form: SubmittedForm, command: Pick<ReturnType<typeof useCommand>, "exec" | "setError">) => Promise<boolean | void> | boolean | void,
   options?: { reset?: boolean },
 ) {
   const command = useCommand();
-  return { ...command, onSubmit: submitForm((form) => handle(form, command), options) };
+  const onSubmit = submitForm(async (form) => {
+    try {
+      return await handle(form, command);
+    } catch (err) {
+      if (!(err instanceof FormCheck)) throw err;
+      command.setError(err.message);
+    }
+  }, options);
+  return { ...command, onSubmit };
 }
 
 // --- styles shared by the panels (defined with the other controls in components/ui) -------------

@@ -3,7 +3,7 @@
 // a list, the submit and remove buttons of their forms and rows, and the role, metric and system pickers.
 import { useState, type FormEvent, type ReactNode } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Select, type Option } from "@/components/ui/field";
+import { Field, Select, type Option } from "@/components/ui/field";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, ROLE_OPTIONS } from "./format";
 
 /** A panel whose heading is its name: `${id}-heading` labels the section. */
@@ -35,6 +35,15 @@ export function PanelNote({ testId, role, children }: { testId?: string; role?: 
     <p className="px-3 py-3 text-sm text-neutral-500" data-testid={testId} role={role}>
       {children}
     </p>
+  );
+}
+
+/** The error of a panel's last command (its add form or a row's button), at the panel's foot. */
+export function PanelError({ message, testId }: { message: string | null; testId: string }) {
+  return (
+    <div className="px-3 pb-2">
+      <ErrorNote message={message} testId={testId} />
+    </div>
   );
 }
 
@@ -154,6 +163,15 @@ const ROLE_CHOICES: readonly Option[] = [{ value: "", label: "Choose…", disabl
 
 export function RoleSelect({ name }: { name: string }) {
   return <Select name={name} required defaultValue="" options={ROLE_CHOICES} />;
+}
+
+/** A captioned RoleSelect. */
+export function RoleField({ label, name }: { label: string; name: string }) {
+  return (
+    <Field label={label}>
+      <RoleSelect name={name} />
+    </Field>
+  );
 }
 
 /** Download links for a cutover's record (GET /api/v1/cutovers/{id}/export), as CSV and JSON. */

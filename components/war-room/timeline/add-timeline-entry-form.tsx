@@ -1,15 +1,14 @@
 "use client";
-import { Field, TextField } from "@/components/ui/field";
-import { CommandForm, RoleSelect, SubmitButton } from "../shared/parts";
+import { TextField } from "@/components/ui/field";
+import { CommandForm, RoleField, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
-import { isRole, useCommandForm } from "../shared/format";
+import { chosenRole, useCommandForm } from "../shared/format";
 import { TEXT } from "@/lib/domain/limits";
 
 export function AddTimelineEntryForm({ cutoverId, run }: { cutoverId: string; run: RunCommand }) {
   const { pending, error, onSubmit } = useCommandForm(
-    ({ text }, { exec, setError }) => {
-      const ownerRole = text("ownerRole");
-      if (!isRole(ownerRole)) return setError("Choose the role that owns the step");
+    ({ text }, { exec }) => {
+      const ownerRole = chosenRole(text("ownerRole"), "Choose the role that owns the step");
       const timing = { plannedStart: text("plannedStart"), plannedFinish: text("plannedFinish") || null };
       return exec(() => run("timeline.add", { cutoverId, title: text("title"), ...timing, ownerRole, details: text("details") || null }));
     },
@@ -21,9 +20,7 @@ export function AddTimelineEntryForm({ cutoverId, run }: { cutoverId: string; ru
       <TextField label="Step title" name="title" required maxLength={TEXT.stepTitle} className="w-56" />
       <TextField label="Planned start" name="plannedStart" required maxLength={TEXT.short} placeholder="06:30 AM or T+0:30" className="w-36" />
       <TextField label="Planned finish (optional)" name="plannedFinish" maxLength={TEXT.short} placeholder="07:00 AM or T+1h" className="w-36" />
-      <Field label="Owner role">
-        <RoleSelect name="ownerRole" />
-      </Field>
+      <RoleField label="Owner role" name="ownerRole" />
       <TextField label="Details (optional)" name="details" maxLength={TEXT.description} className="w-56" />
       <SubmitButton pending={pending} busyLabel="Adding…">
         Add step
