@@ -1,6 +1,4 @@
-import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/session";
-import { canGlobal } from "@/lib/domain/permissions";
+import { requireGlobal } from "@/lib/auth/page-access";
 import { getIntegrationsView } from "@/lib/services/integrations";
 import { AppPage } from "@/components/app-page";
 import { IntegrationsAdmin } from "@/components/admin/integrations-admin";
@@ -8,9 +6,7 @@ import { IntegrationsAdmin } from "@/components/admin/integrations-admin";
 export const dynamic = "force-dynamic";
 
 export default async function IntegrationsPage() {
-  const user = await requireUser();
-  // Not an administrator: the page does not exist for them (the service refuses as well).
-  if (!canGlobal(user, "integrations.manage")) notFound();
+  const user = await requireGlobal("integrations.manage");
   const view = await getIntegrationsView(user);
   return (
     <AppPage

@@ -1,15 +1,12 @@
-import { requireUser } from "@/lib/auth/session";
+import { requireGlobal } from "@/lib/auth/page-access";
 import { listCutovers } from "@/lib/services/cutover-read";
-import { notFound } from "next/navigation";
-import { canGlobal } from "@/lib/domain/permissions";
 import { AppPage } from "@/components/app-page";
 import { NewCutoverForm } from "@/components/new-cutover-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function NewCutoverPage() {
-  const user = await requireUser();
-  if (!canGlobal(user, "cutover.create")) notFound();
+  const user = await requireGlobal("cutover.create");
   const cutovers = await listCutovers(user);
   return (
     <AppPage user={user} title="New cutover" width="max-w-3xl">
