@@ -59,10 +59,13 @@ describe("checkCookieRequest", () => {
 });
 
 describe("isJsonContentType", () => {
-  it("reads the media type's essence, case-insensitively", () => {
-    expect(isJsonContentType("Application/JSON")).toBe(true);
-    expect(isJsonContentType(" application/json ;charset=UTF-8")).toBe(true);
-    expect(isJsonContentType("application/json-patch+json")).toBe(false);
-    expect(isJsonContentType("")).toBe(false);
+  // The media type's essence, case-insensitively.
+  it.each<[string, boolean]>([
+    ["Application/JSON", true],
+    [" application/json ;charset=UTF-8", true],
+    ["application/json-patch+json", false],
+    ["", false],
+  ])("isJsonContentType(%j) is %s", (value, expected) => {
+    expect(isJsonContentType(value)).toBe(expected);
   });
 });
