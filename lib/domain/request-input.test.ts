@@ -13,15 +13,9 @@ describe("acceptRequestId", () => {
 });
 
 describe("ids in paths", () => {
-  // The 8-4-4-4-12 hex form only.
-  it.each<[unknown, boolean]>([
-    ["00000000-0000-4000-8000-000000000000", true],
-    ["00000000-0000-4000-8000-00000000000", false],
-    ["not-an-id", false],
-    ["00000000-0000-4000-8000-000000000000'--", false],
-    [42, false],
-  ])("isUuid(%j) is %s", (value, expected) => {
-    expect(isUuid(value)).toBe(expected);
+  it("isUuid accepts the 8-4-4-4-12 hex form only", () => {
+    expect(isUuid("00000000-0000-4000-8000-000000000000")).toBe(true);
+    for (const v of ["00000000-0000-4000-8000-00000000000", "not-an-id", "00000000-0000-4000-8000-000000000000'--", 42]) expect(isUuid(v), String(v)).toBe(false);
   });
   it("badPathId names the first malformed *Id parameter and ignores others", () => {
     expect(badPathId({ cutoverId: "00000000-0000-4000-8000-000000000000", itemId: "1" })).toBe("itemId must be an id");

@@ -59,13 +59,8 @@ describe("checkCookieRequest", () => {
 });
 
 describe("isJsonContentType", () => {
-  // The media type's essence, case-insensitively.
-  it.each<[string, boolean]>([
-    ["Application/JSON", true],
-    [" application/json ;charset=UTF-8", true],
-    ["application/json-patch+json", false],
-    ["", false],
-  ])("isJsonContentType(%j) is %s", (value, expected) => {
-    expect(isJsonContentType(value)).toBe(expected);
+  it("reads the media type's essence, case-insensitively", () => {
+    for (const v of ["Application/JSON", " application/json ;charset=UTF-8"]) expect(isJsonContentType(v), v).toBe(true);
+    for (const v of ["application/json-patch+json", ""]) expect(isJsonContentType(v), v).toBe(false);
   });
 });
