@@ -1,26 +1,21 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { roomAction } from "@/lib/actions/room";
 import { ErrorNote } from "@/components/ui/error-note";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { TEXT } from "@/lib/domain/limits";
 
 const field = "w-full rounded border border-neutral-300 bg-transparent px-3 py-1.5 dark:border-neutral-700";
 
 export function NewCutoverForm({ earlier }: { earlier: { id: string; name: string }[] }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
 
-  async function submit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
+  const { pending: busy, error, onSubmit } = useFormSubmit(async (f) => {
     const from = String(f.get("cloneFrom") ?? "");
     // datetime-local has no zone: it is read in the browser's zone and sent as an instant.
     const local = String(f.get("tZero") ?? "");
     const tZero = local ? new Date(local).toISOString() : "";
-    setBusy(true);
     const r = from
       ? await roomAction("cutover.clone", { cutoverId: from, name: String(f.get("name") ?? ""), tZero: tZero as unknown as Date })
       : await roomAction("cutover.create", {
@@ -32,13 +27,12 @@ export function NewCutoverForm({ earlier }: { earlier: { id: string; name: strin
           mode: f.get("rehearsal") === "on" ? "rehearsal" : "live",
           runbook: String(f.get("runbook") ?? "") || null,
         });
-    setBusy(false);
-    if (!r.ok) return setError(r.message);
+    if (!r.ok) return r.message;
     router.push(`/cutovers/${(r.data as { cutoverId: string }).cutoverId}`);
-  }
+  });
 
   return (
-    <form onSubmit={submit} className="space-y-3 rounded border border-neutral-200 bg-white p-4 dark:border-neutral-800 dark:bg-neutral-900">
+    <form onSubmit={onSubmit} className="space-y-3 rounded border border-neutral-200 bg-white p-4 dark:border-neutral-800 dark:bg-neutral-900">
       <label className="block text-sm">
         Name
         <input name="name" required maxLength={TEXT.name} className={field} />

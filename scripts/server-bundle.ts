@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildSync } from "esbuild";
+import { buildSync, type BuildOptions } from "esbuild";
 
 export const SERVER_BUNDLE = ".next/warroom-server/main.mjs";
 /** Where lib/services/plan-import.ts looks for the runbook reader (RUNBOOK_WORKER_BUNDLE there). */
@@ -29,17 +29,7 @@ export const SERVER_ENV: Record<string, string> = { NODE_ENV: "production", MALL
  * (scripts/lab/register.ts) and registers itself as a start hook.
  */
 export function bundleServer(outfile: string = SERVER_BUNDLE): string {
-  mkdirSync(path.dirname(outfile), { recursive: true });
-  buildSync({
-    entryPoints: ["lib/server/main.ts"],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    outfile,
-    logLevel: "warning",
-  });
+  bundle("lib/server/main.ts", outfile, { packages: "external" });
   bundleRunbookWorker();
   return outfile;
 }
@@ -51,16 +41,13 @@ export function bundleServer(outfile: string = SERVER_BUNDLE): string {
  * parser, zod) are inside it: it loads without resolving anything.
  */
 export function bundleRunbookWorker(outfile: string = RUNBOOK_WORKER_BUNDLE): string {
+  return bundle("lib/services/runbook-worker.ts", outfile);
+}
+
+/** One ESM file for node from `entry`, written to `outfile` (its folder made first). */
+function bundle(entry: string, outfile: string, options: Pick<BuildOptions, "packages"> = {}): string {
   mkdirSync(path.dirname(outfile), { recursive: true });
-  buildSync({
-    entryPoints: ["lib/services/runbook-worker.ts"],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile,
-    logLevel: "warning",
-  });
+  buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", outfile, logLevel: "warning", ...options });
   return outfile;
 }
 

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { roomAction } from "@/lib/actions/room";
 import type { IntegrationsView } from "@/lib/schemas/views";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { Field, TextField } from "@/components/ui/field";
 import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, submitForm, useCommand } from "@/components/war-room/shared/format";
 import { TEXT } from "@/lib/domain/limits";
 
@@ -287,12 +287,8 @@ function AllowList({ hosts, onDone }: { hosts: IntegrationsView["allowHosts"]; o
       </ul>
       <ErrorNote message={remove.error} />
       <form onSubmit={onSubmit} aria-label="Allow a host" className="flex flex-wrap items-end gap-2 p-3">
-        <Field label="Host, address or range">
-          <input name="host" required maxLength={255} className={`${INPUT_CLASS} w-64 font-mono`} />
-        </Field>
-        <Field label="Note (optional)">
-          <input name="note" maxLength={TEXT.name} className={`${INPUT_CLASS} w-64`} />
-        </Field>
+        <TextField label="Host, address or range" name="host" required maxLength={255} className="w-64 font-mono" />
+        <TextField label="Note (optional)" name="note" maxLength={TEXT.name} className="w-64" />
         <button type="submit" className={PRIMARY_BUTTON_CLASS} disabled={add.pending}>
           Allow
         </button>

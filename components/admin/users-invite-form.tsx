@@ -3,36 +3,26 @@
 // password just chosen, so the new user lands in the app.
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { acceptLinkAction } from "@/lib/actions/accounts";
 import { ErrorNote } from "@/components/ui/error-note";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { TEXT } from "@/lib/domain/limits";
 
 const input = "w-full rounded border border-neutral-300 bg-transparent px-3 py-2 dark:border-neutral-700";
 
 export function InviteForm({ token, email, name, kind }: { token: string; email: string; name: string; kind: "invite" | "reset" }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
+  const { pending, error, onSubmit } = useFormSubmit(async (form) => {
     const password = String(form.get("password") ?? "");
-    if (password !== String(form.get("confirm") ?? "")) return setError("The two passwords differ.");
-    setPending(true);
-    setError(null);
+    if (password !== String(form.get("confirm") ?? "")) return "The two passwords differ.";
     const r = await acceptLinkAction({ token, password, ...(kind === "invite" ? { name: String(form.get("name") ?? "") } : {}) });
-    if (!r.ok) {
-      setPending(false);
-      return setError(r.message);
-    }
+    if (!r.ok) return r.message;
+    // Signed in with the password just chosen; should that fail, the sign-in page asks for it.
     const res = await signIn("credentials", { email, password, redirect: false });
-    setPending(false);
     if (!res || res.error) return router.replace("/sign-in");
     router.replace("/cutovers");
     router.refresh();
-  }
+  });
 
   return (
     <form onSubmit={onSubmit} className="space-y-4">

@@ -1,4 +1,5 @@
-import type { ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { INPUT_CLASS, withClass } from "./styles";
 
 /**
  * A form control with its caption above it. The label wraps the control, so the caption is the
@@ -9,6 +10,62 @@ export function Field({ label, className, children }: { label: ReactNode; classN
     <label className={className ? `flex flex-col ${className}` : "flex flex-col"}>
       <span className="text-xs text-neutral-500">{label}</span>
       {children}
+    </label>
+  );
+}
+
+/** A captioned text input; `className` is added to the shared input style (a width, `tabular`). */
+export function TextField({ label, className, ...input }: { label: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Field label={label}>
+      <input {...input} className={withClass(INPUT_CLASS, className)} />
+    </Field>
+  );
+}
+
+export interface Option {
+  value: string;
+  label: ReactNode;
+  disabled?: boolean;
+}
+
+/** The `<option>`s of a select, in order. */
+export function Options({ options }: { options: readonly Option[] }) {
+  return (
+    <>
+      {options.map((o) => (
+        <option key={o.value} value={o.value} disabled={o.disabled}>
+          {o.label}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** A select in the shared input style (`className` added to it), choosing one of `options`. */
+export function Select({ options, className, ...select }: { options: readonly Option[] } & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <select {...select} className={withClass(INPUT_CLASS, className)}>
+      <Options options={options} />
+    </select>
+  );
+}
+
+/** A captioned select. */
+export function SelectField({ label, ...select }: { label: ReactNode; options: readonly Option[] } & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <Field label={label}>
+      <Select {...select} />
+    </Field>
+  );
+}
+
+/** A checkbox with its words after it, on the line of the other controls. */
+export function CheckField({ label, className = "inline-flex items-center gap-1", ...input }: { label: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label className={className}>
+      <input type="checkbox" {...input} />
+      {label}
     </label>
   );
 }

@@ -1,29 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { formatMetricValue, formatThreshold, formatterFor } from "./metric-format";
 
-describe("formatMetricValue", () => {
-  it("writes each unit as people read it", () => {
-    expect(formatMetricValue(2.3456, "%")).toBe("2.35 %");
-    expect(formatMetricValue(12.34, "%")).toBe("12.3 %");
-    expect(formatMetricValue(84.6, "ms")).toBe("85 ms");
-    expect(formatMetricValue(1.5e9, "bytes")).toBe("1.50 GB");
-    expect(formatMetricValue(2048, "bytes")).toBe("2.0 kB");
-    expect(formatMetricValue(512, "bytes")).toBe("512 B");
-    expect(formatMetricValue(3.14159, "req/s")).toBe("3.14 req/s");
-    expect(formatMetricValue(314.159, "req/s")).toBe("314 req/s");
-    expect(formatMetricValue(12345, "count")).toBe("12,345");
-    expect(formatMetricValue(1.5, "widgets")).toBe("1.50 widgets");
-    expect(formatMetricValue(Number.NaN, "%")).toBe("—");
-  });
-});
+const FORMATS = { formatMetricValue, formatThreshold };
 
-describe("formatThreshold", () => {
-  it("drops trailing zeros", () => {
-    expect(formatThreshold(5, "%")).toBe("5 %");
-    expect(formatThreshold(0.25, "%")).toBe("0.25 %");
-    expect(formatThreshold(500, "ms")).toBe("500 ms");
-    expect(formatThreshold(1.5e9, "bytes")).toBe("1.5 GB");
-    expect(formatThreshold(10, "count")).toBe("10");
+describe("formatMetricValue and formatThreshold", () => {
+  // Values: each unit as people read it. Thresholds: trailing zeros dropped.
+  it.each<[keyof typeof FORMATS, number, string, string]>([
+    ["formatMetricValue", 2.3456, "%", "2.35 %"],
+    ["formatMetricValue", 12.34, "%", "12.3 %"],
+    ["formatMetricValue", 84.6, "ms", "85 ms"],
+    ["formatMetricValue", 1.5e9, "bytes", "1.50 GB"],
+    ["formatMetricValue", 2048, "bytes", "2.0 kB"],
+    ["formatMetricValue", 512, "bytes", "512 B"],
+    ["formatMetricValue", 3.14159, "req/s", "3.14 req/s"],
+    ["formatMetricValue", 314.159, "req/s", "314 req/s"],
+    ["formatMetricValue", 12345, "count", "12,345"],
+    ["formatMetricValue", 1.5, "widgets", "1.50 widgets"],
+    ["formatMetricValue", Number.NaN, "%", "—"],
+    ["formatThreshold", 5, "%", "5 %"],
+    ["formatThreshold", 0.25, "%", "0.25 %"],
+    ["formatThreshold", 500, "ms", "500 ms"],
+    ["formatThreshold", 1.5e9, "bytes", "1.5 GB"],
+    ["formatThreshold", 10, "count", "10"],
+  ])("%s(%s, %j) is %j", (format, value, unit, shown) => {
+    expect(FORMATS[format](value, unit)).toBe(shown);
   });
 });
 

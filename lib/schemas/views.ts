@@ -147,17 +147,21 @@ const evaluationSchema = z.object({
   reason: z.string(),
 });
 
-/** The whole state of one cutover as the browser receives it (dates as ISO strings). */
-export const cutoverStateSchema = z.object({
+/** What names a cutover wherever it is shown: in the list and at the head of the room. */
+const cutoverHeaderSchema = z.object({
   id: z.string(),
   name: z.string(),
   systemFrom: z.string(),
   systemTo: z.string(),
   tZero: isoTime,
   timeZone: z.string(),
+  trafficPercent: z.number().int(),
+});
+
+/** The whole state of one cutover as the browser receives it (dates as ISO strings). */
+export const cutoverStateSchema = cutoverHeaderSchema.extend({
   state: z.string(),
   mode: z.string(),
-  trafficPercent: z.number().int(),
   fence: z.string(),
   myRoles: z.array(role),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
@@ -222,16 +226,9 @@ export const cutoverStateSchema = z.object({
 export type CutoverStateJson = z.infer<typeof cutoverStateSchema>;
 
 /** One row of the cutover list. */
-export const cutoverSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  systemFrom: z.string(),
-  systemTo: z.string(),
-  tZero: isoTime,
-  timeZone: z.string(),
+export const cutoverSummarySchema = cutoverHeaderSchema.extend({
   state: z.enum(CUTOVER_STATES),
   mode: z.enum(["live", "rehearsal"]),
-  trafficPercent: z.number().int(),
 });
 export type CutoverSummary = z.infer<typeof cutoverSummarySchema>;
 

@@ -13,6 +13,7 @@
 //     a transaction (routers, Prometheus, a second transaction). `requires`: a global permission
 //     needed as well (cloning creates a cutover). Rules that depend on the data ask ctx.can(action)
 //     or canSignOffItem / canProgressTimelineEntry: never a role by name.
+//     `command(permission, input, handler)` writes the common row (no `after`, no `requires`).
 //
 //   selfAuthorizing({ input, permission: Action, run(call, input) })
 //     For the hot paths that read the caller's roles in their own single statement (the batched
@@ -24,6 +25,8 @@
 //     the handler writes its own transaction and records with recordChange (lib/services/audit.ts),
 //     cutoverId null when no cutover is concerned. An old-style `(actor, raw)` service function
 //     plugs in as `handler: (actor, input) => createUser(actor, input)`.
+//     `globalCommand(permission, input, service)` writes the row of a service that takes
+//     (actor, input, requestId), as the accounts and integrations services do.
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { canGlobal, GLOBAL_ACTION_LABELS, type Action, type GlobalAction } from "@/lib/domain/permissions";
@@ -88,6 +91,16 @@ function global<S extends Schema<unknown>, O>(def: Omit<GlobalCommand<S, O>, "ki
   return { kind: "global", scope: "global", ...def };
 }
 
+/** The common row: a command in one cutover that `permission` allows, reading `input`, done by `handler`. */
+function command<S extends Schema<{ cutoverId: string }>, T>(permission: Action, input: S, handler: (ctx: CutoverContext, input: z.output<S>) => Promise<T>): InCutoverCommand<S, T, T> {
+  return inCutover({ input, permission, handler });
+}
+
+/** A row outside any cutover whose service takes the actor, the input and the request id (accounts, integrations). */
+function globalCommand<S extends Schema<unknown>, O>(permission: GlobalAction, input: S, service: (actor: Actor, input: z.output<S>, requestId?: string) => Promise<O>): GlobalCommand<S, O> {
+  return global({ input, permission, handler: (actor, i, call) => service(actor, i, call.requestId) });
+}
+
 const level = <L extends "phase" | "section" | "item">(l: L) => ({
   rename: inCutover({ input: renameInput, permission: "cutover.edit_plan", handler: (ctx, i) => renameNode(ctx, l, i) }),
   move: inCutover({ input: moveInput, permission: "cutover.edit_plan", handler: (ctx, i) => moveNode(ctx, l, i) }),
@@ -100,17 +113,17 @@ const item = level("item");
 export const COMMANDS = {
   "cutover.create": global({ input: createCutoverInput, permission: "cutover.create", handler: (_actor, input, call) => createCutover(call, input) }),
   "cutover.clone": inCutover({ input: cloneCutoverInput, permission: "cutover.clone", requires: "cutover.create", handler: readCloneSource, after: cloneCutover }),
-  "cutover.start": inCutover({ input: cutoverOnly, permission: "cutover.start", handler: startCutover }),
-  "phase.add": inCutover({ input: room.addPhaseInput, permission: "cutover.edit_plan", handler: addPhase }),
+  "cutover.start": command("cutover.start", cutoverOnly, startCutover),
+  "phase.add": command("cutover.edit_plan", room.addPhaseInput, addPhase),
   "phase.rename": phase.rename,
   "phase.move": phase.move,
   "phase.remove": phase.remove,
-  "section.add": inCutover({ input: room.addSectionInput, permission: "cutover.edit_plan", handler: addSection }),
+  "section.add": command("cutover.edit_plan", room.addSectionInput, addSection),
   "section.rename": section.rename,
   "section.move": section.move,
   "section.remove": section.remove,
-  "item.add": inCutover({ input: room.addItemInput, permission: "cutover.edit_plan", handler: addItem }),
-  "item.update": inCutover({ input: room.updateItemInput, permission: "cutover.edit_plan", handler: updateItem }),
+  "item.add": command("cutover.edit_plan", room.addItemInput, addItem),
+  "item.update": command("cutover.edit_plan", room.updateItemInput, updateItem),
   "item.rename": item.rename,
   "item.move": item.move,
   "item.remove": item.remove,
@@ -118,51 +131,51 @@ export const COMMANDS = {
   "item.sign_off": selfAuthorizing({ input: room.signOffInput, permission: "item.sign_off", run: signOffItem }),
   "item.undo": selfAuthorizing({ input: room.undoInput, permission: "item.undo", run: undoItem }),
   "item.not_applicable": selfAuthorizing({ input: room.notApplicableInput, permission: "item.not_applicable", run: markNotApplicable }),
-  "member.add": inCutover({ input: room.memberInput, permission: "members.manage", handler: addMember }),
-  "member.remove": inCutover({ input: room.removeMemberInput, permission: "members.manage", handler: removeMember }),
-  "timeline.add": inCutover({ input: room.timelineEntryInput, permission: "cutover.edit_plan", handler: addTimelineEntry }),
+  "member.add": command("members.manage", room.memberInput, addMember),
+  "member.remove": command("members.manage", room.removeMemberInput, removeMember),
+  "timeline.add": command("cutover.edit_plan", room.timelineEntryInput, addTimelineEntry),
   // Whose steps: canProgressTimelineEntry.
-  "timeline.progress": inCutover({ input: room.timelineProgressInput, permission: "timeline.progress", handler: progressTimelineEntry }),
-  "contact.add": inCutover({ input: room.contactInput, permission: "cutover.edit_plan", handler: addContact }),
-  "contact.remove": inCutover({ input: removeInput, permission: "cutover.edit_plan", handler: removeContact }),
-  "links.set": inCutover({ input: room.linksInput, permission: "cutover.edit_plan", handler: setLinks }),
-  "escalation.set": inCutover({ input: room.escalationInput, permission: "cutover.edit_plan", handler: setEscalation }),
-  "risk.save": inCutover({ input: room.riskInput, permission: "risk.edit", handler: saveRisk }),
-  "decision.create": inCutover({ input: room.decisionInput, permission: "cutover.edit_plan", handler: createDecision }),
-  "decision.open_vote": inCutover({ input: room.openVoteInput, permission: "decision.open_vote", handler: openVote }),
-  "decision.vote": inCutover({ input: room.voteInput, permission: "decision.vote", handler: castVote }),
-  "decision.abort": inCutover({ input: room.abortDecisionInput, permission: "decision.abort", handler: abortDecision }),
-  "metric.save": inCutover({ input: room.metricInput, permission: "metrics.edit", handler: saveMetric }),
-  "metric.remove": inCutover({ input: removeInput, permission: "metrics.edit", handler: removeMetric }),
+  "timeline.progress": command("timeline.progress", room.timelineProgressInput, progressTimelineEntry),
+  "contact.add": command("cutover.edit_plan", room.contactInput, addContact),
+  "contact.remove": command("cutover.edit_plan", removeInput, removeContact),
+  "links.set": command("cutover.edit_plan", room.linksInput, setLinks),
+  "escalation.set": command("cutover.edit_plan", room.escalationInput, setEscalation),
+  "risk.save": command("risk.edit", room.riskInput, saveRisk),
+  "decision.create": command("cutover.edit_plan", room.decisionInput, createDecision),
+  "decision.open_vote": command("decision.open_vote", room.openVoteInput, openVote),
+  "decision.vote": command("decision.vote", room.voteInput, castVote),
+  "decision.abort": command("decision.abort", room.abortDecisionInput, abortDecision),
+  "metric.save": command("metrics.edit", room.metricInput, saveMetric),
+  "metric.remove": command("metrics.edit", removeInput, removeMetric),
   "metric.test": inCutover({ input: room.testQueryInput, permission: "metrics.edit", handler: readQueryTarget, after: testQuery }),
-  "metrics.settings": inCutover({ input: room.metricsSettingsInput, permission: "metrics.edit", handler: saveMetricsSettings }),
-  "gate.add": inCutover({ input: room.gateInput, permission: "metrics.edit", handler: addGate }),
-  "gate.remove": inCutover({ input: removeInput, permission: "metrics.edit", handler: removeGate }),
-  "traffic.steps": inCutover({ input: room.trafficStepsInput, permission: "cutover.edit_plan", handler: setTrafficSteps }),
+  "metrics.settings": command("metrics.edit", room.metricsSettingsInput, saveMetricsSettings),
+  "gate.add": command("metrics.edit", room.gateInput, addGate),
+  "gate.remove": command("metrics.edit", removeInput, removeGate),
+  "traffic.steps": command("cutover.edit_plan", room.trafficStepsInput, setTrafficSteps),
   // Beyond the plan (no step, or its decision not PROCEED): traffic.override as well.
   "traffic.shift": inCutover({ input: room.shiftInput, permission: "traffic.shift", handler: planShift, after: applyShift }),
   "rollback.execute": selfAuthorizing({ input: room.rollbackInput, permission: "rollback.execute", run: rollback }),
-  "router.set": inCutover({ input: room.routerInput, permission: "router.edit", handler: setRouter }),
+  "router.set": command("router.edit", room.routerInput, setRouter),
   "router.test": inCutover({ input: cutoverOnly, permission: "router.edit", handler: async () => null, after: (_none: null, input: z.output<typeof cutoverOnly>) => testRouter(input) }),
-  "hook.add": inCutover({ input: room.hookInput, permission: "router.edit", handler: addHook }),
-  "hook.remove": inCutover({ input: removeInput, permission: "router.edit", handler: removeHook }),
-  "trigger.save": inCutover({ input: room.triggerInput, permission: "trigger.edit", handler: saveTrigger }),
-  "trigger.remove": inCutover({ input: removeInput, permission: "trigger.edit", handler: removeTrigger }),
+  "hook.add": command("router.edit", room.hookInput, addHook),
+  "hook.remove": command("router.edit", removeInput, removeHook),
+  "trigger.save": command("trigger.edit", room.triggerInput, saveTrigger),
+  "trigger.remove": command("trigger.edit", removeInput, removeTrigger),
   "trigger.confirm": inCutover({ input: room.triggerConfirmInput, permission: "trigger.confirm", handler: confirmTrigger, after: actOnConfirmed }),
   // Accounts, outside any cutover (lib/services/users.ts).
-  "user.create": global({ input: users.createUserInput, permission: "users.manage", handler: (a, i, call) => createUser(a, i, call.requestId) }),
-  "user.invite": global({ input: users.inviteUserInput, permission: "users.manage", handler: (a, i, call) => inviteUser(a, i, call.requestId) }),
-  "user.disable": global({ input: users.userOnlyInput, permission: "users.manage", handler: (a, i, call) => disableUser(a, i, call.requestId) }),
-  "user.enable": global({ input: users.userOnlyInput, permission: "users.manage", handler: (a, i, call) => enableUser(a, i, call.requestId) }),
-  "user.reset_password": global({ input: users.resetPasswordInput, permission: "users.manage", handler: (a, i, call) => resetPassword(a, i, call.requestId) }),
-  "user.set_roles": global({ input: users.setRolesInput, permission: "users.manage", handler: (a, i, call) => setRoles(a, i, call.requestId) }),
+  "user.create": globalCommand("users.manage", users.createUserInput, createUser),
+  "user.invite": globalCommand("users.manage", users.inviteUserInput, inviteUser),
+  "user.disable": globalCommand("users.manage", users.userOnlyInput, disableUser),
+  "user.enable": globalCommand("users.manage", users.userOnlyInput, enableUser),
+  "user.reset_password": globalCommand("users.manage", users.resetPasswordInput, resetPassword),
+  "user.set_roles": globalCommand("users.manage", users.setRolesInput, setRoles),
   // The integrations catalog and the outbound allow-list (lib/services/integrations.ts).
-  "integration.save": global({ input: integrationSaveInput, permission: "integrations.manage", handler: (a, i, call) => saveIntegration(a, i, call.requestId) }),
-  "integration.remove": global({ input: integrationRemoveInput, permission: "integrations.manage", handler: (a, i, call) => removeIntegration(a, i, call.requestId) }),
-  "outbound.allow": global({ input: outboundAllowInput, permission: "integrations.manage", handler: (a, i, call) => allowOutboundHost(a, i, call.requestId) }),
-  "outbound.disallow": global({ input: outboundDisallowInput, permission: "integrations.manage", handler: (a, i, call) => disallowOutboundHost(a, i, call.requestId) }),
+  "integration.save": globalCommand("integrations.manage", integrationSaveInput, saveIntegration),
+  "integration.remove": globalCommand("integrations.manage", integrationRemoveInput, removeIntegration),
+  "outbound.allow": globalCommand("integrations.manage", outboundAllowInput, allowOutboundHost),
+  "outbound.disallow": globalCommand("integrations.manage", outboundDisallowInput, disallowOutboundHost),
   // Which identity-provider groups grant administrator and planner at SSO sign-in (lib/services/sso.ts).
-  "sso.set_mapping": global({ input: ssoMappingInput, permission: "sso.manage", handler: (a, i, call) => setSsoMapping(a, i, call.requestId) }),
+  "sso.set_mapping": globalCommand("sso.manage", ssoMappingInput, setSsoMapping),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

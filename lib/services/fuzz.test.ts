@@ -26,6 +26,12 @@ import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type
 const NAMES = Object.keys(COMMANDS) as CommandName[];
 const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId"];
 
+/** Renaming, moving and removing a phase, section or item take the same inputs. */
+function planNode<L extends "phase" | "section" | "item">(cutoverId: string, level: L, id: string) {
+  const inputs: Record<string, Record<string, unknown>> = { rename: { cutoverId, id, name: "Renamed" }, move: { cutoverId, id, direction: "down" }, remove: { cutoverId, id } };
+  return Object.fromEntries(Object.entries(inputs).map(([verb, input]) => [`${level}.${verb}`, input])) as Record<`${L}.${"rename" | "move" | "remove"}`, Record<string, unknown>>;
+}
+
 /** A valid input of each command in the fixture's cutover: the base the fuzzer breaks. */
 function validInput(name: CommandName, f: Fixture, team: Team): Record<string, unknown> {
   const c = f.cutoverId;
@@ -34,18 +40,12 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "cutover.clone": { cutoverId: c, name: "Clone", tZero: "2030-01-01T00:00:00Z" },
     "cutover.start": { cutoverId: c },
     "phase.add": { cutoverId: c, name: "Post" },
-    "phase.rename": { cutoverId: c, id: f.phaseId, name: "Renamed" },
-    "phase.move": { cutoverId: c, id: f.phaseId, direction: "down" },
-    "phase.remove": { cutoverId: c, id: f.phaseId },
+    ...planNode(c, "phase", f.phaseId),
     "section.add": { cutoverId: c, phaseId: f.phaseId, name: "More" },
-    "section.rename": { cutoverId: c, id: f.sectionId, name: "Renamed" },
-    "section.move": { cutoverId: c, id: f.sectionId, direction: "down" },
-    "section.remove": { cutoverId: c, id: f.sectionId },
+    ...planNode(c, "section", f.sectionId),
     "item.add": { cutoverId: c, sectionId: f.sectionId, title: "New", ownerRole: "QA_LEAD", plannedTime: "T-4h" },
     "item.update": { cutoverId: c, id: f.qaItemId, critical: true },
-    "item.rename": { cutoverId: c, id: f.qaItemId, name: "Renamed" },
-    "item.move": { cutoverId: c, id: f.qaItemId, direction: "down" },
-    "item.remove": { cutoverId: c, id: f.qaItemId },
+    ...planNode(c, "item", f.qaItemId),
     "item.sign_off": { cutoverId: c, itemId: f.qaItemId, note: "checked" },
     "item.undo": { cutoverId: c, itemId: f.qaItemId, reason: "too early" },
     "item.not_applicable": { cutoverId: c, itemId: f.qaItemId, reason: "no suite" },

@@ -198,35 +198,44 @@ function delegate(tx: Tx, level: Level) {
   return d;
 }
 
-export async function renameNode(ctx: CutoverContext, level: Level, input: z.output<typeof renameInput>) {
+type Node = Awaited<ReturnType<typeof findNode>>;
+type Delegate = ReturnType<typeof delegate>;
+
+/**
+ * Renaming, moving and removing a phase, section or item: the plan must not be frozen, the node
+ * must be in this cutover; `change` makes the change and says what the audit row keeps of it.
+ */
+async function changeNode(ctx: CutoverContext, level: Level, input: { cutoverId: string; id: string }, done: "renamed" | "moved" | "removed", change: (node: Node, d: Delegate) => Promise<{ before: unknown; after?: unknown }>) {
   checkStructural(ctx);
   const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
-  await delegate(ctx.tx, level).update({ where: { id: input.id }, data: level === "item" ? { title: input.name } : { name: input.name } });
-  await ctx.record(`${level}.renamed`, `${level}:${input.id}`, { before: { name: node.name }, after: { name: input.name } });
+  await ctx.record(`${level}.${done}`, `${level}:${input.id}`, await change(node, delegate(ctx.tx, level)));
   return { id: input.id };
 }
 
-export async function moveNode(ctx: CutoverContext, level: Level, input: z.output<typeof moveInput>) {
-  checkStructural(ctx);
-  const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
-  const d = delegate(ctx.tx, level);
-  const neighbour = await d.findFirst({
-    where: { ...node.parent, position: input.direction === "up" ? { lt: node.position } : { gt: node.position } },
-    ...({ orderBy: { position: input.direction === "up" ? "desc" : "asc" } } as object),
-  } as { where: Record<string, unknown> });
-  if (!neighbour) throw new AppError("conflict", `Already the ${input.direction === "up" ? "first" : "last"} ${level}`);
-  await d.update({ where: { id: neighbour.id }, data: { position: node.position } });
-  await d.update({ where: { id: input.id }, data: { position: neighbour.position } });
-  await ctx.record(`${level}.moved`, `${level}:${input.id}`, { before: { position: node.position }, after: { position: neighbour.position } });
-  return { id: input.id };
+export function renameNode(ctx: CutoverContext, level: Level, input: z.output<typeof renameInput>) {
+  return changeNode(ctx, level, input, "renamed", async (node, d) => {
+    await d.update({ where: { id: input.id }, data: level === "item" ? { title: input.name } : { name: input.name } });
+    return { before: { name: node.name }, after: { name: input.name } };
+  });
 }
 
-export async function removeNode(ctx: CutoverContext, level: Level, input: z.output<typeof removeInput>) {
-  checkStructural(ctx);
-  const node = await findNode(ctx.tx, level, input.cutoverId, input.id);
-  const d = delegate(ctx.tx, level);
-  await d.delete({ where: { id: input.id } });
-  await d.updateMany({ where: { ...node.parent, position: { gt: node.position } }, data: { position: { decrement: 1 } } });
-  await ctx.record(`${level}.removed`, `${level}:${input.id}`, { before: { name: node.name, position: node.position } });
-  return { id: input.id };
+export function moveNode(ctx: CutoverContext, level: Level, input: z.output<typeof moveInput>) {
+  return changeNode(ctx, level, input, "moved", async (node, d) => {
+    const neighbour = await d.findFirst({
+      where: { ...node.parent, position: input.direction === "up" ? { lt: node.position } : { gt: node.position } },
+      ...({ orderBy: { position: input.direction === "up" ? "desc" : "asc" } } as object),
+    } as { where: Record<string, unknown> });
+    if (!neighbour) throw new AppError("conflict", `Already the ${input.direction === "up" ? "first" : "last"} ${level}`);
+    await d.update({ where: { id: neighbour.id }, data: { position: node.position } });
+    await d.update({ where: { id: input.id }, data: { position: neighbour.position } });
+    return { before: { position: node.position }, after: { position: neighbour.position } };
+  });
+}
+
+export function removeNode(ctx: CutoverContext, level: Level, input: z.output<typeof removeInput>) {
+  return changeNode(ctx, level, input, "removed", async (node, d) => {
+    await d.delete({ where: { id: input.id } });
+    await d.updateMany({ where: { ...node.parent, position: { gt: node.position } }, data: { position: { decrement: 1 } } });
+    return { before: { name: node.name, position: node.position } };
+  });
 }

@@ -76,6 +76,16 @@ async function findUser(tx: Tx, userId: string) {
   return user;
 }
 
+/**
+ * A change to one existing user, in the accounts' transaction. Once it committed, this process
+ * stops trusting what it cached of the user's access (also after a change that shrank nothing: cheap).
+ */
+async function changeUser<T extends { userId: string }>(actor: Actor, userId: string, requestId: string | undefined, change: (ctx: AccountsContext, user: Awaited<ReturnType<typeof findUser>>) => Promise<T>): Promise<T> {
+  const result = await withAccounts(actor, async (ctx) => change(ctx, await findUser(ctx.tx, userId)), requestId);
+  forgetAccess(result.userId);
+  return result;
+}
+
 /** Refuses a change that would leave no enabled administrator. */
 export async function assertAnotherAdministrator(tx: Tx, leaving: string) {
   const others = await tx.user.count({ where: { isAdmin: true, disabledAt: null, id: { not: leaving } } });
@@ -135,41 +145,27 @@ export async function inviteUser(actor: Actor, input: z.output<typeof inviteUser
 }
 
 export async function disableUser(actor: Actor, input: z.output<typeof userOnlyInput>, requestId?: string) {
-  const result = await withAccounts(
-    actor,
-    async (ctx) => {
-      const user = await findUser(ctx.tx, input.userId);
-      if (user.id === ctx.me.id) throw new AppError("conflict", "You cannot disable your own account");
-      if (user.disabledAt) throw new AppError("conflict", `${user.name} is already disabled`);
-      if (user.isAdmin) await assertAnotherAdministrator(ctx.tx, user.id);
-      await ctx.tx.user.update({ where: { id: user.id }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } });
-      await retireLinks(ctx.tx, user.email);
-      await ctx.record("user.disabled", `user:${user.id}`, { before: { email: user.email, disabled: false }, after: { disabled: true } });
-      await announceAccessChange(ctx.tx, user.id);
-      return { userId: user.id };
-    },
-    requestId,
-  );
-  forgetAccess(result.userId);
-  return result;
+  return changeUser(actor, input.userId, requestId, async (ctx, user) => {
+    if (user.id === ctx.me.id) throw new AppError("conflict", "You cannot disable your own account");
+    if (user.disabledAt) throw new AppError("conflict", `${user.name} is already disabled`);
+    if (user.isAdmin) await assertAnotherAdministrator(ctx.tx, user.id);
+    await ctx.tx.user.update({ where: { id: user.id }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } });
+    await retireLinks(ctx.tx, user.email);
+    await ctx.record("user.disabled", `user:${user.id}`, { before: { email: user.email, disabled: false }, after: { disabled: true } });
+    await announceAccessChange(ctx.tx, user.id);
+    return { userId: user.id };
+  });
 }
 
 export async function enableUser(actor: Actor, input: z.output<typeof userOnlyInput>, requestId?: string) {
-  const result = await withAccounts(
-    actor,
-    async (ctx) => {
-      const user = await findUser(ctx.tx, input.userId);
-      if (!user.disabledAt) throw new AppError("conflict", `${user.name} is not disabled`);
-      // Sessions from before the disable stay ended (their version is stale): the user signs in again.
-      await ctx.tx.user.update({ where: { id: user.id }, data: { disabledAt: null } });
-      await ctx.record("user.enabled", `user:${user.id}`, { before: { email: user.email, disabled: true }, after: { disabled: false } });
-      await announceAccessChange(ctx.tx, user.id);
-      return { userId: user.id };
-    },
-    requestId,
-  );
-  forgetAccess(result.userId);
-  return result;
+  return changeUser(actor, input.userId, requestId, async (ctx, user) => {
+    if (!user.disabledAt) throw new AppError("conflict", `${user.name} is not disabled`);
+    // Sessions from before the disable stay ended (their version is stale): the user signs in again.
+    await ctx.tx.user.update({ where: { id: user.id }, data: { disabledAt: null } });
+    await ctx.record("user.enabled", `user:${user.id}`, { before: { email: user.email, disabled: true }, after: { disabled: false } });
+    await announceAccessChange(ctx.tx, user.id);
+    return { userId: user.id };
+  });
 }
 
 /**
@@ -185,52 +181,38 @@ export async function resetPassword(actor: Actor, input: z.output<typeof resetPa
     policy(input.password, target.email);
     passwordHash = await hashPassword(input.password);
   }
-  const result = await withAccounts(
-    actor,
-    async (ctx) => {
-      const user = await findUser(ctx.tx, input.userId);
-      if (passwordHash) {
-        await ctx.tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
-        await retireLinks(ctx.tx, user.email);
-        await ctx.record("user.password_reset", `user:${user.id}`, { after: { email: user.email, by: "administrator" } });
-        await announceAccessChange(ctx.tx, user.id);
-        return { userId: user.id, path: null, expiresAt: null };
-      }
-      if (user.disabledAt) throw new AppError("conflict", `${user.name} is disabled: enable the account before sending a reset link`);
+  return changeUser(actor, input.userId, requestId, async (ctx, user) => {
+    if (passwordHash) {
+      await ctx.tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
       await retireLinks(ctx.tx, user.email);
-      const link = newLinkToken();
-      await ctx.tx.invite.create({ data: { tokenHash: link.tokenHash, email: user.email, name: user.name, isAdmin: user.isAdmin, isPlanner: user.isPlanner, createdById: ctx.me.id, expiresAt: link.expiresAt } });
-      await ctx.record("user.reset_link_issued", `user:${user.id}`, { after: { email: user.email, expiresAt: link.expiresAt.toISOString() } });
-      return { userId: user.id, path: `/invite/${link.token}`, expiresAt: link.expiresAt };
-    },
-    requestId,
-  );
-  forgetAccess(result.userId);
-  return result;
+      await ctx.record("user.password_reset", `user:${user.id}`, { after: { email: user.email, by: "administrator" } });
+      await announceAccessChange(ctx.tx, user.id);
+      return { userId: user.id, path: null, expiresAt: null };
+    }
+    if (user.disabledAt) throw new AppError("conflict", `${user.name} is disabled: enable the account before sending a reset link`);
+    await retireLinks(ctx.tx, user.email);
+    const link = newLinkToken();
+    await ctx.tx.invite.create({ data: { tokenHash: link.tokenHash, email: user.email, name: user.name, isAdmin: user.isAdmin, isPlanner: user.isPlanner, createdById: ctx.me.id, expiresAt: link.expiresAt } });
+    await ctx.record("user.reset_link_issued", `user:${user.id}`, { after: { email: user.email, expiresAt: link.expiresAt.toISOString() } });
+    return { userId: user.id, path: `/invite/${link.token}`, expiresAt: link.expiresAt };
+  });
 }
 
 /** Grants or revokes administrator and planner. Nobody revokes their own administrator role. */
 export async function setRoles(actor: Actor, input: z.output<typeof setRolesInput>, requestId?: string) {
-  const result = await withAccounts(
-    actor,
-    async (ctx) => {
-      const user = await findUser(ctx.tx, input.userId);
-      const next = { isAdmin: input.isAdmin ?? user.isAdmin, isPlanner: input.isPlanner ?? user.isPlanner };
-      if (next.isAdmin === user.isAdmin && next.isPlanner === user.isPlanner) return { userId: user.id, changed: false };
-      if (user.isAdmin && !next.isAdmin) {
-        if (user.id === ctx.me.id) throw new AppError("conflict", "You cannot remove your own administrator role: another administrator can");
-        await assertAnotherAdministrator(ctx.tx, user.id);
-      }
-      await ctx.tx.user.update({ where: { id: user.id }, data: next });
-      await ctx.record("user.roles_changed", `user:${user.id}`, { before: { email: user.email, isAdmin: user.isAdmin, isPlanner: user.isPlanner }, after: next });
-      // An administrator sees cutovers they hold no role in: revoking that must close those rooms.
-      await announceAccessChange(ctx.tx, user.id);
-      return { userId: user.id, changed: true };
-    },
-    requestId,
-  );
-  forgetAccess(result.userId);
-  return result;
+  return changeUser(actor, input.userId, requestId, async (ctx, user) => {
+    const next = { isAdmin: input.isAdmin ?? user.isAdmin, isPlanner: input.isPlanner ?? user.isPlanner };
+    if (next.isAdmin === user.isAdmin && next.isPlanner === user.isPlanner) return { userId: user.id, changed: false };
+    if (user.isAdmin && !next.isAdmin) {
+      if (user.id === ctx.me.id) throw new AppError("conflict", "You cannot remove your own administrator role: another administrator can");
+      await assertAnotherAdministrator(ctx.tx, user.id);
+    }
+    await ctx.tx.user.update({ where: { id: user.id }, data: next });
+    await ctx.record("user.roles_changed", `user:${user.id}`, { before: { email: user.email, isAdmin: user.isAdmin, isPlanner: user.isPlanner }, after: next });
+    // An administrator sees cutovers they hold no role in: revoking that must close those rooms.
+    await announceAccessChange(ctx.tx, user.id);
+    return { userId: user.id, changed: true };
+  });
 }
 
 export type LinkState = "valid" | "used" | "expired" | "invalid";

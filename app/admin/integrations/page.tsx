@@ -1,29 +1,27 @@
-import { notFound } from "next/navigation";
-import { requireUser } from "@/lib/auth/session";
-import { canGlobal } from "@/lib/domain/permissions";
+import { requireGlobal } from "@/lib/auth/session";
 import { getIntegrationsView } from "@/lib/services/integrations";
-import { AppHeader } from "@/components/app-header";
+import { AppPage } from "@/components/app-page";
 import { IntegrationsAdmin } from "@/components/admin/integrations-admin";
 
 export const dynamic = "force-dynamic";
 
 export default async function IntegrationsPage() {
-  const user = await requireUser();
-  // Not an administrator: the page does not exist for them (the service refuses as well).
-  if (!canGlobal(user, "integrations.manage")) notFound();
+  const user = await requireGlobal("integrations.manage");
   const view = await getIntegrationsView(user);
   return (
-    <>
-      <AppHeader user={user} />
-      <main className="mx-auto max-w-5xl p-6">
-        <h1 className="mb-2 text-2xl font-semibold">Integrations</h1>
-        <p className="mb-4 text-sm text-neutral-500">
+    <AppPage
+      user={user}
+      title="Integrations"
+      width="max-w-5xl"
+      intro={
+        <>
           Routers, rollback hooks and Prometheus sources, each with a name that a cutover&apos;s lead picks. Secrets are write-only: they are stored encrypted and never shown
           again. Anything that runs a program or names a file on the server (command routers and hooks, nginx, HAProxy over a unix socket) is defined only in the server
           configuration file.
-        </p>
-        <IntegrationsAdmin view={JSON.parse(JSON.stringify(view))} />
-      </main>
-    </>
+        </>
+      }
+    >
+      <IntegrationsAdmin view={JSON.parse(JSON.stringify(view))} />
+    </AppPage>
   );
 }

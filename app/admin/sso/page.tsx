@@ -1,6 +1,6 @@
 import { requireGlobal } from "@/lib/auth/session";
 import { getSsoView } from "@/lib/services/sso";
-import { AppHeader } from "@/components/app-header";
+import { AppPage } from "@/components/app-page";
 import { SsoMapping } from "@/components/admin/sso-mapping";
 
 export const dynamic = "force-dynamic";
@@ -9,16 +9,18 @@ export const dynamic = "force-dynamic";
 export default async function SsoPage() {
   const user = await requireGlobal("sso.manage");
   return (
-    <>
-      <AppHeader user={user} />
-      <main className="mx-auto max-w-5xl p-6">
-        <h1 className="mb-2 text-2xl font-semibold">Single sign-on</h1>
-        <p className="mb-4 text-sm text-neutral-500">
+    <AppPage
+      user={user}
+      title="Single sign-on"
+      width="max-w-5xl"
+      intro={
+        <>
           People sign in through the company&apos;s OpenID Connect provider; their first sign-in creates their account. Which of the provider&apos;s groups make someone an
           administrator or a planner is chosen here, and applied at each sign-in. The provider itself is configured by the operator (OIDC_* variables).
-        </p>
-        <SsoMapping view={await getSsoView(user)} />
-      </main>
-    </>
+        </>
+      }
+    >
+      <SsoMapping view={await getSsoView(user)} />
+    </AppPage>
   );
 }

@@ -5,9 +5,9 @@ import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { TextField } from "@/components/ui/field";
 import type { AuditRow } from "@/lib/services/audit-read";
-import { BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "../shared/format";
+import { BUTTON_CLASS, PANEL_CLASS, compactJson, formatUtc, formatWallTime, roleLabel } from "../shared/format";
 import { ExportLinks, PanelNote } from "../shared/parts";
 import { cutoverQueryKey } from "../shared/use-live-cutover";
 import { TEXT } from "@/lib/domain/limits";
@@ -74,12 +74,8 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
           Audit log
         </h2>
         <div className="flex flex-wrap gap-2 text-sm">
-          <Field label="Filter by action">
-            <input type="search" value={action} onChange={(e) => setAction(e.target.value)} maxLength={TEXT.short} placeholder="e.g. decision" className={`${INPUT_CLASS} w-44`} />
-          </Field>
-          <Field label="Filter by person">
-            <input type="search" value={actor} onChange={(e) => setActor(e.target.value)} maxLength={TEXT.name} placeholder="name" className={`${INPUT_CLASS} w-44`} />
-          </Field>
+          <TextField label="Filter by action" type="search" value={action} onChange={(e) => setAction(e.target.value)} maxLength={TEXT.short} placeholder="e.g. decision" className="w-44" />
+          <TextField label="Filter by person" type="search" value={actor} onChange={(e) => setActor(e.target.value)} maxLength={TEXT.name} placeholder="name" className="w-44" />
           <ExportLinks cutoverId={cutoverId} what="audit" label="audit log" />
         </div>
       </header>

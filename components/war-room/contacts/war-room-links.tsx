@@ -1,24 +1,20 @@
 "use client";
 import { isHttpUrl } from "@/lib/domain/request-input";
-import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { TextField } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
+import { useCommandForm } from "../shared/format";
 import { CopyButton } from "./copy-button";
-import { Panel, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
+import { CommandForm, Panel, PanelError, PanelNote, RemoveButton, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { TEXT } from "@/lib/domain/limits";
 
 type Link = CutoverStateJson["links"][number];
 
 export function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJson; run: RunCommand; canEdit: boolean }) {
-  const { pending, error, exec, setError } = useCommand();
   const links = cutover.links ?? [];
 
-  const save = (next: Link[]) => exec(() => run("links.set", { cutoverId: cutover.id, links: next }));
-
-  const onSubmit = submitForm(
-    ({ text }) => {
+  const { pending, error, exec, onSubmit } = useCommandForm(
+    ({ text }, { setError }) => {
       const label = text("label");
       const url = text("url");
       if (!label || !url) return setError("Label and URL are required");
@@ -27,6 +23,10 @@ export function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJ
     },
     { reset: true },
   );
+  // The list is saved whole, like the escalation ladder.
+  function save(next: Link[]) {
+    return exec(() => run("links.set", { cutoverId: cutover.id, links: next }));
+  }
 
   return (
     <Panel id="links" title="War-room links">
@@ -54,21 +54,13 @@ export function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJ
         </ul>
       )}
       {canEdit && (
-        <form onSubmit={onSubmit} aria-label="Add a war-room link" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
-          <div className="flex flex-wrap items-end gap-2">
-            <Field label="Label">
-              <input name="label" required maxLength={TEXT.short} className={`${INPUT_CLASS} w-40`} />
-            </Field>
-            <Field label="URL">
-              <input name="url" required maxLength={TEXT.note} placeholder="https://…" className={`${INPUT_CLASS} w-72`} />
-            </Field>
-            <SubmitButton pending={pending}>Add link</SubmitButton>
-          </div>
-        </form>
+        <CommandForm label="Add a war-room link" onSubmit={onSubmit}>
+          <TextField label="Label" name="label" required maxLength={TEXT.short} className="w-40" />
+          <TextField label="URL" name="url" required maxLength={TEXT.note} placeholder="https://…" className="w-72" />
+          <SubmitButton pending={pending}>Add link</SubmitButton>
+        </CommandForm>
       )}
-      <div className="px-3 pb-2">
-        <ErrorNote message={error} testId="links-error" />
-      </div>
+      <PanelError message={error} testId="links-error" />
     </Panel>
   );
 }

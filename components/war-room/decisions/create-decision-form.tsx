@@ -1,18 +1,16 @@
 "use client";
-import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { CheckField, SelectField, TextField } from "@/components/ui/field";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
-import { INPUT_CLASS, ROLE_OPTIONS, submitForm, useCommand } from "../shared/format";
-import { SubmitButton } from "../shared/parts";
+import { ROLE_OPTIONS, useCommandForm } from "../shared/format";
+import { CommandForm, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { TEXT } from "@/lib/domain/limits";
 
 export function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson; run: RunCommand }) {
-  const { pending, error, exec, setError } = useCommand();
   const voters = ROLE_OPTIONS.filter((r) => r.value !== "OBSERVER");
 
-  const onSubmit = submitForm(
-    ({ data, text }) => {
+  const { pending, error, onSubmit } = useCommandForm(
+    ({ data, text }, { exec, setError }) => {
       const requiredRoles = voters.map((r) => r.value).filter((r) => data.getAll("requiredRoles").includes(r));
       if (requiredRoles.length === 0) return setError("Choose at least one role that must vote");
       const target = text("targetPercent");
@@ -34,38 +32,19 @@ export function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson
   );
 
   return (
-    <form onSubmit={onSubmit} aria-label="Add a decision point" className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800">
-      <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">Add a decision point</h3>
-      <div className="flex flex-wrap items-end gap-2">
-        <Field label="Decision title">
-          <input name="title" required maxLength={TEXT.stepTitle} className={`${INPUT_CLASS} w-64`} />
-        </Field>
-        <Field label="Phase">
-          <select name="phaseId" required className={INPUT_CLASS}>
-            {cutover.phases.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Target % to new (optional)">
-          <input name="targetPercent" type="number" min={0} max={100} step={1} className={`${INPUT_CLASS} w-24 tabular`} />
-        </Field>
-        <fieldset className="flex flex-wrap items-center gap-x-3 gap-y-1">
-          <legend className="text-xs text-neutral-500">Required roles</legend>
-          {voters.map((r) => (
-            <label key={r.value} className="inline-flex items-center gap-1">
-              <input type="checkbox" name="requiredRoles" value={r.value} />
-              {r.label}
-            </label>
-          ))}
-        </fieldset>
-        <SubmitButton pending={pending} busyLabel="Adding…">
-          Add decision point
-        </SubmitButton>
-      </div>
-      <ErrorNote message={error} testId="decision-create-error" />
-    </form>
+    <CommandForm label="Add a decision point" heading="Add a decision point" onSubmit={onSubmit} error={error} errorTestId="decision-create-error">
+      <TextField label="Decision title" name="title" required maxLength={TEXT.stepTitle} className="w-64" />
+      <SelectField label="Phase" name="phaseId" required options={cutover.phases.map((p) => ({ value: p.id, label: p.name }))} />
+      <TextField label="Target % to new (optional)" name="targetPercent" type="number" min={0} max={100} step={1} className="w-24 tabular" />
+      <fieldset className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <legend className="text-xs text-neutral-500">Required roles</legend>
+        {voters.map((r) => (
+          <CheckField key={r.value} label={r.label} name="requiredRoles" value={r.value} />
+        ))}
+      </fieldset>
+      <SubmitButton pending={pending} busyLabel="Adding…">
+        Add decision point
+      </SubmitButton>
+    </CommandForm>
   );
 }

@@ -2,6 +2,7 @@
 // Go/no-go decision points: gates, who must vote and how they voted, why the decision stands
 // where it does, and the buttons of whoever may act on it now. A closed decision shows what the
 // room saw when it closed (the stored snapshot), never the live gates.
+import { TONE, type Look } from "@/components/ui/tones";
 import { GateList } from "../shared/gate-list";
 import { useRef, useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
@@ -29,11 +30,11 @@ import { TEXT } from "@/lib/domain/limits";
 type Decision = CutoverStateJson["decisions"][number];
 type ShownVote = { role: Role; choice: VoteChoice; userName: string; comment: string | null; at: string };
 
-const STATE: Record<DecisionState, { label: string; style: string }> = {
+const STATE: Record<DecisionState, Look> = {
   pending: { label: "Pending", style: "border-neutral-400 bg-neutral-100 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-200" },
-  voting: { label: "Voting", style: "border-blue-600 bg-blue-50 text-blue-800 dark:bg-blue-950 dark:text-blue-200" },
+  voting: { label: "Voting", style: TONE.active },
   proceed: { label: "PROCEED", style: "border-green-700 bg-green-50 font-semibold text-green-800 dark:bg-green-950 dark:text-green-200" },
-  abort: { label: "ABORT", style: "border-red-700 bg-red-50 font-semibold text-red-800 dark:bg-red-950 dark:text-red-200" },
+  abort: { label: "ABORT", style: TONE.bad },
 };
 
 const isClosed = (s: DecisionState) => s === "proceed" || s === "abort";

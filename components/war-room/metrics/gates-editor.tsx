@@ -1,13 +1,13 @@
 "use client";
 import { useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { Field, Select, SelectField, TextField } from "@/components/ui/field";
 import type { MetricsData } from "@/lib/client/metric-samples";
 import type { System } from "@/lib/domain/metrics";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import type { MetricsView } from "@/lib/services/metrics";
-import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
-import { MetricSelect, RemoveButton, SubSection, SubmitButton, SystemSelect } from "../shared/parts";
+import { useCommand, useCommandForm } from "../shared/format";
+import { CommandForm, MetricSelect, RemoveButton, SubSection, SubmitButton, SystemSelect } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 
 // Metric gates: a condition over a window, on a decision point or as a success criterion.
@@ -16,13 +16,12 @@ type Op = (typeof OPS)[number];
 const OP_LABEL: Record<Op, string> = { "<": "<", "<=": "≤", ">": ">", ">=": "≥" };
 
 export function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson; data: MetricsData; run: RunCommand }) {
-  const { pending, error, exec, setError } = useCommand();
   const [kind, setKind] = useState<"threshold" | "ratio">("threshold");
   const openDecisions = cutover.decisions.filter((d) => d.state !== "proceed" && d.state !== "abort");
   const decisionTitle = new Map(cutover.decisions.map((d) => [d.id, d.title]));
 
-  const onSubmit = submitForm(
-    ({ text }) => {
+  const { pending, error, onSubmit } = useCommandForm(
+    ({ text }, { exec, setError }) => {
       const metricId = text("metricId");
       const target = text("target");
       const windowSec = Number(text("windowSec"));
@@ -58,64 +57,40 @@ export function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson;
         </ul>
       )}
       {data.metrics.length > 0 && (
-        <form onSubmit={onSubmit} aria-label="Add a metric gate" className="mt-2">
-          <div className="flex flex-wrap items-end gap-2">
-            <Field label="Metric">
-              <MetricSelect metrics={data.metrics} />
+        <CommandForm label="Add a metric gate" onSubmit={onSubmit} error={error} errorTestId="gate-add-error" className="mt-2">
+          <Field label="Metric">
+            <MetricSelect metrics={data.metrics} />
+          </Field>
+          <SelectField label="Gate for" name="target" defaultValue="success" options={[{ value: "success", label: "Success criterion" }, ...openDecisions.map((d) => ({ value: d.id, label: `Decision: ${d.title}` }))]} />
+          <fieldset className="flex items-center gap-2">
+            <legend className="text-xs text-neutral-500">Kind</legend>
+            <label className="inline-flex items-center gap-1">
+              <input type="radio" name="kind" value="threshold" checked={kind === "threshold"} onChange={() => setKind("threshold")} />
+              threshold
+            </label>
+            <label className="inline-flex items-center gap-1">
+              <input type="radio" name="kind" value="ratio" checked={kind === "ratio"} onChange={() => setKind("ratio")} />
+              new vs old ratio
+            </label>
+          </fieldset>
+          {kind === "threshold" && (
+            <Field label="System">
+              <SystemSelect />
             </Field>
-            <Field label="Gate for">
-              <select name="target" className={INPUT_CLASS} defaultValue="success">
-                <option value="success">Success criterion</option>
-                {openDecisions.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    Decision: {d.title}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <fieldset className="flex items-center gap-2">
-              <legend className="text-xs text-neutral-500">Kind</legend>
-              <label className="inline-flex items-center gap-1">
-                <input type="radio" name="kind" value="threshold" checked={kind === "threshold"} onChange={() => setKind("threshold")} />
-                threshold
-              </label>
-              <label className="inline-flex items-center gap-1">
-                <input type="radio" name="kind" value="ratio" checked={kind === "ratio"} onChange={() => setKind("ratio")} />
-                new vs old ratio
-              </label>
-            </fieldset>
-            {kind === "threshold" && (
-              <Field label="System">
-                <SystemSelect />
-              </Field>
-            )}
-            <Field label={kind === "threshold" ? "Must be" : "New must be"}>
-              <select name="op" className={INPUT_CLASS} defaultValue={kind === "threshold" ? "<" : "<="}>
-                {OPS.map((o) => (
-                  <option key={o} value={o}>
-                    {OP_LABEL[o]}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            {kind === "threshold" ? (
-              <Field label="Threshold">
-                <input name="value" inputMode="decimal" required className={`${INPUT_CLASS} w-24 tabular`} />
-              </Field>
-            ) : (
-              <Field label="× old">
-                <input name="factor" inputMode="decimal" required defaultValue="1.2" className={`${INPUT_CLASS} w-20 tabular`} />
-              </Field>
-            )}
-            <Field label="Over the last (s)">
-              <input name="windowSec" type="number" min={10} max={86_400} step={1} required defaultValue={300} className={`${INPUT_CLASS} w-24 tabular`} />
-            </Field>
-            <SubmitButton pending={pending} busyLabel="Adding…">
-              Add gate
-            </SubmitButton>
-          </div>
-          <ErrorNote message={error} testId="gate-add-error" />
-        </form>
+          )}
+          <Field label={kind === "threshold" ? "Must be" : "New must be"}>
+            <Select name="op" defaultValue={kind === "threshold" ? "<" : "<="} options={OPS.map((o) => ({ value: o, label: OP_LABEL[o] }))} />
+          </Field>
+          {kind === "threshold" ? (
+            <TextField label="Threshold" name="value" inputMode="decimal" required className="w-24 tabular" />
+          ) : (
+            <TextField label="× old" name="factor" inputMode="decimal" required defaultValue="1.2" className="w-20 tabular" />
+          )}
+          <TextField label="Over the last (s)" name="windowSec" type="number" min={10} max={86_400} step={1} required defaultValue={300} className="w-24 tabular" />
+          <SubmitButton pending={pending} busyLabel="Adding…">
+            Add gate
+          </SubmitButton>
+        </CommandForm>
       )}
     </SubSection>
   );

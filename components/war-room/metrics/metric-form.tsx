@@ -2,16 +2,20 @@
 // One metric: name, unit, system, the queries (checked as typed), direction and thresholds.
 import { useState, type FormEvent } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { checkThresholds } from "@/lib/client/metric-thresholds";
 import { METRIC_UNITS, type Direction, type MetricUnit } from "@/lib/domain/metrics";
 import { checkPromql } from "@/lib/domain/promql";
-import { BUTTON_CLASS, INPUT_CLASS, useCommand } from "../shared/format";
+import { BUTTON_CLASS, useCommand } from "../shared/format";
 import { SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import type { MetricSeries } from "./metric-tile";
 import { QueryField } from "./query-field";
 import { TEXT } from "@/lib/domain/limits";
+
+const UNIT_OPTIONS = METRIC_UNITS.map((u) => ({ value: u, label: u }));
+const SYSTEM_OPTIONS = [{ value: "both", label: "old and new" }, { value: "old", label: "old only" }, { value: "new", label: "new only" }];
+const DIRECTION_OPTIONS = [{ value: "above", label: "higher is worse" }, { value: "below", label: "lower is worse" }];
 
 export function MetricForm({
   cutoverId,
@@ -76,37 +80,12 @@ export function MetricForm({
         {metric ? `Edit metric “${metric.name}”` : "Add a metric"}
       </h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
-        <Field label="Metric name">
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={TEXT.short} className={`${INPUT_CLASS} w-48`} />
-        </Field>
-        <Field label="Unit">
-          <select value={unit} onChange={(e) => setUnit(e.target.value as MetricUnit)} className={INPUT_CLASS}>
-            {METRIC_UNITS.map((u) => (
-              <option key={u} value={u}>
-                {u}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="System">
-          <select value={system} onChange={(e) => setSystem(e.target.value as "both" | "old" | "new")} className={INPUT_CLASS}>
-            <option value="both">old and new</option>
-            <option value="old">old only</option>
-            <option value="new">new only</option>
-          </select>
-        </Field>
-        <Field label="Direction">
-          <select value={direction} onChange={(e) => setDirection(e.target.value as Direction)} className={INPUT_CLASS}>
-            <option value="above">higher is worse</option>
-            <option value="below">lower is worse</option>
-          </select>
-        </Field>
-        <Field label="Warning">
-          <input value={warning} onChange={(e) => setWarning(e.target.value)} inputMode="decimal" placeholder="none" className={`${INPUT_CLASS} w-24 tabular`} />
-        </Field>
-        <Field label="Critical">
-          <input value={critical} onChange={(e) => setCritical(e.target.value)} inputMode="decimal" placeholder="none" className={`${INPUT_CLASS} w-24 tabular`} />
-        </Field>
+        <TextField label="Metric name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={TEXT.short} className="w-48" />
+        <SelectField label="Unit" value={unit} onChange={(e) => setUnit(e.target.value as MetricUnit)} options={UNIT_OPTIONS} />
+        <SelectField label="System" value={system} onChange={(e) => setSystem(e.target.value as "both" | "old" | "new")} options={SYSTEM_OPTIONS} />
+        <SelectField label="Direction" value={direction} onChange={(e) => setDirection(e.target.value as Direction)} options={DIRECTION_OPTIONS} />
+        <TextField label="Warning" value={warning} onChange={(e) => setWarning(e.target.value)} inputMode="decimal" placeholder="none" className="w-24 tabular" />
+        <TextField label="Critical" value={critical} onChange={(e) => setCritical(e.target.value)} inputMode="decimal" placeholder="none" className="w-24 tabular" />
       </div>
       {thresholdError && (
         <p className="mt-1 text-xs text-red-700 dark:text-red-400" data-testid="threshold-error">

@@ -1,6 +1,6 @@
 "use client";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { Field, TextField } from "@/components/ui/field";
 import type { MetricsData } from "@/lib/client/metric-samples";
 import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { SubmitButton } from "../shared/parts";
@@ -56,12 +56,8 @@ export function PrometheusSettingsForm({
             ))}
           </select>
         </Field>
-        <Field label="Poll every (s)">
-          <input name="pollSeconds" type="number" min={1} max={600} step={1} required defaultValue={Math.round(settings.pollIntervalMs / 1000)} className={`${INPUT_CLASS} w-20 tabular`} />
-        </Field>
-        <Field label="Keep samples (days)">
-          <input name="retentionDays" type="number" min={1} max={365} step={1} required defaultValue={settings.sampleRetentionDays} className={`${INPUT_CLASS} w-20 tabular`} />
-        </Field>
+        <TextField label="Poll every (s)" name="pollSeconds" type="number" min={1} max={600} step={1} required defaultValue={Math.round(settings.pollIntervalMs / 1000)} className="w-20 tabular" />
+        <TextField label="Keep samples (days)" name="retentionDays" type="number" min={1} max={365} step={1} required defaultValue={settings.sampleRetentionDays} className="w-20 tabular" />
         <SubmitButton pending={pending} busyLabel="Saving…">
           Save settings
         </SubmitButton>

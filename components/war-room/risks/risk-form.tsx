@@ -1,20 +1,17 @@
 "use client";
-import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/field";
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from "@/lib/domain/risk";
-import { BUTTON_CLASS, INPUT_CLASS, ROLE_OPTIONS, isRole, submitForm, useCommand } from "../shared/format";
-import { SubmitButton } from "../shared/parts";
+import { BUTTON_CLASS, ROLE_OPTIONS, isRole, useCommandForm } from "../shared/format";
+import { CommandForm, SubmitButton } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { STATUSES, STATUS_LABELS, isLevel, isStatus, type Risk } from "./risk-words";
 import { TEXT } from "@/lib/domain/limits";
 
 /** Add a risk (no `risk`) or edit one; edit ends with `onDone` after a save or Cancel. */
 export function RiskForm({ cutoverId, run, risk, onDone }: { cutoverId: string; run: RunCommand; risk?: Risk; onDone?: () => void }) {
-  const { pending, error, exec, setError } = useCommand();
-
   // Adding clears the form for the next risk; editing ends with onDone.
-  const onSubmit = submitForm(
-    async ({ text }) => {
+  const { pending, error, onSubmit } = useCommandForm(
+    async ({ text }, { exec, setError }) => {
       const [probability, impact, status, owner] = [text("probability"), text("impact"), text("status"), text("ownerRole")];
       if (!isLevel(probability) || !isLevel(impact)) return setError("Choose a probability and an impact");
       if (!isStatus(status)) return setError("Choose a status");
@@ -36,47 +33,25 @@ export function RiskForm({ cutoverId, run, risk, onDone }: { cutoverId: string; 
     { reset: !onDone },
   );
 
-  const select = (name: string, label: string, options: readonly { value: string; label: string }[], value: string) => (
-    <Field label={label}>
-      <select name={name} defaultValue={value} className={INPUT_CLASS}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
   const levels = RISK_LEVELS.map((l) => ({ value: l, label: RISK_LEVEL_LABELS[l] }));
+  const statuses = STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }));
 
   return (
-    <form onSubmit={onSubmit} aria-label={risk ? `Edit risk ${risk.title}` : "Add a risk"} className="text-sm">
-      <div className="flex flex-wrap items-end gap-2">
-        <Field label="Risk">
-          <input name="title" required maxLength={TEXT.title} defaultValue={risk?.title} className={`${INPUT_CLASS} w-64`} />
-        </Field>
-        {select("probability", "Probability", levels, risk?.probability ?? "medium")}
-        {select("impact", "Impact", levels, risk?.impact ?? "medium")}
-        <Field label="Mitigation">
-          <input name="mitigation" maxLength={TEXT.description} defaultValue={risk?.mitigation ?? ""} className={`${INPUT_CLASS} w-64`} />
-        </Field>
-        {select("ownerRole", "Owner role", [{ value: "", label: "—" }, ...ROLE_OPTIONS], risk?.ownerRole ?? "")}
-        {select(
-          "status",
-          "Status",
-          STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
-          risk?.status ?? "open",
-        )}
-        <SubmitButton pending={pending} busyLabel="Saving…">
-          {risk ? "Save risk" : "Add risk"}
-        </SubmitButton>
-        {onDone && (
-          <button type="button" onClick={onDone} className={BUTTON_CLASS}>
-            Cancel
-          </button>
-        )}
-      </div>
-      <ErrorNote message={error} testId="risk-error" />
-    </form>
+    <CommandForm label={risk ? `Edit risk ${risk.title}` : "Add a risk"} onSubmit={onSubmit} error={error} errorTestId="risk-error" className="text-sm">
+      <TextField label="Risk" name="title" required maxLength={TEXT.title} defaultValue={risk?.title} className="w-64" />
+      <SelectField label="Probability" name="probability" options={levels} defaultValue={risk?.probability ?? "medium"} />
+      <SelectField label="Impact" name="impact" options={levels} defaultValue={risk?.impact ?? "medium"} />
+      <TextField label="Mitigation" name="mitigation" maxLength={TEXT.description} defaultValue={risk?.mitigation ?? ""} className="w-64" />
+      <SelectField label="Owner role" name="ownerRole" options={[{ value: "", label: "—" }, ...ROLE_OPTIONS]} defaultValue={risk?.ownerRole ?? ""} />
+      <SelectField label="Status" name="status" options={statuses} defaultValue={risk?.status ?? "open"} />
+      <SubmitButton pending={pending} busyLabel="Saving…">
+        {risk ? "Save risk" : "Add risk"}
+      </SubmitButton>
+      {onDone && (
+        <button type="button" onClick={onDone} className={BUTTON_CLASS}>
+          Cancel
+        </button>
+      )}
+    </CommandForm>
   );
 }

@@ -152,11 +152,36 @@ export function submitForm(handle: (form: SubmittedForm) => Promise<boolean | vo
   };
 }
 
-// --- styles shared by the panels ----------------------------------------------------------------
+/** A field that fails its check: `useCommandForm` shows the message and runs nothing. */
+export class FormCheck extends Error {}
 
-export const INPUT_CLASS = "rounded border border-neutral-300 bg-transparent px-2 py-1 text-sm dark:border-neutral-700";
-export const BUTTON_CLASS =
-  "rounded border border-neutral-300 px-2 py-0.5 text-sm hover:bg-neutral-100 disabled:opacity-50 dark:border-neutral-700 dark:hover:bg-neutral-800";
-export const PRIMARY_BUTTON_CLASS = "rounded bg-blue-700 px-3 py-1 text-sm font-medium text-white hover:bg-blue-800 disabled:opacity-60";
-export const DANGER_BUTTON_CLASS = "rounded bg-red-700 px-3 py-1 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60";
-export const PANEL_CLASS = "rounded border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-900";
+/** The role chosen in a role field, or a FormCheck saying `message`. */
+export function chosenRole(value: string, message: string): Role {
+  if (!isRole(value)) throw new FormCheck(message);
+  return value;
+}
+
+/**
+ * A form that runs one command: `useCommand`'s state with the form's onSubmit (`submitForm`).
+ * `handle` gets the fields and the command's `exec` and `setError`; a FormCheck it throws is shown
+ * like a failed check (`setError`).
+ */
+export function useCommandForm(
+  handle: (form: SubmittedForm, command: Pick<ReturnType<typeof useCommand>, "exec" | "setError">) => Promise<boolean | void> | boolean | void,
+  options?: { reset?: boolean },
+) {
+  const command = useCommand();
+  const onSubmit = submitForm(async (form) => {
+    try {
+      return await handle(form, command);
+    } catch (err) {
+      if (!(err instanceof FormCheck)) throw err;
+      command.setError(err.message);
+    }
+  }, options);
+  return { ...command, onSubmit };
+}
+
+// --- styles shared by the panels (defined with the other controls in components/ui) -------------
+
+export { INPUT_CLASS, BUTTON_CLASS, PRIMARY_BUTTON_CLASS, DANGER_BUTTON_CLASS, PANEL_CLASS } from "@/components/ui/styles";

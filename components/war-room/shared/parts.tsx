@@ -1,8 +1,9 @@
 "use client";
 // Pieces the room's panels share: the panel frame and its sub-sections, the notes shown in place of
 // a list, the submit and remove buttons of their forms and rows, and the role, metric and system pickers.
-import { useState, type ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
+import { Field, Select, type Option } from "@/components/ui/field";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, ROLE_OPTIONS } from "./format";
 
 /** A panel whose heading is its name: `${id}-heading` labels the section. */
@@ -37,6 +38,15 @@ export function PanelNote({ testId, role, children }: { testId?: string; role?: 
   );
 }
 
+/** The error of a panel's last command (its add form or a row's button), at the panel's foot. */
+export function PanelError({ message, testId }: { message: string | null; testId: string }) {
+  return (
+    <div className="px-3 pb-2">
+      <ErrorNote message={message} testId={testId} />
+    </div>
+  );
+}
+
 /** A panel's data could not be loaded: what happened, and a way to ask again. */
 export function LoadError({ message, testId, onRetry }: { message: string; testId: string; onRetry: () => void }) {
   return (
@@ -46,6 +56,38 @@ export function LoadError({ message, testId, onRetry }: { message: string; testI
         Try again
       </button>
     </div>
+  );
+}
+
+const ADD_FORM_CLASS = "border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800";
+
+/**
+ * A panel's form below a rule: an optional heading, its controls on one wrapping row, and its
+ * error under them (left to the panel when `errorTestId` is not given: the panel shows it for its rows too).
+ */
+export function CommandForm({
+  label,
+  heading,
+  onSubmit,
+  error,
+  errorTestId,
+  className = ADD_FORM_CLASS,
+  children,
+}: {
+  label: string;
+  heading?: ReactNode;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  error?: string | null;
+  errorTestId?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <form onSubmit={onSubmit} aria-label={label} className={className}>
+      {heading && <h3 className="mb-1 text-sm font-medium text-neutral-600 dark:text-neutral-300">{heading}</h3>}
+      <div className="flex flex-wrap items-end gap-2">{children}</div>
+      {errorTestId && <ErrorNote message={error ?? null} testId={errorTestId} />}
+    </form>
   );
 }
 
@@ -117,18 +159,18 @@ export function SystemSelect({ defaultValue = "new" }: { defaultValue?: string }
 }
 
 /** A required choice of one role, starting on "Choose…". */
+const ROLE_CHOICES: readonly Option[] = [{ value: "", label: "Choose…", disabled: true }, ...ROLE_OPTIONS];
+
 export function RoleSelect({ name }: { name: string }) {
+  return <Select name={name} required defaultValue="" options={ROLE_CHOICES} />;
+}
+
+/** A captioned RoleSelect. */
+export function RoleField({ label, name }: { label: string; name: string }) {
   return (
-    <select name={name} required defaultValue="" className={INPUT_CLASS}>
-      <option value="" disabled>
-        Choose…
-      </option>
-      {ROLE_OPTIONS.map((r) => (
-        <option key={r.value} value={r.value}>
-          {r.label}
-        </option>
-      ))}
-    </select>
+    <Field label={label}>
+      <RoleSelect name={name} />
+    </Field>
   );
 }
 

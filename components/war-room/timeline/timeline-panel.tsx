@@ -1,6 +1,7 @@
 "use client";
 // The schedule: planned vs actual times of each step, its drift, and Start / Finish for the
 // step's owner. Wall times are in the cutover's zone (UTC on hover), T-offsets beside them.
+import { TONE, type Look } from "@/components/ui/tones";
 import { ACTIONS_COLUMN, DataTable } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
 import { cutoverDrift, entryDrift, type EntryStatus, type TimelineTimes } from "@/lib/domain/drift";
@@ -22,11 +23,11 @@ import { AddTimelineEntryForm } from "./add-timeline-entry-form";
 
 type Entry = CutoverStateJson["timeline"][number];
 
-const STATUS: Record<EntryStatus, { label: string; style: string }> = {
-  not_started: { label: "Not started", style: "border-neutral-300 text-neutral-600 dark:border-neutral-600 dark:text-neutral-300" },
-  overdue: { label: "Overdue", style: "border-amber-600 bg-amber-100 font-semibold text-amber-900 dark:bg-amber-950 dark:text-amber-200" },
-  in_progress: { label: "In progress", style: "border-blue-600 bg-blue-50 text-blue-800 dark:bg-blue-950 dark:text-blue-200" },
-  done: { label: "Done", style: "border-green-700 bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200" },
+const STATUS: Record<EntryStatus, Look> = {
+  not_started: { label: "Not started", style: TONE.idle },
+  overdue: { label: "Overdue", style: TONE.warning },
+  in_progress: { label: "In progress", style: TONE.active },
+  done: { label: "Done", style: TONE.good },
 };
 
 function times(e: Entry): TimelineTimes {

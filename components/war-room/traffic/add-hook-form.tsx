@@ -1,6 +1,6 @@
 "use client";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { Field, TextField } from "@/components/ui/field";
 import type { IntegrationChoice as Choice } from "@/lib/client/traffic-words";
 import { IntegrationOptions } from "./integration-options";
 import { INPUT_CLASS, submitForm, useCommand } from "../shared/format";
@@ -22,9 +22,7 @@ export function AddHookForm({ cutoverId, choices, run }: { cutoverId: string; ch
   );
   return (
     <form onSubmit={onSubmit} aria-label="Add a rollback hook" className="mt-2 flex flex-wrap items-end gap-2" autoComplete="off">
-      <Field label="Step name">
-        <input name="name" required maxLength={TEXT.name} className={`${INPUT_CLASS} w-44`} />
-      </Field>
+      <TextField label="Step name" name="name" required maxLength={TEXT.name} className="w-44" />
       <Field label="Hook (defined by an administrator)">
         <select name="integration" required defaultValue="" className={`${INPUT_CLASS} w-72`}>
           <option value="" disabled>

@@ -1,3 +1,4 @@
+import { TONE, type Look } from "@/components/ui/tones";
 import { triggerLabel, type Trigger } from "@/lib/client/live-triggers";
 import { hookResultsOf } from "@/lib/client/traffic-words";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
@@ -7,11 +8,11 @@ import type { TrafficData } from "../shared/use-traffic-view";
 
 type RollbackRecord = TrafficData["rollbacks"][number];
 
-const ROLLBACK_STATE: Record<string, { label: string; style: string }> = {
+const ROLLBACK_STATE: Record<string, Look> = {
   running: { label: "running", style: "border-blue-600 text-blue-800 dark:text-blue-200" },
   completed: { label: "completed", style: "border-green-700 text-green-800 dark:text-green-200" },
   completed_with_errors: { label: "completed with errors", style: "border-amber-600 bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200" },
-  failed: { label: "FAILED", style: "border-red-700 bg-red-50 font-semibold text-red-800 dark:bg-red-950 dark:text-red-200" },
+  failed: { label: "FAILED", style: TONE.bad },
   abandoned: { label: "abandoned", style: "border-neutral-400 text-neutral-600" },
 };
 

@@ -1,12 +1,17 @@
 "use client";
 import { useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Field } from "@/components/ui/field";
+import { CheckField, Field, SelectField, TextField } from "@/components/ui/field";
 import type { LiveTrigger } from "@/lib/client/live-triggers";
 import { BUTTON_CLASS, INPUT_CLASS, submitForm, useCommand } from "../shared/format";
 import { MetricSelect, SubmitButton, SystemSelect } from "../shared/parts";
 import type { RunCommand } from "../shared/types";
 import { TEXT } from "@/lib/domain/limits";
+
+const COMPARISONS = [{ value: ">", label: ">" }, { value: ">=", label: "≥" }, { value: "<", label: "<" }, { value: "<=", label: "≤" }];
+const ACTIONS = [{ value: "rollback", label: "roll back" }, { value: "shift", label: "shift new to…" }, { value: "alert", label: "alert the room" }];
+const MODES = [{ value: "recommend", label: "recommend (a person confirms)" }, { value: "automatic", label: "automatic" }];
+const SEVERITIES = [{ value: "immediate", label: "immediate" }, { value: "graceful", label: "graceful" }];
 
 export type TriggerFormProps = { cutoverId: string; trigger: LiveTrigger | undefined; run: RunCommand; onDone: () => void };
 
@@ -61,53 +66,19 @@ export function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: 
         <Field label="System">
           <SystemSelect defaultValue={trigger?.system} />
         </Field>
-        <Field label="Comparison">
-          <select name="comparison" defaultValue={trigger?.comparison ?? ">"} className={INPUT_CLASS}>
-            <option value=">">&gt;</option>
-            <option value=">=">≥</option>
-            <option value="<">&lt;</option>
-            <option value="<=">≤</option>
-          </select>
-        </Field>
-        <Field label="Threshold">
-          <input name="threshold" inputMode="decimal" required defaultValue={trigger?.threshold} className={`${INPUT_CLASS} w-24 tabular`} />
-        </Field>
-        <Field label="For (s)">
-          <input name="forSeconds" type="number" min={0} max={86_400} step={1} required defaultValue={trigger?.forSeconds ?? 30} className={`${INPUT_CLASS} w-20 tabular`} />
-        </Field>
-        <Field label="Keep firing for (s)">
-          <input name="keepFiringForSeconds" type="number" min={0} max={86_400} step={1} defaultValue={trigger?.keepFiringForSeconds ?? 0} className={`${INPUT_CLASS} w-20 tabular`} />
-        </Field>
+        <SelectField label="Comparison" name="comparison" defaultValue={trigger?.comparison ?? ">"} options={COMPARISONS} />
+        <TextField label="Threshold" name="threshold" inputMode="decimal" required defaultValue={trigger?.threshold} className="w-24 tabular" />
+        <TextField label="For (s)" name="forSeconds" type="number" min={0} max={86_400} step={1} required defaultValue={trigger?.forSeconds ?? 30} className="w-20 tabular" />
+        <TextField label="Keep firing for (s)" name="keepFiringForSeconds" type="number" min={0} max={86_400} step={1} defaultValue={trigger?.keepFiringForSeconds ?? 0} className="w-20 tabular" />
       </div>
       <div className="mt-2 flex flex-wrap items-end gap-2">
-        <Field label="Action">
-          <select value={action} onChange={(e) => setAction(e.target.value as typeof action)} className={INPUT_CLASS}>
-            <option value="rollback">roll back</option>
-            <option value="shift">shift new to…</option>
-            <option value="alert">alert the room</option>
-          </select>
-        </Field>
+        <SelectField label="Action" value={action} onChange={(e) => setAction(e.target.value as typeof action)} options={ACTIONS} />
         {action === "shift" && (
-          <Field label="Shift new to (%)">
-            <input name="shiftToPercent" type="number" min={0} max={100} step={1} required defaultValue={trigger?.shiftToPercent ?? 0} className={`${INPUT_CLASS} w-20 tabular`} />
-          </Field>
+          <TextField label="Shift new to (%)" name="shiftToPercent" type="number" min={0} max={100} step={1} required defaultValue={trigger?.shiftToPercent ?? 0} className="w-20 tabular" />
         )}
-        <Field label="Mode">
-          <select name="mode" defaultValue={trigger?.mode ?? "recommend"} className={INPUT_CLASS}>
-            <option value="recommend">recommend (a person confirms)</option>
-            <option value="automatic">automatic</option>
-          </select>
-        </Field>
-        <Field label="Severity">
-          <select name="severity" defaultValue={trigger?.severity ?? "immediate"} className={INPUT_CLASS}>
-            <option value="immediate">immediate</option>
-            <option value="graceful">graceful</option>
-          </select>
-        </Field>
-        <label className="inline-flex items-center gap-1">
-          <input type="checkbox" checked={failSafe} onChange={(e) => setFailSafe(e.target.checked)} />
-          Roll back after
-        </label>
+        <SelectField label="Mode" name="mode" defaultValue={trigger?.mode ?? "recommend"} options={MODES} />
+        <SelectField label="Severity" name="severity" defaultValue={trigger?.severity ?? "immediate"} options={SEVERITIES} />
+        <CheckField label="Roll back after" checked={failSafe} onChange={(e) => setFailSafe(e.target.checked)} />
         {failSafe && (
           <label className="inline-flex items-center gap-1">
             <input name="errorRollbackAfter" type="number" min={1} max={1000} step={1} required defaultValue={trigger?.errorRollbackAfter ?? 3} className={`${INPUT_CLASS} w-16 tabular`} aria-label="Consecutive provider errors before a fail-safe rollback" />
@@ -117,13 +88,8 @@ export function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: 
         {!failSafe && <span className="text-xs text-neutral-500">(off: provider errors pause automation and alert the room)</span>}
       </div>
       <div className="mt-2 flex flex-wrap items-end gap-2">
-        <Field label="Description (optional)">
-          <input name="description" maxLength={TEXT.title} defaultValue={trigger?.description ?? ""} placeholder="generated from the rule when blank" className={`${INPUT_CLASS} w-80`} />
-        </Field>
-        <label className="inline-flex items-center gap-1">
-          <input type="checkbox" name="enabled" defaultChecked={trigger?.enabled ?? true} />
-          Enabled
-        </label>
+        <TextField label="Description (optional)" name="description" maxLength={TEXT.title} defaultValue={trigger?.description ?? ""} placeholder="generated from the rule when blank" className="w-80" />
+        <CheckField label="Enabled" name="enabled" defaultChecked={trigger?.enabled ?? true} />
         <SubmitButton pending={pending} busyLabel="Saving…" disabled={metrics.length === 0}>
           Save trigger
         </SubmitButton>

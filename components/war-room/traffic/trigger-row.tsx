@@ -1,4 +1,5 @@
 "use client";
+import { TONE, type Look } from "@/components/ui/tones";
 import { ErrorNote } from "@/components/ui/error-note";
 import { pendingText, triggerActionName, triggerCondition, type LiveTrigger, type TriggerStateName } from "@/lib/client/live-triggers";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
@@ -7,9 +8,9 @@ import { ConfirmRemove } from "../shared/parts";
 import { Time } from "../shared/time";
 import type { RunCommand } from "../shared/types";
 
-const STATE_LOOK: Record<TriggerStateName, { label: string; style: string }> = {
+const STATE_LOOK: Record<TriggerStateName, Look> = {
   inactive: { label: "INACTIVE", style: "border-neutral-300 text-neutral-600 dark:text-neutral-300" },
-  pending: { label: "PENDING", style: "border-amber-600 bg-amber-100 font-semibold text-amber-900 dark:bg-amber-950 dark:text-amber-200" },
+  pending: { label: "PENDING", style: TONE.warning },
   firing: { label: "FIRING", style: "border-red-700 bg-red-100 font-bold text-red-800 dark:bg-red-950 dark:text-red-200" },
 };
 

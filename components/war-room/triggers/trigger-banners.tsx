@@ -4,7 +4,7 @@
 // recovers"); a firing one either asks for a confirmation or says what it is doing on its own;
 // automation notices (provider failing, no data) are quieter lines. A failed traffic change or a
 // failed rollback is a full-width red banner for everyone until they dismiss it.
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
 import { isEnded } from "@/lib/domain/cutover-state";
 import { formatUtc, formatWallTime, useCommand } from "../shared/format";
@@ -50,14 +50,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
   return (
     <div className="mb-3 space-y-2" data-testid="trigger-banners">
       {failures.map((f) => (
-        <div
-          key={f.key}
-          role="alert"
-          data-testid="trigger-banner"
-          data-state="failed"
-          data-kind={f.kind}
-          className="w-full rounded border-2 border-red-900 bg-red-700 px-4 py-3 text-white shadow-md"
-        >
+        <Banner key={f.key} role="alert" state="failed" data={{ kind: f.kind }} className="border-red-900 bg-red-700 px-4 py-3 text-white shadow-md">
           <div className="flex flex-wrap items-start justify-between gap-3">
             <div className="min-w-0">
               <p className="text-lg font-bold">
@@ -84,7 +77,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
               Dismiss
             </button>
           </div>
-        </div>
+        </Banner>
       ))}
 
       {firing.map((t) => (
@@ -92,20 +85,12 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
       ))}
 
       {pending.map((t) => (
-        <div
-          key={t.id}
-          role="status"
-          data-testid="trigger-banner"
-          data-state="pending"
-          data-trigger-id={t.id}
-          data-mode={t.mode}
-          className="w-full rounded border-2 border-amber-500 bg-amber-50 px-4 py-2 text-amber-950 dark:bg-amber-950 dark:text-amber-100"
-        >
+        <Banner key={t.id} role="status" state="pending" data={{ "trigger-id": t.id, mode: t.mode }} className="border-amber-500 bg-amber-50 px-4 py-2 text-amber-950 dark:bg-amber-950 dark:text-amber-100">
           <p className="font-semibold tabular">
             <span aria-hidden>⏳ </span>
             {triggerCondition(t)}: <span data-testid="trigger-countdown">{pendingText(t, now)}</span>
           </p>
-        </div>
+        </Banner>
       ))}
 
       {[...notices.entries()].map(([notice, list]) => (
@@ -132,14 +117,11 @@ function FiringBanner({ trigger: t, cutoverId, run, canConfirm }: { trigger: Liv
   const confirmLabel = t.action === "rollback" ? "Confirm rollback" : `Confirm shift to ${t.shiftToPercent ?? "?"} %`;
 
   return (
-    <div
+    <Banner
       role="alert"
-      data-testid="trigger-banner"
-      data-state="firing"
-      data-trigger-id={t.id}
-      data-mode={t.mode}
-      data-action={t.action}
-      className="w-full rounded border-2 border-red-800 bg-red-50 px-4 py-3 text-red-950 shadow-sm dark:bg-red-950 dark:text-red-50"
+      state="firing"
+      data={{ "trigger-id": t.id, mode: t.mode, action: t.action }}
+      className="border-red-800 bg-red-50 px-4 py-3 text-red-950 shadow-sm dark:bg-red-950 dark:text-red-50"
     >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="text-lg font-bold">
@@ -167,6 +149,19 @@ function FiringBanner({ trigger: t, cutoverId, run, canConfirm }: { trigger: Liv
       {!recommend && t.action !== "alert" && <p className="mt-1 text-sm">The trigger acted on its own; watch the rollback progress and the traffic split.</p>}
       {confirmed && <p className="mt-1 text-sm">Confirmed: {t.action === "rollback" ? "rolling back now" : "shifting now"}.</p>}
       <ErrorNote message={error} testId="trigger-confirm-error" />
+    </Banner>
+  );
+}
+
+/**
+ * One full-width banner: `trigger-banner` with its state for the tests and the wall, `data`
+ * as data-* attributes (which trigger, which kind of failure), `className` its colours and padding.
+ */
+function Banner({ role, state, data, className, children }: { role: "alert" | "status"; state: "failed" | "firing" | "pending"; data: Record<string, string>; className: string; children: ReactNode }) {
+  const attributes = Object.fromEntries(Object.entries(data).map(([name, value]) => [`data-${name}`, value]));
+  return (
+    <div role={role} data-testid="trigger-banner" data-state={state} {...attributes} className={`w-full rounded border-2 ${className}`}>
+      {children}
     </div>
   );
 }
