@@ -383,7 +383,8 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     const cutoverIdOf = (raw: unknown) => joinSchema.shape.cutoverId.safeParse(raw).data ?? null;
     io.on(PRESENCE_CHANGED, (raw: unknown) => {
       const cutoverId = cutoverIdOf(raw);
-      if (cutoverId) schedulePresence(cutoverId, false);
+      // Nobody here to tell: whoever joins later is told on joining.
+      if (cutoverId && present.has(cutoverId)) schedulePresence(cutoverId, false);
     });
     io.on(PRESENCE_OF, (raw: unknown, reply: unknown) => {
       if (typeof reply !== "function") return;
