@@ -127,9 +127,14 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
   // Heartbeats every 2.5 s: a process that died without saying goodbye is forgotten after 7.5 s, and
   // presence stops waiting for its answer then.
   const clustered = options.pool !== undefined;
-  const adapter = options.pool
-    ? createAdapter(options.pool, { tableName: ATTACHMENTS_TABLE, heartbeatInterval: 2500, heartbeatTimeout: 7500, errorHandler: (err) => log(`socket.io adapter: ${err.message}`) })
-    : BroadcastAdapter;
+  // While the database is away every heartbeat fails: one line a minute says so.
+  let lastAdapterError = { text: "", at: 0 };
+  const adapterError = (err: Error) => {
+    if (err.message === lastAdapterError.text && Date.now() - lastAdapterError.at < 60_000) return;
+    lastAdapterError = { text: err.message, at: Date.now() };
+    log(`socket.io adapter: ${err.message}`);
+  };
+  const adapter = options.pool ? createAdapter(options.pool, { tableName: ATTACHMENTS_TABLE, heartbeatInterval: 2500, heartbeatTimeout: 7500, errorHandler: adapterError }) : BroadcastAdapter;
   const io = new Server(http, { path: SOCKET_PATH, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, perMessageDeflate: false, maxHttpBufferSize: 64 * 1024, adapter, allowRequest: allowOrigin });
   const releaseUpgrades = reserveUpgrades(http, SOCKET_PATH);
 
