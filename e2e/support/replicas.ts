@@ -1,11 +1,11 @@
 // A second app process beside the one playwright.config.ts starts (same production build, same
 // database, same data directory for the session secret, the secrets key and the operator's
 // file), and an HAProxy balancing both: what "several replicas" means in production.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { SERVER_BUNDLE, SERVER_ENV, SERVER_NODE_ARGS } from "../../scripts/server-bundle";
-import { freePort, portAnswers, spawnManaged, waitFor, type ManagedChild } from "../../scripts/lab/demo-service";
+import { freePort, portAnswers, processesMentioning, spawnManaged, waitFor, type ManagedChild } from "../../scripts/lab/demo-service";
 import { ensureSystemPackages } from "../../scripts/ensure-system-packages";
 import { e2eDatabaseUrl } from "./fixtures";
 
@@ -105,4 +105,18 @@ ${Object.entries(servers)
 export async function isJobsLeader(port: number): Promise<boolean> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return /^warroom_jobs_leader 1$/m.test(text);
+}
+
+/** The pid of the app process playwright.config.ts started (this checkout's server bundle, not `others`). */
+export function webServerPid(others: number[]): number {
+  const found = processesMentioning(SERVER_BUNDLE).filter(({ pid, argv }) => {
+    if (others.includes(pid) || path.basename(argv[0] ?? "") !== "node") return false;
+    try {
+      return readlinkSync(`/proc/${pid}/cwd`) === process.cwd();
+    } catch {
+      return false;
+    }
+  });
+  if (found.length !== 1) throw new Error(`expected one app process of this checkout, found ${found.map((p) => p.pid).join(", ") || "none"}`);
+  return found[0]!.pid;
 }
