@@ -17,8 +17,10 @@ const resolveSession = vi.fn(async ({ cookie }: { cookie?: string | null }) => {
   return user ? { user: { id: user, name: name!, email: `${user}@test.local`, isAdmin: false, isPlanner: false }, sv: 0 } : null;
 });
 vi.mock("@/lib/auth/actor", async (importActual) => ({ ...(await importActual<object>()), resolveSession }));
+// Users removed from every cutover (as the database would answer after member.remove).
+const removed = new Set<string>();
 vi.mock("@/lib/services/cutover-read", () => ({
-  canViewCutover: async () => true,
+  canViewCutover: async (userId: string) => !removed.has(userId),
   rolesIn: async (userId: string) => (userId === "ann" ? ["DEPLOYMENT_LEAD"] : ["OBSERVER"]),
 }));
 vi.mock("@/lib/auth/account-status", () => ({
@@ -42,13 +44,15 @@ interface Node {
   stopped: boolean;
 }
 const nodes: Node[] = [];
+// What the processes logged.
+const logs: string[] = [];
 const clients: Socket[] = [];
 let databaseUrl = "";
 
 async function startNode(): Promise<Node> {
   const http = createServer((_req, res) => res.end("next"));
   const pool = createPool({ connectionString: databaseUrl, name: "socket-io-test", max: 3 });
-  const sockets = createSocketServer(http, "secret", () => {}, { pool });
+  const sockets = createSocketServer(http, "secret", (line) => logs.push(line), { pool });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const node = { http, sockets, pool, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, stopped: false };
   nodes.push(node);
@@ -138,11 +142,32 @@ describe("two processes, one room", () => {
     expect(await until(() => people(ann.presence.at(-1)).every((p) => !p.startsWith("long")))).toBe(true);
   });
 
+  it("a member removed while on both processes leaves the room on both, and the room sees them go", async () => {
+    const ann = await join(a, "ann");
+    const ginaA = await join(a, "gina");
+    const ginaB = await join(b, "gina");
+    expect(await until(() => people(ann.presence.at(-1)).includes("gina:OBSERVER"))).toBe(true);
+    removed.add("gina");
+    // The bus delivers the removal to every process; each acts on its own sockets.
+    const event = { type: "member.removed", cutoverId: CUTOVER, at: new Date().toISOString(), subject: "user:gina", data: { userId: "gina" } };
+    for (const node of [a, b]) node.sockets.forward(event);
+    expect(await until(() => !people(ann.presence.at(-1)).includes("gina:OBSERVER"))).toBe(true);
+    // Neither of Gina's sockets hears the room any more.
+    const seen = [ginaA.events.length, ginaB.events.length];
+    for (const node of [a, b]) node.sockets.forward({ type: "item.changed", cutoverId: CUTOVER, at: new Date().toISOString() });
+    expect(await until(() => ann.events.some((e) => e.type === "item.changed"))).toBe(true);
+    await join(b, "henry");
+    expect(await until(() => people(ann.presence.at(-1)).includes("henry:OBSERVER"))).toBe(true);
+    expect([ginaA.events.length, ginaB.events.length]).toEqual(seen);
+  });
+
   it("takes the people of a process that stops out of the room", async () => {
     const ann = await join(a, "ann");
     await join(b, "erin");
     expect(await until(() => people(ann.presence.at(-1)).includes("erin:OBSERVER"))).toBe(true);
     await stopNode(b);
     expect(await until(() => !people(ann.presence.at(-1)).includes("erin:OBSERVER"))).toBe(true);
+    // B said goodbye after its last message: A never waited for an answer from it.
+    expect(logs.filter((l) => l.includes("timeout reached"))).toEqual([]);
   });
 });

@@ -28,8 +28,6 @@ interface SocketUser {
   sv?: number;
 }
 
-export type { PresenceEntry };
-
 interface SocketState {
   user: SocketUser;
   rooms: Map<string, Role[]>;
@@ -379,6 +377,13 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     }
   }
 
+  /** Until the pool has sent everything queued on it (2 s at most); `listening`: the adapter still holds its LISTEN connection. */
+  async function drained(listening: boolean) {
+    const pool = options.pool;
+    const held = listening ? 1 : 0;
+    for (const until = Date.now() + 2000; pool && (pool.waitingCount > 0 || pool.totalCount - pool.idleCount > held) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+  }
+
   // A process killed outright says nothing: the adapter forgets it after its heartbeats stop, and
   // this refresh then takes its people out of the rooms this process shows.
   const refresh = clustered ? setInterval(() => present.forEach((_people, cutoverId) => schedulePresence(cutoverId, false)), 5000) : null;
@@ -466,14 +471,17 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       const rooms = [...present.keys()];
       // This process's sockets only: the others keep theirs, and hear that these people left.
       io.local.disconnectSockets(true);
-      if (clustered) for (const cutoverId of rooms) io.serverSideEmit(PRESENCE_CHANGED, cutoverId);
+      if (clustered) {
+        for (const cutoverId of rooms) io.serverSideEmit(PRESENCE_CHANGED, cutoverId);
+        // Sent before the adapter's goodbye, not beside it: any message of ours arriving after the
+        // goodbye would count this process as alive again, and the others would wait for its
+        // answers until its heartbeats are missed.
+        await drained(true);
+      }
       await new Promise<void>((resolve) => io.close(() => resolve()));
       releaseUpgrades();
-      // The goodbye (the adapter's "closing" message, the rooms' changes) is a query still queued
-      // on the pool: the caller ends the pool next, which would drop it, and the other processes
-      // would wait for this one's answers until its heartbeats are missed.
-      const pool = options.pool;
-      for (const until = Date.now() + 2000; pool && (pool.waitingCount > 0 || pool.idleCount < pool.totalCount) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+      // The goodbye itself is still a queued query: the caller ends the pool next, which would drop it.
+      await drained(false);
     },
   };
 }
