@@ -10,6 +10,8 @@ function create() {
     httpRequests: new client.Counter({ name: "warroom_http_requests_total", help: "HTTP requests by route, method and status", labelNames: ["route", "method", "status"], registers: [registry] }),
     httpDuration: new client.Histogram({ name: "warroom_http_request_duration_seconds", help: "HTTP request duration by route", labelNames: ["route", "method"], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
     socketConnections: new client.Gauge({ name: "warroom_socket_connections", help: "Connected socket.io clients", registers: [registry] }),
+    // 1 on the one process running the poller and trigger evaluation (lib/jobs/leader.ts), 0 elsewhere.
+    jobsLeader: new client.Gauge({ name: "warroom_jobs_leader", help: "1 when this process runs the poller and trigger evaluation", registers: [registry] }),
     busEvents: new client.Counter({ name: "warroom_bus_events_total", help: "Events received from the PostgreSQL bus", labelNames: ["type"], registers: [registry] }),
   };
 }

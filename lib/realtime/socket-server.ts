@@ -5,6 +5,8 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { Adapter } from "socket.io-adapter";
+import { createAdapter, PostgresAdapter } from "@socket.io/postgres-adapter";
+import type pg from "pg";
 import { parseCookies, resolveSession } from "@/lib/auth/actor";
 import { z } from "zod";
 import { checkOrigin, publicOrigins } from "@/lib/domain/request-origin";
@@ -14,6 +16,7 @@ import { accountStatus, forgetAccountStatus, sessionStillValid } from "@/lib/aut
 import type { Role } from "@/lib/domain/roles";
 import type { BusEvent } from "./bus";
 import { RESYNC_EVENT, type Resync, type RoomEvent } from "./events";
+import { mergePresence, presenceAnswer, presenceKey, type PresenceEntry } from "./presence";
 
 export const SOCKET_PATH = "/socket.io";
 export const roomOf = (cutoverId: string) => `cutover:${cutoverId}`;
@@ -23,12 +26,6 @@ interface SocketUser {
   name: string;
   /** The session version the JWT carries (lib/auth/options.ts). */
   sv?: number;
-}
-
-export interface PresenceEntry {
-  userId: string;
-  name: string;
-  roles: Role[];
 }
 
 interface SocketState {
@@ -77,12 +74,34 @@ function reserveUpgrades(http: HttpServer, path: string): () => void {
 export class BroadcastAdapter extends Adapter {}
 type FrameEncoder = { _encode(packet: unknown, opts: { wsPreEncodedFrame?: unknown }): unknown };
 const encodeOnce = (Adapter.prototype as unknown as FrameEncoder)._encode;
-(BroadcastAdapter.prototype as unknown as FrameEncoder)._encode = function (this: Adapter, packet, opts) {
-  const encoded = encodeOnce.call(this, packet, opts);
-  const frame = opts.wsPreEncodedFrame;
-  if (Array.isArray(frame) && frame.length === 2 && Buffer.isBuffer(frame[0]) && Buffer.isBuffer(frame[1])) opts.wsPreEncodedFrame = [Buffer.concat([frame[0], frame[1]])];
-  return encoded;
-};
+function encodeFramesWhole(proto: object) {
+  (proto as FrameEncoder)._encode = function (this: Adapter, packet, opts) {
+    const encoded = encodeOnce.call(this, packet, opts);
+    const frame = opts.wsPreEncodedFrame;
+    if (Array.isArray(frame) && frame.length === 2 && Buffer.isBuffer(frame[0]) && Buffer.isBuffer(frame[1])) opts.wsPreEncodedFrame = [Buffer.concat([frame[0], frame[1]])];
+    return encoded;
+  };
+}
+encodeFramesWhole(BroadcastAdapter.prototype);
+// The cluster adapter broadcasts to this process's sockets through the same in-memory code.
+encodeFramesWhole(PostgresAdapter.prototype);
+
+/** The table the PostgreSQL adapter keeps messages over NOTIFY's 8000 bytes in (created by a migration). */
+export const ATTACHMENTS_TABLE = "socket_io_attachments";
+
+export interface SocketServerOptions {
+  /**
+   * With a pool, socket.io's PostgreSQL adapter links this process to every other process on the
+   * same database: presence covers them all. The pool keeps one connection for LISTEN. Without
+   * one (tests, a single process), the in-memory adapter.
+   */
+  pool?: pg.Pool;
+}
+
+// Between processes (serverSideEmit): "someone came or left in this room here", and "who of this
+// room is on your process?".
+const PRESENCE_CHANGED = "presence:changed";
+const PRESENCE_OF = "presence:of";
 
 /**
  * A handshake from a foreign page is refused before the session cookie is even read: the browser
@@ -99,11 +118,22 @@ function allowOrigin(req: IncomingMessage, callback: (err: string | null | undef
   callback(verdict.ok ? null : "Cross-site connection refused", verdict.ok);
 }
 
-export function createSocketServer(http: HttpServer, secret: string, log: (line: string) => void) {
+export function createSocketServer(http: HttpServer, secret: string, log: (line: string) => void, options: SocketServerOptions = {}) {
   // perMessageDeflate stays off (engine.io's default, said here because it matters): a compressed
   // broadcast is compressed once per socket, and zlib keeps ~300 KB of context per connection.
   // Clients only ever send "join" with an id: 64 KB is plenty for a message (1 MB by default).
-  const io = new Server(http, { path: SOCKET_PATH, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, perMessageDeflate: false, maxHttpBufferSize: 64 * 1024, adapter: BroadcastAdapter, allowRequest: allowOrigin });
+  // Heartbeats every 2.5 s: a process that died without saying goodbye is forgotten after 7.5 s, and
+  // presence stops waiting for its answer then.
+  const clustered = options.pool !== undefined;
+  // While the database is away every heartbeat fails: one line a minute says so.
+  let lastAdapterError = { text: "", at: 0 };
+  const adapterError = (err: Error) => {
+    if (err.message === lastAdapterError.text && Date.now() - lastAdapterError.at < 60_000) return;
+    lastAdapterError = { text: err.message, at: Date.now() };
+    log(`socket.io adapter: ${err.message}`);
+  };
+  const adapter = options.pool ? createAdapter(options.pool, { tableName: ATTACHMENTS_TABLE, heartbeatInterval: 2500, heartbeatTimeout: 7500, errorHandler: adapterError }) : BroadcastAdapter;
+  const io = new Server(http, { path: SOCKET_PATH, serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, perMessageDeflate: false, maxHttpBufferSize: 64 * 1024, adapter, allowRequest: allowOrigin });
   const releaseUpgrades = reserveUpgrades(http, SOCKET_PATH);
 
   // Decrypting a session JWT costs a key derivation and an AES decryption. A reconnect storm (a
@@ -257,26 +287,53 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     await socket.join(roomOf(cutoverId));
   }
 
-  function presenceOf(cutoverId: string) {
+  /** This process's people in the room. */
+  function localPresence(cutoverId: string): PresenceEntry[] {
     const people: PresenceEntry[] = [];
     for (const [userId, p] of present.get(cutoverId) ?? []) people.push({ userId, name: p.name, roles: [...p.roles.keys()] });
-    return { cutoverId, people };
+    return people;
+  }
+
+  /**
+   * Everyone in the room on every process: ours, and each other process's answer. A process that
+   * does not answer (it died a moment ago) is left out once the adapter gives up waiting, so the
+   * room is told late rather than never.
+   */
+  async function presenceOf(cutoverId: string) {
+    const lists = [localPresence(cutoverId)];
+    if (clustered) {
+      const answers = await new Promise<unknown[]>((resolve) =>
+        io.serverSideEmit(PRESENCE_OF, cutoverId, (err: Error | null, responses: unknown[]) => {
+          if (err) log(`socket: presence of cutover ${cutoverId}: ${err.message}`);
+          resolve(Array.isArray(responses) ? responses : []);
+        }),
+      );
+      for (const answer of answers) {
+        const parsed = presenceAnswer.safeParse(answer);
+        if (parsed.success) lists.push(parsed.data);
+        else log("socket: presence: a malformed answer from another process was ignored");
+      }
+    }
+    return { cutoverId, people: mergePresence(lists) };
   }
 
   // Sockets that joined while an update was due: told by that update, or on their own if the
   // room turns out not to have changed.
   const waiting = new Map<string, Set<Socket>>();
+  let closed = false;
 
-  /** Tells the room who is in it when that changed since the room was last told; else only the sockets waiting. */
-  function broadcastPresence(cutoverId: string) {
-    const presence = presenceOf(cutoverId);
-    const text = JSON.stringify(presence.people);
+  /** Tells this process's part of the room who is in it when that changed since it was last told; else only the sockets waiting. */
+  async function broadcastPresence(cutoverId: string) {
     const joined = waiting.get(cutoverId);
     waiting.delete(cutoverId);
+    const presence = await presenceOf(cutoverId);
+    if (closed) return;
+    const text = presenceKey(presence.people);
     if (lastPresence.get(cutoverId) !== text) {
       if (presence.people.length === 0) lastPresence.delete(cutoverId);
       else lastPresence.set(cutoverId, text);
-      io.to(roomOf(cutoverId)).emit("presence", presence);
+      // Every process tells its own sockets (each hears of the change): never a cluster broadcast.
+      io.local.to(roomOf(cutoverId)).emit("presence", presence);
     } else {
       for (const socket of joined ?? []) if (socket.connected) socket.emit("presence", presence);
     }
@@ -284,17 +341,66 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
 
   // Presence goes out at most every 250 ms per room, and only when it changed: a hundred people
   // joining at once (a wall screen reload, a reconnect storm) is one update, not a hundred times
-  // a hundred; a tab reconnecting is none (the tab itself is told on joining).
+  // a hundred; a tab reconnecting is none (the tab itself is told on joining). A change here is
+  // announced to the other processes, which then update their part of the room the same way.
   const presenceTimers = new Map<string, NodeJS.Timeout>();
-  function schedulePresence(cutoverId: string) {
+  const announce = new Set<string>();
+  const computing = new Set<string>();
+  const again = new Set<string>();
+  function schedulePresence(cutoverId: string, changedHere = true) {
+    if (closed) return;
+    if (changedHere && clustered) announce.add(cutoverId);
     if (presenceTimers.has(cutoverId)) return;
     presenceTimers.set(
       cutoverId,
       setTimeout(() => {
         presenceTimers.delete(cutoverId);
-        broadcastPresence(cutoverId);
+        void updatePresence(cutoverId);
       }, 250),
     );
+  }
+  // One update per room at a time, so two answers never reach the room out of order.
+  async function updatePresence(cutoverId: string) {
+    if (computing.has(cutoverId)) {
+      again.add(cutoverId);
+      return;
+    }
+    computing.add(cutoverId);
+    try {
+      if (announce.delete(cutoverId)) io.serverSideEmit(PRESENCE_CHANGED, cutoverId);
+      await broadcastPresence(cutoverId);
+    } catch (err) {
+      log(`socket: presence of cutover ${cutoverId} failed: ${(err as Error).message}`);
+    } finally {
+      computing.delete(cutoverId);
+      if (again.delete(cutoverId)) schedulePresence(cutoverId, false);
+    }
+  }
+
+  /** Until the pool has sent everything queued on it (2 s at most); `listening`: the adapter still holds its LISTEN connection. */
+  async function drained(listening: boolean) {
+    const pool = options.pool;
+    const held = listening ? 1 : 0;
+    for (const until = Date.now() + 2000; pool && (pool.waitingCount > 0 || pool.totalCount - pool.idleCount > held) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  // A process killed outright says nothing: the adapter forgets it after its heartbeats stop, and
+  // this refresh then takes its people out of the rooms this process shows.
+  const refresh = clustered ? setInterval(() => present.forEach((_people, cutoverId) => schedulePresence(cutoverId, false)), 5000) : null;
+  refresh?.unref();
+
+  if (clustered) {
+    const cutoverIdOf = (raw: unknown) => joinSchema.shape.cutoverId.safeParse(raw).data ?? null;
+    io.on(PRESENCE_CHANGED, (raw: unknown) => {
+      const cutoverId = cutoverIdOf(raw);
+      // Nobody here to tell: whoever joins later is told on joining.
+      if (cutoverId && present.has(cutoverId)) schedulePresence(cutoverId, false);
+    });
+    io.on(PRESENCE_OF, (raw: unknown, reply: unknown) => {
+      if (typeof reply !== "function") return;
+      const cutoverId = cutoverIdOf(raw);
+      reply(cutoverId ? localPresence(cutoverId) : []);
+    });
   }
 
   io.on("connection", (socket: Socket) => {
@@ -331,11 +437,6 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       if (socket.disconnected) return;
       await putInRoom(socket, cutoverId, roles);
       reply({ ok: true });
-      const presence = presenceOf(cutoverId);
-      if (!presenceTimers.has(cutoverId) && lastPresence.get(cutoverId) === JSON.stringify(presence.people)) {
-        socket.emit("presence", presence);
-        return;
-      }
       if (!waiting.has(cutoverId)) waiting.set(cutoverId, new Set());
       waiting.get(cutoverId)!.add(socket);
       schedulePresence(cutoverId);
@@ -346,7 +447,9 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
     io,
     forward(event: BusEvent) {
       metrics().busEvents.inc({ type: event.type });
-      io.to(roomOf(event.cutoverId)).emit("event", event);
+      // Every process hears every bus event and tells its own sockets: a cluster broadcast would
+      // deliver each event once per process.
+      io.local.to(roomOf(event.cutoverId)).emit("event", event);
       // Removing a member (lib/services/room-details.ts) is announced with subject "user:<id>"
       // (or the id in data.userId).
       if (event.type === "member.removed") {
@@ -354,10 +457,13 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
         if (userId) recheck(userId, event.cutoverId);
       }
     },
-    /** The bus listens again after losing PostgreSQL: every page, whatever its room, refetches. */
+    /**
+     * This process's bus listens again after losing PostgreSQL: every page it serves, whatever its
+     * room, refetches (only its own: other processes' buses did not miss anything).
+     */
     resync(reason: Resync["reason"]) {
       const message: Resync = { type: RESYNC_EVENT, at: new Date().toISOString(), reason };
-      io.emit(RESYNC_EVENT, message);
+      io.local.emit(RESYNC_EVENT, message);
     },
     /** A user was disabled or enabled, their password reset or their global roles changed (bus: user.access_changed). */
     accessChanged(userId: string) {
@@ -365,12 +471,25 @@ export function createSocketServer(http: HttpServer, secret: string, log: (line:
       recheck(userId);
     },
     async close() {
+      closed = true;
+      if (refresh) clearInterval(refresh);
       presenceTimers.forEach((t) => clearTimeout(t));
       presenceTimers.clear();
       waiting.clear();
-      io.disconnectSockets(true);
+      const rooms = [...present.keys()];
+      // This process's sockets only: the others keep theirs, and hear that these people left.
+      io.local.disconnectSockets(true);
+      if (clustered) {
+        for (const cutoverId of rooms) io.serverSideEmit(PRESENCE_CHANGED, cutoverId);
+        // Sent before the adapter's goodbye, not beside it: any message of ours arriving after the
+        // goodbye would count this process as alive again, and the others would wait for its
+        // answers until its heartbeats are missed.
+        await drained(true);
+      }
       await new Promise<void>((resolve) => io.close(() => resolve()));
       releaseUpgrades();
+      // The goodbye itself is still a queued query: the caller ends the pool next, which would drop it.
+      await drained(false);
     },
   };
 }

@@ -16,6 +16,7 @@ import { AppError } from "@/lib/errors";
 import { forgetApiTokens } from "@/lib/auth/bearer";
 import { loadSecretKey, SecretKeyError } from "@/lib/secrets/crypto";
 import { createSocketServer } from "@/lib/realtime/socket-server";
+import { createPool } from "@/lib/db/pool";
 import { metrics, routeLabel } from "@/lib/observability/metrics";
 import { bootstrapUsers } from "@/lib/services/bootstrap";
 import { registerAdminToken } from "@/lib/services/api-tokens";
@@ -115,14 +116,30 @@ async function main() {
     if (serveFastApi(req, res)) return;
     void handle(req, res);
   });
-  const sockets = createSocketServer(http, secret, log);
+  // socket.io's PostgreSQL adapter links the processes on this database (rooms, presence); one
+  // connection LISTENs, the others publish.
+  const socketPool = createPool({ connectionString: database.url, name: "socket-io", max: 4 });
+  const sockets = createSocketServer(http, secret, log, { pool: socketPool });
   const bus = listen(database.url, (event) => sockets.forward(event), log, (event) => {
     // Another process disabled someone (or reset their password, or changed their roles).
     forgetApiTokens();
     sockets.accessChanged(event.userId);
   }, () => sockets.resync("database_reconnected"));
   // Background jobs run on one process only, whatever the number of processes on this database.
-  const jobs = runAsLeader({ url: database.url, lockKey: JOBS_LOCK, name: "jobs", log, lead: () => startPoller({ log, onSamples: evaluateTriggers }) });
+  const jobs = runAsLeader({
+    url: database.url,
+    lockKey: JOBS_LOCK,
+    name: "jobs",
+    log,
+    lead: () => {
+      const stopPoller = startPoller({ log, onSamples: evaluateTriggers });
+      metrics().jobsLeader.set(1);
+      return async () => {
+        metrics().jobsLeader.set(0);
+        await stopPoller();
+      };
+    },
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -145,6 +162,7 @@ async function main() {
     http.close();
     http.closeIdleConnections();
     await sockets.close().catch(() => {});
+    await socketPool.end().catch(() => {});
     http.closeAllConnections();
     await stopHooks?.().catch(() => {});
     await jobs.stop();

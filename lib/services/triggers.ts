@@ -32,7 +32,7 @@ export async function saveTrigger(ctx: CutoverContext, input: z.output<typeof tr
   if (id) {
     const before = requireFound(await ctx.tx.rollbackTrigger.findFirst({ where: { id, cutoverId } }), "Trigger");
     // Editing a rule starts it afresh: the old episode no longer describes it.
-    await ctx.tx.rollbackTrigger.update({ where: { id }, data: { ...data, state: "inactive", pendingSince: null, firedAt: null, consecutiveErrors: 0 } });
+    await ctx.tx.rollbackTrigger.update({ where: { id }, data: { ...data, state: "inactive", pendingSince: null, firedAt: null, consecutiveErrors: 0, evaluatedAt: null, version: { increment: 1 } } });
     await ctx.record("trigger.updated", `trigger:${id}`, { before: { description: before.description }, after: { description: data.description, mode: data.mode } });
     return { triggerId: id };
   }
@@ -68,20 +68,27 @@ export function actOnConfirmed(confirmed: Awaited<ReturnType<typeof confirmTrigg
   return act(confirmed.trigger, { userId: call.actor.id, name: call.actor.name, role: confirmed.role }, call.requestId);
 }
 
-/** Called by the poller with each poll's samples: advances every rule of the cutover. */
+/**
+ * Called by the poller with each poll's samples: advances every rule of the cutover. Each rule's
+ * step is written only if nobody wrote the rule since it was read (its version) and only for a
+ * sample newer than the last one evaluated; the action runs only after that write won. So two
+ * evaluators on the same samples (the old leader still finishing a poll while the new one starts,
+ * a split-brain moment) fire a rule once per episode, never twice.
+ */
 export async function evaluateTriggers(cutoverId: string, samples: PolledSample[], at: number): Promise<void> {
   const triggers = await db().rollbackTrigger.findMany({ where: { cutoverId, enabled: true }, include: { metric: { select: { name: true, unit: true } }, cutover: { select: { mode: true } } } });
   for (const t of triggers) {
     const polled = samples.find((s) => s.metricId === t.metricId && s.system === t.system);
     if (!polled) continue;
+    if (t.evaluatedAt && t.evaluatedAt.getTime() >= at) continue;
     const rt: TriggerRuntime = { state: t.state, pendingSince: t.pendingSince?.getTime() ?? null, firedAt: t.firedAt?.getTime() ?? null, lastBreachAt: t.lastBreachAt?.getTime() ?? null, consecutiveErrors: t.consecutiveErrors };
     const rule = ruleOf(t);
     const step = stepTrigger(rule, rt, polled.sample, at);
     const changed = step.next.state !== t.state || step.outcome !== t.lastOutcome;
-    await db().$transaction(async (tx) => {
-      // Conditional on the state we read: a rule edited meanwhile is not overwritten.
+    const won = await db().$transaction(async (tx) => {
+      // Conditional on the version we read (an edit by a planner bumps it too, see saveTrigger).
       const updated = await tx.rollbackTrigger.updateMany({
-        where: { id: t.id, state: t.state },
+        where: { id: t.id, version: t.version },
         data: {
           state: step.next.state,
           pendingSince: step.next.pendingSince === null ? null : new Date(step.next.pendingSince),
@@ -89,9 +96,11 @@ export async function evaluateTriggers(cutoverId: string, samples: PolledSample[
           lastBreachAt: step.next.lastBreachAt === null ? null : new Date(step.next.lastBreachAt),
           consecutiveErrors: step.next.consecutiveErrors,
           lastOutcome: step.outcome,
+          evaluatedAt: new Date(at),
+          version: { increment: 1 },
         },
       });
-      if (updated.count !== 1) return;
+      if (updated.count !== 1) return false;
       if (step.fire) {
         await recordChange(tx, {
           cutoverId,
@@ -113,8 +122,9 @@ export async function evaluateTriggers(cutoverId: string, samples: PolledSample[
           data: { triggerId: t.id, state: step.next.state, outcome: step.outcome, firesAt: firesAt(rule, step.next), fired: step.fire, mode: t.mode, action: t.action, notice: step.notice, description: t.description, metric: t.metric.name, value: polled.sample.value },
         });
       }
+      return true;
     });
-    if (step.fire && t.mode === "automatic" && t.action !== "alert") {
+    if (won && step.fire && t.mode === "automatic" && t.action !== "alert") {
       await act(t, { userId: null, name: `trigger: ${t.description ?? t.id}`, role: null }).catch((err: unknown) => console.error(`[warroom] trigger ${t.id} action failed: ${(err as Error).message}`));
     }
   }
