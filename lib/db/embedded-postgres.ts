@@ -223,6 +223,9 @@ async function waitForConnection(url: string, timeoutMs: number, gaveUp: () => s
     const reason = gaveUp();
     if (reason) throw new Error(reason);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    // A server shutting down while we probe ends the session with an error event (57P01):
+    // that answers "not ready" like a refused connection, never an uncaught exception.
+    client.on("error", () => {});
     try {
       await client.connect();
       await client.end();
@@ -444,6 +447,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  client.on("error", () => {});
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
