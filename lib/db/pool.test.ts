@@ -47,6 +47,19 @@ describe("createPool", () => {
     expect(again.rows[0]!.pid).not.toBe(rows[0]!.pid);
   });
 
+  it("survives a checked-out connection that PostgreSQL closes (a library's LISTEN client), reporting it", async () => {
+    const errors: Error[] = [];
+    const pool = open({ max: 1, onError: (err) => errors.push(err) });
+    const held = await pool.connect();
+    const { rows } = await held.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    const ended = new Promise<void>((resolve) => held.once("end", () => resolve()));
+    await open({ name: "killer", max: 1 }).query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
+    await ended;
+    expect(errors.map((e) => (e as { code?: string }).code)).toContain("57P01");
+    held.release(true);
+    expect((await pool.query<{ one: number }>("SELECT 1 AS one")).rows[0]!.one).toBe(1);
+  });
+
   it("refuses a limit that is not a positive count (a typo in WARROOM_DB_POOL is an error, not NaN connections)", () => {
     expect(() => createPool({ connectionString: url, name: "bad", max: Number("twenty") })).toThrow(/max must be an integer/);
     expect(() => createPool({ connectionString: url, name: "bad", max: 0 })).toThrow(/max must be an integer/);

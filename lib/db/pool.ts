@@ -30,6 +30,12 @@ export function createPool(opts: PoolOptions): pg.Pool {
     connectionTimeoutMillis: opts.connectionTimeoutMillis ?? POOL_DEFAULTS.connectionTimeoutMillis,
     idleTimeoutMillis: opts.idleTimeoutMillis ?? POOL_DEFAULTS.idleTimeoutMillis,
   });
-  pool.on("error", opts.onError ?? (() => {}));
+  const onError = opts.onError ?? (() => {});
+  pool.on("error", onError);
+  // A connection checked out for long (a LISTEN client a library keeps, a held advisory lock) has no
+  // pool listener while out: PostgreSQL going away would be an uncaught 'error' event, i.e. a crash.
+  // Each connection gets one listener of its own, once, when it is opened; its owner still sees the
+  // failure through its queries and its 'end' event.
+  pool.on("connect", (client) => client.on("error", onError));
   return pool;
 }
