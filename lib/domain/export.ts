@@ -7,9 +7,9 @@ import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { cutoverDocument, type CutoverDocument } from "@/lib/schemas/export";
 import { entryDrift, type TimelineTimes } from "./drift";
+import { EXPORT_FORMATS } from "./export-formats";
 import { renderRunbook } from "./runbook-export";
 
-const FORMATS: Record<"plan" | "audit" | "timeline", readonly string[]> = { plan: ["markdown", "json"], audit: ["csv", "json"], timeline: ["csv", "json"] };
 
 /**
  * What to export and how: the plan (the default) as markdown or JSON, the audit log or the
@@ -21,11 +21,10 @@ export const exportQuery = z
     format: z.enum(["markdown", "csv", "json"], { error: "format must be markdown, csv or json" }).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.format !== undefined && !FORMATS[q.what].includes(q.format)) ctx.addIssue({ code: "custom", path: ["format"], message: `the ${q.what} exports as ${FORMATS[q.what].join(" or ")}` });
+    const formats: readonly string[] = EXPORT_FORMATS[q.what];
+    if (q.format !== undefined && !formats.includes(q.format)) ctx.addIssue({ code: "custom", path: ["format"], message: `the ${q.what} exports as ${formats.join(" or ")}` });
   })
-  .transform((q) =>
-    q.what === "plan" ? { what: q.what, format: (q.format ?? "markdown") as "markdown" | "json" } : { what: q.what, format: (q.format ?? "csv") as RecordFormat },
-  );
+  .transform((q) => (q.what === "plan" ? { what: q.what, format: (q.format ?? EXPORT_FORMATS.plan[0]) as "markdown" | "json" } : { what: q.what, format: (q.format ?? EXPORT_FORMATS[q.what][0]) as RecordFormat }));
 export type ExportQuery = z.output<typeof exportQuery>;
 /** The formats of the audit log and the timeline. */
 export type RecordFormat = "csv" | "json";
