@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { METRIC_UNITS } from "@/lib/domain/metrics";
 import { roleSchema } from "@/lib/domain/roles";
+import { metricsViewSchema, trafficTriggerSchema } from "./views";
 
 export const CUTOVER_DOCUMENT_FORMAT = "cutover-war-room/cutover";
 export const CUTOVER_DOCUMENT_VERSION = 1;
@@ -57,35 +58,17 @@ export const exportedPhase = z.strictObject({
   decisions: z.array(exportedDecision),
 });
 
-export const exportedMetric = z.strictObject({
-  name: z.string(),
-  unit: z.enum(METRIC_UNITS),
-  system: z.enum(["old", "new", "both"]),
-  queryOld: z.string().nullable(),
-  queryNew: z.string().nullable(),
-  direction: z.enum(["above", "below"]),
-  warningThreshold: z.number().nullable(),
-  criticalThreshold: z.number().nullable(),
-});
+// A metric as the metrics view shows it, without its id and series.
+export const exportedMetric = metricsViewSchema.shape.metrics.element
+  .pick({ name: true, system: true, queryOld: true, queryNew: true, direction: true, warningThreshold: true, criticalThreshold: true })
+  .extend({ unit: z.enum(METRIC_UNITS) })
+  .strict();
 
-export const exportedTrigger = z.strictObject({
-  metric: z.string(),
-  unit: z.enum(METRIC_UNITS),
-  system: z.enum(["old", "new"]),
-  comparison,
-  threshold: z.number(),
-  forSeconds: z.number().int(),
-  keepFiringForSeconds: z.number().int(),
-  severity: z.enum(["immediate", "graceful"]),
-  action: z.enum(["rollback", "shift", "alert"]),
-  shiftToPercent: z.number().int().nullable(),
-  mode: z.enum(["automatic", "recommend"]),
-  errorPolicy: z.enum(["pause", "rollback_after"]),
-  errorRollbackAfter: z.number().int().nullable(),
-  enabled: z.boolean(),
-  description: z.string().nullable(),
-  state: z.enum(["inactive", "pending", "firing"]),
-});
+// The rule as the traffic view shows it, less its runtime (ids, pending/fired times, outcomes).
+export const exportedTrigger = trafficTriggerSchema
+  .pick({ metric: true, threshold: true, forSeconds: true, keepFiringForSeconds: true, severity: true, action: true, shiftToPercent: true, mode: true, errorRollbackAfter: true, enabled: true, description: true, state: true })
+  .extend({ unit: z.enum(METRIC_UNITS), system: z.enum(["old", "new"]), comparison, errorPolicy: z.enum(["pause", "rollback_after"]) })
+  .strict();
 
 export const exportedContact = z.strictObject({
   name: z.string(),

@@ -4,7 +4,7 @@
 // (cutover.view / audit.view).
 import { z } from "zod";
 import { exportAudit, exportPlan, exportQuery, exportTimeline, type ExportAuditEvent, type ExportFile } from "@/lib/domain/export";
-import type { GateCondition, MetricUnit } from "@/lib/domain/metrics";
+import type { Comparison, GateCondition, MetricUnit } from "@/lib/domain/metrics";
 import type { Role } from "@/lib/domain/roles";
 import { AppError } from "@/lib/errors";
 import type { Tx } from "@/lib/db/client";
@@ -75,7 +75,15 @@ export async function readCutoverDocument(tx: Tx, cutoverId: string, now: Date):
       gates: { include: { metric: { select: { name: true, unit: true } } }, orderBy: { id: "asc" } },
       metrics: { orderBy: [{ position: "asc" }, { name: "asc" }] },
       trafficSteps: { orderBy: { position: "asc" }, include: { decision: { select: { title: true } } } },
-      triggers: { include: { metric: { select: { name: true, unit: true } } }, orderBy: [{ severity: "asc" }, { threshold: "asc" }] },
+      // Selected field by field: the document's trigger is these and nothing else of the row.
+      triggers: {
+        select: {
+          metric: { select: { name: true, unit: true } },
+          ...{ system: true, comparison: true, threshold: true, forSeconds: true, keepFiringForSeconds: true, severity: true, action: true, shiftToPercent: true },
+          ...{ mode: true, errorPolicy: true, errorRollbackAfter: true, enabled: true, description: true, state: true },
+        },
+        orderBy: [{ severity: "asc" }, { threshold: "asc" }],
+      },
       rollbackHooks: { orderBy: { position: "asc" } },
       contacts: { orderBy: [{ escalationOrder: "asc" }, { name: "asc" }] },
       risks: { orderBy: { title: "asc" } },
@@ -157,24 +165,7 @@ export async function readCutoverDocument(tx: Tx, cutoverId: string, now: Date):
       criticalThreshold: m.criticalThreshold,
     })),
     trafficSteps: c.trafficSteps.map((s) => ({ percent: s.percent, decision: s.decision?.title ?? null })),
-    triggers: c.triggers.map((t) => ({
-      metric: t.metric.name,
-      unit: t.metric.unit as MetricUnit,
-      system: t.system,
-      comparison: t.comparison as "<" | "<=" | ">" | ">=",
-      threshold: t.threshold,
-      forSeconds: t.forSeconds,
-      keepFiringForSeconds: t.keepFiringForSeconds,
-      severity: t.severity,
-      action: t.action,
-      shiftToPercent: t.shiftToPercent,
-      mode: t.mode,
-      errorPolicy: t.errorPolicy,
-      errorRollbackAfter: t.errorRollbackAfter,
-      enabled: t.enabled,
-      description: t.description,
-      state: t.state,
-    })),
+    triggers: c.triggers.map(({ metric, comparison, ...rule }) => ({ ...rule, metric: metric.name, unit: metric.unit as MetricUnit, comparison: comparison as Comparison })),
     rollbackHooks: c.rollbackHooks.map((h) => ({ name: h.name, integration: h.integration })),
     contacts: c.contacts.map((k) => ({ name: k.name, role: k.role as Role, phone: k.phone, chatHandle: k.chatHandle, email: k.email, escalationOrder: k.escalationOrder })),
     risks: c.risks.map((r) => ({ title: r.title, probability: r.probability, impact: r.impact, mitigation: r.mitigation, ownerRole: r.ownerRole as Role | null, status: r.status })),
