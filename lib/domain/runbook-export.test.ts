@@ -78,6 +78,16 @@ describe("markdown of a cutover", () => {
   });
 });
 
+describe("item details", () => {
+  it("a description and commands go under the item, and the import still reads one item with its own title", () => {
+    const withDetails = { ...item("Run the database migration", "DATABASE_DBA"), description: "Check *lag* first\n- not a list", commands: "psql -c 'select 1'\n```\necho done" };
+    const doc: CutoverDocument = { ...DOCUMENT, phases: [{ name: "Migration", plannedAt: null, decisions: [], sections: [{ name: "Steps", items: [withDetails, item("Verify row counts", "DEPLOYMENT_LEAD")] }] }] };
+    const out = renderRunbook(doc);
+    expect(out).toContain("- [ ] Run the database migration\n\n  Check \\*lag\\* first - not a list\n\n  ````sh\n  psql -c 'select 1'\n  ```\n  echo done\n  ````");
+    expect(importRunbook(out).phases[0]!.sections[0]!.items.map((i) => i.title)).toEqual(["Run the database migration", "Verify row counts"]);
+  });
+});
+
 describe("pieces", () => {
   it("values with units, durations, offsets", () => {
     expect([formatValue(500, "ms"), formatValue(1, "%"), formatValue(120, "req/s"), formatValue(3, "count")]).toEqual(["500ms", "1%", "120 req/s", "3"]);
