@@ -7,7 +7,7 @@ import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { cutoverDocument, type CutoverDocument } from "@/lib/schemas/export";
 import { entryDrift, type TimelineTimes } from "./drift";
-import { EXPORT_FORMATS } from "./export-formats";
+import { EXPORT_FORMATS, EXPORT_KINDS } from "./export-formats";
 import { renderRunbook } from "./runbook-export";
 
 
@@ -17,7 +17,7 @@ import { renderRunbook } from "./runbook-export";
  */
 export const exportQuery = z
   .object({
-    what: z.enum(["plan", "audit", "timeline"], { error: "what must be plan, audit or timeline" }).default("plan"),
+    what: z.enum(EXPORT_KINDS, { error: `what must be ${EXPORT_KINDS.join(", ")}` }).default("plan"),
     format: z.enum(["markdown", "csv", "json"], { error: "format must be markdown, csv or json" }).optional(),
   })
   .superRefine((q, ctx) => {
