@@ -154,7 +154,7 @@ test("secrets stay on the server: not in views, the audit log, exports or answer
   expect((await command(request, "member.add", { cutoverId, email: DEMO.observer, role: "OBSERVER" })).status()).toBe(200);
 
   const answers: string[] = [];
-  for (const url of [`/api/v1/cutovers/${cutoverId}`, `/api/v1/cutovers/${cutoverId}/traffic`, `/api/v1/cutovers/${cutoverId}/audit?limit=500`, `/api/v1/cutovers/${cutoverId}/export?what=audit&format=json`, `/api/v1/cutovers/${cutoverId}/export?what=audit&format=csv`]) {
+  for (const url of [`/api/v1/cutovers/${cutoverId}`, `/api/v1/cutovers/${cutoverId}/traffic`, `/api/v1/cutovers/${cutoverId}/audit?limit=500`, `/api/v1/cutovers/${cutoverId}/export?what=audit&format=json`, `/api/v1/cutovers/${cutoverId}/export?what=audit&format=csv`, `/api/v1/cutovers/${cutoverId}/export?format=json`, `/api/v1/cutovers/${cutoverId}/export?format=markdown`]) {
     const res = await request.get(url, { headers: asAdmin });
     expect(res.status(), url).toBe(200);
     answers.push(await res.text());

@@ -69,9 +69,15 @@ test("wall mode: dark, large, header + decisions + metrics, no controls even for
   await expect(page.getByTestId("rollback-button")).toBeVisible();
 });
 
-test("the audit log and the timeline download as CSV from the room", async ({ page }) => {
+test("the plan downloads as a markdown runbook, the audit log and the timeline as CSV from the room", async ({ page }) => {
   await signIn(page, DEMO.observer);
   await openDemoCutover(page);
+  const [plan] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the plan as Markdown" }).click()]);
+  expect(plan.suggestedFilename()).toMatch(/-plan-\d{8}-\d{4}\.md$/);
+  const runbook = readFileSync((await plan.path())!, "utf8");
+  expect(runbook).toMatch(/^# .+\n/);
+  expect(runbook).toContain("- [");
+
   await page.getByRole("tab", { name: "Audit" }).click();
   const [audit] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the audit log as CSV" }).click()]);
   expect(audit.suggestedFilename()).toMatch(/-audit-\d{8}-\d{4}\.csv$/);

@@ -1,6 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { exportAudit, exportFilename, exportQuery, exportTimeline, neutraliseFormula, type ExportAuditEvent, type ExportTimelineEntry } from "./export";
+import { exportAudit, exportFilename, exportPlan, exportQuery, exportTimeline, neutraliseFormula, type ExportAuditEvent, type ExportTimelineEntry } from "./export";
+import { cutoverDocument } from "@/lib/schemas/export";
+import { DOCUMENT } from "@/lib/testing/export-document";
 
 const live = { id: "c1", name: "Payments: Python → Go", mode: "live" as const };
 const rehearsal = { ...live, mode: "rehearsal" as const };
@@ -25,6 +27,13 @@ describe("export query", () => {
     expect(exportQuery.safeParse({ what: "users" }).success).toBe(false);
     expect(exportQuery.safeParse({ what: "audit", format: "xlsx" }).success).toBe(false);
   });
+
+  it("the plan by default, as markdown unless JSON is asked; each kind only in its own formats", () => {
+    expect(exportQuery.parse({})).toEqual({ what: "plan", format: "markdown" });
+    expect(exportQuery.parse({ format: "json" })).toEqual({ what: "plan", format: "json" });
+    expect(exportQuery.safeParse({ format: "csv" }).error?.issues[0]?.message).toBe("the plan exports as markdown or json");
+    expect(exportQuery.safeParse({ what: "timeline", format: "markdown" }).success).toBe(false);
+  });
 });
 
 describe("file names", () => {
@@ -32,6 +41,7 @@ describe("file names", () => {
     expect(exportFilename(live, "audit", "csv", now)).toBe("payments-python-go-audit-20260314-1030.csv");
     expect(exportFilename(rehearsal, "timeline", "json", now)).toBe("REHEARSAL-payments-python-go-timeline-20260314-1030.json");
     expect(exportFilename({ ...live, name: "→→" }, "audit", "csv", now)).toBe("cutover-audit-20260314-1030.csv");
+    expect(exportFilename(live, "plan", "markdown", now)).toBe("payments-python-go-plan-20260314-1030.md");
   });
 });
 
@@ -86,5 +96,26 @@ describe("timeline export", () => {
     const body = JSON.parse(exportTimeline(rehearsal, entries, "json", now).body);
     expect(body.label).toBe("REHEARSAL");
     expect(body.entries[1]).toMatchObject({ title: "Shift 5 %", status: "in_progress", driftMinutes: 20, actualFinish: null });
+  });
+});
+
+describe("plan export", () => {
+  it("markdown: a runbook file named after the cutover", () => {
+    const file = exportPlan(DOCUMENT, "markdown");
+    expect(file).toMatchObject({ filename: "payments-python-go-plan-20260314-1030.md", contentType: "text/markdown; charset=utf-8" });
+    expect(file.body.startsWith("# Payments: Python → Go\n")).toBe(true);
+  });
+
+  it("JSON: the document as it is, valid against its schema", () => {
+    const file = exportPlan(DOCUMENT, "json");
+    expect(file.filename).toBe("payments-python-go-plan-20260314-1030.json");
+    expect(cutoverDocument.parse(JSON.parse(file.body))).toEqual(DOCUMENT);
+  });
+
+  it("refuses a document carrying anything its schema does not list (an email, a secret)", () => {
+    const leaky = { ...DOCUMENT, members: [{ name: "Dana", role: "DATABASE_DBA", email: "dana@example.com" }] } as unknown as typeof DOCUMENT;
+    expect(() => exportPlan(leaky, "json")).toThrow();
+    const secret = { ...DOCUMENT, cutover: { ...DOCUMENT.cutover, routerSecret: "s3cret" } } as unknown as typeof DOCUMENT;
+    expect(() => exportPlan(secret, "markdown")).toThrow();
   });
 });

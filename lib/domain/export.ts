@@ -1,16 +1,33 @@
-// Exports of a cutover's record for the post-mortem, the change board and the auditors: the audit
-// log and the timeline (planned vs actual, drift), as CSV (a spreadsheet) or JSON (a script).
+// Exports of a cutover: its plan as a markdown runbook (to read, to edit, to import again) or as
+// JSON (the whole state, for a script), and its record for the post-mortem, the change board and
+// the auditors: the audit log and the timeline (planned vs actual, drift), as CSV or JSON.
 // A rehearsal says so everywhere an export can be read: the file name starts with REHEARSAL, every
 // CSV row carries it, and the JSON says it at the top. No I/O here.
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
+import { cutoverDocument, type CutoverDocument } from "@/lib/schemas/export";
 import { entryDrift, type TimelineTimes } from "./drift";
+import { EXPORT_FORMATS, EXPORT_KINDS } from "./export-formats";
+import { renderRunbook } from "./runbook-export";
 
-export const exportQuery = z.object({
-  what: z.enum(["audit", "timeline"], { error: "what must be audit or timeline" }),
-  format: z.enum(["csv", "json"], { error: "format must be csv or json" }).default("csv"),
-});
-export type ExportQuery = z.infer<typeof exportQuery>;
+
+/**
+ * What to export and how: the plan (the default) as markdown or JSON, the audit log or the
+ * timeline as CSV or JSON. The format defaults to the first of those.
+ */
+export const exportQuery = z
+  .object({
+    what: z.enum(EXPORT_KINDS, { error: `what must be ${EXPORT_KINDS.join(", ")}` }).default("plan"),
+    format: z.enum(["markdown", "csv", "json"], { error: "format must be markdown, csv or json" }).optional(),
+  })
+  .superRefine((q, ctx) => {
+    const formats: readonly string[] = EXPORT_FORMATS[q.what];
+    if (q.format !== undefined && !formats.includes(q.format)) ctx.addIssue({ code: "custom", path: ["format"], message: `the ${q.what} exports as ${formats.join(" or ")}` });
+  })
+  .transform((q) => (q.what === "plan" ? { what: q.what, format: (q.format ?? EXPORT_FORMATS.plan[0]) as "markdown" | "json" } : { what: q.what, format: (q.format ?? EXPORT_FORMATS[q.what][0]) as RecordFormat }));
+export type ExportQuery = z.output<typeof exportQuery>;
+/** The formats of the audit log and the timeline. */
+export type RecordFormat = "csv" | "json";
 
 export interface ExportCutover {
   id: string;
@@ -48,6 +65,7 @@ const REHEARSAL = "REHEARSAL";
 
 /** `REHEARSAL-` for a rehearsal, then the cutover's name as a slug, what, and the date. */
 export function exportFilename(cutover: ExportCutover, what: ExportQuery["what"], format: ExportQuery["format"], at: Date): string {
+  const extension = format === "markdown" ? "md" : format;
   const slug =
     cutover.name
       .normalize("NFKD")
@@ -58,7 +76,7 @@ export function exportFilename(cutover: ExportCutover, what: ExportQuery["what"]
       .slice(0, 60) || "cutover";
   const iso = at.toISOString();
   const stamp = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 16).replace(":", "")}`;
-  return `${cutover.mode === "rehearsal" ? `${REHEARSAL}-` : ""}${slug}-${what}-${stamp}.${format}`;
+  return `${cutover.mode === "rehearsal" ? `${REHEARSAL}-` : ""}${slug}-${what}-${stamp}.${extension}`;
 }
 
 /**
@@ -98,7 +116,7 @@ function jsonFile(filename: string, cutover: ExportCutover, now: Date, rows: Rec
 
 const json = (value: unknown) => (value === undefined ? null : value);
 
-export function exportAudit(cutover: ExportCutover, events: readonly ExportAuditEvent[], format: ExportQuery["format"], now: Date): ExportFile {
+export function exportAudit(cutover: ExportCutover, events: readonly ExportAuditEvent[], format: RecordFormat, now: Date): ExportFile {
   const filename = exportFilename(cutover, "audit", format, now);
   if (format === "json") {
     return jsonFile(filename, cutover, now, { events: events.map((e) => ({ ...e, at: e.at.toISOString(), before: json(e.before), after: json(e.after) })) });
@@ -107,7 +125,7 @@ export function exportAudit(cutover: ExportCutover, events: readonly ExportAudit
   return csvFile(filename, ["id", "at", "mode", "actor", "role", "action", "subject", "before", "after", "request_id"], rows);
 }
 
-export function exportTimeline(cutover: ExportCutover, entries: readonly ExportTimelineEntry[], format: ExportQuery["format"], now: Date): ExportFile {
+export function exportTimeline(cutover: ExportCutover, entries: readonly ExportTimelineEntry[], format: RecordFormat, now: Date): ExportFile {
   const filename = exportFilename(cutover, "timeline", format, now);
   const ordered = [...entries].sort((a, b) => a.position - b.position);
   const withDrift = ordered.map((e) => ({ entry: e, drift: entryDrift(e, now) }));
@@ -144,4 +162,15 @@ export function exportTimeline(cutover: ExportCutover, entries: readonly ExportT
     neutraliseFormula(e.details ?? ""),
   ]);
   return csvFile(filename, ["step", "mode", "title", "owner_role", "planned_start", "planned_finish", "actual_start", "actual_finish", "status", "drift_minutes", "drift", "details"], rows);
+}
+
+/**
+ * The plan: a markdown runbook the import reads back, or the whole state as JSON. The document is
+ * parsed with its strict schema first, so nothing outside it (emails, secrets) can be written.
+ */
+export function exportPlan(document: CutoverDocument, format: "markdown" | "json"): ExportFile {
+  const doc = cutoverDocument.parse(document);
+  const filename = exportFilename(doc.cutover, "plan", format, new Date(doc.exportedAt));
+  if (format === "json") return { filename, contentType: "application/json; charset=utf-8", body: JSON.stringify(doc, null, 2) };
+  return { filename, contentType: "text/markdown; charset=utf-8", body: renderRunbook(doc) };
 }

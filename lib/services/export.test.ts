@@ -1,6 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { cutoverDocument } from "@/lib/schemas/export";
+import { importRunbook } from "@/lib/domain/runbook-import";
 import { exportCutover } from "./export";
 
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
@@ -50,6 +52,45 @@ describe("exports", () => {
     expect(JSON.parse(json.body).label).toBe("REHEARSAL");
   });
 
+  it("the plan as markdown by default: a runbook the import reads, for anyone who may see the cutover", async () => {
+    const f = await createFixture(team);
+    const file = await exportCutover(team.OBSERVER, { cutoverId: f.cutoverId });
+    expect(file.filename).toMatch(/^fixture-cutover-plan-\d{8}-\d{4}\.md$/);
+    expect(file.contentType).toBe("text/markdown; charset=utf-8");
+    expect(file.body).toContain("**Decision point**: Proceed to 50 %");
+    expect(file.body).toContain("| Pager | On-call | +1 555 0100 |");
+    const plan = importRunbook(file.body);
+    expect(plan.phases.map((p) => [p.name, p.sections.flatMap((s) => s.items.map((i) => [i.title, i.ownerRole]))])).toEqual([
+      ["Canary", [["Smoke tests pass", "QA_LEAD"], ["Backups verified", "DATABASE_DBA"]]],
+    ]);
+  });
+
+  it("the plan as JSON: the whole state, schema-valid, integrations by name only, no secret, no member email", async () => {
+    const f = await createFixture(team);
+    const admin = await db().user.create({ data: { email: `admin-${Date.now()}@test.local`, name: "Admin", passwordHash: "x", isAdmin: true }, select: { id: true, name: true, isAdmin: true, isPlanner: true } });
+    const SECRET = "router-secret-5f2a9c0e7b";
+    await dispatch(admin, "integration.save", { name: "export-router", type: "router", kind: "webhook", config: { url: "https://flags.example.com/hook", secret: SECRET } });
+    await dispatch(admin, "integration.save", { name: "export-hook", type: "hook", kind: "webhook", config: { url: "https://hooks.example.com/rollback", secret: `${SECRET}-hook` } });
+    await db().cutover.update({ where: { id: f.cutoverId }, data: { routerIntegration: "export-router" } });
+    await dispatch(team.DEPLOYMENT_LEAD, "hook.add", { cutoverId: f.cutoverId, name: "Notify the flag service", integration: "export-hook" });
+    await dispatch(team.DEPLOYMENT_LEAD, "trigger.save", { cutoverId: f.cutoverId, metricId: f.metricId, comparison: ">", threshold: 5, forSeconds: 300, severity: "immediate", action: "rollback" });
+    await dispatch(team.DEPLOYMENT_LEAD, "gate.add", { cutoverId: f.cutoverId, metricId: f.metricId, decisionId: f.decisionId, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 1800 } });
+    await dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "green" });
+
+    const file = await exportCutover(team.OBSERVER, { cutoverId: f.cutoverId, format: "json" });
+    expect(file.filename).toMatch(/^fixture-cutover-plan-\d{8}-\d{4}\.json$/);
+    const doc = cutoverDocument.parse(JSON.parse(file.body));
+    expect(doc.cutover).toMatchObject({ id: f.cutoverId, routerIntegration: "export-router" });
+    expect(doc.rollbackHooks).toEqual([{ name: "Notify the flag service", integration: "export-hook" }]);
+    expect(doc.triggers).toEqual([expect.objectContaining({ metric: "Error rate", comparison: ">", threshold: 5, forSeconds: 300, mode: "recommend" })]);
+    expect(doc.phases[0]!.decisions[0]!.gates).toEqual([{ metric: "Error rate", unit: "%", successCriterion: false, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 1800 } }]);
+    expect(doc.phases[0]!.sections[0]!.items[0]).toMatchObject({ title: "Smoke tests pass", state: "done", lastSignOff: { by: team.QA_LEAD.name, role: "QA_LEAD", kind: "sign_off", note: "green" } });
+    expect(doc.members).toContainEqual({ name: team.DATABASE_DBA.name, role: "DATABASE_DBA" });
+    expect(file.body).not.toContain(SECRET);
+    expect(file.body).not.toContain("flags.example.com");
+    expect(file.body).not.toContain("@test.local");
+  });
+
   it("bad input is a 400, a stranger gets a 404, and nothing changes", async () => {
     const f = await createFixture(team);
     const stranger = { ...team.OBSERVER, id: "00000000-0000-4000-8000-0000000000aa", name: "stranger" };
@@ -57,6 +98,9 @@ describe("exports", () => {
     await expect(exportCutover(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, what: "passwords" })).rejects.toMatchObject({ name: "ZodError" });
     await expect(exportCutover(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, what: "audit", format: "xlsx" })).rejects.toMatchObject({ name: "ZodError" });
     await expect(exportCutover(team.DEPLOYMENT_LEAD, { cutoverId: "not-an-id", what: "audit" })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(exportCutover(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, format: "csv" })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(exportCutover(team.DEPLOYMENT_LEAD, { cutoverId: f.cutoverId, what: "timeline", format: "markdown" })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(exportCutover(stranger, { cutoverId: f.cutoverId })).rejects.toMatchObject({ status: 404 });
     await expect(exportCutover(stranger, { cutoverId: f.cutoverId, what: "audit" })).rejects.toMatchObject({ status: 404 });
     expect(await digest()).toEqual(before);
   });

@@ -290,7 +290,7 @@ describe("fuzzing the change pipeline", () => {
       fc.string({ unit: "binary", maxLength: 30 }).map((s) => encodeURIComponent(s)),
       fc.string({ maxLength: 30 }).filter((s) => !/[/?#]/.test(s)),
     );
-    const query = fc.dictionary(fc.constantFrom("rangeSec", "limit", "before", "what", "format", "action", "actor", "cutoverId"), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom("-1", "0", "1e309", "NaN", "passwords", "xlsx", "99999999999999999999")), { maxKeys: 4 });
+    const query = fc.dictionary(fc.constantFrom("rangeSec", "limit", "before", "what", "format", "action", "actor", "cutoverId"), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom("-1", "0", "1e309", "NaN", "passwords", "xlsx", "plan", "markdown", "csv", "99999999999999999999")), { maxKeys: 4 });
     const routeCase = fc.tuple(fc.constantFrom(...ROUTES), fc.array(segment, { minLength: 2, maxLength: 2 }), query, hostile, fc.constantFrom(...everyone));
     await fc.assert(
       fc.asyncProperty(routeCase, async ([route, segs, q, body, actor]) => {

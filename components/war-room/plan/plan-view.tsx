@@ -9,6 +9,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import type { PanelProps, RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
 import { AddItemForm, AddNamed } from "./add-item-form";
+import { ExportLinks } from "../shared/parts";
 import { TEXT } from "@/lib/domain/limits";
 
 type Phase = CutoverStateJson["phases"][number];
@@ -167,6 +168,10 @@ export function PlanView({ cutover, run, can }: PanelProps) {
         {canEdit && (
           <AddNamed label="New phase" frozen={frozen} onAdd={(name, reason) => run("phase.add", { cutoverId: cutover.id, name, reason })} />
         )}
+        {/* Anyone who sees the room may take the plan away: as a runbook to import elsewhere, or as JSON. */}
+        <span className="ml-auto">
+          <ExportLinks cutoverId={cutover.id} what="plan" label="plan" />
+        </span>
       </div>
       {cutover.phases.length === 0 && <p className="text-neutral-500">This plan is empty: import a runbook or start from a template.</p>}
       {cutover.phases.map((phase) => {

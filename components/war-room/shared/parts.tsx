@@ -5,6 +5,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Field, Select, type Option } from "@/components/ui/field";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PANEL_CLASS, PRIMARY_BUTTON_CLASS, ROLE_OPTIONS } from "./format";
+import { EXPORT_FORMATS, FORMAT_LABELS, type ExportWhat } from "@/lib/domain/export-formats";
 
 /** A panel whose heading is its name: `${id}-heading` labels the section. */
 export function Panel({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
@@ -174,18 +175,19 @@ export function RoleField({ label, name }: { label: string; name: string }) {
   );
 }
 
-/** Download links for a cutover's record (GET /api/v1/cutovers/{id}/export), as CSV and JSON. */
-export function ExportLinks({ cutoverId, what, label }: { cutoverId: string; what: "audit" | "timeline"; label: string }) {
-  const href = (format: "csv" | "json") => `/api/v1/cutovers/${cutoverId}/export?what=${what}&format=${format}`;
+/**
+ * Download links for an export of a cutover (GET /api/v1/cutovers/{id}/export): the plan as a
+ * markdown runbook or JSON, the audit log and the timeline as CSV or JSON.
+ */
+export function ExportLinks({ cutoverId, what, label }: { cutoverId: string; what: ExportWhat; label: string }) {
   return (
     <span className="flex items-center gap-1 text-sm" data-testid={`export-${what}`}>
       <span className="text-neutral-500">Export:</span>
-      <a className="underline" href={href("csv")} download aria-label={`Download the ${label} as CSV`}>
-        CSV
-      </a>
-      <a className="underline" href={href("json")} download aria-label={`Download the ${label} as JSON`}>
-        JSON
-      </a>
+      {EXPORT_FORMATS[what].map((format) => (
+        <a key={format} className="underline" href={`/api/v1/cutovers/${cutoverId}/export?what=${what}&format=${format}`} download aria-label={`Download the ${label} as ${FORMAT_LABELS[format]}`}>
+          {FORMAT_LABELS[format]}
+        </a>
+      ))}
     </span>
   );
 }

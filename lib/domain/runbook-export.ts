@@ -1,0 +1,227 @@
+// A cutover as a markdown runbook, written in the dialect the runbook import reads (see
+// lib/domain/runbook-import.ts), so that importing an export gives the same plan back:
+// - `# Name`, then one `## Phase` per phase and `### Section` per section (a bold `**Section**:`
+//   label instead when the import would read that phase's h3s as phases of their own);
+// - each phase's decision as `**Decision point**: …` right under its heading, its metric gates
+//   as `- Error rate < 1%` under `**Success criteria**:`;
+// - items as task lists. The import guesses an item's owner from its words and its time from a
+//   "T-0:30" in its text (or the phase heading); only when that guess would be wrong does the
+//   line say it: `- [ ] Promote replica (Database DBA, T-0:30)`;
+// - then the thresholds table, `## Rollback triggers` lines (`- If P95 latency > 500ms for 5
+//   minutes → ROLLBACK`, grouped by severity), success criteria, contacts, escalation, war-room
+//   links, risks and the schedule (a `T-1:30 - Step` block, as written runbooks have it).
+// Everything people typed is escaped, so a title is read back as that title and never as markup.
+// No I/O here.
+import { explicitTime, guessOwnerRole, importRunbook, plannedTimeFromHeading } from "./runbook-import";
+import { parseRoleLabel, ROLE_LABELS, type Role } from "./roles";
+import type { MetricUnit } from "./metrics";
+import type { CutoverDocument, ExportedGate, ExportedItem, ExportedPhase, ExportedTrigger } from "@/lib/schemas/export";
+
+/** Text as markdown that reads back as exactly that text: one line, markup characters escaped. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[\\`*_[\]<>#|~&!$]/g, (c) => `\\${c}`);
+}
+
+/** `500ms`, `1%`, `120 req/s`: a number with its unit as runbooks write it. */
+export function formatValue(value: number, unit: MetricUnit): string {
+  const n = String(value);
+  if (unit === "%" || unit === "ms") return `${n}${unit}`;
+  if (unit === "count") return n;
+  return `${n} ${unit}`;
+}
+
+/** "for 5 minutes", "for 90 seconds", or nothing for an instant rule. */
+export function formatFor(seconds: number): string {
+  if (seconds <= 0) return "";
+  if (seconds % 60 === 0) return ` for ${seconds / 60} ${seconds === 60 ? "minute" : "minutes"}`;
+  return ` for ${seconds} seconds`;
+}
+
+/** `T-1:30`, `T+0:05`, `T+26:00`: an instant as an offset from T-0, to the minute. */
+export function formatOffset(at: Date, tZero: Date): string {
+  const minutes = Math.round((at.getTime() - tZero.getTime()) / 60_000);
+  const abs = Math.abs(minutes);
+  return `T${minutes < 0 ? "-" : "+"}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+/** A gate as a success-criterion line: `Error rate < 1%`, `Latency p95 <= 1.2 × old`. */
+export function gateLine(g: ExportedGate): string {
+  const c = g.condition;
+  if (c.kind === "threshold") return `${escapeMarkdown(g.metric)} ${c.op} ${formatValue(c.value, g.unit)}${c.system === "old" ? " (old)" : ""}`;
+  return `${escapeMarkdown(g.metric)} ${c.op} ${c.factor} × old`;
+}
+
+const ACTION_WORDS: Record<ExportedTrigger["action"], (t: ExportedTrigger) => string> = {
+  rollback: () => "ROLLBACK",
+  shift: (t) => `SHIFT TO ${t.shiftToPercent ?? 0}%`,
+  alert: () => "ALERT",
+};
+
+/** `If P95 latency > 500ms for 5 minutes → ROLLBACK`. */
+export function triggerLine(t: ExportedTrigger): string {
+  return `If ${escapeMarkdown(t.metric)} ${t.comparison} ${formatValue(t.threshold, t.unit)}${formatFor(t.forSeconds)} → ${ACTION_WORDS[t.action](t)}`;
+}
+
+// --- items: what the import would read, and what the line must add ----------------------------
+
+/**
+ * The `(Role, T-0:30)` a line needs so that the import reads the item's owner and time: empty
+ * when the import would guess both right from the words alone. `phaseTime` is what the import
+ * reads from the phase heading (items without a time of their own take it).
+ */
+export function itemAnnotation(item: Pick<ExportedItem, "title" | "ownerRole" | "plannedTime">, context: { section: string; phase: string; phaseTime: string | null }): string {
+  const parts: string[] = [];
+  const readTime = explicitTime(item.title) ?? context.phaseTime;
+  if (item.plannedTime !== null && item.plannedTime !== readTime) parts.push(item.plannedTime);
+  const withTime = parts.length > 0 ? `${item.title} (${parts.join(", ")})` : item.title;
+  if (guessOwnerRole(withTime, [context.section, context.phase]) !== item.ownerRole) parts.unshift(ROLE_LABELS[item.ownerRole]);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+}
+
+/**
+ * The inverse of itemAnnotation on an imported title: the title without its trailing
+ * `(Role, T-0:30)` and what that said. A parenthesis that is not a role or a time is left alone.
+ */
+export function readItemAnnotation(text: string): { title: string; role: Role | null; time: string | null } {
+  const m = /\s\(([^()]{1,80})\)$/.exec(text);
+  if (!m) return { title: text, role: null, time: null };
+  let role: Role | null = null;
+  let time: string | null = null;
+  for (const part of m[1].split(",").map((p) => p.trim())) {
+    const asTime = explicitTime(part) === part ? part : null;
+    const asRole = asTime ? null : exactRole(part);
+    if (asTime && time === null) time = asTime;
+    else if (asRole && role === null) role = asRole;
+    else return { title: text, role: null, time: null };
+  }
+  return { title: text.slice(0, m.index), role, time };
+}
+
+function exactRole(label: string): Role | null {
+  const role = parseRoleLabel(label);
+  return role && ROLE_LABELS[role].toLowerCase() === label.toLowerCase() ? role : null;
+}
+
+// --- the document -------------------------------------------------------------------------------
+
+function table(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
+}
+
+/** A code fence longer than any backtick run inside it. */
+function fence(lines: string[]): string {
+  const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
+  return "`".repeat(longest + 1);
+}
+
+function itemLines(item: ExportedItem, context: { section: string; phase: string; phaseTime: string | null }): string[] {
+  const box = item.state === "done" ? "[x]" : "[ ]";
+  const lines = [`- ${box} ${escapeMarkdown(item.title)}${itemAnnotation(item, context)}`];
+  // Indented under the item: the import takes only an item's first line as its title.
+  if (item.description?.trim()) lines.push("", `  ${escapeMarkdown(item.description)}`);
+  if (item.commands?.trim()) {
+    const code = item.commands.split(/\r?\n/);
+    const f = fence(code);
+    lines.push("", `  ${f}sh`, ...code.map((l) => `  ${l}`), `  ${f}`);
+  }
+  return lines;
+}
+
+function phaseHeading(p: ExportedPhase): string {
+  const fromName = plannedTimeFromHeading(p.name);
+  return p.plannedAt !== null && p.plannedAt !== fromName ? `${p.name} (${p.plannedAt})` : p.name;
+}
+
+function renderPhase(p: ExportedPhase, sectionsAs: "headings" | "labels"): string[] {
+  const heading = phaseHeading(p);
+  const phaseTime = plannedTimeFromHeading(heading);
+  const out = [`## ${escapeMarkdown(heading)}`, ""];
+  for (const d of p.decisions) {
+    out.push(`**Decision point**: ${escapeMarkdown(d.title)}`, "");
+    if (d.gates.length > 0) out.push("**Success criteria**:", "", ...d.gates.map((g) => `- ${gateLine(g)}`), "");
+  }
+  for (const s of p.sections) {
+    out.push(sectionsAs === "headings" ? `### ${escapeMarkdown(s.name)}` : `**${escapeMarkdown(s.name)}**:`, "");
+    for (const item of s.items) out.push(...itemLines(item, { section: s.name, phase: heading, phaseTime }));
+    out.push("");
+  }
+  return out;
+}
+
+/**
+ * A phase's sections as h3 headings, unless the import would then read them as phases (an h2
+ * named like "Deployment phases", sections named "Phase 1: …"): then as bold labels. Decided by
+ * importing the phase alone, so the rule stays the import's own.
+ */
+function phaseLines(p: ExportedPhase): string[] {
+  const asHeadings = renderPhase(p, "headings");
+  const withItems = p.sections.filter((s) => s.items.length > 0);
+  if (withItems.length === 0) return asHeadings;
+  const back = importRunbook(["# Check", "", ...asHeadings].join("\n"));
+  const same = back.phases.length === 1 && back.phases[0].sections.map((s) => s.name).join("\n") === withItems.map((s) => s.name.replace(/\s+/g, " ").trim()).join("\n");
+  return same ? asHeadings : renderPhase(p, "labels");
+}
+
+/** The cutover as a markdown runbook (see the top of this file). */
+export function renderRunbook(doc: CutoverDocument): string {
+  const c = doc.cutover;
+  const tZero = new Date(c.tZero);
+  const out: string[] = [`# ${escapeMarkdown(c.name)}`, ""];
+  if (c.mode === "rehearsal") out.push("> **REHEARSAL**: exported from a rehearsal of this cutover.", "");
+  out.push(`${escapeMarkdown(c.systemFrom)} → ${escapeMarkdown(c.systemTo)}. T-0: ${c.tZero} (${escapeMarkdown(c.timeZone)}). State: ${c.state.replace(/_/g, " ")}, traffic at ${c.trafficPercent}%. Exported ${doc.exportedAt}.`, "");
+  if (doc.trafficSteps.length > 0) out.push(`Traffic steps: ${doc.trafficSteps.map((s) => `${s.percent}%`).join(" → ")}.`, "");
+
+  for (const p of doc.phases) out.push(...phaseLines(p));
+
+  if (doc.successCriteria.length > 0) out.push("## Success criteria", "", ...doc.successCriteria.map((g) => `- ${gateLine(g)}`), "");
+
+  if (doc.metrics.length > 0) {
+    const limit = (v: number | null, unit: MetricUnit, dir: "above" | "below") => (v === null ? "" : `${dir === "above" ? ">" : "<"} ${formatValue(v, unit)}`);
+    out.push("## Thresholds", "", ...table(["Metric", "Warning", "Critical"], doc.metrics.map((m) => [escapeMarkdown(m.name), limit(m.warningThreshold, m.unit, m.direction), limit(m.criticalThreshold, m.unit, m.direction)])), "");
+  }
+
+  if (doc.triggers.length > 0) {
+    out.push("## Rollback triggers", "");
+    for (const severity of ["immediate", "graceful"] as const) {
+      const rules = doc.triggers.filter((t) => t.severity === severity);
+      if (rules.length === 0) continue;
+      out.push(`### ${severity === "immediate" ? "Immediate" : "Graceful"} rollback`, "", ...rules.map((t) => `- ${triggerLine(t)}`), "");
+    }
+  }
+
+  if (doc.rollbackHooks.length > 0) {
+    out.push("## Rollback hooks", "", `Run in this order on a rollback: ${doc.rollbackHooks.map((h) => `${escapeMarkdown(h.name)} (${escapeMarkdown(h.integration)})`).join(", then ")}.`, "");
+  }
+
+  if (doc.contacts.length > 0) {
+    const reach = (k: CutoverDocument["contacts"][number]) => [k.phone, k.chatHandle, k.email].filter((v): v is string => !!v?.trim()).map(escapeMarkdown).join(" · ");
+    out.push("## Contacts", "", ...table(["Name", "Role", "Contact"], doc.contacts.map((k) => [escapeMarkdown(k.name), ROLE_LABELS[k.role], reach(k)])), "");
+  }
+
+  if (doc.escalation.length > 0) {
+    out.push("## Escalation", "", ...doc.escalation.map((e, i) => `${i + 1}. ${escapeMarkdown(e.level)}: ${escapeMarkdown(e.who)} after ${escapeMarkdown(e.after)}${e.criticalOnly ? " (critical only)" : ""}`), "");
+  }
+
+  if (doc.links.length > 0) {
+    const href = (url: string) => url.replace(/[ ()<>]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+    out.push("## War room links", "", ...doc.links.map((l) => `- [${escapeMarkdown(l.label)}](${href(l.url)})`), "");
+  }
+
+  if (doc.risks.length > 0) {
+    out.push("## Risks", "", ...table(["Risk", "Probability", "Impact", "Mitigation"], doc.risks.map((r) => [escapeMarkdown(r.title), r.probability, r.impact, escapeMarkdown(r.mitigation ?? "")])), "");
+  }
+
+  if (doc.timeline.length > 0) {
+    const lines: string[] = [];
+    for (const e of doc.timeline) {
+      lines.push(`${formatOffset(new Date(e.plannedStart), tZero)} - ${e.title.replace(/\s+/g, " ").trim()}`);
+      for (const d of (e.details ?? "").split(/\r?\n/)) if (d.trim()) lines.push(`├─ ${d.trim()}`);
+    }
+    const f = fence(lines);
+    out.push("## Schedule", "", f, ...lines, f, "");
+  }
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}
