@@ -27,7 +27,7 @@ const forLabel = (sec: number) => (sec % 60 === 0 ? `${sec / 60} min` : `${sec} 
 async function readRows(tx: Tx, cutoverId: string): Promise<ReportInput> {
   const c = await tx.cutover.findUniqueOrThrow({
     where: { id: cutoverId },
-    select: { id: true, name: true, systemFrom: true, systemTo: true, mode: true, state: true, tZero: true, timeZone: true, startedAt: true },
+    select: { id: true, name: true, systemFrom: true, systemTo: true, mode: true, state: true, tZero: true, timeZone: true, startedAt: true, updatedAt: true },
   });
   const [timeline, decisions, triggers, traffic, rollbacks, openItems, metrics, lessons] = await Promise.all([
     tx.timelineEntry.findMany({ where: { cutoverId }, orderBy: { position: "asc" }, select: { title: true, ownerRole: true, plannedStart: true, plannedFinish: true, actualStart: true, actualFinish: true } }),
@@ -121,11 +121,12 @@ async function readRows(tx: Tx, cutoverId: string): Promise<ReportInput> {
   if (c.state === "rolled_back") endedAt = rollbackRows.filter((r) => r.finishedAt && r.state !== "failed" && r.state !== "abandoned").at(-1)?.finishedAt ?? null;
   if (isEnded(c.state) && !endedAt) {
     const last = await tx.auditEvent.findFirst({ where: { cutoverId, action: { not: LESSONS_SAVED } }, orderBy: { at: "desc" }, select: { at: true } });
-    endedAt = last?.at ?? null;
+    // A cutover ended by hand with no recorded change since (an import, a fixture): its last write.
+    endedAt = last?.at ?? c.updatedAt;
   }
 
   return {
-    cutover: { ...c, mode: c.mode, state: c.state },
+    cutover: { id: c.id, name: c.name, systemFrom: c.systemFrom, systemTo: c.systemTo, mode: c.mode, state: c.state, tZero: c.tZero, timeZone: c.timeZone, startedAt: c.startedAt },
     endedAt,
     timeline: timeline.map((e) => ({ ...e, ownerRole: e.ownerRole as Role })),
     decisions: decisionRows,
