@@ -144,13 +144,18 @@ async function readRows(tx: Tx, cutoverId: string): Promise<ReportInput> {
   };
 }
 
-/** The report of an ended cutover; 404 for a caller who may not see it, 409 while it runs. */
-export async function getReport(actor: Actor, raw: unknown): Promise<ReportModel> {
+/** The report page: the model, and whether this caller may write the lessons (the table decides). */
+export async function getReportPage(actor: Actor, raw: unknown): Promise<{ report: ReportModel; canWriteLessons: boolean }> {
   const q = reportQuery.parse(raw);
   return withCutover(actor, q.cutoverId, "cutover.view", async (ctx) => {
     if (!isEnded(ctx.cutover.state)) throw notEnded(ctx.cutover.state);
-    return buildReport(await readRows(ctx.tx, q.cutoverId));
+    return { report: buildReport(await readRows(ctx.tx, q.cutoverId)), canWriteLessons: ctx.can("report.lessons") };
   });
+}
+
+/** The report of an ended cutover; 404 for a caller who may not see it, 409 while it runs. */
+export async function getReport(actor: Actor, raw: unknown): Promise<ReportModel> {
+  return (await getReportPage(actor, raw)).report;
 }
 
 /** The report as a markdown file (REHEARSAL in its name and text for a rehearsal). */
