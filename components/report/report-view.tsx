@@ -3,12 +3,13 @@
 // rendered as text (React escapes it), never as HTML.
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { formatAt, formatDuration, REHEARSAL_BANNER, type ReportModel } from "@/lib/domain/report";
-import { roleLabel, roleList } from "@/components/war-room/shared/format";
+import { formatAt, formatDuration, REHEARSAL_BANNER, roleName as roleLabel, type ReportModel } from "@/lib/domain/report";
 import { BUTTON_CLASS } from "@/components/ui/styles";
 import { MomentCharts } from "./moment-charts";
 import { LessonsForm } from "./lessons-form";
 import { PrintButton } from "./print-button";
+
+const roleList = (roles: readonly string[]) => roles.map(roleLabel).join(", ");
 
 function Section({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
   return (

@@ -235,7 +235,8 @@ export function formatAt(at: Date | null, timeZone: string): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${zone}`;
 }
 
-const roleName = (r: string) => (ROLE_LABELS as Record<string, string>)[r] ?? r;
+/** "Deployment Lead"; a role name the app no longer knows is shown as stored. */
+export const roleName = (r: string) => (ROLE_LABELS as Record<string, string>)[r] ?? r;
 
 /** The rollback that ended the cutover: the last one that finished, else the last one. */
 function endingRollback(rollbacks: readonly ReportRollbackRow[]): ReportRollbackRow | null {
