@@ -152,7 +152,7 @@ export function ReportView({ report: r, canWriteLessons }: { report: ReportModel
             formatDuration(b.durationMs ?? (b.finishedAt ? b.finishedAt.getTime() - b.startedAt.getTime() : null)),
             b.trigger ? `trigger: ${b.trigger}${b.by ? `, confirmed by ${b.by}` : ""}` : (b.by ?? "—"),
             b.reason ?? "",
-            b.hooks.map((h) => `${h.name} ${h.ok ? "ok" : "failed"} (${formatDuration(h.durationMs)})`).join("; "),
+            b.hooks.map((h) => `${h.name} ${h.ok ? "ok" : "failed"} (${formatDuration(h.durationMs)})`).join("; ") || "—",
           ])}
         />
         <h3 className="mt-3 mb-1 font-medium">Triggers that fired</h3>

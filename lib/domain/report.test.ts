@@ -91,7 +91,7 @@ describe("schedule and drift", () => {
     expect(r.schedule.startDrift).toBe("10 min ahead of plan");
     expect(r.schedule.plannedEnd).toBeNull();
     expect(r.schedule.endDrift).toBeNull();
-    expect(r.schedule.overallDrift).toBe("not started");
+    expect(r.schedule.overallDrift).toBe("no timeline");
   });
 });
 

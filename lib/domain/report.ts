@@ -377,7 +377,7 @@ export function buildReport(input: ReportInput): ReportModel {
       plannedEnd,
       actualEnd: endedAt,
       endDrift: plannedEnd && endedAt ? driftLabel(minutesBetween(endedAt, plannedEnd)) : null,
-      overallDrift: cutoverDrift(input.timeline, asOf).label,
+      overallDrift: input.timeline.length ? cutoverDrift(input.timeline, asOf).label : "no timeline",
     },
     timeline: input.timeline.map((e) => {
       const d = entryDrift(e, asOf);
