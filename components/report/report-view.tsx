@@ -3,7 +3,7 @@
 // rendered as text (React escapes it), never as HTML.
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { formatAt, formatDuration, REHEARSAL_BANNER, roleName as roleLabel, type ReportModel } from "@/lib/domain/report";
+import { formatAt, REHEARSAL_BANNER, roleName as roleLabel, type ReportModel } from "@/lib/domain/report";
 import { BUTTON_CLASS } from "@/components/ui/styles";
 import { MomentCharts } from "./moment-charts";
 import { LessonsForm } from "./lessons-form";
@@ -141,19 +141,12 @@ export function ReportView({ report: r, canWriteLessons }: { report: ReportModel
         <h3 className="mb-1 font-medium">Traffic changes</h3>
         <Table
           head={["Requested", "Change", "State", "Duration", "By", "Note"]}
-          rows={r.traffic.map((t) => [at(t.requestedAt), `${t.from} % → ${t.to} %`, t.state + (t.override ? " (override)" : ""), formatDuration(t.durationMs), t.trigger ? `trigger: ${t.trigger}` : (t.by ?? "—"), t.error ?? t.note ?? ""])}
+          rows={r.traffic.map((t) => [at(t.requestedAt), `${t.from} % → ${t.to} %`, t.state + (t.override ? " (override)" : ""), t.durationLabel, t.byLabel, t.error ?? t.note ?? ""])}
         />
         <h3 className="mt-3 mb-1 font-medium">Rollbacks</h3>
         <Table
           head={["Started", "State", "Duration", "By", "Reason", "Hooks"]}
-          rows={r.rollbacks.map((b) => [
-            at(b.startedAt),
-            b.state.replace(/_/g, " "),
-            formatDuration(b.durationMs ?? (b.finishedAt ? b.finishedAt.getTime() - b.startedAt.getTime() : null)),
-            b.trigger ? `trigger: ${b.trigger}${b.by ? `, confirmed by ${b.by}` : ""}` : (b.by ?? "—"),
-            b.reason ?? "",
-            b.hooks.map((h) => `${h.name} ${h.ok ? "ok" : "failed"} (${formatDuration(h.durationMs)})`).join("; ") || "—",
-          ])}
+          rows={r.rollbacks.map((b) => [at(b.startedAt), b.state.replace(/_/g, " "), b.durationLabel, b.byLabel, b.reason ?? "", b.hooksLabel])}
         />
         <h3 className="mt-3 mb-1 font-medium">Triggers that fired</h3>
         <Table head={["Fired", "Trigger", "Mode", "Action", "Severity"]} rows={r.firedTriggers.map((t) => [at(t.firedAt), t.label, t.mode, t.action, t.severity])} />

@@ -190,8 +190,9 @@ export interface ReportModel {
   };
   timeline: (ReportTimelineRow & { status: EntryStatus; drift: string })[];
   decisions: ReportDecisionRow[];
-  traffic: (ReportTrafficRow & { trigger: string | null })[];
-  rollbacks: (ReportRollbackRow & { trigger: string | null })[];
+  /** `byLabel`: who or which trigger; `durationLabel` and `hooksLabel` as printed. */
+  traffic: (ReportTrafficRow & { trigger: string | null; byLabel: string; durationLabel: string })[];
+  rollbacks: (ReportRollbackRow & { trigger: string | null; byLabel: string; durationLabel: string; hooksLabel: string })[];
   firedTriggers: ReportTriggerRow[];
   charts: MomentChart[];
   openItems: ReportOpenItemRow[];
@@ -385,8 +386,21 @@ export function buildReport(input: ReportInput): ReportModel {
       return { ...e, status: d.status, drift: d.status === "overdue" ? "never started" : d.label };
     }),
     decisions: input.decisions,
-    traffic: input.traffic.map((t) => ({ ...t, trigger: triggerLabel(input.triggers, t.triggerId) })),
-    rollbacks: input.rollbacks.map((r) => ({ ...r, trigger: triggerLabel(input.triggers, r.triggerId) })),
+    traffic: input.traffic.map((t) => {
+      const trigger = triggerLabel(input.triggers, t.triggerId);
+      return { ...t, trigger, byLabel: trigger ? `trigger: ${trigger}` : (t.by ?? "—"), durationLabel: formatDuration(t.durationMs) };
+    }),
+    rollbacks: input.rollbacks.map((r) => {
+      const trigger = triggerLabel(input.triggers, r.triggerId);
+      return {
+        ...r,
+        trigger,
+        byLabel: trigger ? `trigger: ${trigger}${r.by ? `, confirmed by ${r.by}` : ""}` : (r.by ?? "—"),
+        // A rollback still running (or abandoned) has no recorded duration: the time it was seen running.
+        durationLabel: formatDuration(r.durationMs ?? (r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null)),
+        hooksLabel: r.hooks.map((h) => `${h.name} ${h.ok ? "ok" : "failed"} (${formatDuration(h.durationMs)})`).join("; ") || "—",
+      };
+    }),
     firedTriggers: input.triggers.filter((t) => t.firedAt).sort((a, b) => a.firedAt!.getTime() - b.firedAt!.getTime()),
     charts: chartsOf(input, moments),
     openItems: input.openItems,
@@ -478,21 +492,14 @@ export function reportMarkdown(r: ReportModel): string {
     "## Traffic changes",
     table(
       ["Requested", "Change", "State", "Duration", "By", "Note"],
-      r.traffic.map((t) => [at(t.requestedAt), `${t.from} % → ${t.to} %`, t.state + (t.override ? " (override)" : ""), formatDuration(t.durationMs), md(t.trigger ? `trigger: ${t.trigger}` : t.by) || "—", md(t.error ?? t.note) || "—"]),
+      r.traffic.map((t) => [at(t.requestedAt), `${t.from} % → ${t.to} %`, t.state + (t.override ? " (override)" : ""), t.durationLabel, md(t.byLabel), md(t.error ?? t.note) || "—"]),
     ),
   );
   out.push(
     "## Rollbacks",
     table(
       ["Started", "State", "Duration", "By", "Reason", "Hooks"],
-      r.rollbacks.map((b) => [
-        at(b.startedAt),
-        b.state.replace(/_/g, " "),
-        formatDuration(b.durationMs ?? (b.finishedAt ? b.finishedAt.getTime() - b.startedAt.getTime() : null)),
-        md(b.trigger ? `trigger: ${b.trigger}${b.by ? `, confirmed by ${b.by}` : ""}` : b.by) || "—",
-        md(b.reason) || "—",
-        b.hooks.map((h) => `${md(h.name)} ${h.ok ? "ok" : "failed"} (${formatDuration(h.durationMs)})`).join("; ") || "—",
-      ]),
+      r.rollbacks.map((b) => [at(b.startedAt), b.state.replace(/_/g, " "), b.durationLabel, md(b.byLabel), md(b.reason) || "—", md(b.hooksLabel)]),
     ),
   );
   out.push("## Triggers that fired", table(["Fired", "Trigger", "Mode", "Action", "Severity"], r.firedTriggers.map((t) => [at(t.firedAt), md(t.label), t.mode, t.action, t.severity])));
