@@ -20,6 +20,7 @@ import { TrafficGauge } from "./traffic-gauge";
 import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 import { BUTTON_CLASS } from "./shared/format";
 import { PanelNote } from "./shared/parts";
+import { ReportLink } from "./report/report-link";
 
 // The Plan tab opens first and the header is always there; every other tab's code (the charts
 // above all) is fetched when that tab is first opened, so the room's first load stays light.
@@ -185,6 +186,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
         <TrafficGauge percent={c.trafficPercent} />
         <ShiftButton cutover={c} run={run} can={can} />
         <RollbackButton cutover={c} run={run} can={can} />
+        <ReportLink cutover={c} />
         <span data-testid="my-roles" className="text-sm">
           {me.name}: {c.myRoles.length ? c.myRoles.map((r) => ROLE_LABELS[r]).join(", ") : "no role (administrator view)"}
         </span>

@@ -11,6 +11,8 @@ import { dispatch, isCommandName } from "@/lib/services/commands";
 import { listAudit } from "@/lib/services/audit-read";
 import { getCutoverState, listCutovers } from "@/lib/services/cutover-read";
 import { exportCutover } from "@/lib/services/export";
+import { getReport, reportFile } from "@/lib/services/report";
+import type { ExportFile } from "@/lib/domain/export";
 import { getMetricsView } from "@/lib/services/metrics";
 import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
 import { id as idSchema } from "@/lib/schemas/room";
@@ -37,6 +39,19 @@ export interface RouteDef {
   status?: number;
   /** Answered by the custom server itself when the caller sends a bearer token (the hot paths). */
   fast?: boolean;
+}
+
+/** A file to save (an export, a report): never rendered by the browser, never cached. */
+function download(file: ExportFile, requestId: string): Response {
+  return new Response(file.body, {
+    headers: {
+      "content-type": file.contentType,
+      "content-disposition": `attachment; filename="${file.filename}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "x-request-id": requestId,
+    },
+  });
 }
 
 const cutoverIdOf = (params: Record<string, string>) => {
@@ -66,16 +81,7 @@ export const ROUTES: readonly RouteDef[] = [
     method: "GET",
     path: "/api/v1/cutovers/:cutoverId/export",
     read: async ({ actor, params, data, requestId }) => {
-      const file = await exportCutover(actor, { ...data, cutoverId: params.cutoverId });
-      return new Response(file.body, {
-        headers: {
-          "content-type": file.contentType,
-          "content-disposition": `attachment; filename="${file.filename}"`,
-          "cache-control": "no-store",
-          "x-content-type-options": "nosniff",
-          "x-request-id": requestId,
-        },
-      });
+      return download(await exportCutover(actor, { ...data, cutoverId: params.cutoverId }), requestId);
     },
   },
   { method: "GET", path: "/api/v1/cutovers/:cutoverId/metrics", read: ({ actor, params, data }) => getMetricsView(actor, { ...data, cutoverId: params.cutoverId }) },
@@ -83,6 +89,15 @@ export const ROUTES: readonly RouteDef[] = [
   { method: "POST", path: "/api/v1/cutovers/:cutoverId/traffic/shift", command: "traffic.shift" },
   { method: "POST", path: "/api/v1/cutovers/:cutoverId/rollback", command: "rollback.execute", fast: true },
   { method: "POST", path: "/api/v1/commands/:name", command: ":name", fast: true },
+  // The post-mortem report of an ended cutover: JSON (the page's model) or ?format=markdown (a file).
+  {
+    method: "GET",
+    path: "/api/v1/cutovers/:cutoverId/report",
+    read: async ({ actor, params, data, requestId }) => {
+      const input = { ...data, cutoverId: params.cutoverId };
+      return data.format === "markdown" ? download(await reportFile(actor, input), requestId) : getReport(actor, input);
+    },
+  },
 ];
 
 /** The caller's x-request-id when it is a short plain token (it is stored in the audit log), else a new one. */

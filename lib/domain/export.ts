@@ -64,7 +64,7 @@ export interface ExportFile {
 const REHEARSAL = "REHEARSAL";
 
 /** `REHEARSAL-` for a rehearsal, then the cutover's name as a slug, what, and the date. */
-export function exportFilename(cutover: ExportCutover, what: ExportQuery["what"], format: ExportQuery["format"], at: Date): string {
+export function exportFilename(cutover: ExportCutover, what: ExportQuery["what"] | "post-mortem", format: ExportQuery["format"], at: Date): string {
   const extension = format === "markdown" ? "md" : format;
   const slug =
     cutover.name

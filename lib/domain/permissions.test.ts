@@ -42,6 +42,7 @@ const EXPECTED: Record<Action, readonly boolean[]> = {
   "metrics.edit":                            [Y, _,  _, _, _, _, _],
   "router.edit":                             [Y, _,  _, _, _, _, _],
   "audit.view":                              [Y, Y,  Y, Y, Y, Y, Y],
+  "report.lessons":                          [Y, Y,  Y, Y, Y, Y, _],
 };
 
 describe("permission table", () => {

@@ -28,6 +28,8 @@ export const ACTIONS = [
   "metrics.edit",
   "router.edit",
   "audit.view",
+  // Write the lessons-learned section of an ended cutover's report.
+  "report.lessons",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export const actionSchema = z.enum(ACTIONS);
@@ -42,6 +44,8 @@ const PARTICIPANT: readonly Action[] = [
   "decision.vote",
   "risk.edit",
   "audit.view",
+  // The post-mortem is the whole team's; observers read it.
+  "report.lessons",
 ];
 
 /**
@@ -83,6 +87,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   "metrics.edit": "edit metrics",
   "router.edit": "edit the router",
   "audit.view": "view the audit log",
+  "report.lessons": "write the lessons learned",
 };
 
 export function can(roles: readonly Role[], action: Action): boolean {

@@ -77,6 +77,8 @@ export const CHANGE_EVENT_TYPES = [
   // (lib/services/traffic/reconcile.ts), with the split the router was read back at.
   "rollback.abandoned",
   "traffic.change_abandoned",
+  // The lessons-learned section of an ended cutover's report (lib/services/report.ts).
+  "report.lessons_saved",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

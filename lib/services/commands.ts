@@ -52,6 +52,8 @@ import * as users from "@/lib/schemas/users";
 import { parseInput } from "./parse-input";
 import { ssoMappingInput } from "@/lib/schemas/sso";
 import { setSsoMapping } from "./sso";
+import { lessonsInput } from "@/lib/schemas/report";
+import { saveLessons } from "./report";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -176,6 +178,8 @@ export const COMMANDS = {
   "outbound.disallow": globalCommand("integrations.manage", outboundDisallowInput, disallowOutboundHost),
   // Which identity-provider groups grant administrator and planner at SSO sign-in (lib/services/sso.ts).
   "sso.set_mapping": globalCommand("sso.manage", ssoMappingInput, setSsoMapping),
+  // The post-mortem's lessons learned, once the cutover has ended (lib/services/report.ts).
+  "report.lessons": command("report.lessons", lessonsInput, saveLessons),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

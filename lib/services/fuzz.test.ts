@@ -89,6 +89,7 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "outbound.allow": { host: "prometheus.example.com" },
     "outbound.disallow": { host: "prometheus.example.com" },
     "sso.set_mapping": { administratorGroups: ["war-room-admins"], plannerGroups: ["planners"] },
+    "report.lessons": { cutoverId: c, wentWell: "Rollback was quick", actions: "Alert earlier", version: 0 },
   };
   return table[name];
 }

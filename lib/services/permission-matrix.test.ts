@@ -207,6 +207,8 @@ const CASES: Case[] = [
     },
   },
   { name: "sso.set_mapping", allowed: ADMIN, input: () => ({ administratorGroups: [unique("admins")], plannerGroups: [unique("planners")] }) },
+  // The whole team writes the post-mortem's lessons; observers and outsiders read it.
+  { name: "report.lessons", allowed: ALL_BUT_OBSERVER, input: (f) => ({ cutoverId: f.cutoverId, wentWell: "Rollback was quick" }), setup: async (f) => void (await db().cutover.update({ where: { id: f.cutoverId }, data: { state: "rolled_back" } })) },
 ];
 
 /** What the tables say about a principal and a command: "ok", or the status of the refusal. */

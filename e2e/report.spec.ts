@@ -1,0 +1,100 @@
+// The post-mortem report of a rehearsal driven through the API to a rollback on a webhook router:
+// the room links to it once ended, it shows the outcome and REHEARSAL (on screen, and as a mark
+// every printed page repeats), the team's lessons are saved, the markdown carries both, and
+// Chromium prints it to a PDF.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test } from "@playwright/test";
+import { asAdmin, DEMO, signIn } from "./support/fixtures";
+
+let server: http.Server;
+let routerUrl: string;
+
+test.beforeAll(async () => {
+  // The webhook router's receiver: remembers the split it was told and answers it when read.
+  let percent = 0;
+  server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      if (req.method === "POST") percent = (JSON.parse(body) as { to: number }).to;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ percent }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  routerUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/router`;
+});
+
+test.afterAll(() => server?.close());
+
+test("a rolled-back rehearsal's report: outcome, REHEARSAL on every page, lessons saved, markdown and PDF", async ({ request, page }) => {
+  const stamp = Date.now();
+  const cmd = async (name: string, data: unknown) => {
+    const res = await request.post(`/api/v1/commands/${name}`, { headers: asAdmin, data });
+    expect(res.status(), `${name}: ${await res.text()}`).toBeLessThan(300);
+    return res.json();
+  };
+  const router = `report-router-${stamp}`;
+  await cmd("integration.save", { name: router, type: "router", kind: "webhook", config: { url: routerUrl, readUrl: routerUrl, secret: "0123456789abcdef-report" } });
+  const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Report rehearsal ${stamp}`, systemFrom: "old-pay", systemTo: "new-pay", tZero: new Date().toISOString(), mode: "rehearsal" } });
+  expect(created.status()).toBe(201);
+  const { cutoverId } = await created.json();
+  const { phaseId } = await cmd("phase.add", { cutoverId, name: "Canary" });
+  const { sectionId } = await cmd("section.add", { cutoverId, phaseId, name: "Checks" });
+  const { itemId } = await cmd("item.add", { cutoverId, sectionId, title: "Caches warmed", ownerRole: "DEPLOYMENT_LEAD" });
+  await cmd("item.add", { cutoverId, sectionId, title: "Partner notified", ownerRole: "DEPLOYMENT_LEAD" });
+  await cmd("router.set", { cutoverId, integration: router });
+  await cmd("cutover.start", { cutoverId });
+
+  // Not ended yet: no report.
+  expect((await request.get(`/api/v1/cutovers/${cutoverId}/report`, { headers: asAdmin })).status()).toBe(409);
+
+  expect((await request.post(`/api/v1/cutovers/${cutoverId}/items/${itemId}/signoff`, { headers: asAdmin, data: {} })).status()).toBe(200);
+  await cmd("traffic.shift", { cutoverId, toPercent: 25, override: true, note: "canary" });
+  expect((await request.post(`/api/v1/cutovers/${cutoverId}/rollback`, { headers: asAdmin, data: { reason: "p95 doubled" } })).status()).toBe(200);
+  await expect.poll(async () => (await (await request.get(`/api/v1/cutovers/${cutoverId}`, { headers: asAdmin })).json()).state, { timeout: 15_000 }).toBe("rolled_back");
+
+  // The lead (the admin token's user, who created the cutover) finds the report from the room.
+  await signIn(page, DEMO.lead);
+  await page.goto(`/cutovers/${cutoverId}`);
+  await page.getByTestId("report-link").click();
+  await expect(page).toHaveURL(new RegExp(`/cutovers/${cutoverId}/report$`));
+  await expect(page.getByTestId("outcome-headline")).toContainText(/^Rolled back by .+ at /);
+  await expect(page.getByTestId("report-outcome")).toContainText("Why: p95 doubled");
+  await expect(page.getByTestId("report-title")).toContainText("REHEARSAL");
+  await expect(page.getByTestId("rehearsal-banner")).toBeVisible();
+  await expect(page.getByTestId("report-traffic")).toContainText("0 % → 25 %");
+  await expect(page.getByTestId("report-traffic")).toContainText("25 % → 0 %");
+  await expect(page.getByTestId("report-open")).toContainText("Partner notified");
+  await expect(page.getByTestId("report-open")).not.toContainText("Caches warmed");
+
+  // Lessons: saved through the command, there after a reload.
+  await page.getByTestId("lessons-wentWell").fill("Rollback took seconds");
+  await page.getByTestId("lessons-actions").fill("Alert on p95 before the shift");
+  await page.getByTestId("lessons-save").click();
+  await expect(page.getByTestId("lessons-saved")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("lessons-wentWell")).toHaveValue("Rollback took seconds");
+  await expect(page.getByTestId("lessons-edited")).toContainText("Last edited by");
+
+  const md = await page.request.get(`/api/v1/cutovers/${cutoverId}/report?format=markdown`);
+  expect(md.status()).toBe(200);
+  expect(md.headers()["content-disposition"]).toMatch(/filename="REHEARSAL-report-rehearsal-/);
+  const text = await md.text();
+  expect(text.split("\n")[0]).toBe(`# REHEARSAL · Post-mortem: Report rehearsal ${stamp}`);
+  expect(text).toContain("Rollback took seconds");
+  expect(text).toContain("Why: p95 doubled");
+
+  // Printed: no navigation or buttons, the REHEARSAL mark fixed (so on every page), then a PDF.
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("link", { name: "Cutover War Room" })).toBeHidden();
+  await expect(page.getByTestId("lessons-save")).toBeHidden();
+  await expect(page.getByTestId("rehearsal-mark")).toBeVisible();
+  expect(await page.getByTestId("rehearsal-mark").evaluate((el) => getComputedStyle(el).position)).toBe("fixed");
+  await expect(page.getByTestId("lessons-text-wentWell")).toHaveText("Rollback took seconds");
+  const pdf = await page.pdf({ format: "A4", printBackground: true });
+  expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  // Sections start on new pages: a report of this size prints on several.
+  expect(pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).toBeGreaterThan(3);
+});
