@@ -42,6 +42,7 @@ const EXPECTED: Record<Action, readonly boolean[]> = {
   "metrics.edit":                            [Y, _,  _, _, _, _, _],
   "router.edit":                             [Y, _,  _, _, _, _, _],
   "audit.view":                              [Y, Y,  Y, Y, Y, Y, Y],
+  "template.save":                           [Y, _,  _, _, _, _, _],
 };
 
 describe("permission table", () => {

@@ -52,6 +52,8 @@ import * as users from "@/lib/schemas/users";
 import { parseInput } from "./parse-input";
 import { ssoMappingInput } from "@/lib/schemas/sso";
 import { setSsoMapping } from "./sso";
+import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates";
+import { removeTemplate, saveTemplate } from "./templates";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -176,6 +178,9 @@ export const COMMANDS = {
   "outbound.disallow": globalCommand("integrations.manage", outboundDisallowInput, disallowOutboundHost),
   // Which identity-provider groups grant administrator and planner at SSO sign-in (lib/services/sso.ts).
   "sso.set_mapping": globalCommand("sso.manage", ssoMappingInput, setSsoMapping),
+  // Team templates (lib/services/templates.ts). Removing one: canRemoveTemplate (its author or templates.manage).
+  "template.save": command("template.save", templateSaveInput, saveTemplate),
+  "template.remove": globalCommand("cutover.create", templateRemoveInput, removeTemplate),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
