@@ -10,6 +10,7 @@ import { acceptRequestId } from "@/lib/domain/request-input";
 import { dispatch, isCommandName } from "@/lib/services/commands";
 import { listAudit } from "@/lib/services/audit-read";
 import { getCutoverState, listCutovers } from "@/lib/services/cutover-read";
+import { listTemplates } from "@/lib/services/templates";
 import { exportCutover } from "@/lib/services/export";
 import { getMetricsView } from "@/lib/services/metrics";
 import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
@@ -83,6 +84,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: "POST", path: "/api/v1/cutovers/:cutoverId/traffic/shift", command: "traffic.shift" },
   { method: "POST", path: "/api/v1/cutovers/:cutoverId/rollback", command: "rollback.execute", fast: true },
   { method: "POST", path: "/api/v1/commands/:name", command: ":name", fast: true },
+  // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
+  { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
 ];
 
 /** The caller's x-request-id when it is a short plain token (it is stored in the audit log), else a new one. */

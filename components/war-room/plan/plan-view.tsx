@@ -9,6 +9,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import type { PanelProps, RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
 import { AddItemForm, AddNamed } from "./add-item-form";
+import { SaveTemplate } from "./save-template";
 import { TEXT } from "@/lib/domain/limits";
 
 type Phase = CutoverStateJson["phases"][number];
@@ -167,6 +168,7 @@ export function PlanView({ cutover, run, can }: PanelProps) {
         {canEdit && (
           <AddNamed label="New phase" frozen={frozen} onAdd={(name, reason) => run("phase.add", { cutoverId: cutover.id, name, reason })} />
         )}
+        {can("template.save") && cutover.phases.length > 0 && <SaveTemplate cutoverId={cutover.id} cutoverName={cutover.name} run={run} />}
       </div>
       {cutover.phases.length === 0 && <p className="text-neutral-500">This plan is empty: import a runbook or start from a template.</p>}
       {cutover.phases.map((phase) => {
