@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { BUILTIN_TEMPLATES } from "@/lib/domain/templates";
+import { routeOf, runRoute } from "@/lib/api/routes";
 import { dispatch } from "./commands";
 import { runbookReader } from "./plan-import";
 import { listTemplates } from "./templates";
@@ -148,6 +149,13 @@ describe("the list of templates and removing one", () => {
     expect((await listTemplates(lead)).find((t) => t.key === saved.templateId)?.removable).toBe(true);
     expect((await listTemplates(admin)).find((t) => t.key === saved.templateId)?.removable).toBe(true);
     await expect(listTemplates(team.QA_LEAD)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("GET /api/v1/templates answers the same list, and 403 to those who may not create cutovers", async () => {
+    const route = routeOf("GET", "/api/v1/templates");
+    const call = (actor: Actor) => runRoute(route, { actor: { email: "x@test.local", ...actor }, params: {}, data: {}, requestId: "t" });
+    expect(await call(planner)).toEqual({ templates: await listTemplates(planner) });
+    await expect(call(team.OBSERVER)).rejects.toMatchObject({ status: 403 });
   });
 
   it("is removed by the one who saved it or an administrator, not by another planner; recorded", async () => {
