@@ -155,6 +155,7 @@ describe("realtime events", () => {
     await dispatch(lead, "hook.remove", { cutoverId: o, id: hook.id });
     await dispatch(lead, "item.remove", { cutoverId: o, id: other.qaItemId });
     await dispatch(lead, "section.remove", { cutoverId: o, id: other.sectionId });
+    await dispatch(lead, "template.save", { cutoverId: o, name: "Contract template" });
     await dispatch(lead, "phase.remove", { cutoverId: o, id: other.phaseId });
     const planner = { ...lead, isPlanner: true };
     await db().user.update({ where: { id: lead.id }, data: { isPlanner: true } });
