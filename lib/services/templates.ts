@@ -76,7 +76,10 @@ export async function saveTemplate(ctx: CutoverContext, input: z.output<typeof t
       trafficSteps: true,
     },
   });
-  const plan = templatePlanFromCutover(source);
+  // Checked as it will be read back, so that no saved template is one that cannot be started from.
+  const checked = templatePlanSchema.safeParse(templatePlanFromCutover(source));
+  if (!checked.success) throw new AppError("bad_request", "This plan is larger than a template can hold; it was not saved");
+  const plan = checked.data;
   const created = await tx.cutoverTemplate.create({ data: { name: input.name, description: input.description, plan, createdById: ctx.actor.id } });
   const counts = {
     phases: plan.phases.length,

@@ -4,32 +4,34 @@
 // importer would have read. Pure, no I/O.
 import { z } from "zod";
 import { PLAN_LIMITS, type ImportedPlan } from "@/lib/domain/runbook-import";
-import { TEXT } from "@/lib/domain/limits";
 import { roleSchema, type Role } from "@/lib/domain/roles";
 import { formatRelativeLabel } from "@/lib/domain/relative-time";
 
-const text = (max: number) => z.string().max(max);
-const time = text(TEXT.short).nullable();
+// The plan's texts come from the cutover's rows, which hold what the importer and the commands
+// accepted (an imported title may be as long as a runbook line): their shape is checked, not
+// limits of their own that a saved plan could fail when read back.
+const text = z.string();
+const time = text.nullable();
 
 export const templatePlanSchema = z.object({
   version: z.literal(1),
   phases: z
     .array(
       z.object({
-        name: text(TEXT.name),
+        name: text,
         plannedTime: time,
         sections: z.array(
           z.object({
-            name: text(TEXT.name),
-            items: z.array(z.object({ title: text(TEXT.title), ownerRole: roleSchema, critical: z.boolean(), plannedTime: time })),
+            name: text,
+            items: z.array(z.object({ title: text, ownerRole: roleSchema, critical: z.boolean(), plannedTime: time })),
           }),
         ),
-        decision: z.object({ title: text(TEXT.stepTitle), targetPercent: z.number().int().min(0).max(100).nullable() }).nullable(),
+        decision: z.object({ title: text, targetPercent: z.number().int().min(0).max(100).nullable() }).nullable(),
       }),
     )
     .max(PLAN_LIMITS.phases),
-  risks: z.array(z.object({ title: text(TEXT.title), probability: text(20), impact: text(20), mitigation: text(TEXT.description) })).max(PLAN_LIMITS.risks),
-  timeline: z.array(z.object({ time: text(TEXT.short), title: text(TEXT.stepTitle), details: z.array(text(TEXT.description)) })).max(PLAN_LIMITS.timeline),
+  risks: z.array(z.object({ title: text, probability: text, impact: text, mitigation: text })).max(PLAN_LIMITS.risks),
+  timeline: z.array(z.object({ time: text, title: text, details: z.array(text) })).max(PLAN_LIMITS.timeline),
   trafficSteps: z.array(z.number().int().min(0).max(100)).min(1).max(20),
 });
 export type TemplatePlan = z.infer<typeof templatePlanSchema>;
