@@ -113,7 +113,15 @@ describe("saving a cutover as a team template", () => {
     expect(audit).toMatchObject({ actorId: planner.id, role: "DEPLOYMENT_LEAD", subject: `template:${saved.templateId}`, after: { name: "Our blue-green", phases: 5, sections: 9, items: 23 } });
   });
 
-  it("keeps nothing of the run: signed-off items and decided votes start open and pending", async () => {
+  it("keeps an imported item as long as a runbook line", async () => {
+    const source = await create(planner, { runbook: `# Long\n## Phase\n- [ ] ${"Verify ".repeat(250)}` });
+    const saved = await dispatch(planner, "template.save", { cutoverId: source.cutoverId, name: "Long titles" });
+    const again = await create(planner, { template: saved.templateId });
+    expect(await structure(again.cutoverId)).toEqual(await structure(source.cutoverId));
+    expect((await structure(again.cutoverId)).phases[0]!.sections[0]!.items[0]!.title.length).toBeGreaterThan(1_000);
+  });
+
+    it("keeps nothing of the run: signed-off items and decided votes start open and pending", async () => {
     const f = await createFixture(team, { decisionState: "voting" });
     await dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId });
     const saved = await dispatch(team.DEPLOYMENT_LEAD, "template.save", { cutoverId: f.cutoverId, name: "From the fixture" });
