@@ -6,20 +6,16 @@ import { dispatch } from "./commands";
 import { runbookReader } from "./plan-import";
 import { listTemplates } from "./templates";
 import type { Actor } from "./context";
-import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
+import { createFixture, createOutsider, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 
+// The cutover team, and three people with no role in its cutovers: two planners and an administrator.
 let team: Team;
-let planner: Actor;
-let otherPlanner: Actor;
-let admin: Actor;
+let planner: Actor, otherPlanner: Actor, admin: Actor;
 
 beforeAll(async () => {
   await useFreshDatabase();
   team = await createTeam();
-  const mk = (key: string, flags: object) => db().user.create({ data: { email: `${key}@templates.local`, name: key, passwordHash: "x", ...flags }, select: { id: true, name: true, isAdmin: true, isPlanner: true } });
-  planner = await mk("planner", { isPlanner: true });
-  otherPlanner = await mk("other-planner", { isPlanner: true });
-  admin = await mk("admin", { isAdmin: true });
+  [planner, otherPlanner, admin] = await Promise.all([createOutsider("planner", { isPlanner: true }), createOutsider("other-planner", { isPlanner: true }), createOutsider("admin", { isAdmin: true })]);
 });
 // A machine shared with other work may take longer than the production budget.
 beforeEach(() => {

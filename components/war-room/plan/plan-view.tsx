@@ -10,6 +10,7 @@ import type { PanelProps, RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
 import { AddItemForm, AddNamed } from "./add-item-form";
 import { SaveTemplate } from "./save-template";
+import { SubmitOrCancel } from "./form-buttons";
 import { TEXT } from "@/lib/domain/limits";
 
 type Phase = CutoverStateJson["phases"][number];
@@ -114,12 +115,7 @@ function ItemRow({ item, cutover, run, myRoles, frozen, canEdit }: { item: Item;
             {needs}
           </label>
           <input id={`why-${item.id}`} autoFocus required value={text} onChange={(e) => setText(e.target.value)} placeholder={needs} className={`${input} flex-1`} maxLength={TEXT.note} />
-          <button type="submit" disabled={busy} className="rounded bg-blue-700 px-2 py-0.5 text-xs text-white">
-            Confirm
-          </button>
-          <button type="button" onClick={() => setPending(null)} className={smallButton}>
-            Cancel
-          </button>
+          <SubmitOrCancel label="Confirm" busy={busy} onCancel={() => setPending(null)} />
         </form>
       )}
       <ErrorNote message={error} testId="item-error" />

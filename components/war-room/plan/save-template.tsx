@@ -5,6 +5,7 @@ import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { TEXT } from "@/lib/domain/limits";
 import type { RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
+import { SubmitOrCancel } from "./form-buttons";
 
 /** "Save as template": the plan (not its sign-offs or votes) becomes a team template. */
 export function SaveTemplate({ cutoverId, cutoverName, run }: { cutoverId: string; cutoverName: string; run: RunCommand }) {
@@ -34,12 +35,7 @@ export function SaveTemplate({ cutoverId, cutoverName, run }: { cutoverId: strin
     <form className="flex flex-wrap items-center gap-2" onSubmit={onSubmit} aria-label="Save as template">
       <input name="name" aria-label="Template name" required maxLength={TEXT.name} defaultValue={cutoverName} className={`${input} w-56`} />
       <input name="description" aria-label="Template description" placeholder="What it is for (optional)" maxLength={TEXT.note} className={`${input} w-72`} />
-      <button type="submit" disabled={pending} className="rounded bg-blue-700 px-2 py-0.5 text-xs text-white disabled:opacity-60">
-        Save
-      </button>
-      <button type="button" onClick={() => setOpen(false)} className={smallButton}>
-        Cancel
-      </button>
+      <SubmitOrCancel label="Save" busy={pending} onCancel={() => setOpen(false)} />
       <ErrorNote message={error} testId="save-template-error" />
     </form>
   );
