@@ -1,18 +1,21 @@
 "use client";
+import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { roomAction } from "@/lib/actions/room";
 import { ErrorNote } from "@/components/ui/error-note";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { TEXT } from "@/lib/domain/limits";
+import { StartFrom, type StartKind, type TemplateOption } from "@/components/new-cutover/start-from";
 
 const field = "w-full rounded border border-neutral-300 bg-transparent px-3 py-1.5 dark:border-neutral-700";
 
-export function NewCutoverForm({ earlier }: { earlier: { id: string; name: string }[] }) {
+export function NewCutoverForm({ earlier, templates }: { earlier: { id: string; name: string }[]; templates: TemplateOption[] }) {
   const router = useRouter();
+  const [start, setStart] = useState<StartKind>("nothing");
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
 
   const { pending: busy, error, onSubmit } = useFormSubmit(async (f) => {
-    const from = String(f.get("cloneFrom") ?? "");
+    const from = start === "clone" ? String(f.get("cloneFrom") ?? "") : "";
     // datetime-local has no zone: it is read in the browser's zone and sent as an instant.
     const local = String(f.get("tZero") ?? "");
     const tZero = local ? new Date(local).toISOString() : "";
@@ -25,7 +28,8 @@ export function NewCutoverForm({ earlier }: { earlier: { id: string; name: strin
           tZero: tZero as unknown as Date,
           timeZone: String(f.get("timeZone") ?? "UTC"),
           mode: f.get("rehearsal") === "on" ? "rehearsal" : "live",
-          runbook: String(f.get("runbook") ?? "") || null,
+          runbook: start === "runbook" ? String(f.get("runbook") ?? "") || null : null,
+          template: start === "template" ? String(f.get("template") ?? "") || null : null,
         });
     if (!r.ok) return r.message;
     router.push(`/cutovers/${(r.data as { cutoverId: string }).cutoverId}`);
@@ -64,14 +68,18 @@ export function NewCutoverForm({ earlier }: { earlier: { id: string; name: strin
       <label className="block text-sm">
         <input type="checkbox" name="rehearsal" /> Rehearsal (against a staging router; everything says REHEARSAL)
       </label>
+      <StartFrom value={start} onChange={setStart} templates={templates} />
+      {start === "runbook" && (
       <label className="block text-sm">
         Start from a runbook (markdown, optional): its checklists, schedule and risks become the plan
         <textarea name="runbook" rows={6} className={`${field} font-mono text-xs`} placeholder="## Pre-Deployment (72 hours before cutover)&#10;### Environment Preparation&#10;- [ ] PostgreSQL production instance provisioned" />
       </label>
+      )}
+      {start === "clone" && (
       <label className="block text-sm">
         …or clone an earlier cutover (keeps its plan, team, contacts and risks; items start open)
-        <select name="cloneFrom" defaultValue="" className={field}>
-          <option value="">Do not clone</option>
+        <select name="cloneFrom" defaultValue="" required className={field}>
+          <option value="">Choose a cutover</option>
           {earlier.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
@@ -79,6 +87,7 @@ export function NewCutoverForm({ earlier }: { earlier: { id: string; name: strin
           ))}
         </select>
       </label>
+      )}
       <ErrorNote message={error} testId="new-cutover-error" />
       <button disabled={busy} className="rounded bg-blue-700 px-3 py-1.5 font-medium text-white disabled:opacity-60">
         Create cutover

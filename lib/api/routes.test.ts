@@ -28,6 +28,7 @@ describe("route table", () => {
       ["POST", `/api/v1/cutovers/${C}/rollback`, "rollback.execute", { cutoverId: C }],
       ["POST", "/api/v1/commands/risk.save", ":name", { name: "risk.save" }],
       ["GET", `/api/v1/cutovers/${C}/report`, undefined, { cutoverId: C }],
+      ["GET", "/api/v1/templates", undefined, {}],
     ];
     for (const [method, url, command, params] of cases) {
       const hit = matchRoute(method, url);

@@ -10,6 +10,7 @@ import { acceptRequestId } from "@/lib/domain/request-input";
 import { dispatch, isCommandName } from "@/lib/services/commands";
 import { listAudit } from "@/lib/services/audit-read";
 import { getCutoverState, listCutovers } from "@/lib/services/cutover-read";
+import { listTemplates } from "@/lib/services/templates";
 import { exportCutover } from "@/lib/services/export";
 import { getReport, reportFile } from "@/lib/services/report";
 import type { ExportFile } from "@/lib/domain/export";
@@ -98,6 +99,8 @@ export const ROUTES: readonly RouteDef[] = [
       return data.format === "markdown" ? download(await reportFile(actor, input), requestId) : getReport(actor, input);
     },
   },
+  // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
+  { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
 ];
 
 /** The caller's x-request-id when it is a short plain token (it is stored in the audit log), else a new one. */

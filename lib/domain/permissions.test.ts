@@ -43,6 +43,7 @@ const EXPECTED: Record<Action, readonly boolean[]> = {
   "router.edit":                             [Y, _,  _, _, _, _, _],
   "audit.view":                              [Y, Y,  Y, Y, Y, Y, Y],
   "report.lessons":                          [Y, Y,  Y, Y, Y, Y, _],
+  "template.save":                           [Y, _,  _, _, _, _, _],
 };
 
 describe("permission table", () => {

@@ -30,6 +30,8 @@ export const ACTIONS = [
   "audit.view",
   // Write the lessons-learned section of an ended cutover's report.
   "report.lessons",
+  // Save the cutover's plan as a team template that every planner can start from.
+  "template.save",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export const actionSchema = z.enum(ACTIONS);
@@ -88,6 +90,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   "router.edit": "edit the router",
   "audit.view": "view the audit log",
   "report.lessons": "write the lessons learned",
+  "template.save": "save the plan as a team template",
 };
 
 export function can(roles: readonly Role[], action: Action): boolean {
@@ -153,6 +156,8 @@ export const GLOBAL_ACTIONS = [
   "integrations.manage",
   // Which identity-provider groups grant administrator and planner at SSO sign-in.
   "sso.manage",
+  // Remove any team template (the one who saved a template may remove it: canRemoveTemplate).
+  "templates.manage",
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -169,7 +174,17 @@ export const GLOBAL_ACTION_LABELS: Record<GlobalAction, string> = {
   "users.manage": "manage users",
   "integrations.manage": "manage integrations",
   "sso.manage": "map single sign-on groups to roles",
+  "templates.manage": "remove team templates",
 };
+
+/**
+ * A team template is removed by whoever manages templates, or by the one who saved it while they
+ * may still create cutovers (the people who use templates).
+ */
+export function canRemoveTemplate(user: { id: string; isAdmin: boolean; isPlanner: boolean }, savedById: string | null): boolean {
+  if (canGlobal(user, "templates.manage")) return true;
+  return savedById !== null && savedById === user.id && canGlobal(user, "cutover.create");
+}
 
 /**
  * What an administrator who holds no role in a cutover may do there: see it whole (to support and

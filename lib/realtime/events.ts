@@ -73,6 +73,8 @@ export const CHANGE_EVENT_TYPES = [
   "router.updated",
   "rollback_hook.added",
   "rollback_hook.removed",
+  // The plan was saved as a team template (lib/services/templates.ts).
+  "template.saved",
   // What a process that died left running or requested, closed by the next press or at start
   // (lib/services/traffic/reconcile.ts), with the split the router was read back at.
   "rollback.abandoned",

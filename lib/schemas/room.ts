@@ -45,6 +45,8 @@ export const createCutoverInput = z.object({
   mode: z.enum(["live", "rehearsal"]).default("live"),
   /** A markdown runbook whose checklists, schedule and risks become the plan. */
   runbook: z.string().max(1_000_000, "The runbook is larger than 1 MB").optional().nullable(),
+  /** A template to start from instead (lib/services/templates.ts): "builtin:…" or a team template's id. */
+  template: z.string().trim().max(100, "Unknown template").optional().nullable(),
 });
 export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero });
 export const cutoverOnly = z.object({ cutoverId: id });

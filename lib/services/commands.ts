@@ -54,6 +54,8 @@ import { ssoMappingInput } from "@/lib/schemas/sso";
 import { setSsoMapping } from "./sso";
 import { lessonsInput } from "@/lib/schemas/report";
 import { saveLessons } from "./report";
+import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates";
+import { removeTemplate, saveTemplate } from "./templates";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -180,6 +182,9 @@ export const COMMANDS = {
   "sso.set_mapping": globalCommand("sso.manage", ssoMappingInput, setSsoMapping),
   // The post-mortem's lessons learned, once the cutover has ended (lib/services/report.ts).
   "report.lessons": command("report.lessons", lessonsInput, saveLessons),
+  // Team templates (lib/services/templates.ts). Removing one: canRemoveTemplate (its author or templates.manage).
+  "template.save": command("template.save", templateSaveInput, saveTemplate),
+  "template.remove": globalCommand("cutover.create", templateRemoveInput, removeTemplate),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -136,6 +136,9 @@ describe("realtime events", () => {
     } finally {
       await stopPoller();
     }
+    // Ended: the team writes the post-mortem's lessons.
+    await db().cutover.update({ where: { id: c }, data: { state: "rolled_back" } });
+    await dispatch(lead, "report.lessons", { cutoverId: c, wentWell: "The rollback was quick", version: 0 });
 
     // Removals, in a second draft (the started plan is frozen).
     const other = await createFixture(team, { state: "draft" });
@@ -155,6 +158,7 @@ describe("realtime events", () => {
     await dispatch(lead, "hook.remove", { cutoverId: o, id: hook.id });
     await dispatch(lead, "item.remove", { cutoverId: o, id: other.qaItemId });
     await dispatch(lead, "section.remove", { cutoverId: o, id: other.sectionId });
+    await dispatch(lead, "template.save", { cutoverId: o, name: "Contract template" });
     await dispatch(lead, "phase.remove", { cutoverId: o, id: other.phaseId });
     const planner = { ...lead, isPlanner: true };
     await db().user.update({ where: { id: lead.id }, data: { isPlanner: true } });

@@ -24,7 +24,7 @@ import type { Actor } from "./context";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 
 const NAMES = Object.keys(COMMANDS) as CommandName[];
-const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId"];
+const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId"];
 
 /** Renaming, moving and removing a phase, section or item take the same inputs. */
 function planNode<L extends "phase" | "section" | "item">(cutoverId: string, level: L, id: string) {
@@ -90,6 +90,8 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "outbound.disallow": { host: "prometheus.example.com" },
     "sso.set_mapping": { administratorGroups: ["war-room-admins"], plannerGroups: ["planners"] },
     "report.lessons": { cutoverId: c, wentWell: "Rollback was quick", actions: "Alert earlier", version: 0 },
+    "template.save": { cutoverId: c, name: "Team plan", description: "Our usual cutover" },
+    "template.remove": { templateId: "00000000-0000-4000-8000-000000000001" },
   };
   return table[name];
 }
@@ -243,7 +245,12 @@ describe("fuzzing the change pipeline", () => {
     const far = ["-271821-04-19T00:00:00Z", "+275760-09-13T00:00:00Z", "1969-12-31T23:59:59Z", "2200-01-01T00:00:01Z"];
     const farPlanned = ["T+99999999h", "T-99999999d", "T+99999999999d", "T+banana", "25:61", "T+1e400h", "T--1h", "tomorrow-ish"];
     const semantic: Partial<Record<CommandName, Record<string, unknown>[]>> = {
-      "cutover.create": far.map((tZero) => ({ ...validInput("cutover.create", f, team), tZero })),
+      "cutover.create": [
+        ...far.map((tZero) => ({ ...validInput("cutover.create", f, team), tZero })),
+        // Templates that do not exist, or a template and a runbook at once.
+        ...["builtin:nope", "builtin:", "00000000-0000-4000-8000-000000000001", "../blue-green", "x".repeat(100)].map((template) => ({ ...validInput("cutover.create", f, team), template })),
+        { ...validInput("cutover.create", f, team), template: "builtin:canary", runbook: "## Phase\n- [ ] item" },
+      ],
       "cutover.clone": far.map((tZero) => ({ ...validInput("cutover.clone", f, team), tZero })),
       "item.add": farPlanned.map((plannedTime) => ({ ...validInput("item.add", f, team), plannedTime })),
       "item.update": farPlanned.map((plannedTime) => ({ ...validInput("item.update", f, team), plannedTime })),

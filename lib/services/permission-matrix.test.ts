@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { canGlobal, canProgressTimelineEntry, canSignOffItem, can } from "@/lib/domain/permissions";
+import { canGlobal, canProgressTimelineEntry, canRemoveTemplate, canSignOffItem, can } from "@/lib/domain/permissions";
 import { canVote } from "@/lib/domain/decision";
 import { ROLES, type Role } from "@/lib/domain/roles";
 import { defineFileIntegrations } from "@/lib/testing/server-config";
@@ -45,6 +45,8 @@ interface Case {
   setup?: (f: Fixture, env: Env) => Promise<void>;
   /** The rule the command asks the table when it depends on the data (see ./commands.ts). */
   dataRule?: (roles: Role[]) => boolean;
+  /** The rule a command asks about the caller when it depends on the data (canRemoveTemplate). */
+  actorRule?: (actor: Actor) => boolean;
   /** Commands that only read or ask (tests of a router or a query) change nothing even when allowed. */
   readsOnly?: boolean;
 }
@@ -209,12 +211,25 @@ const CASES: Case[] = [
   { name: "sso.set_mapping", allowed: ADMIN, input: () => ({ administratorGroups: [unique("admins")], plannerGroups: [unique("planners")] }) },
   // The whole team writes the post-mortem's lessons; observers and outsiders read it.
   { name: "report.lessons", allowed: ALL_BUT_OBSERVER, input: (f) => ({ cutoverId: f.cutoverId, wentWell: "Rollback was quick" }), setup: async (f) => void (await db().cutover.update({ where: { id: f.cutoverId }, data: { state: "rolled_back" } })) },
+  // Saving the plan as a team template: those who hold the whole plan, the lead.
+  { name: "template.save", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: unique("Team plan") }) },
+  // A team template saved by the lead: the lead (who plans cutovers) or an administrator removes it.
+  {
+    name: "template.remove",
+    allowed: ["DEPLOYMENT_LEAD", "ADMINISTRATOR"],
+    input: (f) => ({ templateId: (f as Fixture & { templateId: string }).templateId }),
+    setup: async (f, env) => {
+      const t = await db().cutoverTemplate.create({ data: { name: unique("Saved plan"), plan: {}, createdById: env.team.DEPLOYMENT_LEAD.id } });
+      (f as Fixture & { templateId: string }).templateId = t.id;
+    },
+    actorRule: (actor) => canRemoveTemplate(actor, env.team.DEPLOYMENT_LEAD.id),
+  },
 ];
 
 /** What the tables say about a principal and a command: "ok", or the status of the refusal. */
 function fromTables(c: Case, actor: Actor, roles: Role[]): "ok" | 403 | 404 {
   const def = commandDef(c.name);
-  if (def.scope === "global") return canGlobal(actor, def.permission as Parameters<typeof canGlobal>[1]) ? "ok" : 403;
+  if (def.scope === "global") return canGlobal(actor, def.permission as Parameters<typeof canGlobal>[1]) && (c.actorRule?.(actor) ?? true) ? "ok" : 403;
   if (roles.length === 0 && !actor.isAdmin) return 404;
   if (!allows(actor, roles, def.permission as Parameters<typeof allows>[2])) return 403;
   if (def.kind === "in_cutover" && def.requires && !canGlobal(actor, def.requires)) return 403;

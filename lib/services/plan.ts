@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { createPlanFromImport, readRunbook } from "./plan-import";
+import { readTemplate } from "./templates";
 import { createDefaultMetrics } from "./metrics";
 import { recordChange } from "./audit";
 import {
@@ -43,16 +44,18 @@ function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date |
 
 /** Global: the caller (an administrator or planner, says the table) leads the new cutover. */
 export async function createCutover({ actor, requestId }: Call, raw: z.output<typeof createCutoverInput>) {
-  const { runbook, ...input } = raw;
+  const { runbook, template, ...input } = raw;
+  if (template && runbook?.trim()) throw new AppError("bad_request", "Start from a runbook or from a template, not both");
   // Read before the transaction, off the main thread: a runbook refused as too slow or too big creates nothing.
-  const plan = runbook?.trim() ? await readRunbook(runbook) : null;
+  const source = template ? await readTemplate(template) : runbook?.trim() ? { plan: await readRunbook(runbook), trafficSteps: null } : null;
+  const plan = source?.plan ?? null;
   return db().$transaction(async (tx) => {
     const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
     if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
     await createDefaultMetrics(tx, c.id);
     // Whoever creates a cutover leads it until they hand the role over.
     await tx.cutoverMember.create({ data: { cutoverId: c.id, userId: actor.id, role: "DEPLOYMENT_LEAD" } });
-    await tx.trafficStep.createMany({ data: [0, 5, 25, 50, 100].map((percent, position) => ({ cutoverId: c.id, percent, position })) });
+    await tx.trafficStep.createMany({ data: (source?.trafficSteps ?? [0, 5, 25, 50, 100]).map((percent, position) => ({ cutoverId: c.id, percent, position })) });
     await recordChange(
       tx,
       { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.created", subject: `cutover:${c.id}`, after: { name: c.name, tZero: c.tZero.toISOString(), timeZone: c.timeZone, mode: c.mode }, requestId, rehearsal: c.mode === "rehearsal" },

@@ -45,6 +45,12 @@ export async function createTeam(): Promise<Team> {
   return Object.fromEntries(entries) as Team;
 }
 
+/** A user who holds no role in any cutover: an administrator, a planner, or nobody in particular. */
+export async function createOutsider(key: string, flags: { isAdmin?: boolean; isPlanner?: boolean } = {}): Promise<Actor> {
+  const suffix = randomBytes(4).toString("hex");
+  return db().user.create({ data: { email: `${key}-${suffix}@test.local`, name: key, passwordHash: "x", ...flags }, select: { id: true, name: true, isAdmin: true, isPlanner: true } });
+}
+
 export interface Fixture {
   cutoverId: string;
   phaseId: string;

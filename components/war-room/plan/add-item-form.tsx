@@ -5,6 +5,7 @@ import { ErrorNote } from "@/components/ui/error-note";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 import type { RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
+import { SubmitOrCancel } from "./form-buttons";
 import { TEXT } from "@/lib/domain/limits";
 
 export function AddItemForm({ cutoverId, sectionId, run, frozen }: { cutoverId: string; sectionId: string; run: RunCommand; frozen: boolean }) {
@@ -43,12 +44,7 @@ export function AddItemForm({ cutoverId, sectionId, run, frozen }: { cutoverId: 
         <input type="checkbox" name="critical" /> critical
       </label>
       {frozen && <input name="reason" aria-label="Reason for adding" placeholder="Reason (plan is frozen)" required className={`${input} w-56`} />}
-      <button type="submit" className="rounded bg-blue-700 px-2 py-0.5 text-xs text-white">
-        Add
-      </button>
-      <button type="button" onClick={() => setOpen(false)} className={smallButton}>
-        Cancel
-      </button>
+      <SubmitOrCancel label="Add" onCancel={() => setOpen(false)} />
       <ErrorNote message={error} testId="add-item-error" />
     </form>
   );

@@ -10,6 +10,8 @@ import type { PanelProps, RunCommand } from "../shared/types";
 import { input, smallButton } from "./styles";
 import { AddItemForm, AddNamed } from "./add-item-form";
 import { ExportLinks } from "../shared/parts";
+import { SaveTemplate } from "./save-template";
+import { SubmitOrCancel } from "./form-buttons";
 import { TEXT } from "@/lib/domain/limits";
 
 type Phase = CutoverStateJson["phases"][number];
@@ -114,12 +116,7 @@ function ItemRow({ item, cutover, run, myRoles, frozen, canEdit }: { item: Item;
             {needs}
           </label>
           <input id={`why-${item.id}`} autoFocus required value={text} onChange={(e) => setText(e.target.value)} placeholder={needs} className={`${input} flex-1`} maxLength={TEXT.note} />
-          <button type="submit" disabled={busy} className="rounded bg-blue-700 px-2 py-0.5 text-xs text-white">
-            Confirm
-          </button>
-          <button type="button" onClick={() => setPending(null)} className={smallButton}>
-            Cancel
-          </button>
+          <SubmitOrCancel label="Confirm" busy={busy} onCancel={() => setPending(null)} />
         </form>
       )}
       <ErrorNote message={error} testId="item-error" />
@@ -172,6 +169,7 @@ export function PlanView({ cutover, run, can }: PanelProps) {
         <span className="ml-auto">
           <ExportLinks cutoverId={cutover.id} what="plan" label="plan" />
         </span>
+        {can("template.save") && cutover.phases.length > 0 && <SaveTemplate cutoverId={cutover.id} cutoverName={cutover.name} run={run} />}
       </div>
       {cutover.phases.length === 0 && <p className="text-neutral-500">This plan is empty: import a runbook or start from a template.</p>}
       {cutover.phases.map((phase) => {
