@@ -373,7 +373,7 @@ export function explicitTime(text: string): string | null {
   // Day 1 is the cutover day (T-0), so "Day 3" starts two days after it; weeks likewise. Only
   // at the start and standing alone ("Day 3: Canary", "Week 1"): "Week 12 Completion Criteria"
   // names a week of the project, not a time of the cutover.
-  const day = /^(day|week)\s+(\d{1,3})\s*(?:$|[:.)(\-–—])/i.exec(text.trim());
+  const day = /(?:^|\()\s*(day|week)\s+(\d{1,3})\s*(?:$|[:.)(\-–—])/i.exec(text.trim());
   if (day) {
     const n = Math.max(1, Number(day[2]));
     const days = day[1]!.toLowerCase() === "day" ? n - 1 : (n - 1) * 7;
@@ -675,12 +675,12 @@ export const DEFAULT_RULE_FOR_SECONDS = 60;
 const DECISION_GATE_SECTION = /\b(monitor\w*|decision|go ?\/? ?no[ -]?go|criteria|health)\b/i;
 
 /** "Level 2: Engineering manager (15-30 min)", "0-15 min - Team lead" → a ladder rung. */
-export function parseEscalation(text: string): ImportedEscalation {
+export function parseEscalation(text: string, position = 1): ImportedEscalation {
   const after = /\(?\b(\d{1,4}\s*(?:[-–]\s*\d{1,4}\s*)?\+?\s*(?:min(?:ute)?s?|hours?|h)\b\+?)\)?/i.exec(text);
   let rest = after ? collapse(text.slice(0, after.index) + " " + text.slice(after.index + after[0].length)) : text;
   rest = rest.replace(/^[-–—:\s]+|[-–—:\s]+$/g, "");
   const sep = /\s*(?::|→|->|\s[-–—]\s)\s*/.exec(rest);
-  const level = sep && sep.index > 0 ? rest.slice(0, sep.index) : rest;
+  const level = sep && sep.index > 0 ? rest.slice(0, sep.index) : `Level ${position}`;
   const who = sep && sep.index > 0 ? rest.slice(sep.index + sep[0].length) : rest;
   return { level: collapse(level), who: collapse(who), after: after ? collapse(after[1]!) : "" };
 }
@@ -1055,7 +1055,7 @@ class Importer {
       }
     }
     if (ctx.kind === "escalation" && !boxed) {
-      this.plan.escalation.push(parseEscalation(text));
+      this.plan.escalation.push(parseEscalation(text, this.plan.escalation.length + 1));
       return null;
     }
     if (ctx.kind === "links" && !boxed) {
@@ -1111,7 +1111,7 @@ class Importer {
       title,
       ownerRole: owner ?? guessOwnerRole(title, [section.name, phase.name]),
       critical: isCriticalItem(title, section.name),
-      plannedTime: when ?? itemTime(title),
+      plannedTime: when ?? itemTime(title) ?? itemTime(section.name),
       checked,
     };
     section.items.push(item);
