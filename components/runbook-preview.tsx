@@ -5,6 +5,7 @@
 // the create sends the same exclusion list. All text is rendered as text.
 import { applyExclusions, countPlan, type ImportKind } from "@/lib/domain/runbook/preview";
 import type { ImportedPlan, ImportedSkip } from "@/lib/domain/runbook-import";
+import { ROLE_LABELS } from "@/lib/domain/roles";
 
 export interface RunbookPreviewData {
   plan: ImportedPlan;
@@ -25,15 +26,6 @@ const KIND_LABELS: [ImportKind, string][] = [
   ["timeline", "Schedule"],
 ];
 
-const ROLE_NAMES: Record<string, string> = {
-  DEPLOYMENT_LEAD: "Deployment Lead",
-  DATABASE_DBA: "Database DBA",
-  BACKEND_LEAD: "Backend Lead",
-  QA_LEAD: "QA Lead",
-  ON_CALL: "On-call",
-  COMMS_LEAD: "Comms Lead",
-  OBSERVER: "Observer",
-};
 
 function fmt(n: number | null, unit: string): string {
   return n === null ? "–" : `${n}${unit ? ` ${unit}` : ""}`;
@@ -81,7 +73,7 @@ export function RunbookPreview({ data, exclude, onToggle }: { data: RunbookPrevi
                   <ul className="ml-5 list-disc text-neutral-600 dark:text-neutral-400">
                     {s.items.map((it, ii) => (
                       <li key={ii} data-testid="preview-item">
-                        {it.title} <span className="text-xs">· {ROLE_NAMES[it.ownerRole] ?? it.ownerRole}{it.plannedTime ? ` · ${it.plannedTime}` : ""}</span>
+                        {it.title} <span className="text-xs">· {ROLE_LABELS[it.ownerRole]}{it.plannedTime ? ` · ${it.plannedTime}` : ""}</span>
                       </li>
                     ))}
                   </ul>
@@ -131,7 +123,7 @@ export function RunbookPreview({ data, exclude, onToggle }: { data: RunbookPrevi
       {chosen.contacts.length + chosen.escalation.length + chosen.links.length + chosen.templates.length + chosen.risks.length + chosen.timeline.length > 0 && (
         <ul className="ml-5 list-disc" data-testid="preview-other">
           {chosen.contacts.map((c, i) => (
-            <li key={`c${i}`}>Contact: {c.name} ({ROLE_NAMES[c.role] ?? c.role})</li>
+            <li key={`c${i}`}>Contact: {c.name} ({ROLE_LABELS[c.role]})</li>
           ))}
           {chosen.escalation.map((e, i) => (
             <li key={`e${i}`}>Escalation: {e.level} – {e.who} {e.after}</li>

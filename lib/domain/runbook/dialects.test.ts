@@ -5,29 +5,16 @@ import { describe, expect, it } from "vitest";
 import { importRunbook, readsLikeSteps, checkMark, parseEscalation, explicitTime, type ImportedPlan } from "../runbook-import";
 import { normaliseRunbook, repairMojibake } from "./repair";
 import { matchMetric, parseMeasure, readComparison, readDuration } from "./measures";
+import { countPlan } from "./preview";
 
 function read(rel: string): string {
   return readFileSync(new URL(rel, import.meta.url), "utf8");
 }
 
+/** The preview's counts, without the number of new metrics (checked in the service tests). */
 function counts(plan: ImportedPlan) {
-  const items = plan.phases.flatMap((p) => p.sections.flatMap((s) => s.items));
-  return {
-    phases: plan.phases.length,
-    sections: plan.phases.reduce((n, p) => n + p.sections.length, 0),
-    items: items.length,
-    decisions: plan.phases.filter((p) => p.decision).length,
-    thresholds: plan.thresholds.length,
-    rules: plan.rules.length,
-    gates: plan.gates.length,
-    contacts: plan.contacts.length,
-    escalation: plan.escalation.length,
-    links: plan.links.length,
-    templates: plan.templates.length,
-    risks: plan.risks.length,
-    timeline: plan.timeline.length,
-    skipped: plan.skipped.length,
-  };
+  const { newMetrics: _newMetrics, ...rest } = countPlan(plan);
+  return rest;
 }
 
 const none = { decisions: 0, thresholds: 0, rules: 0, gates: 0, contacts: 0, escalation: 0, links: 0, templates: 0, risks: 0, timeline: 0, skipped: 0 };
