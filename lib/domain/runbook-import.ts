@@ -189,6 +189,7 @@ export const MAX_LINE_CHARS = 2_000;
 export const MAX_NESTING = 16;
 const MAX_PREFIX_SPACES = 32;
 const MAX_WARNINGS = 200;
+const MAX_SECTION_NOTES = 50;
 
 /** How much of a plan the room takes in one import; a bigger plan is refused, not cut. */
 export const PLAN_LIMITS = { phases: 200, sections: 2_000, items: 5_000, timeline: 1_000, risks: 500 } as const;
@@ -1008,7 +1009,8 @@ class Importer {
   private note(line: number, text: string): void {
     const cut = text.length > 300 ? `${text.slice(0, 300)}…` : text;
     this.skips.push({ line, text: cut });
-    if (this.section) (this.section.notes ??= []).push(cut);
+    // Bounded like the warnings: a document of nothing but prose must not return itself as notes.
+    if (this.section && (this.section.notes?.length ?? 0) < MAX_SECTION_NOTES) (this.section.notes ??= []).push(cut);
   }
 
   /** "If error rate > 5% for 5 minutes → ROLLBACK" anywhere, or a measure under a rollback heading. */
