@@ -43,7 +43,9 @@ test("paste a runbook, preview it, untick a section, create; thresholds, trigger
   });
   await signIn(page, DEMO.lead);
   await page.goto("/cutovers/new");
-  await page.getByLabel("Name").fill(`Imported ${Date.now()}`);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(`Imported ${Date.now()}`);
+  await page.getByLabel("Old system").fill("solr");
+  await page.getByLabel("New system").fill("opensearch");
   await page.getByLabel("T-0 (planned start of the switch)").fill("2030-01-01T06:00");
   await page.getByLabel(/Start from a runbook/).fill(RUNBOOK);
   await page.getByTestId("preview-runbook").click();
