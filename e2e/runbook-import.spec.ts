@@ -2,7 +2,7 @@
 // find the imported threshold on a metric tile, the imported trigger in recommend mode, and an
 // imported item the lead signs off.
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, signIn } from "./support/fixtures";
+import { asAdmin, DEMO, signIn } from "./support/fixtures";
 
 const RUNBOOK = [
   "# Search cluster cutover (e2e)",
@@ -94,4 +94,22 @@ test("paste a runbook, preview it, untick a section, create; thresholds, trigger
   await expect(trigger).toContainText("recommend");
   await expect(trigger).toContainText("Imported, confirm");
   expect(alerts).toEqual([]);
+});
+
+test("POST /api/v1/cutovers?dryRun=1 answers the preview and writes nothing; without it, creates", async ({ request }) => {
+  const name = `Dry run ${Date.now()}`;
+  const body = { name, systemFrom: "solr", systemTo: "opensearch", tZero: "2030-01-01T06:00:00Z", runbook: RUNBOOK };
+  const dry = await request.post("/api/v1/cutovers?dryRun=1", { headers: asAdmin, data: { ...body, exclude: ["kind:rules"] } });
+  expect(dry.status()).toBe(200);
+  const preview = await dry.json();
+  expect(preview.counts).toMatchObject({ phases: 2, items: 5, thresholds: 1, rules: 0, gates: 1, skipped: 1 });
+  expect(preview.skipped).toEqual([{ line: 26, text: "Some prose nobody reads." }]);
+  const names = async () => ((await (await request.get("/api/v1/cutovers", { headers: asAdmin })).json()).cutovers as { name: string }[]).map((c) => c.name);
+  expect(await names()).not.toContain(name);
+  const bad = await request.post("/api/v1/cutovers?dryRun=1", { headers: asAdmin, data: { ...body, exclude: ["drop table"] } });
+  expect(bad.status()).toBe(400);
+  const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: body });
+  expect(created.status()).toBe(201);
+  expect((await created.json()).imported.counts).toMatchObject({ rules: 1, gates: 1 });
+  expect(await names()).toContain(name);
 });
