@@ -6,6 +6,7 @@
 import { applyExclusions, countPlan, type ImportKind } from "@/lib/domain/runbook/preview";
 import type { ImportedPlan, ImportedSkip } from "@/lib/domain/runbook-import";
 import { ROLE_LABELS } from "@/lib/domain/roles";
+import { DEFAULT_METRICS } from "@/lib/domain/default-metrics";
 
 export interface RunbookPreviewData {
   plan: ImportedPlan;
@@ -26,6 +27,12 @@ const KIND_LABELS: [ImportKind, string][] = [
   ["timeline", "Schedule"],
 ];
 
+
+/** A matched metric's thresholds today (a new cutover's defaults), shown before the imported ones. */
+function before(metric: string | null): string {
+  const m = metric ? DEFAULT_METRICS.find((d) => d.name === metric) : undefined;
+  return m ? `${fmt(m.warning, m.unit)} / ${fmt(m.critical, m.unit)} ` : "";
+}
 
 function fmt(n: number | null, unit: string): string {
   return n === null ? "–" : `${n}${unit ? ` ${unit}` : ""}`;
@@ -90,7 +97,7 @@ export function RunbookPreview({ data, exclude, onToggle }: { data: RunbookPrevi
           <ul className="ml-5 list-disc" data-testid="preview-thresholds">
             {chosen.thresholds.map((t, i) => (
               <li key={i}>
-                {t.metric ?? `${t.name} (new metric, query needed)`}: → {fmt(t.warning, t.unit)} / {fmt(t.critical, t.unit)} ({t.direction})
+                {t.metric ?? `${t.name} (new metric, query needed)`}: {before(t.metric)}→ {fmt(t.warning, t.unit)} / {fmt(t.critical, t.unit)} ({t.direction})
               </li>
             ))}
           </ul>

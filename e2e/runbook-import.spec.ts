@@ -60,7 +60,7 @@ test("paste a runbook, preview it, untick a section, create; thresholds, trigger
   await expect(count("rules")).toHaveText("1");
   await expect(count("gates")).toHaveText("1");
   await expect(count("skipped")).toHaveText("1");
-  await expect(preview.getByTestId("preview-thresholds")).toContainText("Latency p95: → 450 ms / 1200 ms");
+  await expect(preview.getByTestId("preview-thresholds")).toContainText("Latency p95: 500 ms / 2000 ms → 450 ms / 1200 ms");
   await preview.getByTestId("preview-skipped").click();
   await expect(preview.getByTestId("preview-skipped")).toContainText("line 26: Some prose nobody reads.");
   // Text stays text: the script tag is shown, never run.

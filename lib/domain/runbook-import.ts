@@ -858,6 +858,10 @@ class Importer {
       case "blockquote":
         node.children.forEach((c, i) => this.visit(c, node.children, i));
         break;
+      case "html":
+        // Kept as text in the skipped list (rendered as text there), never interpreted.
+        if (node.value.trim()) this.note(lineOf(node), `HTML: ${collapse(node.value).slice(0, 120)}`);
+        break;
       default:
         break;
     }
