@@ -192,7 +192,7 @@ const MAX_WARNINGS = 200;
 const MAX_SECTION_NOTES = 50;
 
 /** How much of a plan the room takes in one import; a bigger plan is refused, not cut. */
-export const PLAN_LIMITS = { phases: 200, sections: 2_000, items: 5_000, timeline: 1_000, risks: 500 } as const;
+export const PLAN_LIMITS = { phases: 200, sections: 2_000, items: 5_000, timeline: 1_000, risks: 500, thresholds: 200, rules: 500, gates: 500, contacts: 500, templates: 100 } as const;
 
 /** Why a plan is too big to import, or null. */
 export function planTooLarge(plan: ImportedPlan): string | null {
@@ -204,6 +204,11 @@ export function planTooLarge(plan: ImportedPlan): string | null {
     ["items", items, "checklist items"],
     ["timeline", plan.timeline.length, "schedule entries"],
     ["risks", plan.risks.length, "risks"],
+    ["thresholds", plan.thresholds.length, "thresholds"],
+    ["rules", plan.rules.length, "rollback triggers"],
+    ["gates", plan.gates.length, "metric gates"],
+    ["contacts", plan.contacts.length, "contacts"],
+    ["templates", plan.templates.length, "templates"],
   ];
   for (const [key, n, what] of counts) {
     if (n > PLAN_LIMITS[key]) return `The runbook has ${n.toLocaleString("en-US")} ${what}; at most ${PLAN_LIMITS[key].toLocaleString("en-US")} can be imported`;

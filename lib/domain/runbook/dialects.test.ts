@@ -2,7 +2,7 @@
 // team runbooks are read from prisma/demo/ (byte for byte the ones in the shared runbooks folder).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { importRunbook, readsLikeSteps, checkMark, parseEscalation, explicitTime, type ImportedPlan } from "../runbook-import";
+import { importRunbook, MAX_RUNBOOK_CHARS, planTooLarge, readsLikeSteps, checkMark, parseEscalation, explicitTime, type ImportedPlan } from "../runbook-import";
 import { normaliseRunbook, repairMojibake } from "./repair";
 import { matchMetric, parseMeasure, readComparison, readDuration } from "./measures";
 import { countPlan } from "./preview";
@@ -197,5 +197,36 @@ describe("dialect helpers", () => {
     expect(explicitTime("T-4 Hours")).toBe("T-4h");
     expect(explicitTime("Week 2")).toBe("T+7d");
     expect(explicitTime("Week 12 Completion Criteria")).toBeNull();
+  });
+});
+
+describe("hostile documents in the new dialects", () => {
+  const fill = (line: string, head = "# H\n## Rollback triggers\n", size = MAX_RUNBOOK_CHARS) => head + line.repeat(Math.floor((size - head.length) / line.length));
+  // One paragraph or one table is a single piece for the markdown parser, which is slow on a
+  // megabyte of either (tens of seconds): the worker's 1 s budget refuses those with a 400
+  // (plan-import.test.ts). Here the importer's own work on them, at 100 kB.
+  const SMALL = 100_000;
+
+  it("a megabyte of rollback lines is read, and refused as too many triggers", () => {
+    const md = fill("- If error rate > 5% for 5 minutes → ROLLBACK\n");
+    const plan = importRunbook(md);
+    expect(plan.rules.length).toBe(md.split("\n").length - 3);
+    expect(planTooLarge(plan)).toMatch(/rollback triggers; at most 500 can be imported$/);
+  });
+
+  it("a big thresholds table, check-mark lines and mojibake: read to the end", () => {
+    const table = importRunbook(fill("| Error rate | > 1% | > 5% |\n", "# H\n## T\n| Metric | Warning | Critical |\n|---|---|---|\n", SMALL));
+    expect(table.thresholds.length).toBeGreaterThan(3_000);
+    expect(planTooLarge(table)).toMatch(/thresholds; at most 200/);
+    const marks = importRunbook(fill("✅ done thing\n", "# H\n## Steps\n\n", SMALL));
+    expect(marks.phases[0]!.sections[0]!.items.length).toBeGreaterThan(5_000);
+    const mojibake = importRunbook(fill("- step â†’ next âœ… â‰¤ 1 Ã\n", "# H\n## Steps\n", SMALL));
+    expect(mojibake.phases[0]!.sections[0]!.items[0]!.title).toBe("step → next ✅ ≤ 1 Ã");
+  });
+
+  it("prose-only documents keep a bounded list of notes", () => {
+    const plan = importRunbook(fill("Some words that are not a list.\n\n", "# H\n## Steps\n- a\n\n", SMALL));
+    expect(plan.skipped).toHaveLength(200);
+    expect(plan.phases[0]!.sections[0]!.notes).toHaveLength(50);
   });
 });
