@@ -98,7 +98,7 @@ export async function cloneCutover(source: Awaited<ReturnType<typeof readCloneSo
   return db().$transaction(
     async (tx) => {
       const c = await tx.cutover.create({
-        data: { name: input.name, systemFrom: source.systemFrom, systemTo: source.systemTo, tZero: input.tZero, timeZone: source.timeZone, mode: source.mode, links: source.links ?? [], escalation: source.escalation ?? [], clonedFromId: source.id, pollIntervalMs: source.pollIntervalMs },
+        data: { name: input.name, systemFrom: source.systemFrom, systemTo: source.systemTo, tZero: input.tZero, timeZone: source.timeZone, mode: source.mode, links: source.links ?? [], escalation: source.escalation ?? [], announcementTemplates: source.announcementTemplates ?? [], clonedFromId: source.id, pollIntervalMs: source.pollIntervalMs },
       });
       const members = new Map(source.members.map((m) => [`${m.userId}:${m.role}`, m]));
       members.set(`${actor.id}:DEPLOYMENT_LEAD`, { userId: actor.id, role: "DEPLOYMENT_LEAD" } as (typeof source.members)[number]);
