@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { RunbookPreview, type RunbookPreviewData } from "@/components/runbook-preview";
 import { roomAction } from "@/lib/actions/room";
 import { ErrorNote } from "@/components/ui/error-note";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
@@ -13,6 +14,25 @@ export function NewCutoverForm({ earlier, templates }: { earlier: { id: string; 
   const router = useRouter();
   const [start, setStart] = useState<StartKind>("nothing");
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
+  const [runbook, setRunbook] = useState("");
+  const [preview, setPreview] = useState<RunbookPreviewData | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [exclude, setExclude] = useState<string[]>([]);
+  const [previewing, setPreviewing] = useState(false);
+
+  async function showPreview() {
+    setPreviewing(true);
+    setPreviewError(null);
+    const r = await roomAction("cutover.preview", { runbook, exclude: [] });
+    setPreviewing(false);
+    if (!r.ok) {
+      setPreview(null);
+      setPreviewError(r.message);
+      return;
+    }
+    setPreview(r.data as RunbookPreviewData);
+    setExclude([]);
+  }
 
   const { pending: busy, error, onSubmit } = useFormSubmit(async (f) => {
     const from = start === "clone" ? String(f.get("cloneFrom") ?? "") : "";
@@ -28,7 +48,8 @@ export function NewCutoverForm({ earlier, templates }: { earlier: { id: string; 
           tZero: tZero as unknown as Date,
           timeZone: String(f.get("timeZone") ?? "UTC"),
           mode: f.get("rehearsal") === "on" ? "rehearsal" : "live",
-          runbook: start === "runbook" ? String(f.get("runbook") ?? "") || null : null,
+          runbook: start === "runbook" ? runbook || null : null,
+          exclude: start === "runbook" ? exclude : [],
           template: start === "template" ? String(f.get("template") ?? "") || null : null,
         });
     if (!r.ok) return r.message;
@@ -72,8 +93,47 @@ export function NewCutoverForm({ earlier, templates }: { earlier: { id: string; 
       {start === "runbook" && (
       <label className="block text-sm">
         Start from a runbook (markdown, optional): its checklists, schedule and risks become the plan
-        <textarea name="runbook" rows={6} className={`${field} font-mono text-xs`} placeholder="## Pre-Deployment (72 hours before cutover)&#10;### Environment Preparation&#10;- [ ] PostgreSQL production instance provisioned" />
+        <textarea
+          name="runbook"
+          rows={6}
+          value={runbook}
+          onChange={(e) => {
+            setRunbook(e.target.value);
+            // A changed runbook needs a new preview: the old choices may point at other phases.
+            setPreview(null);
+            setExclude([]);
+          }}
+          className={`${field} font-mono text-xs`}
+          placeholder="## Pre-Deployment (72 hours before cutover)&#10;### Environment Preparation&#10;- [ ] PostgreSQL production instance provisioned"
+        />
       </label>
+      )}
+      {start === "runbook" && (
+      <>
+      <div className="flex items-center gap-2 text-sm">
+        <label className="rounded border border-neutral-300 px-2 py-1 dark:border-neutral-700">
+          Upload a .md file{" "}
+          <input
+            type="file"
+            accept=".md,.markdown,.txt,text/markdown,text/plain"
+            className="sr-only"
+            data-testid="runbook-file"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              setRunbook(await file.text());
+              setPreview(null);
+              setExclude([]);
+            }}
+          />
+        </label>
+        <button type="button" disabled={!runbook.trim() || previewing} onClick={showPreview} className="rounded border border-blue-700 px-3 py-1 text-blue-700 disabled:opacity-60 dark:text-blue-300" data-testid="preview-runbook">
+          Preview the import
+        </button>
+      </div>
+      <ErrorNote message={previewError} testId="preview-error" />
+      {preview && <RunbookPreview data={preview} exclude={exclude} onToggle={(key, off) => setExclude((list) => (off ? [...list.filter((k) => k !== key), key] : list.filter((k) => k !== key)))} />}
+      </>
       )}
       {start === "clone" && (
       <label className="block text-sm">

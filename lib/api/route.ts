@@ -100,9 +100,11 @@ export function tableRoute(method: Method, path: string) {
   const route = routeOf(method, path);
   return apiRoute<Record<string, string>>(async ({ req, actor, params, requestId }) => {
     const data = method === "POST" ? await jsonBody(req) : Object.fromEntries(new URL(req.url).searchParams);
+    const flag = route.dryRun ? new URL(req.url).searchParams.get("dryRun") : null;
+    const run = route.dryRun && (flag === "1" || flag === "true") ? { ...route, command: route.dryRun, status: 200 } : route;
     // Next gives no params object to a route without dynamic segments.
-    const result = await runRoute(route, { actor, params: decodeParams(params ?? {}), data, requestId });
+    const result = await runRoute(run, { actor, params: decodeParams(params ?? {}), data, requestId });
     if (result instanceof Response) return result;
-    return Response.json(result ?? null, { status: route.status ?? 200 });
+    return Response.json(result ?? null, { status: run.status ?? 200 });
   });
 }

@@ -40,6 +40,8 @@ export interface RouteDef {
   status?: number;
   /** Answered by the custom server itself when the caller sends a bearer token (the hot paths). */
   fast?: boolean;
+  /** With `?dryRun=1` (or `true`) in the query string this command runs instead (200, writes nothing). */
+  dryRun?: string;
 }
 
 /** A file to save (an export, a report): never rendered by the browser, never cached. */
@@ -63,7 +65,7 @@ const cutoverIdOf = (params: Record<string, string>) => {
 
 export const ROUTES: readonly RouteDef[] = [
   { method: "GET", path: "/api/v1/cutovers", read: async ({ actor }) => ({ cutovers: await listCutovers(actor) }) },
-  { method: "POST", path: "/api/v1/cutovers", command: "cutover.create", status: 201 },
+  { method: "POST", path: "/api/v1/cutovers", command: "cutover.create", status: 201, dryRun: "cutover.preview" },
   {
     method: "GET",
     path: "/api/v1/cutovers/:cutoverId",

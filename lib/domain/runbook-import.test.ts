@@ -54,13 +54,14 @@ function section(plan: ImportedPlan, phaseName: string, sectionName: string) {
 
 describe("importRunbook on the real runbooks", () => {
   for (const name of RUNBOOKS) {
-    it(`${name}: imports phases and every task line as exactly one item`, () => {
+    it(`${name}: imports phases and every task line as an item, a rule or a gate`, () => {
       const md = demo(name);
       const plan = importRunbook(md);
       expect(plan.title).not.toBe("");
       expect(plan.phases.length).toBeGreaterThan(0);
       expect(taskLines(md)).toBeGreaterThan(0);
-      expect(items(plan)).toHaveLength(taskLines(md));
+      // Plain lists under step and criteria headings add items; measurable checks leave as rules/gates.
+      expect(items(plan).length + plan.rules.length + plan.gates.length).toBeGreaterThanOrEqual(taskLines(md));
       for (const p of plan.phases) {
         expect(p.sections.length + (p.decision ? 1 : 0)).toBeGreaterThan(0);
         for (const s of p.sections) expect(s.items.length).toBeGreaterThan(0);
@@ -84,6 +85,7 @@ describe("importRunbook on the real runbooks", () => {
         "Post-Cutover (First 24 Hours)",
         "Post-Cutover (48-72 hours)",
         "Rollback Triggers",
+        "Success Criteria",
       ]);
     });
 
@@ -146,7 +148,10 @@ describe("importRunbook on the real runbooks", () => {
     it("marks monitoring thresholds and load balancer changes critical, and not plain checks", () => {
       const monitoring = section(plan, "Cutover Phase 1: Canary (10% traffic)", "Monitoring (30 min - 1 hour)");
       const byTitle = new Map(monitoring.items.map((i) => [i.title, i]));
-      expect(byTitle.get("Error rate < 1%")).toMatchObject({ critical: true, ownerRole: "ON_CALL" });
+      // A measurable check of a metric the room has is the decision's gate, not an item.
+      expect(byTitle.get("Error rate < 1%")).toBeUndefined();
+      expect(plan.gates.filter((g) => g.phase === "Cutover Phase 1: Canary (10% traffic)").map((g) => [g.metric, g.comparison, g.value])).toEqual([["Error rate", "<", 1]]);
+      // No metric measures a cache hit rate yet: it stays a checklist item.
       expect(byTitle.get("Cache hit rate > 80%")?.critical).toBe(true);
       expect(byTitle.get("Response latency normal")?.critical).toBe(false);
       const deployment = section(plan, "Cutover Phase 1: Canary (10% traffic)", "Deployment");
@@ -166,8 +171,8 @@ describe("importRunbook on the real runbooks", () => {
     it("reads the contact table as roles and reports what it skipped with line numbers", () => {
       expect(plan.roles.map((r) => r.role)).toEqual(["DEPLOYMENT_LEAD", "DATABASE_DBA", "BACKEND_LEAD", "QA_LEAD", "ON_CALL"]);
       expect(plan.roles[0]).toEqual({ role: "DEPLOYMENT_LEAD", who: "TBD", responsibilities: "" });
-      expect(plan.warnings).toContain('line 295: role "Escalation" is not one of the cutover roles; row skipped');
-      expect(plan.warnings).toContain('line 266: "Success Criteria" has no checklist items; not made a phase');
+      expect(plan.escalation).toEqual([{ level: "Escalation", who: "Manager", after: "" }]);
+      expect(phase(plan, "Success Criteria").sections[0].items).toHaveLength(11);
       expect(plan.timeline).toEqual([]);
       expect(plan.risks).toEqual([]);
     });
@@ -248,12 +253,13 @@ describe("importRunbook on the real runbooks", () => {
 
     it("makes the verification checklists phases and skips the plain-bullet lists with a warning", () => {
       expect(plan.title).toBe("Week 12: Production Cutover & Optimization Plan");
-      expect(plan.phases.map((p) => p.name)).toEqual(["Verification Checklist", "Documentation Updates", "Post-Launch (Week 12+)"]);
+      expect(plan.phases.map((p) => p.name)).toEqual(["Verification Checklist", "Documentation Updates", "Success Criteria", "Post-Launch (Week 12+)", "Week 12 Completion Criteria"]);
       expect(section(plan, "Verification Checklist", "Production Canary (10%)").items[1]).toMatchObject({
         title: "Error rate < 1%",
         critical: true,
       });
-      expect(plan.warnings).toContain("line 502: 5 list entries without a checkbox skipped (only - [ ] items become checklist items)");
+      // "### Week 1 Post-Launch" reads like a step: its plain bullets are its items.
+      expect(section(plan, "Post-Launch (Week 12+)", "Week 1 Post-Launch").items.map((i) => i.title)[0]).toBe("Monitor metrics continuously");
       expect(plan.warnings).toContain('line 3: "Overview" has no checklist items; not made a phase');
     });
   });
@@ -302,6 +308,14 @@ describe("importRunbook edge cases", () => {
         roles: [],
         metrics: [],
         triggers: [],
+        thresholds: [],
+        rules: [],
+        gates: [],
+        contacts: [],
+        escalation: [],
+        links: [],
+        templates: [],
+        skipped: [],
         warnings: ["line 1: the runbook is empty; nothing to import"],
       });
     }
@@ -360,7 +374,7 @@ describe("importRunbook edge cases", () => {
     ]);
   });
 
-  it("flattens nested task lists and finds tasks nested under plain bullets", () => {
+  it("flattens nested task lists, finds tasks nested under plain bullets, makes plain sub-bullets notes", () => {
     const md = [
       "# T",
       "## Prep",
@@ -369,6 +383,7 @@ describe("importRunbook edge cases", () => {
       "    - [ ] Grandchild task",
       "- Group without a box",
       "  - [ ] Task under a plain bullet",
+      "    - a note on it",
       "- Plain bullet",
       "",
     ].join("\n");
@@ -380,7 +395,9 @@ describe("importRunbook edge cases", () => {
       ["Task under a plain bullet", false],
     ]);
     expect(items(plan)).toHaveLength(taskLines(md));
-    expect(plan.warnings).toEqual(["line 8: 1 list entry without a checkbox skipped (only - [ ] items become checklist items)"]);
+    expect(items(plan)[3]?.notes).toEqual(["a note on it"]);
+    expect(plan.warnings).toEqual(["line 9: 1 list entry without a checkbox skipped (only - [ ] items, or plain lists under a step heading, become checklist items)"]);
+    expect(plan.skipped).toEqual([{ line: 9, text: "Plain bullet" }]);
   });
 
   it("turns inline code, links, bold and emphasis into plain text", () => {
@@ -438,10 +455,8 @@ describe("importRunbook edge cases", () => {
       ["Switch", ["Checklist"], null],
       ["Canary", ["Checklist", "Monitoring"], { title: "Proceed to 25 %", targetPercent: 25 }],
     ]);
-    expect(plan.phases[1].sections[1].items.map((i) => [i.critical, i.ownerRole])).toEqual([
-      [true, "ON_CALL"],
-      [false, "ON_CALL"],
-    ]);
+    expect(plan.phases[1].sections[1].items.map((i) => [i.critical, i.ownerRole])).toEqual([[false, "ON_CALL"]]);
+    expect(plan.gates).toEqual([{ text: "Latency p95 < 200ms", name: "Latency p95", metric: "Latency p95", unit: "ms", comparison: "<", value: 200, phase: "Canary", line: 9 }]);
     expect(plan.warnings).toEqual(['line 14: "Wrap-up" has no checklist items; not made a phase']);
   });
 
@@ -472,7 +487,7 @@ describe("importRunbook edge cases", () => {
     ].join("\n");
     const plan = importRunbook(md);
     expect(plan.risks).toEqual([{ title: "Data loss", probability: "", impact: "High", mitigation: "Restore backup" }]);
-    expect(plan.warnings).toContain("line 2: table (host | port) skipped: not a risk, metric or role table");
+    expect(plan.warnings).toContain("line 2: table (host | port) skipped: not a task, threshold, risk, metric or role table");
   });
 
   it("reads a timeline by its clock lines even without a timeline heading", () => {
@@ -742,7 +757,7 @@ describe("parsing in pieces", () => {
   it("keeps line numbers of the whole document in warnings", () => {
     const md = "# T\n" + "## P\n- [ ] x\n\n".repeat(50) + "| a | b |\n|---|---|\n| 1 | 2 |\n";
     expect(importRunbook(md, { chunkChars: 16 }).warnings).toEqual(importRunbook(md, whole).warnings);
-    expect(importRunbook(md, { chunkChars: 16 }).warnings).toContain("line 152: table (a | b) skipped: not a risk, metric or role table");
+    expect(importRunbook(md, { chunkChars: 16 }).warnings).toContain("line 152: table (a | b) skipped: not a task, threshold, risk, metric or role table");
   });
 
   it("many short lists (the parser's own worst case when read in one piece: 250 kB took 57 s)", { timeout: 120_000 }, () => {

@@ -37,7 +37,10 @@ import type {
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
+import type { Comparison } from "./metrics";
 import { parseRoleLabel, type Role } from "./roles";
+import { parseMeasure, readComparison, type Measure } from "./runbook/measures";
+import { normaliseRunbook } from "./runbook/repair";
 
 export interface ImportedItem {
   title: string;
@@ -45,10 +48,14 @@ export interface ImportedItem {
   critical: boolean;
   plannedTime: string | null;
   checked: boolean;
+  /** Sub-bullets of a list entry: notes of their parent, not items of their own. */
+  notes?: string[];
 }
 export interface ImportedSection {
   name: string;
   items: ImportedItem[];
+  /** Text of the section that is not checklist work (prose, unreadable lines). */
+  notes?: string[];
 }
 export interface ImportedDecision {
   title: string;
@@ -86,6 +93,65 @@ export interface ImportedTrigger {
   condition: string;
   actions: string[];
 }
+/** A warning/critical pair for a metric: an existing one (`metric`) or a new one (query needed). */
+export interface ImportedThreshold {
+  name: string;
+  metric: string | null;
+  unit: string;
+  direction: "above" | "below";
+  warning: number | null;
+  critical: number | null;
+  line: number;
+}
+/** A rollback trigger rule, created in recommend mode for a person to confirm. */
+export interface ImportedRule {
+  text: string;
+  name: string;
+  metric: string | null;
+  unit: string;
+  comparison: Comparison;
+  threshold: number;
+  forSeconds: number;
+  severity: "immediate" | "graceful";
+  action: "rollback" | "shift" | "alert";
+  shiftToPercent: number | null;
+  line: number;
+}
+/** A metric gate: on the decision of phase `phase`, or a success criterion of the cutover (null). */
+export interface ImportedGate {
+  text: string;
+  name: string;
+  metric: string | null;
+  unit: string;
+  comparison: Comparison;
+  value: number;
+  phase: string | null;
+  line: number;
+}
+export interface ImportedContact {
+  role: Role;
+  name: string;
+  phone: string | null;
+  chatHandle: string | null;
+  email: string | null;
+}
+export interface ImportedEscalation {
+  level: string;
+  who: string;
+  after: string;
+}
+export interface ImportedLink {
+  label: string;
+  url: string;
+}
+export interface ImportedTemplate {
+  name: string;
+  body: string;
+}
+export interface ImportedSkip {
+  line: number;
+  text: string;
+}
 export interface ImportedPlan {
   title: string;
   phases: ImportedPhase[];
@@ -94,6 +160,15 @@ export interface ImportedPlan {
   roles: ImportedRoleAssignment[];
   metrics: ImportedMetric[];
   triggers: ImportedTrigger[];
+  thresholds: ImportedThreshold[];
+  rules: ImportedRule[];
+  gates: ImportedGate[];
+  contacts: ImportedContact[];
+  escalation: ImportedEscalation[];
+  links: ImportedLink[];
+  templates: ImportedTemplate[];
+  /** Text not made into anything, with its line: also kept as notes of its section. */
+  skipped: ImportedSkip[];
   warnings: string[];
 }
 
@@ -114,9 +189,10 @@ export const MAX_LINE_CHARS = 2_000;
 export const MAX_NESTING = 16;
 const MAX_PREFIX_SPACES = 32;
 const MAX_WARNINGS = 200;
+const MAX_SECTION_NOTES = 50;
 
 /** How much of a plan the room takes in one import; a bigger plan is refused, not cut. */
-export const PLAN_LIMITS = { phases: 200, sections: 2_000, items: 5_000, timeline: 1_000, risks: 500 } as const;
+export const PLAN_LIMITS = { phases: 200, sections: 2_000, items: 5_000, timeline: 1_000, risks: 500, thresholds: 200, rules: 500, gates: 500, contacts: 500, templates: 100 } as const;
 
 /** Why a plan is too big to import, or null. */
 export function planTooLarge(plan: ImportedPlan): string | null {
@@ -128,6 +204,11 @@ export function planTooLarge(plan: ImportedPlan): string | null {
     ["items", items, "checklist items"],
     ["timeline", plan.timeline.length, "schedule entries"],
     ["risks", plan.risks.length, "risks"],
+    ["thresholds", plan.thresholds.length, "thresholds"],
+    ["rules", plan.rules.length, "rollback triggers"],
+    ["gates", plan.gates.length, "metric gates"],
+    ["contacts", plan.contacts.length, "contacts"],
+    ["templates", plan.templates.length, "templates"],
   ];
   for (const [key, n, what] of counts) {
     if (n > PLAN_LIMITS[key]) return `The runbook has ${n.toLocaleString("en-US")} ${what}; at most ${PLAN_LIMITS[key].toLocaleString("en-US")} can be imported`;
@@ -286,13 +367,24 @@ function offset(sign: "+" | "-", n: number, unit: string): string | null {
 
 const UNIT = "(hours?|hrs?|h|days?|d|minutes?|mins?)";
 
-/** An explicit time written in the text: "T-4h", "T+0:30", "06:30 AM". */
+/** An explicit time written in the text: "T-4h", "T-4 Hours", "T+0:30", "06:30 AM", "Day 3", "Week 1". */
 export function explicitTime(text: string): string | null {
+  const worded = /(?:^|[^A-Za-z0-9])T\s*([+\-−–])\s*(\d{1,5})\s?(hours?|hrs?|minutes?|mins?|days?)\b/i.exec(text);
+  if (worded) return offset(worded[1] === "+" ? "+" : "-", Number(worded[2]), worded[3]!);
   // At most five digits: a longer number is no offset, and a bounded run cannot backtrack far.
   const rel = /(?:^|[^A-Za-z0-9])T\s*([+\-−–])\s*(\d{1,5}(?::[0-5]\d)?[hdm]?)(?![A-Za-z0-9])/.exec(text);
   if (rel) return `T${rel[1] === "+" ? "+" : "-"}${rel[2]}`;
   const clock = /\b(\d{1,2}):([0-5]\d)\s*(AM|PM)\b/i.exec(text);
   if (clock) return `${clock[1].padStart(2, "0")}:${clock[2]} ${clock[3].toUpperCase()}`;
+  // Day 1 is the cutover day (T-0), so "Day 3" starts two days after it; weeks likewise. Only
+  // at the start and standing alone ("Day 3: Canary", "Week 1"): "Week 12 Completion Criteria"
+  // names a week of the project, not a time of the cutover.
+  const day = /(?:^|\()\s*(day|week)\s+(\d{1,3})\s*(?:$|[:.)(\-–—])/i.exec(text.trim());
+  if (day) {
+    const n = Math.max(1, Number(day[2]));
+    const days = day[1]!.toLowerCase() === "day" ? n - 1 : (n - 1) * 7;
+    return `T+${days}d`;
+  }
   return null;
 }
 
@@ -511,12 +603,140 @@ export function parseTriggerBlock(code: string): ImportedTrigger[] {
   return triggers;
 }
 
+// --- dialects: what a block is about, check marks, links, actions ------------------------------
+
+type BlockKind = "rollback" | "success" | "template" | "links" | "escalation" | null;
+
+/** What a heading or bold label announces. */
+function blockKind(name: string): BlockKind {
+  if (/\btemplates?\b|\bannouncements?\b/i.test(name)) return "template";
+  if (/\b(roll ?back|abort|revert)\b.*\b(triggers?|criteria|conditions?|if|when)\b|\btriggers?\b.*\broll ?back\b/i.test(name)) return "rollback";
+  if (/\bsuccess (criteria|metrics|conditions)\b|\bgo ?\/? ?no[ -]?go\b|\b(exit|acceptance|completion) criteria\b|\b(complete|done) when\b/i.test(name)) return "success";
+  if (/\bescalation\b/i.test(name)) return "escalation";
+  if (/\bwar[ -]?room (setup|links)\b|\blinks\b|\bdashboards\b|\bresources\b/i.test(name)) return "links";
+  return null;
+}
+
+/**
+ * A heading whose plain bullets are work to do: a numbered step ("#### 3. Feature Flags Setup"),
+ * "Step 2", "Day 3", a planned time ("T-4 Hours", "06:30 AM", "72 hours before") or a word that
+ * says so ("Tasks", "Checklist", "Steps", "Actions", "Procedure").
+ */
+export function readsLikeSteps(name: string): boolean {
+  if (!name) return false;
+  if (/^\s*(?:step\s*)?\d{1,3}[.):]\s/i.test(name)) return true;
+  if (/^\s*(?:step|task|stage|phase|wave|day|week)\s*\d{1,3}\b/i.test(name)) return true;
+  if (plannedTimeFromHeading(name) !== null) return true;
+  return /\b(steps?|tasks?|checklists?|to-?dos?|actions?|procedures?|activities)\b/i.test(name);
+}
+
+/** A line that starts with a check mark: ✅ / ✓ / ✔ / [x] (done) or ☐ / ⬜ / [ ] (open). */
+export function checkMark(text: string): { text: string; checked: boolean } | null {
+  const m = /^(✅|✓|✔️?|☑️?|\[[xX]\]|☐|⬜|◻️?|\[ \])\s*/u.exec(text);
+  if (!m) return null;
+  const checked = !/^(☐|⬜|◻|\[ \])/u.test(m[1]!);
+  return { text: text.slice(m[0].length).trim(), checked };
+}
+
+/** The inline content of a paragraph, one array per source line. */
+function paragraphLines(nodes: readonly PhrasingContent[]): PhrasingContent[][] {
+  const lines: PhrasingContent[][] = [[]];
+  for (const node of nodes) {
+    if (node.type === "text" && node.value.includes("\n")) {
+      const parts = node.value.split("\n");
+      parts.forEach((part, i) => {
+        if (i > 0) lines.push([]);
+        if (part) lines[lines.length - 1]!.push({ type: "text", value: part });
+      });
+    } else if (node.type === "break") {
+      lines.push([]);
+    } else lines[lines.length - 1]!.push(node);
+  }
+  return lines;
+}
+
+/** "**Bridge**: https://…" or "Dashboard: [Grafana](https://…)" → a war-room link. */
+function linkOf(nodes: readonly PhrasingContent[], text: string): ImportedLink | null {
+  const link = nodes.find((n) => n.type === "link");
+  const url = link && link.type === "link" ? link.url : /\bhttps?:\/\/[^\s)>\]]+/.exec(text)?.[0];
+  if (!url || !/^https?:\/\//i.test(url)) return null;
+  const colon = text.indexOf(":");
+  const label = colon > 0 && colon < 60 && !text.slice(0, colon).includes("http") ? collapse(text.slice(0, colon)) : link && link.type === "link" ? plain(link.children) : url;
+  return { label: label || url, url };
+}
+
+/** The action after the arrow: "ROLLBACK", "shift 50% back", "page on-call". */
+function actionOf(text: string): { action: "rollback" | "shift" | "alert"; shiftToPercent: number | null } | null {
+  if (/\broll ?back\b|\brevert\b|\babort\b/i.test(text)) return { action: "rollback", shiftToPercent: null };
+  const shift = /\bshift\b\D{0,20}(\d{1,3})\s*%/i.exec(text);
+  if (shift) return { action: "shift", shiftToPercent: Math.min(100, Number(shift[1])) };
+  if (/\b(alert|page|notify|escalate|investigate)\b/i.test(text)) return { action: "alert", shiftToPercent: null };
+  return null;
+}
+
+/** How long a rule waits when the runbook does not say ("sustained" without a duration). */
+export const DEFAULT_RULE_FOR_SECONDS = 60;
+
+/** Monitoring sections whose measurable checks become gates of their phase's decision. */
+const DECISION_GATE_SECTION = /\b(monitor\w*|decision|go ?\/? ?no[ -]?go|criteria|health)\b/i;
+
+/** "Level 2: Engineering manager (15-30 min)", "0-15 min - Team lead" → a ladder rung. */
+export function parseEscalation(text: string, position = 1): ImportedEscalation {
+  const after = /\(?\b(\d{1,4}\s*(?:[-–]\s*\d{1,4}\s*)?\+?\s*(?:min(?:ute)?s?|hours?|h)\b\+?)\)?/i.exec(text);
+  let rest = after ? collapse(text.slice(0, after.index) + " " + text.slice(after.index + after[0].length)) : text;
+  rest = rest.replace(/^[-–—:\s]+|[-–—:\s]+$/g, "");
+  const sep = /\s*(?::|→|->|\s[-–—]\s)\s*/.exec(rest);
+  const level = sep && sep.index > 0 ? rest.slice(0, sep.index) : `Level ${position}`;
+  const who = sep && sep.index > 0 ? rest.slice(sep.index + sep[0].length) : rest;
+  return { level: collapse(level), who: collapse(who), after: after ? collapse(after[1]!) : "" };
+}
+
+/** An item's planned time: as written ("T-30m", "06:30 AM", "Day 3") or "2 hours before". */
+function itemTime(text: string): string | null {
+  return plannedTimeFromHeading(text);
+}
+
+/** A "Contact" cell: an e-mail, a phone number or a chat handle. */
+function splitContact(text: string): { phone: string | null; chatHandle: string | null; email: string | null } {
+  const out = { phone: null as string | null, chatHandle: null as string | null, email: null as string | null };
+  for (const part of text.split(/[,;/]|\s{2,}/)) {
+    const p = part.trim();
+    if (!p) continue;
+    if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p)) out.email ??= p;
+    else if (/^[@#]/.test(p)) out.chatHandle ??= p;
+    else if (/^\+?[\d\s().-]{6,}$/.test(p)) out.phone ??= p;
+    else out.chatHandle ??= p;
+  }
+  return out;
+}
+
+/** A block as plain text, list entries as "- " lines (the body of an announcement template). */
+function blockText(node: RootContent): string {
+  switch (node.type) {
+    case "paragraph":
+      return paragraphLines(node.children).map((l) => plain(l)).filter(Boolean).join("\n");
+    case "code":
+      return node.value;
+    case "list":
+      return node.children.map((li) => `- ${li.children.map((c) => blockText(c as RootContent)).filter(Boolean).join("\n  ")}`).join("\n");
+    case "blockquote":
+      return node.children.map((c) => blockText(c)).filter(Boolean).join("\n");
+    case "table":
+      return node.children.map((r) => r.children.map((c) => plain(c.children)).join(" | ")).join("\n");
+    case "heading":
+      return plain(node.children);
+    default:
+      return "";
+  }
+}
+
 // --- the walk ----------------------------------------------------------------------------------
 
 interface SectionDraft {
   name: string;
   line: number;
   items: ImportedItem[];
+  notes?: string[];
 }
 interface PhaseDraft {
   name: string;
@@ -569,6 +789,13 @@ class Importer {
   private readonly warnings: { line: number; message: string }[] = [];
   private title: string | null = null;
   private readonly plan: ImportedPlan;
+  /** The bold label ("**Immediate Rollback If**:") the current block sits under, if any. */
+  private label: string | null = null;
+  /** The announcement template being read (a heading that names one, and what follows it). */
+  private template: ImportedTemplate | null = null;
+  /** Items that compare a metric with a number: gates of their phase's decision, if it has one. */
+  private readonly measured = new Map<ImportedItem, { measure: Measure; text: string; line: number }>();
+  private readonly skips: ImportedSkip[] = [];
 
   constructor(plan: ImportedPlan) {
     this.plan = plan;
@@ -580,13 +807,16 @@ class Importer {
   }
 
   /** `cut`, `flattened`: the lines capLines shortened and those it made less deep. */
-  finish(cut: readonly number[] = [], flattened: readonly number[] = []): void {
-    this.plan.title = this.title ?? "";
-    if (this.title === null) this.warn(1, "no level-1 heading: the plan has no title");
+  finish(cut: readonly number[] = [], flattened: readonly number[] = [], frontMatterTitle: string | null = null): void {
+    this.plan.title = this.title ?? frontMatterTitle ?? "";
+    if (this.title === null && frontMatterTitle === null) this.warn(1, "no level-1 heading: the plan has no title");
     this.finishPhases();
+    this.plan.gates.sort((a, b) => a.line - b.line);
     if (this.plan.phases.length === 0) this.warn(1, "no checklist items (- [ ] …) found: the plan has no phases");
     for (const line of flattened) this.warn(line, `indented or nested too deeply (more than ${MAX_NESTING} levels); read less deep`);
     for (const line of cut) this.warn(line, `line longer than ${MAX_LINE_CHARS.toLocaleString("en-US")} characters; only its first ${MAX_LINE_CHARS.toLocaleString("en-US")} were read`);
+    this.skips.sort((a, b) => a.line - b.line);
+    this.plan.skipped = this.skips.slice(0, MAX_WARNINGS);
     this.warnings.sort((a, b) => a.line - b.line);
     // A hostile document can produce a warning per line; the import screen shows a readable few.
     const shown = this.warnings.slice(0, MAX_WARNINGS).map((w) => `line ${w.line}: ${w.message}`);
@@ -609,6 +839,11 @@ class Importer {
   }
 
   private visit(node: RootContent, siblings: readonly RootContent[], index: number): void {
+    if (this.template && node.type !== "heading" && node.type !== "thematicBreak") {
+      const text = blockText(node);
+      if (text) this.template.body = this.template.body ? `${this.template.body}\n\n${text}` : text;
+      return;
+    }
     switch (node.type) {
       case "heading":
         this.onHeading(node, siblings, index);
@@ -628,6 +863,10 @@ class Importer {
       case "blockquote":
         node.children.forEach((c, i) => this.visit(c, node.children, i));
         break;
+      case "html":
+        // Kept as text in the skipped list (rendered as text there), never interpreted.
+        if (node.value.trim()) this.note(lineOf(node), `HTML: ${collapse(node.value).slice(0, 120)}`);
+        break;
       default:
         break;
     }
@@ -637,6 +876,14 @@ class Importer {
     const text = headingText(h);
     this.headings.length = h.depth;
     this.headings[h.depth] = text;
+    this.label = null;
+    this.template = null;
+    if (h.depth >= 2 && blockKind(text) === "template" && !/\btemplates\b/i.test(text)) {
+      // "### Success announcement" under "## Communication templates": one template each.
+      this.template = { name: text, body: "" };
+      this.plan.templates.push(this.template);
+      return;
+    }
     if (h.depth === 1 && this.title === null) {
       this.title = text;
       return;
@@ -707,6 +954,19 @@ class Importer {
     return { phase, section: this.section };
   }
 
+  /** What the current block is about, from its label or the nearest heading that says. */
+  private blockContext(): { kind: BlockKind; severity: "immediate" | "graceful"; steps: boolean; name: string } {
+    const names = [this.label, ...this.headings.slice(2).reverse()].filter((n): n is string => !!n);
+    let kind: BlockKind = null;
+    for (const n of names) {
+      kind = blockKind(n);
+      if (kind) break;
+    }
+    const sev = names.find((n) => /\b(immediate|graceful)\b/i.test(n));
+    const nearest = names[0] ?? "";
+    return { kind, severity: sev && /graceful/i.test(sev) ? "graceful" : "immediate", steps: readsLikeSteps(nearest), name: nearest };
+  }
+
   private onParagraph(p: Paragraph): void {
     const decision = decisionText(p);
     if (decision !== null) {
@@ -720,48 +980,179 @@ class Importer {
     }
     const label = boldLabel(p);
     if (label !== null) {
+      this.label = label;
+      if (blockKind(label) === "template") {
+        this.template = { name: label, body: "" };
+        this.plan.templates.push(this.template);
+        return;
+      }
       if (!this.phase) this.newPhase(DEFAULT_PHASE_NAME, lineOf(p), false, true);
       this.section = { name: label, line: lineOf(p), items: [] };
       this.phase!.sections.push(this.section);
+      return;
     }
+    // Line by line: a paragraph often holds several "**Bridge**: url" or "✅ Done" lines.
+    const start = lineOf(p);
+    paragraphLines(p.children).forEach((nodes, i) => this.onLine(nodes, start + i));
+  }
+
+  private onLine(nodes: PhrasingContent[], line: number): void {
+    const text = plain(nodes);
+    if (!text) return;
+    const ctx = this.blockContext();
+    const mark = checkMark(text);
+    if (mark) {
+      this.entry(mark.text, mark.checked, line, ctx, true);
+      return;
+    }
+    if (this.ruleLine(text, line, ctx)) return;
+    const link = linkOf(nodes, text);
+    if (link) {
+      this.plan.links.push(link);
+      return;
+    }
+    this.note(line, text);
+  }
+
+  /** Unrecognised text: a note of its section and a line of the skipped list. */
+  private note(line: number, text: string): void {
+    const cut = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    this.skips.push({ line, text: cut });
+    // Bounded like the warnings: a document of nothing but prose must not return itself as notes.
+    if (this.section && (this.section.notes?.length ?? 0) < MAX_SECTION_NOTES) (this.section.notes ??= []).push(cut);
+  }
+
+  /** "If error rate > 5% for 5 minutes → ROLLBACK" anywhere, or a measure under a rollback heading. */
+  private ruleLine(text: string, line: number, ctx: ReturnType<Importer["blockContext"]>): boolean {
+    const arrow = /\s*(?:→|->|=>|⇒)\s*/.exec(text);
+    const condition = arrow ? text.slice(0, arrow.index) : text;
+    const action = arrow ? text.slice(arrow.index + arrow[0].length) : "";
+    const isIf = /^(?:if|when)\b/i.test(condition);
+    const actionKind = actionOf(action);
+    if (!(ctx.kind === "rollback" || (isIf && arrow && actionKind))) return false;
+    const measure = parseMeasure(condition);
+    if (!measure) return false;
+    const act = actionKind ?? { action: "rollback" as const, shiftToPercent: null };
+    this.plan.rules.push({
+      text,
+      name: measure.name,
+      metric: measure.metric,
+      unit: measure.unit,
+      comparison: measure.comparison,
+      threshold: measure.value,
+      forSeconds: measure.forSeconds ?? DEFAULT_RULE_FOR_SECONDS,
+      severity: /\bgraceful\b/i.test(text) ? "graceful" : /\bimmediate\b/i.test(text) ? "immediate" : ctx.severity,
+      ...act,
+      line,
+    });
+    return true;
+  }
+
+  /**
+   * One list entry or check-mark line. Returns the item it became (sub-bullets become its notes),
+   * or null when it became something else or was not read.
+   */
+  private entry(text: string, checked: boolean, line: number, ctx: ReturnType<Importer["blockContext"]>, boxed: boolean): ImportedItem | null | "plain" {
+    if (!text) {
+      this.skip(line, "checklist item without text skipped");
+      return null;
+    }
+    if (this.ruleLine(text, line, ctx)) return null;
+    if (ctx.kind === "success") {
+      const measure = parseMeasure(text);
+      if (measure) {
+        this.plan.gates.push({ text, name: measure.name, metric: measure.metric, unit: measure.unit, comparison: measure.comparison, value: measure.value, phase: null, line });
+        return null;
+      }
+    }
+    if (ctx.kind === "escalation" && !boxed) {
+      this.plan.escalation.push(parseEscalation(text, this.plan.escalation.length + 1));
+      return null;
+    }
+    if (ctx.kind === "links" && !boxed) {
+      const url = /\bhttps?:\/\/[^\s)>\]]+/.exec(text);
+      if (url) {
+        const label = collapse(text.slice(0, url.index).replace(/[:\-–—(\[]+\s*$/, "")) || url[0];
+        this.plan.links.push({ label, url: url[0] });
+        return null;
+      }
+    }
+    if (!boxed && !ctx.steps && ctx.kind !== "success" && ctx.kind !== "rollback") return "plain";
+    return this.addItem(text, checked, line);
   }
 
   private onList(list: List): void {
+    const ctx = this.blockContext();
     let plainEntries = 0;
     let firstPlainLine = 0;
-    const walk = (l: List): void => {
+    const walk = (l: List, parent: ImportedItem | null): void => {
       for (const li of l.children) {
         const nested = li.children.filter((c): c is List => c.type === "list");
+        const first = li.children.find((c): c is Paragraph => c.type === "paragraph");
+        const text = first ? plain(first.children) : "";
+        let made: ImportedItem | null = null;
         if (typeof li.checked === "boolean") {
-          this.addItem(li);
+          const r = this.entry(text, li.checked, lineOf(li), ctx, true);
+          made = r === "plain" ? null : r;
+        } else if (parent && text) {
+          // A sub-bullet of an item is a note of it: "- Deploy\n  - use the blue pool".
+          (parent.notes ??= []).push(text);
         } else if (!nested.some(hasTaskItem)) {
-          if (plainEntries === 0) firstPlainLine = lineOf(li);
-          plainEntries++;
+          const mark = checkMark(text);
+          const r = mark ? this.entry(mark.text, mark.checked, lineOf(li), ctx, true) : this.entry(text, false, lineOf(li), ctx, false);
+          if (r === "plain") {
+            if (plainEntries === 0) firstPlainLine = lineOf(li);
+            plainEntries++;
+            if (text) this.note(lineOf(li), text);
+          } else made = r;
         }
-        nested.forEach(walk);
+        nested.forEach((n) => walk(n, made ?? (typeof li.checked === "boolean" ? null : parent)));
       }
     };
-    walk(list);
+    walk(list, null);
     if (plainEntries > 0) {
       const what = plainEntries === 1 ? "1 list entry" : `${plainEntries} list entries`;
-      this.skip(firstPlainLine, `${what} without a checkbox skipped (only - [ ] items become checklist items)`);
+      this.skip(firstPlainLine, `${what} without a checkbox skipped (only - [ ] items, or plain lists under a step heading, become checklist items)`);
     }
   }
 
-  private addItem(li: ListItem): void {
-    const first = li.children.find((c): c is Paragraph => c.type === "paragraph");
-    const title = first ? plain(first.children) : "";
-    if (!title) {
-      this.skip(lineOf(li), "checklist item without text skipped");
+  private addItem(title: string, checked: boolean, line: number, owner: Role | null = null, when: string | null = null): ImportedItem {
+    const { phase, section } = this.ensureSection(line);
+    const item: ImportedItem = {
+      title,
+      ownerRole: owner ?? guessOwnerRole(title, [section.name, phase.name]),
+      critical: isCriticalItem(title, section.name),
+      plannedTime: when ?? itemTime(title) ?? itemTime(section.name),
+      checked,
+    };
+    section.items.push(item);
+    const measure = parseMeasure(title);
+    if (measure && measure.metric !== null) this.measured.set(item, { measure, text: title, line });
+    return item;
+  }
+
+  /** A row of a thresholds table: "P95 Latency | > 500ms | > 1000ms". */
+  private addThreshold(name: string, warning: string, critical: string, line: number): void {
+    if (!name) return;
+    const w = warning ? readComparison(warning) : null;
+    const c = critical ? readComparison(critical) : null;
+    if (!w && !c) {
+      this.warn(line, `threshold row "${name}" has no "> N" or "< N" value; skipped`);
+      this.note(line, [name, warning, critical].filter(Boolean).join(" | "));
       return;
     }
-    const { phase, section } = this.ensureSection(lineOf(li));
-    section.items.push({
-      title,
-      ownerRole: guessOwnerRole(title, [section.name, phase.name]),
-      critical: isCriticalItem(title, section.name),
-      plannedTime: explicitTime(title),
-      checked: li.checked === true,
+    const unit = (w ?? c)!.unit;
+    const measure = parseMeasure(`${name} ${warning || critical}`);
+    const metric = measure?.metric ?? null;
+    const op = (w ?? c)!.comparison;
+    this.plan.thresholds.push({
+      name,
+      metric,
+      unit: metric ? measure!.unit : unit ?? "",
+      direction: op === "<" || op === "<=" ? "below" : "above",
+      warning: w ? w.value : null,
+      critical: c ? c.value : null,
+      line,
     });
   }
 
@@ -774,6 +1165,36 @@ class Importer {
       .map((r) => ({ line: lineOf(r), values: r.children.map((c) => plain(c.children)) }))
       .filter((r) => r.values.some((v) => v !== ""));
     const at = (values: string[], i: number): string => (i >= 0 ? values[i] ?? "" : "");
+
+    const task = col(/^(tasks?|steps?|actions?|activit(y|ies)|items?|what)\b/);
+    if (task >= 0 && col(/^(roles?|metrics?|risks?)\b/) < 0) {
+      const owner = col(/owner|who|responsible|assignee|team/);
+      const status = col(/status|done|state/);
+      const when = col(/^(when|time|planned|schedule|start|eta|due)\b/);
+      for (const r of cells) {
+        const title = at(r.values, task);
+        if (!title) {
+          this.warn(r.line, "task row without a task skipped");
+          continue;
+        }
+        const ownerText = at(r.values, owner);
+        const role = ownerText ? parseRoleLabel(ownerText) ?? guessOwnerRole(ownerText, []) : null;
+        const statusText = at(r.values, status);
+        const done = /^(done|complete[d]?|yes|✅|✓|✔|\[x\])/i.test(statusText);
+        const whenText = at(r.values, when);
+        const item = this.addItem(title, done, r.line, role, whenText ? itemTime(whenText) ?? null : null);
+        if (ownerText && !parseRoleLabel(ownerText)) (item.notes ??= []).push(`Owner: ${ownerText}`);
+      }
+      return;
+    }
+
+    const warningCol = col(/^warn/);
+    const criticalCol = col(/^(critical|crit|page|alert|error)\b/);
+    const metricCol = col(/^(metrics?|signal|indicator|kpi)\b/);
+    if (metricCol >= 0 && (warningCol >= 0 || criticalCol >= 0)) {
+      for (const r of cells) this.addThreshold(at(r.values, metricCol), at(r.values, warningCol), at(r.values, criticalCol), r.line);
+      return;
+    }
 
     const risk = col(/^risks?\b/);
     const probability = col(/probab|likelihood/);
@@ -797,7 +1218,10 @@ class Importer {
       const action = col(/action|response/);
       for (const r of cells) {
         const name = at(r.values, metric);
-        if (name) this.plan.metrics.push({ name, threshold: at(r.values, threshold), action: at(r.values, action) });
+        if (!name) continue;
+        this.plan.metrics.push({ name, threshold: at(r.values, threshold), action: at(r.values, action) });
+        // One number per metric: the level at which someone acts, its warning value.
+        this.addThreshold(name, at(r.values, threshold), "", r.line);
       }
       return;
     }
@@ -806,19 +1230,38 @@ class Importer {
     const person = col(/person|who|owner|name|assignee|people/);
     if (role >= 0 && person >= 0) {
       const responsibilities = col(/responsib|duties|tasks?/);
+      const phone = col(/phone|mobile|tel/);
+      const chat = col(/slack|chat|handle|teams|channel/);
+      const email = col(/e-?mail/);
+      const contact = col(/^contact/);
       for (const r of cells) {
         const label = at(r.values, role);
         const parsed = parseRoleLabel(label);
+        const who = at(r.values, person);
         if (!parsed) {
+          if (/escalat|manager|executive|director|vp\b/i.test(label)) {
+            this.plan.escalation.push({ level: label, who, after: "" });
+            continue;
+          }
           this.warn(r.line, `role "${label}" is not one of the cutover roles; row skipped`);
+          this.note(r.line, r.values.join(" | "));
           continue;
         }
-        this.plan.roles.push({ role: parsed, who: at(r.values, person), responsibilities: at(r.values, responsibilities) });
+        this.plan.roles.push({ role: parsed, who, responsibilities: at(r.values, responsibilities) });
+        const reach = splitContact(at(r.values, contact));
+        this.plan.contacts.push({
+          role: parsed,
+          name: who || label,
+          phone: at(r.values, phone) || reach.phone,
+          chatHandle: at(r.values, chat) || reach.chatHandle,
+          email: at(r.values, email) || reach.email,
+        });
       }
       return;
     }
 
-    this.warn(lineOf(table), `table (${header.join(" | ")}) skipped: not a risk, metric or role table`);
+    this.warn(lineOf(table), `table (${header.join(" | ")}) skipped: not a task, threshold, risk, metric or role table`);
+    for (const r of cells) this.note(r.line, r.values.join(" | "));
   }
 
   private onCode(code: Code): void {
@@ -841,17 +1284,43 @@ class Importer {
       const triggers = parseTriggerBlock(code.value);
       if (triggers.length > 0) {
         this.plan.triggers.push(...triggers);
+        const sctx = this.blockContext();
+        for (const t of triggers) {
+          const measure = parseMeasure(t.condition);
+          if (!measure) {
+            this.warn(lineOf(code), `trigger "${t.name}": "${t.condition}" compares no metric with a number; no rule made`);
+            continue;
+          }
+          const act = actionOf(t.actions.join(" ")) ?? { action: "alert" as const, shiftToPercent: null };
+          this.plan.rules.push({ text: `${t.name}: ${t.condition} → ${t.actions.join("; ")}`, name: measure.name, metric: measure.metric, unit: measure.unit, comparison: measure.comparison, threshold: measure.value, forSeconds: measure.forSeconds ?? DEFAULT_RULE_FOR_SECONDS, severity: /graceful/i.test(t.name) ? "graceful" : sctx.severity, ...act, line: lineOf(code) });
+        }
         return;
       }
       this.warn(lineOf(code), `code block under "${ctx}" is not in the "Condition 1: Name / If … / → action" form; no triggers read`);
       return;
     }
     this.skip(lineOf(code), `code block${code.lang ? ` (${code.lang})` : ""} skipped`);
+    this.skips.push({ line: lineOf(code), text: `code block${code.lang ? ` (${code.lang})` : ""}: ${collapse(code.value).slice(0, 120)}` });
   }
 
   private finishPhases(): void {
     const kept = new Set<PhaseDraft>();
     for (const p of this.phases) {
+      // A measurable check in the monitoring of a phase that ends in a decision is that
+      // decision's gate: the app evaluates it from the metric instead of someone ticking it.
+      // Only for metrics the cutover can already measure: a gate on a metric without a query
+      // could never pass, so such an item stays a checklist item.
+      if (p.decision) {
+        for (const s of p.sections) {
+          if (!DECISION_GATE_SECTION.test(s.name)) continue;
+          s.items = s.items.filter((item) => {
+            const m = this.measured.get(item);
+            if (!m) return true;
+            this.plan.gates.push({ text: m.text, name: m.measure.name, metric: m.measure.metric, unit: m.measure.unit, comparison: m.measure.comparison, value: m.measure.value, phase: p.name, line: m.line });
+            return false;
+          });
+        }
+      }
       p.sections = p.sections.filter((s) => s.items.length > 0);
       if (p.sections.length > 0 || p.decision) kept.add(p);
     }
@@ -878,7 +1347,7 @@ class Importer {
       .map((p) => ({
         name: p.name,
         plannedTime: p.plannedTime,
-        sections: p.sections.map((s) => ({ name: s.name, items: s.items })),
+        sections: p.sections.map((s) => (s.notes?.length ? { name: s.name, items: s.items, notes: s.notes } : { name: s.name, items: s.items })),
         decision: p.decision,
       }));
   }
@@ -898,8 +1367,8 @@ function hasTaskItem(list: List): boolean {
   return found;
 }
 
-function emptyPlan(): ImportedPlan {
-  return { title: "", phases: [], timeline: [], risks: [], roles: [], metrics: [], triggers: [], warnings: [] };
+export function emptyPlan(): ImportedPlan {
+  return { title: "", phases: [], timeline: [], risks: [], roles: [], metrics: [], triggers: [], thresholds: [], rules: [], gates: [], contacts: [], escalation: [], links: [], templates: [], skipped: [], warnings: [] };
 }
 
 const parser = unified().use(remarkParse).use(remarkGfm);
@@ -1015,7 +1484,8 @@ export function importRunbook(markdown: string, opts: { chunkChars?: number } = 
     plan.warnings.push("line 1: the runbook is empty; nothing to import");
     return plan;
   }
-  const { text, cut, flattened } = capLines(raw);
+  const normal = normaliseRunbook(raw);
+  const { text, cut, flattened } = capLines(normal.text);
   let tree: Root;
   try {
     tree = parseInChunks(text, opts.chunkChars ?? PARSE_CHUNK_CHARS);
@@ -1030,7 +1500,7 @@ export function importRunbook(markdown: string, opts: { chunkChars?: number } = 
     plan.warnings.push(`the import stopped early (${errorMessage(e)}); the plan may be incomplete`);
   }
   try {
-    importer.finish(cut, flattened);
+    importer.finish(cut, flattened, normal.frontMatterTitle);
   } catch (e) {
     plan.warnings.push(`the import could not be completed (${errorMessage(e)})`);
   }

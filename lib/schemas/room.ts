@@ -1,5 +1,6 @@
 // Input schemas of the room's commands, shared by server actions, REST routes and sockets.
 import { z } from "zod";
+import { EXCLUDE_PATTERN } from "@/lib/domain/runbook/preview";
 import { ERROR_ROLLBACK_AFTER, GATE_WINDOW_SEC, POLL_INTERVAL_MS, SAMPLE_RETENTION_DAYS, TEXT, TRIGGER_SECONDS } from "@/lib/domain/limits";
 import { METRIC_UNITS } from "@/lib/domain/metrics";
 import { isHttpUrl } from "@/lib/domain/request-input";
@@ -47,6 +48,13 @@ export const createCutoverInput = z.object({
   runbook: z.string().max(1_000_000, "The runbook is larger than 1 MB").optional().nullable(),
   /** A template to start from instead (lib/services/templates.ts): "builtin:…" or a team template's id. */
   template: z.string().trim().max(100, "Unknown template").optional().nullable(),
+  /** What of the runbook to leave out: "kind:rules", "phase:2", "section:1.0" (see lib/domain/runbook/preview.ts). */
+  exclude: z.array(z.string().regex(EXCLUDE_PATTERN, 'Use "kind:<kind>", "phase:<n>" or "section:<phase>.<section>"')).max(2_000).default([]),
+});
+/** `POST /api/v1/cutovers?dryRun=1`: the preview of a runbook; the cutover's other fields are not needed. */
+export const previewCutoverInput = z.object({
+  runbook: z.string().max(1_000_000, "The runbook is larger than 1 MB").refine((v) => v.trim() !== "", "Paste a runbook to preview"),
+  exclude: createCutoverInput.shape.exclude,
 });
 export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero });
 export const cutoverOnly = z.object({ cutoverId: id });

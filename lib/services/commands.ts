@@ -30,11 +30,11 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { canGlobal, GLOBAL_ACTION_LABELS, type Action, type GlobalAction } from "@/lib/domain/permissions";
-import { cloneCutoverInput, createCutoverInput, cutoverOnly, moveInput, removeInput, renameInput } from "@/lib/schemas/room";
+import { cloneCutoverInput, createCutoverInput, cutoverOnly, previewCutoverInput, moveInput, removeInput, renameInput } from "@/lib/schemas/room";
 import * as room from "@/lib/schemas/room";
 import { authorize, withCutover, type Actor, type AuthorizingCall, type Call, type CutoverContext } from "./context";
 import { abortDecision, castVote, createDecision, openVote } from "./decisions";
-import { addItem, addPhase, addSection, cloneCutover, createCutover, moveNode, readCloneSource, removeNode, renameNode, startCutover, updateItem } from "./plan";
+import { addItem, addPhase, addSection, cloneCutover, createCutover, moveNode, previewCutover, readCloneSource, removeNode, renameNode, startCutover, updateItem } from "./plan";
 import { addContact, addMember, addTimelineEntry, progressTimelineEntry, removeContact, removeMember, saveRisk, setEscalation, setLinks } from "./room-details";
 import { markNotApplicable, signOffItem, undoItem } from "./sign-off";
 import { addGate, readQueryTarget, removeGate, removeMetric, saveMetric, saveMetricsSettings, testQuery } from "./metrics";
@@ -116,6 +116,8 @@ const item = level("item");
 
 export const COMMANDS = {
   "cutover.create": global({ input: createCutoverInput, permission: "cutover.create", handler: (_actor, input, call) => createCutover(call, input) }),
+  // Writes nothing: what a runbook would create, for whoever may create a cutover.
+  "cutover.preview": global({ input: previewCutoverInput, permission: "cutover.create", handler: (_actor, input) => previewCutover(input) }),
   "cutover.clone": inCutover({ input: cloneCutoverInput, permission: "cutover.clone", requires: "cutover.create", handler: readCloneSource, after: cloneCutover }),
   "cutover.start": command("cutover.start", cutoverOnly, startCutover),
   "phase.add": command("cutover.edit_plan", room.addPhaseInput, addPhase),

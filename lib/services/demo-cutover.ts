@@ -16,7 +16,8 @@ function readDemo(name: string): string {
 export async function createDemoCutover(userByRole: Record<Role, string>): Promise<string> {
   const checklist = importRunbook(readDemo("production-deployment-checklist.md"));
   const week12 = importRunbook(readDemo("go-migration-week12-cutover.md"));
-  const plan: ImportedPlan = { ...checklist, timeline: week12.timeline, risks: week12.risks };
+  // The demo keeps its own lab trigger (attachDemoToLab) and ladder: the runbook's rules stay out.
+  const plan: ImportedPlan = { ...checklist, timeline: week12.timeline, risks: week12.risks, rules: [] };
   // T-0 two hours from the first start, on a whole quarter hour: the room opens mid-preparation.
   const tZero = new Date(Math.ceil((Date.now() + 2 * 3600_000) / 900_000) * 900_000);
   const timeZone = "UTC";
@@ -51,8 +52,8 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
           return { cutoverId: cutover.id, role, name: u.name, email: u.email, phone: `+1 555 010${i}`, chatHandle: `@${u.email.split("@")[0]}`, escalationOrder: role === "ON_CALL" ? 0 : role === "DEPLOYMENT_LEAD" ? 1 : 2 };
         }),
       });
-      await createPlanFromImport(tx, cutover.id, plan, { tZero, timeZone });
       await createDefaultMetrics(tx, cutover.id);
+      await createPlanFromImport(tx, cutover.id, plan, { tZero, timeZone });
       await recordChange(tx, { cutoverId: cutover.id, actorId: null, actorName: "system", role: null, action: "cutover.created", subject: `cutover:${cutover.id}`, after: { name: cutover.name, source: "demo runbooks" }, rehearsal: cutover.mode === "rehearsal" });
       return cutover.id;
     },

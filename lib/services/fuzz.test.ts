@@ -36,7 +36,8 @@ function planNode<L extends "phase" | "section" | "item">(cutoverId: string, lev
 function validInput(name: CommandName, f: Fixture, team: Team): Record<string, unknown> {
   const c = f.cutoverId;
   const table: Record<CommandName, Record<string, unknown>> = {
-    "cutover.create": { name: "New", systemFrom: "a", systemTo: "b", tZero: "2030-01-01T00:00:00Z" },
+    "cutover.create": { name: "New", systemFrom: "a", systemTo: "b", tZero: "2030-01-01T00:00:00Z", exclude: ["kind:rules", "section:0.1"] },
+    "cutover.preview": { runbook: "# R\n## P\n- [ ] a", exclude: ["phase:0"] },
     "cutover.clone": { cutoverId: c, name: "Clone", tZero: "2030-01-01T00:00:00Z" },
     "cutover.start": { cutoverId: c },
     "phase.add": { cutoverId: c, name: "Post" },
@@ -220,7 +221,7 @@ describe("fuzzing the change pipeline", () => {
       const foreignIds = [foreign.qaItemId, foreign.phaseId, foreign.sectionId, foreign.decisionId, foreign.entryId, foreign.metricId, foreign.contactId];
       const wrongId = fc.oneof(fc.uuid(), fc.constantFrom(...foreignIds));
       const wrong: fc.Arbitrary<Record<string, unknown>> =
-        name === "cutover.create"
+        name === "cutover.create" || name === "cutover.preview"
           ? fc.constant(base)
           : idKeys.length > 0 && name !== "member.remove"
             ? fc.tuple(...idKeys.map(() => wrongId)).map((ids) => ({ ...base, ...Object.fromEntries(idKeys.map((k, i) => [k, ids[i]])) }))
@@ -228,7 +229,7 @@ describe("fuzzing the change pipeline", () => {
                 name === "member.remove" ? { ...base, userId: cutoverId } : { ...base, cutoverId: cutoverId === foreign.cutoverId ? strangerCutover : cutoverId },
               );
       // Creating a cutover is refused only by rank: ask as those without it.
-      const askers = name === "cutover.create" ? fc.constantFrom(...ROLES.filter((r) => r !== "DEPLOYMENT_LEAD").map((r) => team[r]), outsiders[2]!) : fc.constant(team.DEPLOYMENT_LEAD);
+      const askers = name === "cutover.create" || name === "cutover.preview" ? fc.constantFrom(...ROLES.filter((r) => r !== "DEPLOYMENT_LEAD").map((r) => team[r]), outsiders[2]!) : fc.constant(team.DEPLOYMENT_LEAD);
       await fc.assert(
         fc.asyncProperty(fc.tuple(wrong, askers), async ([input, actor]) => {
           const err = await dispatch(actor, name, input).then(() => null, (e: unknown) => e);

@@ -68,6 +68,7 @@ const userOf = (f: Fixture) => (f as Fixture & { userId: string }).userId;
 
 const CASES: Case[] = [
   { name: "cutover.create", allowed: ["DEPLOYMENT_LEAD", "ADMINISTRATOR", "PLANNER"], input: () => ({ name: "New", systemFrom: "a", systemTo: "b", tZero: new Date() }) },
+  { name: "cutover.preview", allowed: ["DEPLOYMENT_LEAD", "ADMINISTRATOR", "PLANNER"], readsOnly: true, input: () => ({ runbook: "# R\n## P\n- [ ] a" }) },
   { name: "cutover.clone", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Clone", tZero: new Date() }) },
   { name: "cutover.start", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId }) },
   { name: "phase.add", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Post" }) },

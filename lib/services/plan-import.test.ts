@@ -129,3 +129,84 @@ describe("the prebuilt reader (production)", () => {
   });
 });
 
+
+describe("creating a cutover from a runbook applies every kind, and a preview writes nothing", () => {
+  const fixture = (name: string) => readFileSync(new URL(`../domain/runbook-fixtures/${name}`, import.meta.url), "utf8");
+
+  it("previews the counts per kind and the skipped lines without writing anything; refuses an empty runbook", async () => {
+    const before = await digest();
+    const preview = await dispatch(planner, "cutover.preview", { runbook: fixture("t-minus-thresholds.md") });
+    expect(preview.counts).toEqual({ phases: 5, sections: 6, items: 9, decisions: 1, thresholds: 3, newMetrics: 0, rules: 5, gates: 4, contacts: 0, escalation: 0, links: 0, templates: 0, risks: 0, timeline: 0, skipped: 0 });
+    const fewer = await dispatch(planner, "cutover.preview", { runbook: fixture("t-minus-thresholds.md"), exclude: ["kind:rules", "phase:2"] });
+    // Phase 2 carries the decision: its two gates go with it.
+    expect(fewer.counts).toMatchObject({ phases: 4, rules: 0, gates: 2, decisions: 0 });
+    const skipped = await dispatch(planner, "cutover.preview", { runbook: fixture("bullets-under-steps.md") });
+    expect(skipped.skipped.map((s) => s.line)).toEqual([3, 31, 32]);
+    expect(await digest()).toEqual(before);
+    await expect(dispatch(planner, "cutover.preview", { runbook: "  " })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch(planner, "cutover.create", { ...input("# x"), exclude: ["everything"] })).rejects.toMatchObject({ status: 400 });
+    await expect(dispatch({ ...planner, isPlanner: false }, "cutover.preview", { runbook: "# x" })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("writes thresholds onto the matching metrics, new metrics without a query, triggers in recommend mode, gates", async () => {
+    const r = await dispatch(planner, "cutover.create", { ...input(fixture("t-minus-thresholds.md")), exclude: ["section:0.0"] });
+    const id = r.cutoverId;
+    expect(r.imported?.counts).toMatchObject({ phases: 4, items: 7, thresholds: 3, rules: 5, gates: 4 });
+    const metrics = await db().metricDefinition.findMany({ where: { cutoverId: id } });
+    const m = (name: string) => metrics.find((x) => x.name === name)!;
+    expect([m("Error rate").warningThreshold, m("Error rate").criticalThreshold]).toEqual([0.5, 2]);
+    expect([m("Latency p99").warningThreshold, m("Latency p99").criticalThreshold]).toEqual([800, 1500]);
+    expect([m("Disk free").direction, m("Disk free").warningThreshold, m("Disk free").criticalThreshold]).toEqual(["below", 20, 10]);
+    // Untouched: the default for a metric the runbook does not name.
+    expect(m("Latency p50").warningThreshold).toBe(200);
+    const triggers = await db().rollbackTrigger.findMany({ where: { cutoverId: id }, include: { metric: true }, orderBy: { threshold: "asc" } });
+    expect(triggers).toHaveLength(5);
+    for (const t of triggers) {
+      expect(t.mode).toBe("recommend");
+      expect(t.description).toMatch(/^Imported, confirm: /);
+    }
+    expect(triggers.map((t) => [t.metric.name, t.comparison, t.threshold, t.forSeconds, t.severity, t.action])).toEqual([
+      ["Error rate", ">", 5, 300, "immediate", "rollback"],
+      ["Error rate", ">", 10, 60, "immediate", "rollback"],
+      ["CPU", ">", 95, 60, "immediate", "alert"],
+      ["Latency p99", ">", 2000, 600, "immediate", "rollback"],
+      ["Memory", ">", 2 * 1024 ** 3, 900, "graceful", "rollback"],
+    ]);
+    const gates = await db().metricGate.findMany({ where: { cutoverId: id }, include: { metric: true, decision: true } });
+    expect(gates.filter((g) => g.decision !== null).map((g) => [g.decision!.title, g.metric.name, g.condition])).toEqual([
+      ["Proceed to 100 %", "Error rate", { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 300 }],
+      ["Proceed to 100 %", "Latency p99", { kind: "threshold", system: "new", op: "<", value: 800, windowSec: 300 }],
+    ]);
+    expect(gates.filter((g) => g.successCriterion).map((g) => g.metric.name).sort()).toEqual(["Error rate", "Latency p95"]);
+    const phases = await db().phase.findMany({ where: { cutoverId: id }, orderBy: { position: "asc" }, include: { sections: { include: { items: true } } } });
+    expect(phases.map((p) => p.name)).toEqual(["T-1:30 Pre-flight", "T+0:30 Traffic shift", "Rollback triggers", "Success criteria"]);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { cutoverId: id, action: "cutover.created" } });
+    expect(audit.after).toMatchObject({ imported: { rules: 5, gates: 4 }, excluded: ["section:0.0"] });
+  });
+
+  it("creates contacts, the ladder, links, templates, new 'query needed' metrics and item notes", async () => {
+    const r = await dispatch(planner, "cutover.create", input(fixture("table-driven.md")));
+    const c = await db().cutover.findUniqueOrThrow({ where: { id: r.cutoverId }, include: { contacts: { orderBy: { escalationOrder: "asc" } }, metrics: true } });
+    expect(c.contacts.map((x) => [x.role, x.name, x.email, x.phone, x.chatHandle])).toEqual([
+      ["DEPLOYMENT_LEAD", "Ana Silva", "ana@example.com", null, null],
+      ["DATABASE_DBA", "Bo Chen", null, "+1 555 0100", null],
+      ["QA_LEAD", "Cy Park", null, null, "@cy"],
+    ]);
+    expect(c.links).toEqual([{ label: "Bridge", url: "https://meet.example.com/payments" }, { label: "Dashboards", url: "https://grafana.example.com/d/payments" }]);
+    expect(c.escalation).toEqual([
+      { level: "Level 1", who: "On-call engineer", after: "0-15 min" },
+      { level: "Level 2", who: "Engineering manager", after: "15-30 min" },
+      { level: "Level 3", who: "VP Engineering", after: "30+ min" },
+    ]);
+    expect((c.announcementTemplates as { name: string }[]).map((t) => t.name)).toEqual(["Success announcement", "Rollback announcement"]);
+    const queue = c.metrics.find((m) => m.name === "Queue depth")!;
+    expect([queue.queryOld, queue.queryNew, queue.warningThreshold, queue.criticalThreshold]).toEqual([null, null, 1000, 5000]);
+    // Each row's owner, status and time as the importer read them (dialects.test.ts checks them one by one).
+    const items = await db().item.findMany({ where: { section: { phase: { cutoverId: r.cutoverId } } }, orderBy: { position: "asc" } });
+    const read = importRunbook(fixture("table-driven.md")).phases[0]!.sections[0]!.items;
+    expect(items.map((i) => `${i.title}|${i.ownerRole}|${i.plannedTime}`)).toEqual(read.map((i) => `${i.title}|${i.ownerRole}|${i.plannedTime}`));
+    const notes = await dispatch(planner, "cutover.create", input(fixture("bullets-under-steps.md")));
+    const dashboards = await db().item.findFirstOrThrow({ where: { title: "Grafana dashboards shared with the team", section: { phase: { cutoverId: notes.cutoverId } } } });
+    expect(dashboards.description).toBe("- include the checkout latency board\n- and the error budget board");
+  });
+});

@@ -13,6 +13,9 @@ import type { Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { MAX_RUNBOOK_CHARS, planTooLarge, type ImportedPlan } from "@/lib/domain/runbook-import";
 import { parsePlannedTime } from "@/lib/domain/relative-time";
+import { TEXT } from "@/lib/domain/limits";
+import { isHttpUrl } from "@/lib/domain/request-input";
+import { describeTrigger } from "./triggers";
 
 /** How long one runbook may take to parse. */
 export const RUNBOOK_READ_BUDGET_MS = 1_000;
@@ -227,23 +230,38 @@ function level(text: string): (typeof LEVELS)[number] {
   return LEVELS.find((l) => t.includes(l)) ?? "medium";
 }
 
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** How long a gate read from a runbook looks back: the five minutes most runbooks mean by "stable". */
+const IMPORTED_GATE_WINDOW_SEC = 300;
+const IMPORTED_PREFIX = "Imported, confirm: ";
+
+/**
+ * Writes an imported plan into a new cutover, inside the caller's transaction: phases, sections,
+ * items (sub-bullets as their description), decision points, risks, the schedule, contacts, the
+ * ladder, links and announcement templates (only where the cutover has none yet), threshold
+ * updates of the cutover's metrics, new metrics for names that match none (without a query:
+ * "query needed"), rollback triggers in recommend mode marked for confirmation, and metric gates.
+ * The cutover's default metrics must exist already (createDefaultMetrics).
+ */
 export async function createPlanFromImport(
   tx: Tx,
   cutoverId: string,
   plan: ImportedPlan,
   at: { tZero: Date; timeZone: string },
 ): Promise<void> {
+  const decisionOf = new Map<string, string>();
   for (const [pi, phase] of plan.phases.entries()) {
-    const created = await tx.phase.create({ data: { cutoverId, name: phase.name, position: pi, plannedAt: phase.plannedTime } });
+    const created = await tx.phase.create({ data: { cutoverId, name: cut(phase.name, TEXT.name), position: pi, plannedAt: phase.plannedTime } });
     for (const [si, section] of phase.sections.entries()) {
-      const s = await tx.section.create({ data: { phaseId: created.id, name: section.name, position: si } });
+      const s = await tx.section.create({ data: { phaseId: created.id, name: cut(section.name, TEXT.name), position: si } });
       await tx.item.createMany({
         data: section.items.map((item, ii) => {
           const planned = item.plannedTime ?? phase.plannedTime;
           const parsed = planned ? parsePlannedTime(planned, at) : null;
           return {
             sectionId: s.id,
-            title: item.title,
+            title: cut(item.title, TEXT.title),
+            description: item.notes?.length ? cut(item.notes.map((n) => `- ${n}`).join("\n"), TEXT.description) : null,
             ownerRole: item.ownerRole,
             critical: item.critical,
             position: ii,
@@ -254,27 +272,86 @@ export async function createPlanFromImport(
       });
     }
     if (phase.decision) {
-      await tx.decisionPoint.create({
+      const d = await tx.decisionPoint.create({
         data: {
           cutoverId,
           phaseId: created.id,
-          title: phase.decision.title,
+          title: cut(phase.decision.title, TEXT.stepTitle),
           targetPercent: phase.decision.targetPercent,
           requiredRoles: ["DEPLOYMENT_LEAD", "DATABASE_DBA", "BACKEND_LEAD", "QA_LEAD"],
         },
       });
+      if (!decisionOf.has(phase.name)) decisionOf.set(phase.name, d.id);
     }
   }
   await tx.risk.createMany({
-    data: plan.risks.map((r) => ({ cutoverId, title: r.title, probability: level(r.probability), impact: level(r.impact), mitigation: r.mitigation })),
+    data: plan.risks.map((r) => ({ cutoverId, title: cut(r.title, TEXT.title), probability: level(r.probability), impact: level(r.impact), mitigation: cut(r.mitigation, TEXT.description) })),
   });
   let position = 0;
   for (const entry of plan.timeline) {
     const parsed = parsePlannedTime(entry.time, at);
     if (!parsed.ok) continue;
     await tx.timelineEntry.create({
-      data: { cutoverId, title: entry.title, details: entry.details.join("\n") || null, ownerRole: "DEPLOYMENT_LEAD", position: position++, plannedStart: parsed.at },
+      data: { cutoverId, title: cut(entry.title, TEXT.stepTitle), details: cut(entry.details.join("\n"), TEXT.description) || null, ownerRole: "DEPLOYMENT_LEAD", position: position++, plannedStart: parsed.at },
+    });
+  }
+
+  const cutover = await tx.cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { links: true, escalation: true, announcementTemplates: true, _count: { select: { contacts: true } } } });
+  if (cutover._count.contacts === 0 && plan.contacts.length > 0) {
+    await tx.contact.createMany({
+      data: plan.contacts.map((c, i) => ({
+        cutoverId,
+        role: c.role,
+        name: cut(c.name, TEXT.name),
+        phone: c.phone ? cut(c.phone, TEXT.phone) : null,
+        chatHandle: c.chatHandle ? cut(c.chatHandle, TEXT.short) : null,
+        email: c.email && c.email.length <= TEXT.email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c.email) ? c.email : null,
+        escalationOrder: i,
+      })),
+    });
+  }
+  const empty = (v: unknown) => !Array.isArray(v) || v.length === 0;
+  const links = plan.links.filter((l) => isHttpUrl(l.url)).slice(0, 50).map((l) => ({ label: cut(l.label, TEXT.short), url: l.url }));
+  const escalation = plan.escalation.slice(0, 20).map((e) => ({ level: cut(e.level || "Level", TEXT.short), who: cut(e.who || e.level, 200), after: cut(e.after || "-", 50) }));
+  const templates = plan.templates.map((t) => ({ name: cut(t.name, TEXT.short), body: cut(t.body, TEXT.description) }));
+  await tx.cutover.update({
+    where: { id: cutoverId },
+    data: {
+      ...(empty(cutover.links) && links.length > 0 ? { links } : {}),
+      ...(empty(cutover.escalation) && escalation.length > 0 ? { escalation } : {}),
+      ...(empty(cutover.announcementTemplates) && templates.length > 0 ? { announcementTemplates: templates } : {}),
+    },
+  });
+
+  // Metrics: thresholds update the matching ones; names that match none become new metrics.
+  const metrics = await tx.metricDefinition.findMany({ where: { cutoverId }, select: { id: true, name: true, unit: true }, orderBy: { position: "asc" } });
+  const byName = new Map(metrics.map((m) => [m.name.toLowerCase(), m]));
+  let nextPosition = metrics.length;
+  const metricFor = async (ref: { metric: string | null; name: string; unit: string }, direction: "above" | "below") => {
+    const key = (ref.metric ?? ref.name).toLowerCase();
+    const known = byName.get(key);
+    if (known) return known;
+    // No query: the metrics page shows it as "query needed" until someone writes one.
+    const created = await tx.metricDefinition.create({ data: { cutoverId, name: cut(ref.name, TEXT.short), unit: cut(ref.unit, 20), direction, position: nextPosition++ }, select: { id: true, name: true, unit: true } });
+    byName.set(key, created);
+    return created;
+  };
+  for (const t of plan.thresholds) {
+    const m = await metricFor(t, t.direction);
+    await tx.metricDefinition.update({ where: { id: m.id }, data: { direction: t.direction, ...(t.warning !== null ? { warningThreshold: t.warning } : {}), ...(t.critical !== null ? { criticalThreshold: t.critical } : {}) } });
+  }
+  for (const r of plan.rules) {
+    const m = await metricFor(r, r.comparison.startsWith("<") ? "below" : "above");
+    const description = cut(`${IMPORTED_PREFIX}${describeTrigger({ comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, action: r.action, shiftToPercent: r.shiftToPercent, system: "new" }, m)} (line ${r.line}: ${r.text})`, TEXT.note);
+    await tx.rollbackTrigger.create({
+      data: { cutoverId, metricId: m.id, system: "new", comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, severity: r.severity, action: r.action, shiftToPercent: r.action === "shift" ? r.shiftToPercent : null, mode: "recommend", description },
+    });
+  }
+  for (const g of plan.gates) {
+    const m = await metricFor(g, g.comparison.startsWith("<") ? "below" : "above");
+    const decisionId = g.phase === null ? null : decisionOf.get(g.phase) ?? null;
+    await tx.metricGate.create({
+      data: { cutoverId, metricId: m.id, decisionId, successCriterion: decisionId === null, condition: { kind: "threshold", system: "new", op: g.comparison, value: g.value, windowSec: IMPORTED_GATE_WINDOW_SEC } },
     });
   }
 }
-

@@ -23,7 +23,8 @@ describe("writing the plan", () => {
     expect(c.state).toBe("draft");
     expect(c.members).toEqual([expect.objectContaining({ userId: team.BACKEND_LEAD.id, role: "DEPLOYMENT_LEAD" })]);
     const items = c.phases.flatMap((p) => p.sections.flatMap((s) => s.items));
-    expect(items.length).toBe((runbook.match(/^\s*- \[[ xX]\]/gm) ?? []).length);
+    // Every task line, less the three read as rollback triggers and the two as decision gates, plus the 11 ✅ success criteria.
+    expect(items.length).toBe((runbook.match(/^\s*- \[[ xX]\]/gm) ?? []).length - 3 - 2 + 11);
     const first = items.find((i) => i.title === "PostgreSQL production instance provisioned")!;
     expect(first.ownerRole).toBe("DATABASE_DBA");
     // T-72h against a T-0 of 06:00 UTC.

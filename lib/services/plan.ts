@@ -6,6 +6,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { createPlanFromImport, readRunbook } from "./plan-import";
 import { readTemplate } from "./templates";
+import { applyExclusions, countPlan } from "@/lib/domain/runbook/preview";
 import { createDefaultMetrics } from "./metrics";
 import { recordChange } from "./audit";
 import {
@@ -16,6 +17,7 @@ import {
   createCutoverInput,
   cutoverOnly,
   moveInput,
+  previewCutoverInput,
   removeInput,
   renameInput,
   updateItemInput,
@@ -43,25 +45,36 @@ function plannedAt(ctx: CutoverContext, text: string | null | undefined): Date |
 }
 
 /** Global: the caller (an administrator or planner, says the table) leads the new cutover. */
+/**
+ * The preview of `POST /api/v1/cutovers?dryRun=1`: what the runbook would create, per kind (after
+ * the exclusions), the plan itself for the preview screen, and what was skipped. Writes nothing.
+ */
+export async function previewCutover(raw: z.output<typeof previewCutoverInput>) {
+  const read = await readRunbook(raw.runbook);
+  const plan = applyExclusions(read, raw.exclude);
+  return { dryRun: true as const, counts: countPlan(plan), plan, warnings: read.warnings, skipped: read.skipped };
+}
+
 export async function createCutover({ actor, requestId }: Call, raw: z.output<typeof createCutoverInput>) {
-  const { runbook, template, ...input } = raw;
+  const { runbook, template, exclude, ...input } = raw;
   if (template && runbook?.trim()) throw new AppError("bad_request", "Start from a runbook or from a template, not both");
   // Read before the transaction, off the main thread: a runbook refused as too slow or too big creates nothing.
   const source = template ? await readTemplate(template) : runbook?.trim() ? { plan: await readRunbook(runbook), trafficSteps: null } : null;
-  const plan = source?.plan ?? null;
+  const plan = source ? applyExclusions(source.plan, exclude) : null;
   return db().$transaction(async (tx) => {
     const c = await tx.cutover.create({ data: { ...input, state: "draft" } });
-    if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
+    // The default metrics first: the runbook's thresholds, triggers and gates land on them.
     await createDefaultMetrics(tx, c.id);
+    if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
     // Whoever creates a cutover leads it until they hand the role over.
     await tx.cutoverMember.create({ data: { cutoverId: c.id, userId: actor.id, role: "DEPLOYMENT_LEAD" } });
     await tx.trafficStep.createMany({ data: (source?.trafficSteps ?? [0, 5, 25, 50, 100]).map((percent, position) => ({ cutoverId: c.id, percent, position })) });
     await recordChange(
       tx,
-      { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.created", subject: `cutover:${c.id}`, after: { name: c.name, tZero: c.tZero.toISOString(), timeZone: c.timeZone, mode: c.mode }, requestId, rehearsal: c.mode === "rehearsal" },
+      { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.created", subject: `cutover:${c.id}`, after: { name: c.name, tZero: c.tZero.toISOString(), timeZone: c.timeZone, mode: c.mode, ...(plan ? { imported: countPlan(plan), excluded: exclude } : {}) }, requestId, rehearsal: c.mode === "rehearsal" },
       { type: "cutover.created", cutoverId: c.id, actor: actor.name },
     );
-    return { cutoverId: c.id, imported: plan ? { phases: plan.phases.length, warnings: plan.warnings } : null };
+    return { cutoverId: c.id, imported: plan ? { phases: plan.phases.length, counts: countPlan(plan), warnings: plan.warnings, skipped: plan.skipped } : null };
   }, { timeout: 30_000 });
 }
 
@@ -87,7 +100,7 @@ export async function cloneCutover(source: Awaited<ReturnType<typeof readCloneSo
   return db().$transaction(
     async (tx) => {
       const c = await tx.cutover.create({
-        data: { name: input.name, systemFrom: source.systemFrom, systemTo: source.systemTo, tZero: input.tZero, timeZone: source.timeZone, mode: source.mode, links: source.links ?? [], escalation: source.escalation ?? [], clonedFromId: source.id, pollIntervalMs: source.pollIntervalMs },
+        data: { name: input.name, systemFrom: source.systemFrom, systemTo: source.systemTo, tZero: input.tZero, timeZone: source.timeZone, mode: source.mode, links: source.links ?? [], escalation: source.escalation ?? [], announcementTemplates: source.announcementTemplates ?? [], clonedFromId: source.id, pollIntervalMs: source.pollIntervalMs },
       });
       const members = new Map(source.members.map((m) => [`${m.userId}:${m.role}`, m]));
       members.set(`${actor.id}:DEPLOYMENT_LEAD`, { userId: actor.id, role: "DEPLOYMENT_LEAD" } as (typeof source.members)[number]);
