@@ -159,18 +159,27 @@ async function main() {
       process.exit(1);
     }, 10_000);
     force.unref();
+    // Each step is bounded: with PostgreSQL gone (the worst day), a pool waiting for a connection
+    // must not hold up the others; what is left is ended by the exit.
+    const step = async (name: string, run: () => Promise<unknown> | undefined, ms = 2000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+      const outcome = await Promise.race([Promise.resolve(run()).catch(() => {}), late]);
+      clearTimeout(timer);
+      if (outcome === "late") log(`shutdown: ${name} did not finish within ${ms} ms; going on`);
+    };
     http.close();
     http.closeIdleConnections();
-    await sockets.close().catch(() => {});
-    await socketPool.end().catch(() => {});
+    await step("sockets", () => sockets.close());
+    await step("socket.io adapter pool", () => socketPool.end(), 1000);
     http.closeAllConnections();
-    await stopHooks?.().catch(() => {});
-    await jobs.stop();
-    await bus.stop();
-    await closeDb().catch(() => {});
-    await closeLockPool();
-    await app.close?.().catch(() => {});
-    await database.embedded?.stop();
+    await step("start hooks", () => stopHooks?.());
+    await step("jobs", () => jobs.stop());
+    await step("bus", () => bus.stop(), 500);
+    await step("database pool", () => closeDb(), 1000);
+    await step("traffic-lock pool", () => closeLockPool(), 500);
+    await step("next", () => app.close?.(), 1000);
+    await step("embedded PostgreSQL", () => database.embedded?.stop(), 5000);
     log("stopped");
     process.exit(0);
   };
