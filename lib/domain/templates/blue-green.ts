@@ -1,6 +1,7 @@
 // Built-in template: a blue-green switch in three traffic steps. Written as a runbook in the
 // dialect the importer reads (lib/domain/runbook-import.ts), so that starting from it goes through
 // the same path as a pasted runbook.
+import { liveChecks } from "./live-checks";
 export const BLUE_GREEN_MARKDOWN = `# Blue-green cutover
 
 The new stack (green) runs beside the old one (blue). Traffic moves to green in three steps,
@@ -65,17 +66,15 @@ Traffic steps: 0 → 10 → 50 → 100 %.
 - [ ] Stakeholders told that the cutover is complete
 - [ ] Runbook updated with what the team learned
 
-## Thresholds
-
-| Metric | Warning | Critical |
-|---|---|---|
-| Error rate | > 1% | > 5% |
-| P95 latency | > 500ms | > 1000ms |
-| CPU | > 70% | > 90% |
-| DB connections | > 80% | > 95% |
-
-## Rollback triggers
-
-- If error rate > 5% for 5 minutes → ROLLBACK
-- If p95 latency > 1000ms for 10 minutes → ROLLBACK
-`;
+${liveChecks(
+  [
+    ["Error rate", "> 1%", "> 5%"],
+    ["P95 latency", "> 500ms", "> 1000ms"],
+    ["CPU", "> 70%", "> 90%"],
+    ["DB connections", "> 80%", "> 95%"],
+  ],
+  [
+    "error rate > 5% for 5 minutes",
+    "p95 latency > 1000ms for 10 minutes",
+  ],
+)}`;

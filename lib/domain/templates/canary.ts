@@ -1,4 +1,5 @@
 // Built-in template: a canary release over four days, behind a feature flag.
+import { liveChecks } from "./live-checks";
 export const CANARY_MARKDOWN = `# Canary release over four days
 
 The new release takes a growing share of traffic, one stage a day: 5 %, 25 %, 50 % then 100 %.
@@ -68,17 +69,15 @@ Traffic steps: 0 → 5 → 25 → 50 → 100 %.
 - [ ] Stable release kept on standby for 24 hours
 - [ ] Feature flag removal scheduled: the new code path becomes permanent
 
-## Thresholds
-
-| Metric | Warning | Critical |
-|---|---|---|
-| Error rate | > 1% | > 3% |
-| P95 latency | > 500ms | > 800ms |
-| CPU | > 70% | > 90% |
-| Memory | > 75% | > 90% |
-
-## Rollback triggers
-
-- If error rate > 3% for 10 minutes → ROLLBACK
-- If p95 latency > 800ms for 15 minutes → ROLLBACK
-`;
+${liveChecks(
+  [
+    ["Error rate", "> 1%", "> 3%"],
+    ["P95 latency", "> 500ms", "> 800ms"],
+    ["CPU", "> 70%", "> 90%"],
+    ["Memory", "> 75%", "> 90%"],
+  ],
+  [
+    "error rate > 3% for 10 minutes",
+    "p95 latency > 800ms for 15 minutes",
+  ],
+)}`;

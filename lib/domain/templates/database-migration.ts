@@ -1,4 +1,5 @@
 // Built-in template: moving the data to a new database, with a read-only fallback.
+import { liveChecks } from "./live-checks";
 export const DATABASE_MIGRATION_MARKDOWN = `# Database migration with a read-only fallback
 
 The application's data moves from the old database to the new one. Writes stop for a short
@@ -56,17 +57,15 @@ Traffic steps: 0 → 100 %.
 - [ ] Old database archived after a final backup
 - [ ] Read-only mode kept in the code for the next migration
 
-## Thresholds
-
-| Metric | Warning | Critical |
-|---|---|---|
-| Error rate | > 1% | > 5% |
-| P95 latency | > 300ms | > 1000ms |
-| DB connections | > 80% | > 95% |
-| Disk | > 75% | > 90% |
-
-## Rollback triggers
-
-- If error rate > 5% for 5 minutes → ROLLBACK
-- If DB connections > 95% for 5 minutes → ROLLBACK
-`;
+${liveChecks(
+  [
+    ["Error rate", "> 1%", "> 5%"],
+    ["P95 latency", "> 300ms", "> 1000ms"],
+    ["DB connections", "> 80%", "> 95%"],
+    ["Disk", "> 75%", "> 90%"],
+  ],
+  [
+    "error rate > 5% for 5 minutes",
+    "DB connections > 95% for 5 minutes",
+  ],
+)}`;
