@@ -12,8 +12,11 @@
 //   links, risks and the schedule (a `T-1:30 - Step` block, as written runbooks have it).
 // Everything people typed is escaped, so a title is read back as that title and never as markup.
 // No I/O here.
-import { explicitTime, guessOwnerRole, importRunbook, plannedTimeFromHeading } from "./runbook-import";
-import { parseRoleLabel, ROLE_LABELS, type Role } from "./roles";
+import { explicitTime, guessOwnerRole, importRunbook, plannedTimeFromHeading, readItemAnnotation } from "./runbook-import";
+import { ROLE_LABELS } from "./roles";
+
+// The import reads the `(Role, T-0:30)` suffix back; the reader lives with the import.
+export { readItemAnnotation };
 import type { MetricUnit } from "./metrics";
 import type { CutoverDocument, ExportedGate, ExportedItem, ExportedPhase, ExportedTrigger } from "@/lib/schemas/export";
 
@@ -76,33 +79,9 @@ export function itemAnnotation(item: Pick<ExportedItem, "title" | "ownerRole" | 
   const parts: string[] = [];
   const readTime = explicitTime(item.title) ?? context.phaseTime;
   if (item.plannedTime !== null && item.plannedTime !== readTime) parts.push(item.plannedTime);
-  const withTime = parts.length > 0 ? `${item.title} (${parts.join(", ")})` : item.title;
-  if (guessOwnerRole(withTime, [context.section, context.phase]) !== item.ownerRole) parts.unshift(ROLE_LABELS[item.ownerRole]);
+  // The import takes the suffix off before it guesses, so the guess is made on the title alone.
+  if (guessOwnerRole(item.title, [context.section, context.phase]) !== item.ownerRole) parts.unshift(ROLE_LABELS[item.ownerRole]);
   return parts.length > 0 ? ` (${parts.join(", ")})` : "";
-}
-
-/**
- * The inverse of itemAnnotation on an imported title: the title without its trailing
- * `(Role, T-0:30)` and what that said. A parenthesis that is not a role or a time is left alone.
- */
-export function readItemAnnotation(text: string): { title: string; role: Role | null; time: string | null } {
-  const m = /\s\(([^()]{1,80})\)$/.exec(text);
-  if (!m) return { title: text, role: null, time: null };
-  let role: Role | null = null;
-  let time: string | null = null;
-  for (const part of m[1].split(",").map((p) => p.trim())) {
-    const asTime = explicitTime(part) === part ? part : null;
-    const asRole = asTime ? null : exactRole(part);
-    if (asTime && time === null) time = asTime;
-    else if (asRole && role === null) role = asRole;
-    else return { title: text, role: null, time: null };
-  }
-  return { title: text.slice(0, m.index), role, time };
-}
-
-function exactRole(label: string): Role | null {
-  const role = parseRoleLabel(label);
-  return role && ROLE_LABELS[role].toLowerCase() === label.toLowerCase() ? role : null;
 }
 
 // --- the document -------------------------------------------------------------------------------

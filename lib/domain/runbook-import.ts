@@ -38,7 +38,7 @@ import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
 import type { Comparison } from "./metrics";
-import { parseRoleLabel, type Role } from "./roles";
+import { parseRoleLabel, ROLE_LABELS, type Role } from "./roles";
 import { parseMeasure, readComparison, type Measure } from "./runbook/measures";
 import { normaliseRunbook } from "./runbook/repair";
 
@@ -443,6 +443,31 @@ export function guessOwnerRole(text: string, context: readonly string[] = []): R
     if (role) return role;
   }
   return "DEPLOYMENT_LEAD";
+}
+
+/**
+ * An item line's trailing `(Role, T-0:30)`, as the export writes it when the words alone would
+ * not give the owner or the time: the title without it and what it said. A parenthesis that is
+ * not exactly a role label and/or a time ("(optional)", "(see docs)") is left in the title.
+ */
+export function readItemAnnotation(text: string): { title: string; role: Role | null; time: string | null } {
+  const m = /\s\(([^()]{1,80})\)$/.exec(text);
+  if (!m) return { title: text, role: null, time: null };
+  let role: Role | null = null;
+  let time: string | null = null;
+  for (const part of m[1].split(",").map((p) => p.trim())) {
+    const asTime = explicitTime(part) === part ? part : null;
+    const asRole = asTime ? null : exactRole(part);
+    if (asTime && time === null) time = asTime;
+    else if (asRole && role === null) role = asRole;
+    else return { title: text, role: null, time: null };
+  }
+  return { title: text.slice(0, m.index), role, time };
+}
+
+function exactRole(label: string): Role | null {
+  const role = parseRoleLabel(label);
+  return role && ROLE_LABELS[role].toLowerCase() === label.toLowerCase() ? role : null;
 }
 
 const CRITICAL_WORDS = /\b(backups?|rollback|roll back|data integrity|data loss|data corruption|error rates?|load balancer)\b/i;
@@ -1116,13 +1141,15 @@ class Importer {
     }
   }
 
-  private addItem(title: string, checked: boolean, line: number, owner: Role | null = null, when: string | null = null): ImportedItem {
+  private addItem(text: string, checked: boolean, line: number, owner: Role | null = null, when: string | null = null): ImportedItem {
     const { phase, section } = this.ensureSection(line);
+    const said = readItemAnnotation(text);
+    const title = said.title;
     const item: ImportedItem = {
       title,
-      ownerRole: owner ?? guessOwnerRole(title, [section.name, phase.name]),
+      ownerRole: owner ?? said.role ?? guessOwnerRole(title, [section.name, phase.name]),
       critical: isCriticalItem(title, section.name),
-      plannedTime: when ?? itemTime(title) ?? itemTime(section.name),
+      plannedTime: when ?? said.time ?? itemTime(title) ?? itemTime(section.name),
       checked,
     };
     section.items.push(item);

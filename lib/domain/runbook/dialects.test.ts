@@ -186,6 +186,20 @@ describe("dialect helpers", () => {
     expect(matchMetric("p50 latency", null)).toBe("Latency p50");
   });
 
+  it("reads every digit of a large value, with or without thousands separators and units", () => {
+    // The export writes the default Memory thresholds as "> 1500000000 bytes".
+    expect(readComparison("> 1500000000 bytes")).toMatchObject({ comparison: ">", value: 1_500_000_000, unit: "bytes", rest: "" });
+    expect(readComparison("> 2000000000 bytes")).toMatchObject({ value: 2_000_000_000 });
+    expect(readComparison("> 1,500,000,000")).toMatchObject({ value: 1_500_000_000, unit: null });
+    expect(readComparison("> 1,500,000.5 B")).toMatchObject({ value: 1_500_000.5, unit: "bytes" });
+    expect(readComparison("> 1.5 GB")).toMatchObject({ value: 1.5 * 1024 ** 3, unit: "bytes" });
+    expect(readComparison("> 512 KiB")).toMatchObject({ value: 512 * 1024, unit: "bytes" });
+    expect(readComparison("< 1,5 %")).toMatchObject({ value: 1.5, unit: "%" });
+    expect(parseMeasure("Memory > 1500000000 bytes")).toMatchObject({ metric: "Memory", unit: "bytes", value: 1_500_000_000 });
+    // A number longer than any value a metric holds is not read as a shorter one.
+    expect(readComparison("> 1234567890123456789")).toBeNull();
+  });
+
   it("knows step headings, check marks, ladders and times", () => {
     for (const h of ["3. Feature Flags Setup (1 day)", "Step 2: Go", "T-4 Hours", "Tasks", "Day 3", "Week 1"]) expect(readsLikeSteps(h), h).toBe(true);
     expect(readsLikeSteps("Overview")).toBe(false);
