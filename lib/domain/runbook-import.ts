@@ -37,6 +37,7 @@ import type {
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
+import { GATE_WINDOW_SEC, TEXT } from "./limits";
 import type { Comparison } from "./metrics";
 import { parseRoleLabel, ROLE_LABELS, type Role } from "./roles";
 import { parseMeasure, readComparison, type Measure } from "./runbook/measures";
@@ -127,6 +128,12 @@ export interface ImportedGate {
   value: number;
   phase: string | null;
   line: number;
+  /** Which system it watches: "(old)" after the value says the old one. */
+  system: "new" | "old";
+  /** "Latency p95 <= 1.2 × old": a ratio to the old system (then `value` is unused), or null. */
+  factor: number | null;
+  /** "… over 30 minutes": how far back it looks (s), DEFAULT_GATE_WINDOW_SEC when not said. */
+  windowSec: number;
 }
 export interface ImportedContact {
   role: Role;
@@ -139,6 +146,8 @@ export interface ImportedEscalation {
   level: string;
   who: string;
   after: string;
+  /** "(critical only)": the rung is called only for critical incidents. */
+  criticalOnly?: boolean;
 }
 export interface ImportedLink {
   label: string;
@@ -180,7 +189,7 @@ export const DEFAULT_SECTION_NAME = "Checklist";
 // plain string code), and lines are cut to MAX_LINE_CHARS so that the constant factors stay small
 // too. A real runbook is a few hundred lines of a few hundred characters.
 export const MAX_RUNBOOK_CHARS = 1_000_000;
-export const MAX_LINE_CHARS = 2_000;
+export const MAX_LINE_CHARS = TEXT.title;
 /**
  * Containers (block quotes, list items) a line may open, and the whitespace run its prefix may
  * hold. The markdown parser re-checks every open container on each line and splices its event
@@ -699,6 +708,31 @@ function actionOf(text: string): { action: "rollback" | "shift" | "alert"; shift
   return null;
 }
 
+/** How far back a gate read from a runbook looks when it does not say: the five minutes most runbooks mean by "stable". */
+export const DEFAULT_GATE_WINDOW_SEC = 300;
+
+/**
+ * A measurable check as a gate: "Error rate < 1%", "Error rate < 1% (old) over 30 minutes",
+ * "Latency p95 <= 1.2 × old" (a ratio to the old system), as the export writes them.
+ */
+function gateOf(measure: Measure, text: string, phase: string | null, line: number): ImportedGate {
+  const ratio = /\d\s{0,3}(?:[×x*]|times)\s{0,3}old\b/i.test(text);
+  const window = measure.forSeconds === null ? DEFAULT_GATE_WINDOW_SEC : Math.min(GATE_WINDOW_SEC.max, Math.max(GATE_WINDOW_SEC.min, measure.forSeconds));
+  return {
+    text,
+    name: measure.name,
+    metric: measure.metric,
+    unit: measure.unit,
+    comparison: measure.comparison,
+    value: measure.value,
+    phase,
+    line,
+    system: !ratio && /\(old\)/i.test(text) ? "old" : "new",
+    factor: ratio ? measure.value : null,
+    windowSec: window,
+  };
+}
+
 /** How long a rule waits when the runbook does not say ("sustained" without a duration). */
 export const DEFAULT_RULE_FOR_SECONDS = 60;
 
@@ -707,13 +741,27 @@ const DECISION_GATE_SECTION = /\b(monitor\w*|decision|go ?\/? ?no[ -]?go|criteri
 
 /** "Level 2: Engineering manager (15-30 min)", "0-15 min - Team lead" → a ladder rung. */
 export function parseEscalation(text: string, position = 1): ImportedEscalation {
+  let criticalOnly = false;
+  const flag = "(critical only)";
+  if (text.toLowerCase().endsWith(flag)) {
+    criticalOnly = true;
+    text = text.slice(0, -flag.length).trimEnd();
+  }
+  // The export's "2. Level: Who after 15 min": the words after the last " after " are the wait.
+  const at = text.toLowerCase().lastIndexOf(" after ");
+  const sepAt = text.indexOf(":");
+  if (at > 0 && sepAt > 0 && sepAt < at) {
+    const waited = collapse(text.slice(at + " after ".length));
+    const level = collapse(text.slice(0, sepAt)) || `Level ${position}`;
+    return { level, who: collapse(text.slice(sepAt + 1, at)), after: waited === "-" ? "" : waited, ...(criticalOnly ? { criticalOnly } : {}) };
+  }
   const after = /\(?\b(\d{1,4}\s*(?:[-–]\s*\d{1,4}\s*)?\+?\s*(?:min(?:ute)?s?|hours?|h)\b\+?)\)?/i.exec(text);
   let rest = after ? collapse(text.slice(0, after.index) + " " + text.slice(after.index + after[0].length)) : text;
   rest = rest.replace(/^[-–—:\s]+|[-–—:\s]+$/g, "");
   const sep = /\s*(?::|→|->|\s[-–—]\s)\s*/.exec(rest);
   const level = sep && sep.index > 0 ? rest.slice(0, sep.index) : `Level ${position}`;
   const who = sep && sep.index > 0 ? rest.slice(sep.index + sep[0].length) : rest;
-  return { level: collapse(level), who: collapse(who), after: after ? collapse(after[1]!) : "" };
+  return { level: collapse(level), who: collapse(who), after: after ? collapse(after[1]!) : "", ...(criticalOnly ? { criticalOnly } : {}) };
 }
 
 /** An item's planned time: as written ("T-30m", "06:30 AM", "Day 3") or "2 hours before". */
@@ -1086,7 +1134,10 @@ class Importer {
     if (ctx.kind === "success") {
       const measure = parseMeasure(text);
       if (measure) {
-        this.plan.gates.push({ text, name: measure.name, metric: measure.metric, unit: measure.unit, comparison: measure.comparison, value: measure.value, phase: null, line });
+        // "**Success criteria**:" right in a phase with a decision point (as the export writes a
+        // decision's gates) gates that decision; under a heading of its own, the whole cutover.
+        const ofDecision = this.phase?.decision && this.label !== null && blockKind(this.label) === "success" ? this.phase.name : null;
+        this.plan.gates.push(gateOf(measure, text, ofDecision, line));
         return null;
       }
     }
@@ -1343,7 +1394,7 @@ class Importer {
           s.items = s.items.filter((item) => {
             const m = this.measured.get(item);
             if (!m) return true;
-            this.plan.gates.push({ text: m.text, name: m.measure.name, metric: m.measure.metric, unit: m.measure.unit, comparison: m.measure.comparison, value: m.measure.value, phase: p.name, line: m.line });
+            this.plan.gates.push(gateOf(m.measure, m.text, p.name, m.line));
             return false;
           });
         }
