@@ -772,7 +772,8 @@ function itemTime(text: string): string | null {
 /** A "Contact" cell: an e-mail, a phone number or a chat handle. */
 function splitContact(text: string): { phone: string | null; chatHandle: string | null; email: string | null } {
   const out = { phone: null as string | null, chatHandle: null as string | null, email: null as string | null };
-  for (const part of text.split(/[,;/]|\s{2,}/)) {
+  // "·" is how the export joins them.
+  for (const part of text.split(/[,;/·]|\s{2,}/)) {
     const p = part.trim();
     if (!p) continue;
     if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p)) out.email ??= p;
@@ -1167,7 +1168,11 @@ class Importer {
         const first = li.children.find((c): c is Paragraph => c.type === "paragraph");
         const text = first ? plain(first.children) : "";
         let made: ImportedItem | null = null;
-        if (typeof li.checked === "boolean") {
+        // "- [Grafana](https://…)" under a links heading: the address is in the link, not its text.
+        const link = ctx.kind === "links" && first && typeof li.checked !== "boolean" ? linkOf(first.children, text) : null;
+        if (link) {
+          this.plan.links.push(link);
+        } else if (typeof li.checked === "boolean") {
           const r = this.entry(text, li.checked, lineOf(li), ctx, true);
           made = r === "plain" ? null : r;
         } else if (parent && text) {
