@@ -69,7 +69,7 @@ const ACTION_WORDS: Record<ExportedTrigger["action"], (t: ExportedTrigger) => st
 export function triggerLine(t: ExportedTrigger): string {
   // An instant rule says so: a rule without a duration is read as waiting a minute.
   const wait = t.forSeconds <= 0 ? " for 0 seconds" : formatFor(t.forSeconds);
-  return `If ${escapeMarkdown(t.metric)} ${t.comparison} ${formatValue(t.threshold, t.unit)}${wait} → ${ACTION_WORDS[t.action](t)}`;
+  return `If ${escapeMarkdown(t.metric)} ${t.comparison} ${formatValue(t.threshold, t.unit)}${t.system === "old" ? " (old)" : ""}${wait} → ${ACTION_WORDS[t.action](t)}`;
 }
 
 // --- items: what the import would read, and what the line must add ----------------------------

@@ -117,6 +117,8 @@ export interface ImportedRule {
   action: "rollback" | "shift" | "alert";
   shiftToPercent: number | null;
   line: number;
+  /** "(old)" after the value: the rule watches the old system (else the new one). */
+  system?: "old";
 }
 /** A metric gate: on the decision of phase `phase`, or a success criterion of the cutover (null). */
 export interface ImportedGate {
@@ -1118,6 +1120,7 @@ class Importer {
       severity: /\bgraceful\b/i.test(text) ? "graceful" : /\bimmediate\b/i.test(text) ? "immediate" : ctx.severity,
       ...act,
       line,
+      ...(/\(old\)/i.test(condition) ? { system: "old" as const } : {}),
     });
     return true;
   }

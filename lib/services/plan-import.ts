@@ -340,9 +340,9 @@ export async function createPlanFromImport(
   }
   for (const r of plan.rules) {
     const m = await metricFor(r, r.comparison.startsWith("<") ? "below" : "above");
-    const description = cut(`${IMPORTED_PREFIX}${describeTrigger({ comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, action: r.action, shiftToPercent: r.shiftToPercent, system: "new" }, m)} (line ${r.line}: ${r.text})`, TEXT.note);
+    const description = cut(`${IMPORTED_PREFIX}${describeTrigger({ comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, action: r.action, shiftToPercent: r.shiftToPercent, system: r.system ?? "new" }, m)} (line ${r.line}: ${r.text})`, TEXT.note);
     await tx.rollbackTrigger.create({
-      data: { cutoverId, metricId: m.id, system: "new", comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, severity: r.severity, action: r.action, shiftToPercent: r.action === "shift" ? r.shiftToPercent : null, mode: "recommend", description },
+      data: { cutoverId, metricId: m.id, system: r.system ?? "new", comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, severity: r.severity, action: r.action, shiftToPercent: r.action === "shift" ? r.shiftToPercent : null, mode: "recommend", description },
     });
   }
   for (const g of plan.gates) {

@@ -155,10 +155,10 @@ describe("round trip of a cutover built in the room", () => {
     await run("contact.add", { role: "ON_CALL", name: "Pager rota", phone: "+1 555 0100" });
     await run("contact.add", { role: "DATABASE_DBA", name: "Dana DBA", chatHandle: "@dana", email: "dana@example.com" });
     const latency = await db().metricDefinition.findFirstOrThrow({ where: { cutoverId, name: "Latency p95" } });
-    // A success criterion of the whole cutover on the old system's ratio, and an instant shift rule.
+    // A success criterion of the whole cutover on the old system's ratio, and an instant shift rule on the old system.
     await run("gate.add", { metricId: latency.id, successCriterion: true, condition: { kind: "ratio", op: "<=", factor: 1.2, windowSec: 600 } });
     await run("gate.add", { metricId: metric.id, successCriterion: true, condition: { kind: "threshold", system: "old", op: "<", value: 2.5, windowSec: 300 } });
-    await run("trigger.save", { metricId: latency.id, comparison: ">", threshold: 800, forSeconds: 0, severity: "graceful", action: "shift", shiftToPercent: 10 });
+    await run("trigger.save", { metricId: latency.id, system: "old", comparison: ">", threshold: 800, forSeconds: 0, severity: "graceful", action: "shift", shiftToPercent: 10 });
     await run("escalation.set", { escalation: [{ level: "Level 1", who: "On-call engineer", after: "15 min" }, { level: "Executive", who: "VP Engineering", after: "30+ min", criticalOnly: true }] });
     await run("links.set", { links: [{ label: "Grafana", url: "https://grafana.example.com/d/cutover?from=now-1h" }, { label: "Bridge", url: "https://meet.example.com/war-room" }] });
 
