@@ -115,6 +115,10 @@ describe("pieces", () => {
     expect(itemAnnotation({ title: "Smoke tests pass", ownerRole: "COMMS_LEAD", plannedTime: "T-0:30" }, ctx)).toBe(" (Comms Lead, T-0:30)");
     expect(itemAnnotation({ title: "Smoke tests pass T-0:30", ownerRole: "QA_LEAD", plannedTime: "T-0:30" }, ctx)).toBe("");
     expect(itemAnnotation({ title: "Smoke tests pass", ownerRole: "QA_LEAD", plannedTime: "T-2h" }, { ...ctx, phaseTime: "T-2h" })).toBe("");
+    const suffixed = { ...item("Run the tests (QA Lead)", "QA_LEAD"), plannedTime: "T-0:30" };
+    const line = `- [ ] ${suffixed.title}${itemAnnotation(suffixed, { section: "Checks", phase: "Go", phaseTime: null })}`;
+    expect(line).toBe("- [ ] Run the tests (QA Lead) (QA Lead, T-0:30)");
+    expect(importRunbook(`# X\n\n## Go\n\n${line}\n`).phases[0]!.sections[0]!.items.map((i) => [i.title, i.ownerRole, i.plannedTime])).toEqual([["Run the tests (QA Lead)", "QA_LEAD", "T-0:30"]]);
     expect(readItemAnnotation("Smoke tests pass (Comms Lead, T-0:30)")).toEqual({ title: "Smoke tests pass", role: "COMMS_LEAD", time: "T-0:30" });
     expect(readItemAnnotation("Canary (10% traffic)")).toEqual({ title: "Canary (10% traffic)", role: null, time: null });
     expect(readItemAnnotation("Canary (T-2h)")).toEqual({ title: "Canary", role: null, time: "T-2h" });

@@ -85,7 +85,10 @@ export function itemAnnotation(item: Pick<ExportedItem, "title" | "ownerRole" | 
   const readTime = plannedTimeFromHeading(item.title) ?? plannedTimeFromHeading(context.section) ?? context.phaseTime;
   if (item.plannedTime !== null && item.plannedTime !== readTime) parts.push(item.plannedTime);
   // The import takes the suffix off before it guesses, so the guess is made on the title alone.
-  if (guessOwnerRole(item.title, [context.section, context.phase]) !== item.ownerRole) parts.unshift(ROLE_LABELS[item.ownerRole]);
+  // A title that itself ends like a suffix ("Run the tests (QA Lead)") gets one of its own, so the
+  // import takes that one off and keeps the title whole.
+  const endsLikeSuffix = readItemAnnotation(item.title).title !== item.title;
+  if (endsLikeSuffix || guessOwnerRole(item.title, [context.section, context.phase]) !== item.ownerRole) parts.unshift(ROLE_LABELS[item.ownerRole]);
   return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
