@@ -6,8 +6,11 @@ export const TEXT = {
   name: 200,
   /** Short labels: systems, metric names, link labels, planned times. */
   short: 100,
-  /** Item, risk titles. */
-  title: 500,
+  /**
+   * Item, risk titles: as long as a line of an imported runbook (MAX_LINE_CHARS of the import is
+   * this), so an imported item keeps its whole line and a template or an edit keeps it too.
+   */
+  title: 2_000,
   /** Timeline steps and decisions. */
   stepTitle: 300,
   /** Notes, reasons, comments. */

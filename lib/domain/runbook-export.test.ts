@@ -21,7 +21,7 @@ describe("markdown of a cutover", () => {
 
   it("the decision with its gates right under the phase heading", () => {
     const at = lines.indexOf("## Canary");
-    expect(lines.slice(at, at + 8)).toEqual(["## Canary", "", "**Decision point**: Proceed to 50 %", "", "**Success criteria**:", "", "- Error rate < 1%", "- Latency p95 <= 1.2 × old"]);
+    expect(lines.slice(at, at + 8)).toEqual(["## Canary", "", "**Decision point**: Proceed to 50 %", "", "**Success criteria**:", "", "- Error rate < 1% over 30 minutes", "- Latency p95 <= 1.2 × old over 10 minutes"]);
   });
 
   it("thresholds table, rollback triggers by severity, success criteria", () => {
@@ -55,13 +55,19 @@ describe("markdown of a cutover", () => {
       ["Preparation (T-2h)", "T-2h", ["Database"], null],
       ["Canary", null, ["Go"], { title: "Proceed to 50 %", targetPercent: 50 }],
     ]);
-    const items = plan.phases.flatMap((p) => p.sections.flatMap((s) => s.items)).map((i) => ({ ...readItemAnnotation(i.title), ownerRole: i.ownerRole, plannedTime: i.plannedTime, checked: i.checked }));
+    // The "(Backend Lead, T-1:30)" a line carries is read as the owner and time and left off the title.
+    const items = plan.phases.flatMap((p) => p.sections.flatMap((s) => s.items)).map((i) => ({ title: i.title, ownerRole: i.ownerRole, plannedTime: i.plannedTime, checked: i.checked }));
     expect(items).toEqual([
       // No time of its own: creating the cutover gives it the phase's T-2h.
-      { title: "Take a database backup", role: null, time: null, ownerRole: "DATABASE_DBA", plannedTime: null, checked: true },
-      { title: "Freeze schema changes", role: "BACKEND_LEAD", time: "T-1:30", ownerRole: "DATABASE_DBA", plannedTime: "T-1:30", checked: false },
-      { title: "Shift 10% of traffic", role: null, time: "T+0:00", ownerRole: "DEPLOYMENT_LEAD", plannedTime: "T+0:00", checked: false },
-      { title: "Watch *the* error rate | <b>now</b>", role: null, time: null, ownerRole: "ON_CALL", plannedTime: null, checked: false },
+      { title: "Take a database backup", ownerRole: "DATABASE_DBA", plannedTime: null, checked: true },
+      { title: "Freeze schema changes", ownerRole: "BACKEND_LEAD", plannedTime: "T-1:30", checked: false },
+      { title: "Shift 10% of traffic", ownerRole: "DEPLOYMENT_LEAD", plannedTime: "T+0:00", checked: false },
+      { title: "Watch *the* error rate | <b>now</b>", ownerRole: "ON_CALL", plannedTime: null, checked: false },
+    ]);
+    // The decision's success criteria gate that decision again, with their windows and the ratio to old.
+    expect(plan.gates.filter((g) => g.phase === "Canary").map((g) => [g.metric, g.comparison, g.value, g.system, g.factor, g.windowSec])).toEqual([
+      ["Error rate", "<", 1, "new", null, 1800],
+      ["Latency p95", "<=", 1.2, "new", 1.2, 600],
     ]);
     expect(plan.risks).toEqual([{ title: "Replica lag | backfill", probability: "medium", impact: "high", mitigation: "Throttle the backfill" }]);
     expect(plan.timeline).toEqual([
@@ -94,7 +100,9 @@ describe("pieces", () => {
     expect([formatFor(0), formatFor(60), formatFor(300), formatFor(90)]).toEqual(["", " for 1 minute", " for 5 minutes", " for 90 seconds"]);
     const t0 = new Date("2026-03-14T12:00:00Z");
     expect([formatOffset(new Date("2026-03-14T10:30:00Z"), t0), formatOffset(t0, t0), formatOffset(new Date("2026-03-15T14:05:00Z"), t0)]).toEqual(["T-1:30", "T+0:00", "T+26:05"]);
-    expect(triggerLine({ ...trigger, metric: "Error rate", comparison: ">", threshold: 5, forSeconds: 0, severity: "immediate", action: "alert" })).toBe("If Error rate > 5% → ALERT");
+    expect(triggerLine({ ...trigger, metric: "Error rate", comparison: ">", threshold: 5, forSeconds: 0, severity: "immediate", action: "alert" })).toBe("If Error rate > 5% for 0 seconds → ALERT");
+    // Said, because a rule without a duration is read as waiting DEFAULT_RULE_FOR_SECONDS.
+    expect(importRunbook("# X\n\n## Rollback triggers\n\n- If Error rate > 5% for 0 seconds → ALERT\n").rules.map((r) => r.forSeconds)).toEqual([0]);
   });
 
   it("escaping: markup characters and line breaks", () => {
@@ -107,6 +115,10 @@ describe("pieces", () => {
     expect(itemAnnotation({ title: "Smoke tests pass", ownerRole: "COMMS_LEAD", plannedTime: "T-0:30" }, ctx)).toBe(" (Comms Lead, T-0:30)");
     expect(itemAnnotation({ title: "Smoke tests pass T-0:30", ownerRole: "QA_LEAD", plannedTime: "T-0:30" }, ctx)).toBe("");
     expect(itemAnnotation({ title: "Smoke tests pass", ownerRole: "QA_LEAD", plannedTime: "T-2h" }, { ...ctx, phaseTime: "T-2h" })).toBe("");
+    const suffixed = { ...item("Run the tests (QA Lead)", "QA_LEAD"), plannedTime: "T-0:30" };
+    const line = `- [ ] ${suffixed.title}${itemAnnotation(suffixed, { section: "Checks", phase: "Go", phaseTime: null })}`;
+    expect(line).toBe("- [ ] Run the tests (QA Lead) (QA Lead, T-0:30)");
+    expect(importRunbook(`# X\n\n## Go\n\n${line}\n`).phases[0]!.sections[0]!.items.map((i) => [i.title, i.ownerRole, i.plannedTime])).toEqual([["Run the tests (QA Lead)", "QA_LEAD", "T-0:30"]]);
     expect(readItemAnnotation("Smoke tests pass (Comms Lead, T-0:30)")).toEqual({ title: "Smoke tests pass", role: "COMMS_LEAD", time: "T-0:30" });
     expect(readItemAnnotation("Canary (10% traffic)")).toEqual({ title: "Canary (10% traffic)", role: null, time: null });
     expect(readItemAnnotation("Canary (T-2h)")).toEqual({ title: "Canary", role: null, time: "T-2h" });

@@ -12,8 +12,11 @@
 //   links, risks and the schedule (a `T-1:30 - Step` block, as written runbooks have it).
 // Everything people typed is escaped, so a title is read back as that title and never as markup.
 // No I/O here.
-import { explicitTime, guessOwnerRole, importRunbook, plannedTimeFromHeading } from "./runbook-import";
-import { parseRoleLabel, ROLE_LABELS, type Role } from "./roles";
+import { DEFAULT_GATE_WINDOW_SEC, guessOwnerRole, importRunbook, plannedTimeFromHeading, readItemAnnotation } from "./runbook-import";
+import { ROLE_LABELS } from "./roles";
+
+// The import reads the `(Role, T-0:30)` suffix back; the reader lives with the import.
+export { readItemAnnotation };
 import type { MetricUnit } from "./metrics";
 import type { CutoverDocument, ExportedGate, ExportedItem, ExportedPhase, ExportedTrigger } from "@/lib/schemas/export";
 
@@ -50,8 +53,10 @@ export function formatOffset(at: Date, tZero: Date): string {
 /** A gate as a success-criterion line: `Error rate < 1%`, `Latency p95 <= 1.2 × old`. */
 export function gateLine(g: ExportedGate): string {
   const c = g.condition;
-  if (c.kind === "threshold") return `${escapeMarkdown(g.metric)} ${c.op} ${formatValue(c.value, g.unit)}${c.system === "old" ? " (old)" : ""}`;
-  return `${escapeMarkdown(g.metric)} ${c.op} ${c.factor} × old`;
+  // The window only when it is not the one the import assumes.
+  const window = c.windowSec === DEFAULT_GATE_WINDOW_SEC ? "" : formatFor(c.windowSec).replace(/^ for /, " over ");
+  if (c.kind === "threshold") return `${escapeMarkdown(g.metric)} ${c.op} ${formatValue(c.value, g.unit)}${c.system === "old" ? " (old)" : ""}${window}`;
+  return `${escapeMarkdown(g.metric)} ${c.op} ${c.factor} × old${window}`;
 }
 
 const ACTION_WORDS: Record<ExportedTrigger["action"], (t: ExportedTrigger) => string> = {
@@ -62,7 +67,9 @@ const ACTION_WORDS: Record<ExportedTrigger["action"], (t: ExportedTrigger) => st
 
 /** `If P95 latency > 500ms for 5 minutes → ROLLBACK`. */
 export function triggerLine(t: ExportedTrigger): string {
-  return `If ${escapeMarkdown(t.metric)} ${t.comparison} ${formatValue(t.threshold, t.unit)}${formatFor(t.forSeconds)} → ${ACTION_WORDS[t.action](t)}`;
+  // An instant rule says so: a rule without a duration is read as waiting a minute.
+  const wait = t.forSeconds <= 0 ? " for 0 seconds" : formatFor(t.forSeconds);
+  return `If ${escapeMarkdown(t.metric)} ${t.comparison} ${formatValue(t.threshold, t.unit)}${t.system === "old" ? " (old)" : ""}${wait} → ${ACTION_WORDS[t.action](t)}`;
 }
 
 // --- items: what the import would read, and what the line must add ----------------------------
@@ -74,35 +81,15 @@ export function triggerLine(t: ExportedTrigger): string {
  */
 export function itemAnnotation(item: Pick<ExportedItem, "title" | "ownerRole" | "plannedTime">, context: { section: string; phase: string; phaseTime: string | null }): string {
   const parts: string[] = [];
-  const readTime = explicitTime(item.title) ?? context.phaseTime;
+  // As the import reads it: the item's words, its section's name, then its phase's time.
+  const readTime = plannedTimeFromHeading(item.title) ?? plannedTimeFromHeading(context.section) ?? context.phaseTime;
   if (item.plannedTime !== null && item.plannedTime !== readTime) parts.push(item.plannedTime);
-  const withTime = parts.length > 0 ? `${item.title} (${parts.join(", ")})` : item.title;
-  if (guessOwnerRole(withTime, [context.section, context.phase]) !== item.ownerRole) parts.unshift(ROLE_LABELS[item.ownerRole]);
+  // The import takes the suffix off before it guesses, so the guess is made on the title alone.
+  // A title that itself ends like a suffix ("Run the tests (QA Lead)") gets one of its own, so the
+  // import takes that one off and keeps the title whole.
+  const endsLikeSuffix = readItemAnnotation(item.title).title !== item.title;
+  if (endsLikeSuffix || guessOwnerRole(item.title, [context.section, context.phase]) !== item.ownerRole) parts.unshift(ROLE_LABELS[item.ownerRole]);
   return parts.length > 0 ? ` (${parts.join(", ")})` : "";
-}
-
-/**
- * The inverse of itemAnnotation on an imported title: the title without its trailing
- * `(Role, T-0:30)` and what that said. A parenthesis that is not a role or a time is left alone.
- */
-export function readItemAnnotation(text: string): { title: string; role: Role | null; time: string | null } {
-  const m = /\s\(([^()]{1,80})\)$/.exec(text);
-  if (!m) return { title: text, role: null, time: null };
-  let role: Role | null = null;
-  let time: string | null = null;
-  for (const part of m[1].split(",").map((p) => p.trim())) {
-    const asTime = explicitTime(part) === part ? part : null;
-    const asRole = asTime ? null : exactRole(part);
-    if (asTime && time === null) time = asTime;
-    else if (asRole && role === null) role = asRole;
-    else return { title: text, role: null, time: null };
-  }
-  return { title: text.slice(0, m.index), role, time };
-}
-
-function exactRole(label: string): Role | null {
-  const role = parseRoleLabel(label);
-  return role && ROLE_LABELS[role].toLowerCase() === label.toLowerCase() ? role : null;
 }
 
 // --- the document -------------------------------------------------------------------------------
@@ -135,13 +122,13 @@ function phaseHeading(p: ExportedPhase): string {
   return p.plannedAt !== null && p.plannedAt !== fromName ? `${p.name} (${p.plannedAt})` : p.name;
 }
 
-function renderPhase(p: ExportedPhase, sectionsAs: "headings" | "labels"): string[] {
+function renderPhase(p: ExportedPhase, sectionsAs: "headings" | "labels", metrics: CutoverDocument["metrics"]): string[] {
   const heading = phaseHeading(p);
   const phaseTime = plannedTimeFromHeading(heading);
   const out = [`## ${escapeMarkdown(heading)}`, ""];
   for (const d of p.decisions) {
     out.push(`**Decision point**: ${escapeMarkdown(d.title)}`, "");
-    if (d.gates.length > 0) out.push("**Success criteria**:", "", ...d.gates.map((g) => `- ${gateLine(g)}`), "");
+    if (d.gates.length > 0) out.push("**Success criteria**:", "", ...gateLines(d.gates, metrics), "");
   }
   for (const s of p.sections) {
     out.push(sectionsAs === "headings" ? `### ${escapeMarkdown(s.name)}` : `**${escapeMarkdown(s.name)}**:`, "");
@@ -156,13 +143,26 @@ function renderPhase(p: ExportedPhase, sectionsAs: "headings" | "labels"): strin
  * named like "Deployment phases", sections named "Phase 1: …"): then as bold labels. Decided by
  * importing the phase alone, so the rule stays the import's own.
  */
-function phaseLines(p: ExportedPhase): string[] {
-  const asHeadings = renderPhase(p, "headings");
+function phaseLines(p: ExportedPhase, metrics: CutoverDocument["metrics"]): string[] {
+  const asHeadings = renderPhase(p, "headings", metrics);
   const withItems = p.sections.filter((s) => s.items.length > 0);
   if (withItems.length === 0) return asHeadings;
   const back = importRunbook(["# Check", "", ...asHeadings].join("\n"));
   const same = back.phases.length === 1 && back.phases[0].sections.map((s) => s.name).join("\n") === withItems.map((s) => s.name.replace(/\s+/g, " ").trim()).join("\n");
-  return same ? asHeadings : renderPhase(p, "labels");
+  return same ? asHeadings : renderPhase(p, "labels", metrics);
+}
+
+/**
+ * Gates in the order of their metrics, then of their lines: the room keeps no order of its own
+ * for them, and the import creates them in the order it reads them, so an export of an import
+ * lists them as the export did.
+ */
+function gateLines(gates: readonly ExportedGate[], metrics: CutoverDocument["metrics"]): string[] {
+  const rank = new Map(metrics.map((m, i) => [m.name, i]));
+  return gates
+    .map((g) => ({ at: rank.get(g.metric) ?? metrics.length, line: gateLine(g) }))
+    .sort((a, b) => a.at - b.at || (a.line < b.line ? -1 : a.line > b.line ? 1 : 0))
+    .map((g) => `- ${g.line}`);
 }
 
 /** The cutover as a markdown runbook (see the top of this file). */
@@ -174,9 +174,9 @@ export function renderRunbook(doc: CutoverDocument): string {
   out.push(`${escapeMarkdown(c.systemFrom)} → ${escapeMarkdown(c.systemTo)}. T-0: ${c.tZero} (${escapeMarkdown(c.timeZone)}). State: ${c.state.replace(/_/g, " ")}, traffic at ${c.trafficPercent}%. Exported ${doc.exportedAt}.`, "");
   if (doc.trafficSteps.length > 0) out.push(`Traffic steps: ${doc.trafficSteps.map((s) => `${s.percent}%`).join(" → ")}.`, "");
 
-  for (const p of doc.phases) out.push(...phaseLines(p));
+  for (const p of doc.phases) out.push(...phaseLines(p, doc.metrics));
 
-  if (doc.successCriteria.length > 0) out.push("## Success criteria", "", ...doc.successCriteria.map((g) => `- ${gateLine(g)}`), "");
+  if (doc.successCriteria.length > 0) out.push("## Success criteria", "", ...gateLines(doc.successCriteria, doc.metrics), "");
 
   if (doc.metrics.length > 0) {
     const limit = (v: number | null, unit: MetricUnit, dir: "above" | "below") => (v === null ? "" : `${dir === "above" ? ">" : "<"} ${formatValue(v, unit)}`);

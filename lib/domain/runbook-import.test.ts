@@ -456,7 +456,7 @@ describe("importRunbook edge cases", () => {
       ["Canary", ["Checklist", "Monitoring"], { title: "Proceed to 25 %", targetPercent: 25 }],
     ]);
     expect(plan.phases[1].sections[1].items.map((i) => [i.critical, i.ownerRole])).toEqual([[false, "ON_CALL"]]);
-    expect(plan.gates).toEqual([{ text: "Latency p95 < 200ms", name: "Latency p95", metric: "Latency p95", unit: "ms", comparison: "<", value: 200, phase: "Canary", line: 9 }]);
+    expect(plan.gates).toEqual([{ text: "Latency p95 < 200ms", name: "Latency p95", metric: "Latency p95", unit: "ms", comparison: "<", value: 200, phase: "Canary", line: 9, system: "new", factor: null, windowSec: 300 }]);
     expect(plan.warnings).toEqual(['line 14: "Wrap-up" has no checklist items; not made a phase']);
   });
 

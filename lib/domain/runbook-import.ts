@@ -37,8 +37,9 @@ import type {
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
+import { GATE_WINDOW_SEC, TEXT } from "./limits";
 import type { Comparison } from "./metrics";
-import { parseRoleLabel, type Role } from "./roles";
+import { parseRoleLabel, ROLE_LABELS, type Role } from "./roles";
 import { parseMeasure, readComparison, type Measure } from "./runbook/measures";
 import { normaliseRunbook } from "./runbook/repair";
 
@@ -116,6 +117,8 @@ export interface ImportedRule {
   action: "rollback" | "shift" | "alert";
   shiftToPercent: number | null;
   line: number;
+  /** "(old)" after the value: the rule watches the old system (else the new one). */
+  system?: "old";
 }
 /** A metric gate: on the decision of phase `phase`, or a success criterion of the cutover (null). */
 export interface ImportedGate {
@@ -127,6 +130,12 @@ export interface ImportedGate {
   value: number;
   phase: string | null;
   line: number;
+  /** Which system it watches: "(old)" after the value says the old one. */
+  system: "new" | "old";
+  /** "Latency p95 <= 1.2 × old": a ratio to the old system (then `value` is unused), or null. */
+  factor: number | null;
+  /** "… over 30 minutes": how far back it looks (s), DEFAULT_GATE_WINDOW_SEC when not said. */
+  windowSec: number;
 }
 export interface ImportedContact {
   role: Role;
@@ -139,6 +148,8 @@ export interface ImportedEscalation {
   level: string;
   who: string;
   after: string;
+  /** "(critical only)": the rung is called only for critical incidents. */
+  criticalOnly?: boolean;
 }
 export interface ImportedLink {
   label: string;
@@ -180,7 +191,7 @@ export const DEFAULT_SECTION_NAME = "Checklist";
 // plain string code), and lines are cut to MAX_LINE_CHARS so that the constant factors stay small
 // too. A real runbook is a few hundred lines of a few hundred characters.
 export const MAX_RUNBOOK_CHARS = 1_000_000;
-export const MAX_LINE_CHARS = 2_000;
+export const MAX_LINE_CHARS = TEXT.title;
 /**
  * Containers (block quotes, list items) a line may open, and the whitespace run its prefix may
  * hold. The markdown parser re-checks every open container on each line and splices its event
@@ -445,6 +456,31 @@ export function guessOwnerRole(text: string, context: readonly string[] = []): R
   return "DEPLOYMENT_LEAD";
 }
 
+/**
+ * An item line's trailing `(Role, T-0:30)`, as the export writes it when the words alone would
+ * not give the owner or the time: the title without it and what it said. A parenthesis that is
+ * not exactly a role label and/or a time ("(optional)", "(see docs)") is left in the title.
+ */
+export function readItemAnnotation(text: string): { title: string; role: Role | null; time: string | null } {
+  const m = /\s\(([^()]{1,80})\)$/.exec(text);
+  if (!m) return { title: text, role: null, time: null };
+  let role: Role | null = null;
+  let time: string | null = null;
+  for (const part of m[1].split(",").map((p) => p.trim())) {
+    const asTime = explicitTime(part) === part ? part : null;
+    const asRole = asTime ? null : exactRole(part);
+    if (asTime && time === null) time = asTime;
+    else if (asRole && role === null) role = asRole;
+    else return { title: text, role: null, time: null };
+  }
+  return { title: text.slice(0, m.index), role, time };
+}
+
+function exactRole(label: string): Role | null {
+  const role = parseRoleLabel(label);
+  return role && ROLE_LABELS[role].toLowerCase() === label.toLowerCase() ? role : null;
+}
+
 const CRITICAL_WORDS = /\b(backups?|rollback|roll back|data integrity|data loss|data corruption|error rates?|load balancer)\b/i;
 const GATE_SECTION = /\b(decision|monitoring|rollback|triggers?)\b/i;
 // "[<>]\s*=?\s*\d" would try every split of a run of spaces between its two \s*: quadratic.
@@ -674,6 +710,31 @@ function actionOf(text: string): { action: "rollback" | "shift" | "alert"; shift
   return null;
 }
 
+/** How far back a gate read from a runbook looks when it does not say: the five minutes most runbooks mean by "stable". */
+export const DEFAULT_GATE_WINDOW_SEC = 300;
+
+/**
+ * A measurable check as a gate: "Error rate < 1%", "Error rate < 1% (old) over 30 minutes",
+ * "Latency p95 <= 1.2 × old" (a ratio to the old system), as the export writes them.
+ */
+function gateOf(measure: Measure, text: string, phase: string | null, line: number): ImportedGate {
+  const ratio = /\d\s{0,3}(?:[×x*]|times)\s{0,3}old\b/i.test(text);
+  const window = measure.forSeconds === null ? DEFAULT_GATE_WINDOW_SEC : Math.min(GATE_WINDOW_SEC.max, Math.max(GATE_WINDOW_SEC.min, measure.forSeconds));
+  return {
+    text,
+    name: measure.name,
+    metric: measure.metric,
+    unit: measure.unit,
+    comparison: measure.comparison,
+    value: measure.value,
+    phase,
+    line,
+    system: !ratio && /\(old\)/i.test(text) ? "old" : "new",
+    factor: ratio ? measure.value : null,
+    windowSec: window,
+  };
+}
+
 /** How long a rule waits when the runbook does not say ("sustained" without a duration). */
 export const DEFAULT_RULE_FOR_SECONDS = 60;
 
@@ -682,13 +743,27 @@ const DECISION_GATE_SECTION = /\b(monitor\w*|decision|go ?\/? ?no[ -]?go|criteri
 
 /** "Level 2: Engineering manager (15-30 min)", "0-15 min - Team lead" → a ladder rung. */
 export function parseEscalation(text: string, position = 1): ImportedEscalation {
+  let criticalOnly = false;
+  const flag = "(critical only)";
+  if (text.toLowerCase().endsWith(flag)) {
+    criticalOnly = true;
+    text = text.slice(0, -flag.length).trimEnd();
+  }
+  // The export's "2. Level: Who after 15 min": the words after the last " after " are the wait.
+  const at = text.toLowerCase().lastIndexOf(" after ");
+  const sepAt = text.indexOf(":");
+  if (at > 0 && sepAt > 0 && sepAt < at) {
+    const waited = collapse(text.slice(at + " after ".length));
+    const level = collapse(text.slice(0, sepAt)) || `Level ${position}`;
+    return { level, who: collapse(text.slice(sepAt + 1, at)), after: waited === "-" ? "" : waited, ...(criticalOnly ? { criticalOnly } : {}) };
+  }
   const after = /\(?\b(\d{1,4}\s*(?:[-–]\s*\d{1,4}\s*)?\+?\s*(?:min(?:ute)?s?|hours?|h)\b\+?)\)?/i.exec(text);
   let rest = after ? collapse(text.slice(0, after.index) + " " + text.slice(after.index + after[0].length)) : text;
   rest = rest.replace(/^[-–—:\s]+|[-–—:\s]+$/g, "");
   const sep = /\s*(?::|→|->|\s[-–—]\s)\s*/.exec(rest);
   const level = sep && sep.index > 0 ? rest.slice(0, sep.index) : `Level ${position}`;
   const who = sep && sep.index > 0 ? rest.slice(sep.index + sep[0].length) : rest;
-  return { level: collapse(level), who: collapse(who), after: after ? collapse(after[1]!) : "" };
+  return { level: collapse(level), who: collapse(who), after: after ? collapse(after[1]!) : "", ...(criticalOnly ? { criticalOnly } : {}) };
 }
 
 /** An item's planned time: as written ("T-30m", "06:30 AM", "Day 3") or "2 hours before". */
@@ -699,7 +774,8 @@ function itemTime(text: string): string | null {
 /** A "Contact" cell: an e-mail, a phone number or a chat handle. */
 function splitContact(text: string): { phone: string | null; chatHandle: string | null; email: string | null } {
   const out = { phone: null as string | null, chatHandle: null as string | null, email: null as string | null };
-  for (const part of text.split(/[,;/]|\s{2,}/)) {
+  // "·" is how the export joins them.
+  for (const part of text.split(/[,;/·]|\s{2,}/)) {
     const p = part.trim();
     if (!p) continue;
     if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p)) out.email ??= p;
@@ -1044,6 +1120,7 @@ class Importer {
       severity: /\bgraceful\b/i.test(text) ? "graceful" : /\bimmediate\b/i.test(text) ? "immediate" : ctx.severity,
       ...act,
       line,
+      ...(/\(old\)/i.test(condition) ? { system: "old" as const } : {}),
     });
     return true;
   }
@@ -1061,7 +1138,10 @@ class Importer {
     if (ctx.kind === "success") {
       const measure = parseMeasure(text);
       if (measure) {
-        this.plan.gates.push({ text, name: measure.name, metric: measure.metric, unit: measure.unit, comparison: measure.comparison, value: measure.value, phase: null, line });
+        // "**Success criteria**:" right in a phase with a decision point (as the export writes a
+        // decision's gates) gates that decision; under a heading of its own, the whole cutover.
+        const ofDecision = this.phase?.decision && this.label !== null && blockKind(this.label) === "success" ? this.phase.name : null;
+        this.plan.gates.push(gateOf(measure, text, ofDecision, line));
         return null;
       }
     }
@@ -1091,7 +1171,11 @@ class Importer {
         const first = li.children.find((c): c is Paragraph => c.type === "paragraph");
         const text = first ? plain(first.children) : "";
         let made: ImportedItem | null = null;
-        if (typeof li.checked === "boolean") {
+        // "- [Grafana](https://…)" under a links heading: the address is in the link, not its text.
+        const link = ctx.kind === "links" && first && typeof li.checked !== "boolean" ? linkOf(first.children, text) : null;
+        if (link) {
+          this.plan.links.push(link);
+        } else if (typeof li.checked === "boolean") {
           const r = this.entry(text, li.checked, lineOf(li), ctx, true);
           made = r === "plain" ? null : r;
         } else if (parent && text) {
@@ -1116,13 +1200,15 @@ class Importer {
     }
   }
 
-  private addItem(title: string, checked: boolean, line: number, owner: Role | null = null, when: string | null = null): ImportedItem {
+  private addItem(text: string, checked: boolean, line: number, owner: Role | null = null, when: string | null = null): ImportedItem {
     const { phase, section } = this.ensureSection(line);
+    const said = readItemAnnotation(text);
+    const title = said.title;
     const item: ImportedItem = {
       title,
-      ownerRole: owner ?? guessOwnerRole(title, [section.name, phase.name]),
+      ownerRole: owner ?? said.role ?? guessOwnerRole(title, [section.name, phase.name]),
       critical: isCriticalItem(title, section.name),
-      plannedTime: when ?? itemTime(title) ?? itemTime(section.name),
+      plannedTime: when ?? said.time ?? itemTime(title) ?? itemTime(section.name),
       checked,
     };
     section.items.push(item);
@@ -1316,7 +1402,7 @@ class Importer {
           s.items = s.items.filter((item) => {
             const m = this.measured.get(item);
             if (!m) return true;
-            this.plan.gates.push({ text: m.text, name: m.measure.name, metric: m.measure.metric, unit: m.measure.unit, comparison: m.measure.comparison, value: m.measure.value, phase: p.name, line: m.line });
+            this.plan.gates.push(gateOf(m.measure, m.text, p.name, m.line));
             return false;
           });
         }

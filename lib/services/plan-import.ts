@@ -231,8 +231,6 @@ function level(text: string): (typeof LEVELS)[number] {
 }
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-/** How long a gate read from a runbook looks back: the five minutes most runbooks mean by "stable". */
-const IMPORTED_GATE_WINDOW_SEC = 300;
 const IMPORTED_PREFIX = "Imported, confirm: ";
 
 /**
@@ -312,7 +310,7 @@ export async function createPlanFromImport(
   }
   const empty = (v: unknown) => !Array.isArray(v) || v.length === 0;
   const links = plan.links.filter((l) => isHttpUrl(l.url)).slice(0, 50).map((l) => ({ label: cut(l.label, TEXT.short), url: l.url }));
-  const escalation = plan.escalation.slice(0, 20).map((e) => ({ level: cut(e.level || "Level", TEXT.short), who: cut(e.who || e.level, 200), after: cut(e.after || "-", 50) }));
+  const escalation = plan.escalation.slice(0, 20).map((e) => ({ level: cut(e.level || "Level", TEXT.short), who: cut(e.who || e.level, 200), after: cut(e.after || "-", 50), ...(e.criticalOnly ? { criticalOnly: true } : {}) }));
   const templates = plan.templates.map((t) => ({ name: cut(t.name, TEXT.short), body: cut(t.body, TEXT.description) }));
   await tx.cutover.update({
     where: { id: cutoverId },
@@ -342,16 +340,16 @@ export async function createPlanFromImport(
   }
   for (const r of plan.rules) {
     const m = await metricFor(r, r.comparison.startsWith("<") ? "below" : "above");
-    const description = cut(`${IMPORTED_PREFIX}${describeTrigger({ comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, action: r.action, shiftToPercent: r.shiftToPercent, system: "new" }, m)} (line ${r.line}: ${r.text})`, TEXT.note);
+    const description = cut(`${IMPORTED_PREFIX}${describeTrigger({ comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, action: r.action, shiftToPercent: r.shiftToPercent, system: r.system ?? "new" }, m)} (line ${r.line}: ${r.text})`, TEXT.note);
     await tx.rollbackTrigger.create({
-      data: { cutoverId, metricId: m.id, system: "new", comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, severity: r.severity, action: r.action, shiftToPercent: r.action === "shift" ? r.shiftToPercent : null, mode: "recommend", description },
+      data: { cutoverId, metricId: m.id, system: r.system ?? "new", comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, severity: r.severity, action: r.action, shiftToPercent: r.action === "shift" ? r.shiftToPercent : null, mode: "recommend", description },
     });
   }
   for (const g of plan.gates) {
     const m = await metricFor(g, g.comparison.startsWith("<") ? "below" : "above");
     const decisionId = g.phase === null ? null : decisionOf.get(g.phase) ?? null;
     await tx.metricGate.create({
-      data: { cutoverId, metricId: m.id, decisionId, successCriterion: decisionId === null, condition: { kind: "threshold", system: "new", op: g.comparison, value: g.value, windowSec: IMPORTED_GATE_WINDOW_SEC } },
+      data: { cutoverId, metricId: m.id, decisionId, successCriterion: decisionId === null, condition: g.factor !== null ? { kind: "ratio", op: g.comparison, factor: g.factor, windowSec: g.windowSec } : { kind: "threshold", system: g.system, op: g.comparison, value: g.value, windowSec: g.windowSec } },
     });
   }
 }

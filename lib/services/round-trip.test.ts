@@ -2,7 +2,10 @@
 // would (cutover.create with the runbook), exported as markdown, and the export imported again:
 // the two cutovers must hold the same plan for everything the import reads (phases and their
 // planned times, sections, items with owners, times and the critical flag, decisions, risks, the
-// schedule). A cutover built command by command, as the room builds one, round-trips too.
+// schedule, the metrics' thresholds, rollback triggers, metric gates and success criteria,
+// contacts, the escalation ladder and the war-room links). A cutover built command by command, as
+// the room builds one, round-trips too. Rollback triggers come back in recommend mode on purpose
+// (an imported rule acts only once someone confirms it), so their mode is not compared.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,8 +46,14 @@ async function planOf(cutoverId: string) {
       phases: { orderBy: { position: "asc" }, include: { sections: { orderBy: { position: "asc" }, include: { items: { orderBy: { position: "asc" } } } }, decisions: true } },
       risks: { orderBy: { title: "asc" } },
       timeline: { orderBy: { position: "asc" } },
+      metrics: { orderBy: [{ position: "asc" }, { name: "asc" }] },
+      triggers: { include: { metric: { select: { name: true } } } },
+      gates: { include: { metric: { select: { name: true } }, decision: { select: { title: true } } } },
+      contacts: { orderBy: [{ escalationOrder: "asc" }, { name: "asc" }] },
     },
   });
+  // Neither the room nor the import keeps an order of triggers and gates: compared as sets.
+  const sorted = <T,>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as T);
   return {
     phases: c.phases.map((p) => ({
       name: p.name,
@@ -57,6 +66,12 @@ async function planOf(cutoverId: string) {
     })),
     risks: c.risks.map((r) => ({ title: r.title, probability: r.probability, impact: r.impact, mitigation: r.mitigation || null })),
     timeline: c.timeline.map((e) => ({ title: e.title, details: e.details, plannedStart: e.plannedStart.toISOString() })),
+    thresholds: c.metrics.map((m) => ({ name: m.name, unit: m.unit, direction: m.direction, warning: m.warningThreshold, critical: m.criticalThreshold })),
+    triggers: sorted(c.triggers.map((t) => ({ metric: t.metric.name, system: t.system, comparison: t.comparison, threshold: t.threshold, forSeconds: t.forSeconds, severity: t.severity, action: t.action, shiftToPercent: t.shiftToPercent }))),
+    gates: sorted(c.gates.map((g) => ({ metric: g.metric.name, decision: g.decision?.title ?? null, successCriterion: g.successCriterion, condition: g.condition }))),
+    contacts: c.contacts.map((k) => ({ role: k.role, name: k.name, phone: k.phone, chatHandle: k.chatHandle, email: k.email })),
+    escalation: c.escalation,
+    links: c.links,
   };
 }
 type Plan = Awaited<ReturnType<typeof planOf>>;
@@ -68,9 +83,14 @@ const count = (p: Plan) => ({
   decisions: p.phases.reduce((n, x) => n + x.decisions.length, 0),
   risks: p.risks.length,
   timeline: p.timeline.length,
+  triggers: p.triggers.length,
+  gates: p.gates.length,
+  contacts: p.contacts.length,
 });
 
 describe("round trip of the runbooks teams wrote", () => {
+  const totals = { thresholds: 0, triggers: 0, gates: 0, contacts: 0, escalation: 0, decisions: 0 };
+
   it("finds the runbooks", () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
   });
@@ -81,6 +101,12 @@ describe("round trip of the runbooks teams wrote", () => {
       const before = await planOf(original);
       // Something to compare: a runbook that imports nothing would pass trivially.
       expect(count(before).items).toBeGreaterThan(0);
+      totals.thresholds += before.thresholds.length;
+      totals.triggers += before.triggers.length;
+      totals.gates += before.gates.length;
+      totals.contacts += before.contacts.length;
+      totals.escalation += (before.escalation as unknown[]).length;
+      totals.decisions += count(before).decisions;
 
       const exported = await markdownOf(original);
       const again = await create(file, exported);
@@ -93,10 +119,14 @@ describe("round trip of the runbooks teams wrote", () => {
       expect(body(exportedAgain)).toBe(body(exported));
     });
   }
+
+  it("compared more than empty lists: the runbooks carry triggers, gates, contacts, a ladder and decisions", () => {
+    for (const [what, n] of Object.entries(totals)) expect(n, what).toBeGreaterThan(0);
+  });
 });
 
 describe("round trip of a cutover built in the room", () => {
-  it("phases, sections, items with owners and times, decisions, risks and the schedule come back", async () => {
+  it("phases, sections, items with owners and times, decisions, risks, the schedule, triggers, gates, contacts, the ladder and links come back", async () => {
     const cutoverId = await create("Built in the room", null);
     const run = (name: Parameters<typeof dispatch>[1], input: Record<string, unknown>) => dispatch(planner, name, { cutoverId, ...input } as never) as Promise<Record<string, string>>;
 
@@ -123,9 +153,17 @@ describe("round trip of a cutover built in the room", () => {
     await run("timeline.add", { title: "Freeze writes - all regions", plannedStart: "T-0:30", ownerRole: "DEPLOYMENT_LEAD", details: "Announce in #launch\nConfirm with the DBA" });
     await run("timeline.add", { title: "Shift 10 %", plannedStart: "T+0:00", ownerRole: "DEPLOYMENT_LEAD" });
     await run("contact.add", { role: "ON_CALL", name: "Pager rota", phone: "+1 555 0100" });
+    await run("contact.add", { role: "DATABASE_DBA", name: "Dana DBA", chatHandle: "@dana", email: "dana@example.com" });
+    const latency = await db().metricDefinition.findFirstOrThrow({ where: { cutoverId, name: "Latency p95" } });
+    // A success criterion of the whole cutover on the old system's ratio, and an instant shift rule on the old system.
+    await run("gate.add", { metricId: latency.id, successCriterion: true, condition: { kind: "ratio", op: "<=", factor: 1.2, windowSec: 600 } });
+    await run("gate.add", { metricId: metric.id, successCriterion: true, condition: { kind: "threshold", system: "old", op: "<", value: 2.5, windowSec: 300 } });
+    await run("trigger.save", { metricId: latency.id, system: "old", comparison: ">", threshold: 800, forSeconds: 0, severity: "graceful", action: "shift", shiftToPercent: 10 });
+    await run("escalation.set", { escalation: [{ level: "Level 1", who: "On-call engineer", after: "15 min" }, { level: "Executive", who: "VP Engineering", after: "30+ min", criticalOnly: true }] });
+    await run("links.set", { links: [{ label: "Grafana", url: "https://grafana.example.com/d/cutover?from=now-1h" }, { label: "Bridge", url: "https://meet.example.com/war-room" }] });
 
     const before = await planOf(cutoverId);
-    expect(count(before)).toEqual({ phases: 2, sections: 3, items: 6, decisions: 1, risks: 2, timeline: 2 });
+    expect(count(before)).toEqual({ phases: 2, sections: 3, items: 6, decisions: 1, risks: 2, timeline: 2, triggers: 2, gates: 3, contacts: 2 });
 
     const exported = await markdownOf(cutoverId);
     expect(exported).toContain("- If Error rate > 5% for 5 minutes → ROLLBACK");
@@ -133,23 +171,20 @@ describe("round trip of a cutover built in the room", () => {
     const after = await planOf(await create("Built in the room, again", exported));
 
     // The owner and time the import could not guess from the words travel as "(Role, T-0:45)" at
-    // the end of the line. Read by the import, the line's title keeps it today; readItemAnnotation
-    // is how that suffix is read, so the owner and time compare exactly.
-    const annotated = after.phases.map((p) => ({
-      ...p,
-      name: readItemAnnotation(p.name).title,
-      sections: p.sections.map((s) => ({
-        ...s,
-        items: s.items.map((i) => {
-          const a = readItemAnnotation(i.title);
-          return { ...i, title: a.title, ownerRole: a.role ?? i.ownerRole };
-        }),
-      })),
-    }));
+    // the end of the line; the import reads them and takes the suffix off the title, so items
+    // compare exactly. A phase's time the name does not give stays in its name ("Preparation (T-2h)").
+    const annotated = after.phases.map((p) => ({ ...p, name: readItemAnnotation(p.name).title }));
+    expect(after.phases.flatMap((p) => p.sections.flatMap((s) => s.items.map((i) => i.title)))).toEqual(before.phases.flatMap((p) => p.sections.flatMap((s) => s.items.map((i) => i.title))));
     // The critical flag the import derives from the words; in the room a planner sets it.
     const withoutCritical = (p: Plan["phases"]) => p.map((x) => ({ ...x, sections: x.sections.map((s) => ({ ...s, items: s.items.map(({ critical: _c, ...i }) => i) })) }));
     expect(withoutCritical(annotated)).toEqual(withoutCritical(before.phases));
     expect(after.risks).toEqual(before.risks);
     expect(after.timeline).toEqual(before.timeline);
+    expect(after.thresholds).toEqual(before.thresholds);
+    expect(after.triggers).toEqual(before.triggers);
+    expect(after.gates).toEqual(before.gates);
+    expect(after.contacts).toEqual(before.contacts);
+    expect(after.escalation).toEqual(before.escalation);
+    expect(after.links).toEqual(before.links);
   });
 });

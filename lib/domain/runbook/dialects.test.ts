@@ -186,6 +186,53 @@ describe("dialect helpers", () => {
     expect(matchMetric("p50 latency", null)).toBe("Latency p50");
   });
 
+  it("reads the export's own lines back: ladder, contacts, links, a line's owner and time, gates of a decision", () => {
+    expect(parseEscalation("L2: Head of platform after 15 min (critical only)")).toEqual({ level: "L2", who: "Head of platform", after: "15 min", criticalOnly: true });
+    expect(parseEscalation("Escalation: Manager after -")).toEqual({ level: "Escalation", who: "Manager", after: "" });
+    const plan = importRunbook(
+      [
+        "# X",
+        "## Canary",
+        "**Decision point**: Proceed to 50 %",
+        "**Success criteria**:",
+        "- Error rate < 1% (old) over 30 minutes",
+        "### Go",
+        "- [ ] Freeze schema changes (Backend Lead, T-1:30)",
+        "- [ ] Check the docs (optional)",
+        "## Success criteria",
+        "- Latency p95 <= 1.2 × old",
+        "## Contacts",
+        "| Name | Role | Contact |\n| --- | --- | --- |\n| Dana | Database DBA | +1 555 0100 · @dana · dana@example.com |",
+        "## War room links",
+        "- [Grafana](https://grafana.example.com/d/x)",
+      ].join("\n\n"),
+    );
+    expect(plan.phases[0]!.sections[0]!.items.map((i) => [i.title, i.ownerRole, i.plannedTime])).toEqual([
+      ["Freeze schema changes", "BACKEND_LEAD", "T-1:30"],
+      ["Check the docs (optional)", "DEPLOYMENT_LEAD", null],
+    ]);
+    expect(plan.gates.map((g) => [g.phase, g.metric, g.system, g.factor, g.value, g.windowSec])).toEqual([
+      ["Canary", "Error rate", "old", null, 1, 1800],
+      [null, "Latency p95", "new", 1.2, 1.2, 300],
+    ]);
+    expect(plan.contacts).toEqual([{ role: "DATABASE_DBA", name: "Dana", phone: "+1 555 0100", chatHandle: "@dana", email: "dana@example.com" }]);
+    expect(plan.links).toEqual([{ label: "Grafana", url: "https://grafana.example.com/d/x" }]);
+  });
+
+  it("reads every digit of a large value, with or without thousands separators and units", () => {
+    // The export writes the default Memory thresholds as "> 1500000000 bytes".
+    expect(readComparison("> 1500000000 bytes")).toMatchObject({ comparison: ">", value: 1_500_000_000, unit: "bytes", rest: "" });
+    expect(readComparison("> 2000000000 bytes")).toMatchObject({ value: 2_000_000_000 });
+    expect(readComparison("> 1,500,000,000")).toMatchObject({ value: 1_500_000_000, unit: null });
+    expect(readComparison("> 1,500,000.5 B")).toMatchObject({ value: 1_500_000.5, unit: "bytes" });
+    expect(readComparison("> 1.5 GB")).toMatchObject({ value: 1.5 * 1024 ** 3, unit: "bytes" });
+    expect(readComparison("> 512 KiB")).toMatchObject({ value: 512 * 1024, unit: "bytes" });
+    expect(readComparison("< 1,5 %")).toMatchObject({ value: 1.5, unit: "%" });
+    expect(parseMeasure("Memory > 1500000000 bytes")).toMatchObject({ metric: "Memory", unit: "bytes", value: 1_500_000_000 });
+    // A number longer than any value a metric holds is not read as a shorter one.
+    expect(readComparison("> 1234567890123456789")).toBeNull();
+  });
+
   it("knows step headings, check marks, ladders and times", () => {
     for (const h of ["3. Feature Flags Setup (1 day)", "Step 2: Go", "T-4 Hours", "Tasks", "Day 3", "Week 1"]) expect(readsLikeSteps(h), h).toBe(true);
     expect(readsLikeSteps("Overview")).toBe(false);

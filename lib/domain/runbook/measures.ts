@@ -42,6 +42,8 @@ function readUnit(raw: string): { unit: string; factor: number } | null {
   if (u === "req/s" || u === "rps" || u === "requests/s" || u === "qps") return { unit: "req/s", factor: 1 };
   if (u === "gb" || u === "gib") return { unit: "bytes", factor: 1024 ** 3 };
   if (u === "mb" || u === "mib") return { unit: "bytes", factor: 1024 ** 2 };
+  if (u === "kb" || u === "kib") return { unit: "bytes", factor: 1024 };
+  if (u === "b" || u.startsWith("byte")) return { unit: "bytes", factor: 1 };
   return null;
 }
 
@@ -85,9 +87,12 @@ export function readComparison(s: string): { comparison: Comparison; value: numb
     }
   }
   if (comparison === null) return null;
-  const num = /^\s{0,3}(\d{1,9}(?:[.,]\d{1,6})?)\s{0,3}(%|ms\b|milliseconds?\b|s\b|secs?\b|seconds?\b|req\/s|rps\b|qps\b|gi?b\b|mi?b\b)?/i.exec(t);
+  // Bytes run to ten digits and more ("> 1500000000 bytes", "1,500,000,000"); a comma between
+  // groups of three is a thousands separator, any other comma a decimal one ("1,5 %").
+  const num = /^\s{0,3}(\d{1,3}(?:,\d{3})+(?:\.\d{1,6})?(?![\d,])|\d{1,15}(?:[.,]\d{1,6})?)(?!\d)\s{0,3}(%|ms\b|milliseconds?\b|s\b|secs?\b|seconds?\b|req\/s|rps\b|qps\b|[gmk]i?b\b|bytes?\b|b\b)?/i.exec(t);
   if (!num) return null;
-  const raw = Number(num[1]!.replace(",", "."));
+  const digits = num[1]!;
+  const raw = Number(/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(digits) ? digits.replace(/,/g, "") : digits.replace(",", "."));
   const unit = num[2] ? readUnit(num[2]) : null;
   return { comparison, value: unit ? raw * unit.factor : raw, unit: unit?.unit ?? null, rest: t.slice(num[0].length) };
 }
