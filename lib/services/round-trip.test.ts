@@ -16,6 +16,7 @@ import type { Actor } from "./context";
 import { exportCutover } from "./export";
 import { runbookReader } from "./plan-import";
 import { useFreshDatabase } from "@/lib/testing/fixtures";
+import { PLAN_STRUCTURE_INCLUDE } from "@/lib/testing/plan-structure";
 
 const RUNBOOKS = path.resolve(__dirname, "../../../shared/runbooks");
 const files = readdirSync(RUNBOOKS).filter((f) => f.endsWith(".md")).sort();
@@ -43,9 +44,7 @@ async function planOf(cutoverId: string) {
   const c = await db().cutover.findUniqueOrThrow({
     where: { id: cutoverId },
     include: {
-      phases: { orderBy: { position: "asc" }, include: { sections: { orderBy: { position: "asc" }, include: { items: { orderBy: { position: "asc" } } } }, decisions: true } },
-      risks: { orderBy: { title: "asc" } },
-      timeline: { orderBy: { position: "asc" } },
+      ...PLAN_STRUCTURE_INCLUDE,
       metrics: { orderBy: [{ position: "asc" }, { name: "asc" }] },
       triggers: { include: { metric: { select: { name: true } } } },
       gates: { include: { metric: { select: { name: true } }, decision: { select: { title: true } } } },

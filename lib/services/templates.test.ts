@@ -7,6 +7,7 @@ import { runbookReader } from "./plan-import";
 import { listTemplates } from "./templates";
 import type { Actor } from "./context";
 import { createFixture, createOutsider, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
+import { PLAN_STRUCTURE_INCLUDE } from "@/lib/testing/plan-structure";
 
 // The cutover team, and three people with no role in its cutovers: two planners and an administrator.
 let team: Team;
@@ -33,9 +34,7 @@ async function structure(cutoverId: string) {
   const c = await db().cutover.findUniqueOrThrow({
     where: { id: cutoverId },
     include: {
-      phases: { orderBy: { position: "asc" }, include: { sections: { orderBy: { position: "asc" }, include: { items: { orderBy: { position: "asc" } } } }, decisions: true } },
-      risks: { orderBy: { title: "asc" } },
-      timeline: { orderBy: { position: "asc" } },
+      ...PLAN_STRUCTURE_INCLUDE,
       trafficSteps: { orderBy: { position: "asc" } },
     },
   });

@@ -67,14 +67,6 @@ Traffic steps: 0 → 10 → 50 → 100 %.
 - [ ] Runbook updated with what the team learned
 
 ${liveChecks(
-  [
-    ["Error rate", "> 1%", "> 5%"],
-    ["P95 latency", "> 500ms", "> 1000ms"],
-    ["CPU", "> 70%", "> 90%"],
-    ["DB connections", "> 80%", "> 95%"],
-  ],
-  [
-    "error rate > 5% for 5 minutes",
-    "p95 latency > 1000ms for 10 minutes",
-  ],
+  [["Error rate", "> 1%", "> 5%"], ["P95 latency", "> 500ms", "> 1000ms"], ["CPU", "> 70%", "> 90%"], ["DB connections", "> 80%", "> 95%"]],
+  ["error rate > 5% for 5 minutes", "p95 latency > 1000ms for 10 minutes"],
 )}`;

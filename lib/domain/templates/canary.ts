@@ -70,14 +70,6 @@ Traffic steps: 0 → 5 → 25 → 50 → 100 %.
 - [ ] Feature flag removal scheduled: the new code path becomes permanent
 
 ${liveChecks(
-  [
-    ["Error rate", "> 1%", "> 3%"],
-    ["P95 latency", "> 500ms", "> 800ms"],
-    ["CPU", "> 70%", "> 90%"],
-    ["Memory", "> 75%", "> 90%"],
-  ],
-  [
-    "error rate > 3% for 10 minutes",
-    "p95 latency > 800ms for 15 minutes",
-  ],
+  [["Error rate", "> 1%", "> 3%"], ["P95 latency", "> 500ms", "> 800ms"], ["CPU", "> 70%", "> 90%"], ["Memory", "> 75%", "> 90%"]],
+  ["error rate > 3% for 10 minutes", "p95 latency > 800ms for 15 minutes"],
 )}`;

@@ -58,14 +58,6 @@ Traffic steps: 0 → 100 %.
 - [ ] Read-only mode kept in the code for the next migration
 
 ${liveChecks(
-  [
-    ["Error rate", "> 1%", "> 5%"],
-    ["P95 latency", "> 300ms", "> 1000ms"],
-    ["DB connections", "> 80%", "> 95%"],
-    ["Disk", "> 75%", "> 90%"],
-  ],
-  [
-    "error rate > 5% for 5 minutes",
-    "DB connections > 95% for 5 minutes",
-  ],
+  [["Error rate", "> 1%", "> 5%"], ["P95 latency", "> 300ms", "> 1000ms"], ["DB connections", "> 80%", "> 95%"], ["Disk", "> 75%", "> 90%"]],
+  ["error rate > 5% for 5 minutes", "DB connections > 95% for 5 minutes"],
 )}`;
