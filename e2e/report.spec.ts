@@ -98,3 +98,39 @@ test("a rolled-back rehearsal's report: outcome, REHEARSAL on every page, lesson
   // Sections start on new pages: a report of this size prints on several.
   expect(pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).toBeGreaterThan(3);
 });
+
+test("the lead completes a cutover from the room (forced below 100 %), then its report says so; an aborted one is final", async ({ request, page }) => {
+  const stamp = Date.now();
+  const post = (path: string, data: unknown) => request.post(path, { headers: asAdmin, data });
+  const create = async (name: string) => {
+    const res = await post("/api/v1/cutovers", { name, systemFrom: "old", systemTo: "new", tZero: new Date().toISOString(), mode: "rehearsal" });
+    expect(res.status()).toBe(201);
+    return ((await res.json()) as { cutoverId: string }).cutoverId;
+  };
+  const cutoverId = await create(`Ending ${stamp}`);
+  expect((await post("/api/v1/commands/cutover.start", { cutoverId })).status()).toBeLessThan(300);
+  // At 0 % a plain completion is refused.
+  expect((await post("/api/v1/commands/cutover.complete", { cutoverId })).status()).toBe(409);
+
+  await signIn(page, DEMO.lead);
+  await page.goto(`/cutovers/${cutoverId}`);
+  await expect(page.getByTestId("report-link")).toHaveCount(0);
+  await page.getByTestId("complete-cutover").click();
+  await expect(page.getByTestId("complete-force")).toBeChecked();
+  await expect(page.getByTestId("confirm-end")).toBeDisabled();
+  await page.getByTestId("end-text").fill("rehearsal ends at 0 % by design");
+  await page.getByTestId("confirm-end").click();
+  await expect(page.getByTestId("cutover-outcome")).toHaveText("Completed");
+  await expect(page.getByTestId("complete-cutover")).toHaveCount(0);
+  await expect(page.getByTestId("abort-cutover")).toHaveCount(0);
+  await page.getByTestId("report-link").click();
+  await expect(page.getByTestId("outcome-headline")).toContainText(/^Completed/);
+
+  const draft = await create(`Abandoned ${stamp}`);
+  expect((await post("/api/v1/commands/cutover.abort", { cutoverId: draft, reason: "" })).status()).toBe(400);
+  expect((await post("/api/v1/commands/cutover.abort", { cutoverId: draft, reason: "vendor postponed" })).status()).toBeLessThan(300);
+  expect((await post("/api/v1/commands/cutover.start", { cutoverId: draft })).status()).toBe(409);
+  await page.goto(`/cutovers/${draft}`);
+  await expect(page.getByTestId("cutover-outcome")).toHaveText("Aborted");
+  await expect(page.getByTestId("report-link")).toBeVisible();
+});

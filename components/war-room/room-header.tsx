@@ -4,6 +4,9 @@ import type { CutoverStateJson } from "@/lib/services/cutover-read";
 import { formatTOffset } from "@/lib/domain/relative-time";
 import { cutoverDrift } from "@/lib/domain/drift";
 import { ErrorNote } from "@/components/ui/error-note";
+import { isEnded, nextState } from "@/lib/domain/cutover-state";
+import { TEXT } from "@/lib/domain/limits";
+import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PRIMARY_BUTTON_CLASS } from "@/components/ui/styles";
 import type { PanelProps } from "./shared/types";
 
 function wallTime(ms: number, timeZone: string) {
@@ -24,7 +27,7 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
     })),
     new Date(now),
   );
-  const canStart = can("cutover.start") && (c.state === "draft" || c.state === "scheduled");
+  const canStart = can("cutover.start") && nextState(c.state, "start").ok;
 
   async function start() {
     const r = await run("cutover.start", { cutoverId: c.id });
@@ -45,6 +48,7 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
           <p className="text-sm text-neutral-500">
             {c.systemFrom} → {c.systemTo} · <span data-testid="cutover-state">{c.state.replace("_", " ")}</span> · new gets <span className="tabular">{c.trafficPercent}%</span>
           </p>
+          {isEnded(c.state) && <Outcome state={c.state} />}
         </div>
         <div className="text-right">
           <div className="text-2xl font-semibold tabular" data-testid="t-clock" title={`T-0 = ${new Date(tZero).toISOString()}`}>
@@ -75,9 +79,118 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
               </button>
             </span>
           )}
+          {!confirming && <EndControls cutover={c} run={run} can={can} />}
         </div>
       </div>
       <ErrorNote message={error} />
     </section>
+  );
+}
+
+const OUTCOMES: Record<string, { label: string; className: string }> = {
+  completed: { label: "Completed", className: "bg-green-100 text-green-800 dark:bg-green-900 dark:text-green-100" },
+  rolled_back: { label: "Rolled back", className: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100" },
+  aborted: { label: "Aborted", className: "bg-red-100 text-red-800 dark:bg-red-900 dark:text-red-100" },
+};
+
+function Outcome({ state }: { state: string }) {
+  const o = OUTCOMES[state];
+  if (!o) return null;
+  return (
+    <p className="mt-1 text-sm">
+      Outcome: <span data-testid="cutover-outcome" className={`rounded px-1.5 font-medium ${o.className}`}>{o.label}</span>
+    </p>
+  );
+}
+
+/**
+ * Declaring the outcome: complete (confirmed; past a split not at 100 % or a running rollback only
+ * with "force" and a note) or abort (with a reason). The server applies the same rules
+ * (lib/domain/cutover-state.ts); the buttons only hide what it would refuse anyway.
+ */
+function EndControls({ cutover: c, run, can }: Pick<PanelProps, "run" | "can"> & { cutover: CutoverStateJson }) {
+  const [mode, setMode] = useState<"complete" | "abort" | null>(null);
+  const [text, setText] = useState("");
+  const [force, setForce] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!can("cutover.end")) return null;
+  const canComplete = nextState(c.state, "complete").ok;
+  const canAbort = nextState(c.state, "abort").ok;
+  if (!canComplete && !canAbort) return null;
+
+  function open(m: "complete" | "abort") {
+    setMode(m);
+    setText("");
+    // Below 100 % a plain completion would be refused: offer the forced one straight away.
+    setForce(m === "complete" && c.trafficPercent !== 100);
+    setError(null);
+  }
+  async function submit() {
+    setBusy(true);
+    const note = text.trim();
+    const r =
+      mode === "complete"
+        ? await run("cutover.complete", { cutoverId: c.id, force, note: note || null })
+        : await run("cutover.abort", { cutoverId: c.id, reason: note });
+    setBusy(false);
+    if (r.ok) setMode(null);
+    setError(r.ok ? null : r.message);
+  }
+
+  if (!mode) {
+    return (
+      <>
+        {canComplete && (
+          <button type="button" data-testid="complete-cutover" onClick={() => open("complete")} className={PRIMARY_BUTTON_CLASS}>
+            Complete cutover
+          </button>
+        )}
+        {canAbort && (
+          <button type="button" data-testid="abort-cutover" onClick={() => open("abort")} className={BUTTON_CLASS}>
+            Abort
+          </button>
+        )}
+        <ErrorNote message={error} />
+      </>
+    );
+  }
+  const needsText = mode === "abort" || force;
+  return (
+    <div role="dialog" aria-label={mode === "complete" ? "Complete the cutover" : "Abort the cutover"} className="flex flex-col gap-2 rounded border border-neutral-300 p-2 text-sm dark:border-neutral-700">
+      {mode === "complete" ? (
+        <>
+          <span>Complete the cutover? It ends for good: the report is written from here.</span>
+          {c.trafficPercent !== 100 && <span className="text-amber-700 dark:text-amber-400">The new system gets {c.trafficPercent} %, not 100 %.</span>}
+          <label className="flex items-center gap-2">
+            <input type="checkbox" data-testid="complete-force" checked={force} onChange={(e) => setForce(e.target.checked)} />
+            Complete anyway (traffic not at 100 % or a rollback running)
+          </label>
+        </>
+      ) : (
+        <span>Abort the cutover? It ends for good; traffic stays where it is.</span>
+      )}
+      {needsText && (
+        <label className="flex flex-col gap-1">
+          {mode === "abort" ? "Reason" : "Note (why complete anyway)"}
+          <textarea data-testid="end-text" value={text} onChange={(e) => setText(e.target.value)} rows={2} maxLength={TEXT.note} className={INPUT_CLASS} />
+        </label>
+      )}
+      <span className="flex gap-2">
+        <button type="button" autoFocus onClick={() => setMode(null)} className={BUTTON_CLASS}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          data-testid="confirm-end"
+          disabled={busy || (needsText && !text.trim())}
+          onClick={() => void submit()}
+          className={mode === "complete" ? PRIMARY_BUTTON_CLASS : DANGER_BUTTON_CLASS}
+        >
+          {mode === "complete" ? "Confirm complete" : "Confirm abort"}
+        </button>
+      </span>
+      <ErrorNote message={error} />
+    </div>
   );
 }

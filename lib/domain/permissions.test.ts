@@ -23,6 +23,7 @@ const EXPECTED: Record<Action, readonly boolean[]> = {
   "cutover.view":                            [Y, Y,  Y, Y, Y, Y, Y],
   "cutover.edit_plan":                       [Y, _,  _, _, _, _, _],
   "cutover.start":                           [Y, _,  _, _, _, _, _],
+  "cutover.end":                             [Y, _,  _, _, _, _, _],
   "cutover.clone":                           [Y, _,  _, _, _, _, _],
   "members.manage":                          [Y, _,  _, _, _, _, _],
   "item.sign_off":                           [Y, Y,  Y, Y, Y, Y, _],

@@ -6,6 +6,8 @@ export const ACTIONS = [
   // Add, rename, reorder, remove phases, sections, items, timeline entries, contacts, risks, links.
   "cutover.edit_plan",
   "cutover.start",
+  // Declare the outcome: complete or abort the cutover.
+  "cutover.end",
   "cutover.clone",
   "members.manage",
   // Own role only: the table says whether a role may sign off at all, canSignOffItem says whose.
@@ -70,6 +72,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   "cutover.view": "view this cutover",
   "cutover.edit_plan": "edit the plan",
   "cutover.start": "start the cutover",
+  "cutover.end": "complete or abort the cutover",
   "cutover.clone": "clone the cutover",
   "members.manage": "manage members",
   "item.sign_off": "sign off items",

@@ -29,6 +29,8 @@ export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 export const CHANGE_EVENT_TYPES = [
   "cutover.created",
   "cutover.started",
+  "cutover.completed",
+  "cutover.aborted",
   "access.rechecked",
   "phase.added",
   "phase.renamed",

@@ -58,6 +58,11 @@ export const previewCutoverInput = z.object({
 });
 export const cloneCutoverInput = z.object({ cutoverId: id, name: name("Name"), tZero });
 export const cutoverOnly = z.object({ cutoverId: id });
+// Forcing a completion past its blockers (traffic not at 100 %, a rollback running) must say why.
+export const completeCutoverInput = z
+  .object({ cutoverId: id, force: z.boolean().default(false), note: optionalText(TEXT.note) })
+  .refine((i) => !i.force || !!i.note, { message: "A note is required to force the completion", path: ["note"] });
+export const abortCutoverInput = z.object({ cutoverId: id, reason });
 
 export const addPhaseInput = z.object({ cutoverId: id, name: name("Phase name"), plannedAt: optionalText(50), reason: optionalText(TEXT.note) });
 export const renameInput = z.object({ cutoverId: id, id, name: name("Name") });

@@ -34,7 +34,7 @@ import { cloneCutoverInput, createCutoverInput, cutoverOnly, previewCutoverInput
 import * as room from "@/lib/schemas/room";
 import { authorize, withCutover, type Actor, type AuthorizingCall, type Call, type CutoverContext } from "./context";
 import { abortDecision, castVote, createDecision, openVote } from "./decisions";
-import { addItem, addPhase, addSection, cloneCutover, createCutover, moveNode, previewCutover, readCloneSource, removeNode, renameNode, startCutover, updateItem } from "./plan";
+import { addItem, addPhase, addSection, cloneCutover, createCutover, moveNode, previewCutover, readCloneSource, removeNode, renameNode, startCutover, updateItem, completeCutover, abortCutover } from "./plan";
 import { addContact, addMember, addTimelineEntry, progressTimelineEntry, removeContact, removeMember, saveRisk, setEscalation, setLinks } from "./room-details";
 import { markNotApplicable, signOffItem, undoItem } from "./sign-off";
 import { addGate, readQueryTarget, removeGate, removeMetric, saveMetric, saveMetricsSettings, testQuery } from "./metrics";
@@ -120,6 +120,8 @@ export const COMMANDS = {
   "cutover.preview": global({ input: previewCutoverInput, permission: "cutover.create", handler: (_actor, input) => previewCutover(input) }),
   "cutover.clone": inCutover({ input: cloneCutoverInput, permission: "cutover.clone", requires: "cutover.create", handler: readCloneSource, after: cloneCutover }),
   "cutover.start": command("cutover.start", cutoverOnly, startCutover),
+  "cutover.complete": command("cutover.end", room.completeCutoverInput, completeCutover),
+  "cutover.abort": command("cutover.end", room.abortCutoverInput, abortCutover),
   "phase.add": command("cutover.edit_plan", room.addPhaseInput, addPhase),
   "phase.rename": phase.rename,
   "phase.move": phase.move,

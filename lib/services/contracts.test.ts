@@ -137,7 +137,8 @@ describe("realtime events", () => {
       await stopPoller();
     }
     // Ended: the team writes the post-mortem's lessons.
-    await db().cutover.update({ where: { id: c }, data: { state: "rolled_back" } });
+    await db().cutover.update({ where: { id: c }, data: { state: "in_progress" } });
+    await dispatch(lead, "cutover.complete", { cutoverId: c, force: true, note: "done at 10 %" });
     await dispatch(lead, "report.lessons", { cutoverId: c, wentWell: "The rollback was quick", version: 0 });
 
     // Removals, in a second draft (the started plan is frozen).
@@ -164,7 +165,8 @@ describe("realtime events", () => {
     await db().user.update({ where: { id: lead.id }, data: { isPlanner: true } });
     const created = { id: ((await dispatch(planner, "cutover.create", { name: "New", systemFrom: "a", systemTo: "b", tZero: "2030-01-01T00:00:00Z" })) as { cutoverId: string }).cutoverId };
     const clone = { id: ((await dispatch(planner, "cutover.clone", { cutoverId: o, name: "Clone", tZero: "2030-01-01T00:00:00Z" })) as { cutoverId: string }).cutoverId };
-    await until(() => seen(o, "phase.removed") && seen(created.id, "cutover.created") && seen(clone.id, "cutover.created"), "the last events");
+    await dispatch(lead, "cutover.abort", { cutoverId: o, reason: "postponed" });
+    await until(() => seen(o, "cutover.aborted") && seen(c, "cutover.completed") && seen(o, "phase.removed") && seen(created.id, "cutover.created") && seen(clone.id, "cutover.created"), "the last events");
 
     scenario.push(c, o, created.id, clone.id);
     const ours = new Set(scenario);

@@ -40,6 +40,8 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "cutover.preview": { runbook: "# R\n## P\n- [ ] a", exclude: ["phase:0"] },
     "cutover.clone": { cutoverId: c, name: "Clone", tZero: "2030-01-01T00:00:00Z" },
     "cutover.start": { cutoverId: c },
+    "cutover.complete": { cutoverId: c, force: true, note: "accepted at this split" },
+    "cutover.abort": { cutoverId: c, reason: "postponed" },
     "phase.add": { cutoverId: c, name: "Post" },
     ...planNode(c, "phase", f.phaseId),
     "section.add": { cutoverId: c, phaseId: f.phaseId, name: "More" },

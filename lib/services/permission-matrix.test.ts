@@ -71,6 +71,8 @@ const CASES: Case[] = [
   { name: "cutover.preview", allowed: ["DEPLOYMENT_LEAD", "ADMINISTRATOR", "PLANNER"], readsOnly: true, input: () => ({ runbook: "# R\n## P\n- [ ] a" }) },
   { name: "cutover.clone", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Clone", tZero: new Date() }) },
   { name: "cutover.start", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId }) },
+  { name: "cutover.complete", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, force: true, note: "accepted at this split" }), fixture: { state: "in_progress" } },
+  { name: "cutover.abort", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, reason: "postponed" }) },
   { name: "phase.add", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Post" }) },
   { name: "phase.rename", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, id: f.phaseId, name: "Renamed" }) },
   { name: "phase.move", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, id: f.phaseId, direction: "down" }), setup: async (f) => void (await db().phase.create({ data: { cutoverId: f.cutoverId, name: "Later", position: 1 } })) },

@@ -15,6 +15,8 @@ import {
   addSectionInput,
   cloneCutoverInput,
   createCutoverInput,
+  abortCutoverInput,
+  completeCutoverInput,
   cutoverOnly,
   moveInput,
   previewCutoverInput,
@@ -22,6 +24,7 @@ import {
   renameInput,
   updateItemInput,
 } from "@/lib/schemas/room";
+import { canComplete, completionBlockers, nextState } from "@/lib/domain/cutover-state";
 import { plannedTimeOf, requireFound, type Call, type CutoverContext } from "./context";
 
 const EDITABLE = new Set(["draft", "scheduled"]);
@@ -139,6 +142,39 @@ export async function startCutover(ctx: CutoverContext, input: z.output<typeof c
   if (changed.count !== 1) throw new AppError("conflict", `The cutover is already ${ctx.cutover.state.replace("_", " ")}`);
   await ctx.record("cutover.started", `cutover:${input.cutoverId}`, { before: { state: ctx.cutover.state }, after: { state: "in_progress" } });
   return { state: "in_progress" as const };
+}
+
+/**
+ * Declares success. The state, the split and "no rollback running" are re-checked in the update
+ * itself: a shift or a rollback that commits between our read and our write makes it refuse,
+ * rather than mark complete a cutover that was just rolled back.
+ */
+export async function completeCutover(ctx: CutoverContext, input: z.output<typeof completeCutoverInput>) {
+  const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { state: true, trafficPercent: true } });
+  const rollbackRunning = (await ctx.tx.rollback.count({ where: { cutoverId: input.cutoverId, state: "running" } })) > 0;
+  const facts = { state: c.state, trafficPercent: c.trafficPercent, rollbackRunning, force: input.force };
+  const t = canComplete(facts);
+  if (!t.ok) throw new AppError("conflict", t.reason);
+  const blockers = completionBlockers(facts);
+  const guard = input.force ? {} : { trafficPercent: 100, rollbacks: { none: { state: "running" as const } } };
+  const changed = await ctx.tx.cutover.updateMany({ where: { id: input.cutoverId, state: c.state, ...guard }, data: { state: t.to } });
+  if (changed.count !== 1) throw new AppError("conflict", "The cutover changed while completing it (its state, traffic or a rollback): look again and retry");
+  await ctx.record("cutover.completed", `cutover:${input.cutoverId}`, {
+    before: { state: c.state, trafficPercent: c.trafficPercent, rollbackRunning },
+    after: { state: t.to, ...(input.force ? { forced: true, note: input.note, overrode: blockers } : {}) },
+  });
+  return { state: t.to };
+}
+
+/** Gives up on the cutover; the traffic is left where it is (a rollback is the way to move it back). */
+export async function abortCutover(ctx: CutoverContext, input: z.output<typeof abortCutoverInput>) {
+  const { state: from } = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { state: true } });
+  const t = nextState(from, "abort");
+  if (!t.ok) throw new AppError("conflict", t.reason);
+  const changed = await ctx.tx.cutover.updateMany({ where: { id: input.cutoverId, state: from }, data: { state: t.to } });
+  if (changed.count !== 1) throw new AppError("conflict", "The cutover changed while aborting it: look again and retry");
+  await ctx.record("cutover.aborted", `cutover:${input.cutoverId}`, { before: { state: from }, after: { state: t.to, reason: input.reason } });
+  return { state: t.to };
 }
 
 export async function addPhase(ctx: CutoverContext, input: z.output<typeof addPhaseInput>) {
