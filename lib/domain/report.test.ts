@@ -70,6 +70,15 @@ describe("the outcome, in words", () => {
     expect(buildReport(input({ decisions }, { state: "aborted" })).outcome).toMatchObject({ kind: "aborted", headline: expect.stringMatching(/^Aborted at decision “Go to 50 %”/), why: "NO-GO by QA: p95" });
     expect(buildReport(input({ endedAt: null }, { state: "in_progress" })).outcome).toMatchObject({ kind: "not_ended", headline: "Not ended (in progress)" });
   });
+
+  it("declared in the room: completed or aborted by the lead, with the note or reason they gave", () => {
+    expect(buildReport(input({ ending: { by: "Dana", reason: "last 5 % stays on old until Monday" } }, { state: "completed" })).outcome).toMatchObject({
+      kind: "completed",
+      headline: expect.stringMatching(/^Completed by Dana at /),
+      why: "last 5 % stays on old until Monday",
+    });
+    expect(buildReport(input({ ending: { by: "Dana", reason: "vendor outage" } }, { state: "aborted" })).outcome).toMatchObject({ kind: "aborted", headline: expect.stringMatching(/^Aborted by Dana at /), why: "vendor outage" });
+  });
 });
 
 describe("schedule and drift", () => {

@@ -124,6 +124,8 @@ export interface ReportInput {
   cutover: ReportCutover;
   /** When it ended (the rollback's finish, else the last recorded change); null while running. */
   endedAt: Date | null;
+  /** Who declared it completed or aborted, and the note or reason they gave (cutover.complete / cutover.abort). */
+  ending?: { by: string | null; reason: string | null } | null;
   timeline: ReportTimelineRow[];
   decisions: ReportDecisionRow[];
   triggers: ReportTriggerRow[];
@@ -245,12 +247,13 @@ function endingRollback(rollbacks: readonly ReportRollbackRow[]): ReportRollback
   return finished.at(-1) ?? rollbacks.at(-1) ?? null;
 }
 
-export function reportOutcome(input: Pick<ReportInput, "cutover" | "rollbacks" | "triggers" | "decisions" | "endedAt">): ReportOutcome {
-  const { cutover, rollbacks, triggers, decisions, endedAt } = input;
+export function reportOutcome(input: Pick<ReportInput, "cutover" | "rollbacks" | "triggers" | "decisions" | "endedAt" | "ending">): ReportOutcome {
+  const { cutover, rollbacks, triggers, decisions, endedAt, ending } = input;
   const when = endedAt ? ` at ${formatAt(endedAt, cutover.timeZone)}` : "";
+  const by = ending?.by ? ` by ${ending.by}` : "";
   switch (cutover.state) {
     case "completed":
-      return { kind: "completed", headline: `Completed${when}`, why: null };
+      return { kind: "completed", headline: `Completed${by}${when}`, why: ending?.reason ?? null };
     case "rolled_back": {
       const r = endingRollback(rollbacks);
       if (!r) return { kind: "rolled_back", headline: `Rolled back${when}`, why: null };
@@ -265,6 +268,7 @@ export function reportOutcome(input: Pick<ReportInput, "cutover" | "rollbacks" |
     }
     case "aborted": {
       const d = decisions.filter((x) => x.state === "abort").at(-1);
+      if (ending) return { kind: "aborted", headline: `Aborted${by}${when}`, why: ending.reason };
       return { kind: "aborted", headline: d ? `Aborted at decision “${d.title}”${when}` : `Aborted${when}`, why: d?.reason ?? null };
     }
     default:

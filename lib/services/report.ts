@@ -125,9 +125,15 @@ async function readRows(tx: Tx, cutoverId: string): Promise<ReportInput> {
     endedAt = last?.at ?? c.updatedAt;
   }
 
+  // Declared completed or aborted in the room: by whom, and the note (a forced completion) or the reason.
+  const declared = c.state === "completed" || c.state === "aborted" ? await tx.auditEvent.findFirst({ where: { cutoverId, action: `cutover.${c.state}` }, orderBy: { at: "desc" }, select: { actorName: true, after: true } }) : null;
+  const said = (declared?.after ?? {}) as { reason?: unknown; note?: unknown };
+  const ending = declared ? { by: declared.actorName, reason: typeof said.reason === "string" ? said.reason : typeof said.note === "string" ? said.note : null } : null;
+
   return {
     cutover: { id: c.id, name: c.name, systemFrom: c.systemFrom, systemTo: c.systemTo, mode: c.mode, state: c.state, tZero: c.tZero, timeZone: c.timeZone, startedAt: c.startedAt },
     endedAt,
+    ending,
     timeline: timeline.map((e) => ({ ...e, ownerRole: e.ownerRole as Role })),
     decisions: decisionRows,
     triggers: triggerRows,
