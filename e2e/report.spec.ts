@@ -125,7 +125,7 @@ test("the lead completes a cutover from the room (forced below 100 %), then its 
   await expect(page.getByTestId("abort-cutover")).toHaveCount(0);
   await page.getByTestId("report-link").click();
   await expect(page.getByTestId("outcome-headline")).toContainText(/^Completed by /);
-  await expect(page.getByText("rehearsal ends at 0 % by design")).toBeVisible();
+  await expect(page.getByText("Why: rehearsal ends at 0 % by design")).toBeVisible();
 
   const draft = await create(`Abandoned ${stamp}`);
   expect((await post("/api/v1/commands/cutover.abort", { cutoverId: draft, reason: "" })).status()).toBe(400);
