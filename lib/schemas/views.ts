@@ -179,6 +179,8 @@ export const cutoverStateSchema = cutoverHeaderSchema.extend({
           id: z.string(),
           name: z.string(),
           position: z.number().int(),
+          /** What the imported runbook said here that became no item: shown as text. */
+          notes: z.array(z.string()),
           items: z.array(
             z.object({
               id: z.string(),

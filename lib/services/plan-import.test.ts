@@ -209,4 +209,13 @@ describe("creating a cutover from a runbook applies every kind, and a preview wr
     const dashboards = await db().item.findFirstOrThrow({ where: { title: "Grafana dashboards shared with the team", section: { phase: { cutoverId: notes.cutoverId } } } });
     expect(dashboards.description).toBe("- include the checkout latency board\n- and the error budget board");
   });
+
+  it("keeps what became no item as notes of its section, as text; a clone keeps them too", async () => {
+    const runbook = "# Plan\n\n## Preparation\n\n### Checks\n\n- [ ] Backups verified\n\nThe DBA keeps the <b>old</b> dump for a week.\n";
+    const r = await dispatch(planner, "cutover.create", input(runbook));
+    const section = await db().section.findFirstOrThrow({ where: { name: "Checks", phase: { cutoverId: r.cutoverId } } });
+    expect(section.notes).toEqual(["The DBA keeps the old dump for a week."]);
+    const clone = await dispatch(planner, "cutover.clone", { cutoverId: r.cutoverId, name: "Again", tZero: new Date("2026-12-02T06:00:00Z") });
+    expect((await db().section.findFirstOrThrow({ where: { name: "Checks", phase: { cutoverId: clone.cutoverId } } })).notes).toEqual(section.notes);
+  });
 });

@@ -251,7 +251,7 @@ export async function createPlanFromImport(
   for (const [pi, phase] of plan.phases.entries()) {
     const created = await tx.phase.create({ data: { cutoverId, name: cut(phase.name, TEXT.name), position: pi, plannedAt: phase.plannedTime } });
     for (const [si, section] of phase.sections.entries()) {
-      const s = await tx.section.create({ data: { phaseId: created.id, name: cut(section.name, TEXT.name), position: si } });
+      const s = await tx.section.create({ data: { phaseId: created.id, name: cut(section.name, TEXT.name), position: si, notes: (section.notes ?? []).map((n) => cut(n, TEXT.description)) } });
       await tx.item.createMany({
         data: section.items.map((item, ii) => {
           const planned = item.plannedTime ?? phase.plannedTime;

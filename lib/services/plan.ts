@@ -111,7 +111,7 @@ export async function cloneCutover(source: Awaited<ReturnType<typeof readCloneSo
       for (const phase of source.phases) {
         const p = await tx.phase.create({ data: { cutoverId: c.id, name: phase.name, position: phase.position, plannedAt: phase.plannedAt } });
         for (const section of phase.sections) {
-          const s = await tx.section.create({ data: { phaseId: p.id, name: section.name, position: section.position } });
+          const s = await tx.section.create({ data: { phaseId: p.id, name: section.name, position: section.position, notes: section.notes } });
           await tx.item.createMany({
             data: section.items.map((i) => ({ sectionId: s.id, title: i.title, description: i.description, commands: i.commands, ownerRole: i.ownerRole, critical: i.critical, position: i.position, plannedTime: i.plannedTime, plannedAt: moved(i.plannedAt) })),
           });

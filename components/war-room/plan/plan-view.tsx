@@ -194,6 +194,16 @@ export function PlanView({ cutover, run, can }: PanelProps) {
                     <h3 className="text-sm font-medium text-neutral-600 dark:text-neutral-300">{section.name}</h3>
                     <ProgressBar {...sp} label={`Progress of ${section.name}`} />
                   </div>
+                  {section.notes.length > 0 && (
+                    <details className="mb-1 text-xs text-neutral-500" data-testid="section-notes">
+                      <summary className="cursor-pointer">Notes from the runbook ({section.notes.length})</summary>
+                      <ul className="ml-4 list-disc whitespace-pre-wrap">
+                        {section.notes.map((n, i) => (
+                          <li key={i}>{n}</li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
                   <ul className="divide-y divide-neutral-100 dark:divide-neutral-800">
                     {items.map((item) => (
                       <ItemRow key={item.id} item={item} cutover={cutover} run={run} myRoles={cutover.myRoles} frozen={frozen} canEdit={canEdit} />

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "sections" ADD COLUMN     "notes" TEXT[] DEFAULT ARRAY[]::TEXT[];
