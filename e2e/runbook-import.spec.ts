@@ -20,6 +20,7 @@ const RUNBOOK = [
   "| Metric | Warning | Critical |",
   "|--------|---------|----------|",
   "| P95 Latency | > 450ms | > 1200ms |",
+  "| Queue depth | > 1000 | > 5000 |",
   "",
   "## Rollback triggers",
   "",
@@ -57,13 +58,13 @@ test("paste a runbook, preview it, untick a section, create; thresholds, trigger
   await expect(count("phases")).toHaveText("2");
   await expect(count("sections")).toHaveText("3");
   await expect(count("items")).toHaveText("5");
-  await expect(count("thresholds")).toHaveText("1");
+  await expect(count("thresholds")).toHaveText("2");
   await expect(count("rules")).toHaveText("1");
   await expect(count("gates")).toHaveText("1");
   await expect(count("skipped")).toHaveText("1");
   await expect(preview.getByTestId("preview-thresholds")).toContainText("Latency p95: 500 ms / 2000 ms → 450 ms / 1200 ms");
   await preview.getByTestId("preview-skipped").click();
-  await expect(preview.getByTestId("preview-skipped")).toContainText("line 26: Some prose nobody reads.");
+  await expect(preview.getByTestId("preview-skipped")).toContainText("line 27: Some prose nobody reads.");
   // Text stays text: the script tag is shown, never run.
   await expect(preview).toContainText("Customers alert(1) happy");
 
@@ -88,6 +89,10 @@ test("paste a runbook, preview it, untick a section, create; thresholds, trigger
   const tile = page.locator('[data-testid="metric-tile"][data-metric="Latency p95"]');
   await expect(tile).toContainText("warning > 450");
   await expect(tile).toContainText("critical > 1200");
+  // A threshold for a metric the cutover did not have: a new metric that waits for its query.
+  const queue = page.locator('[data-testid="metric-tile"][data-metric="Queue depth"]');
+  await expect(queue.getByTestId("query-needed")).toBeVisible();
+  await expect(queue).toContainText("critical > 5000");
 
   // The trigger, in recommend mode, marked for confirmation.
   await page.getByRole("tab", { name: "Traffic" }).click();
@@ -103,8 +108,8 @@ test("POST /api/v1/cutovers?dryRun=1 answers the preview and writes nothing; wit
   const dry = await request.post("/api/v1/cutovers?dryRun=1", { headers: asAdmin, data: { ...body, exclude: ["kind:rules"] } });
   expect(dry.status()).toBe(200);
   const preview = await dry.json();
-  expect(preview.counts).toMatchObject({ phases: 2, items: 5, thresholds: 1, rules: 0, gates: 1, skipped: 1 });
-  expect(preview.skipped).toEqual([{ line: 26, text: "Some prose nobody reads." }]);
+  expect(preview.counts).toMatchObject({ phases: 2, items: 5, thresholds: 2, rules: 0, gates: 1, skipped: 1 });
+  expect(preview.skipped).toEqual([{ line: 27, text: "Some prose nobody reads." }]);
   const names = async () => ((await (await request.get("/api/v1/cutovers", { headers: asAdmin })).json()).cutovers as { name: string }[]).map((c) => c.name);
   expect(await names()).not.toContain(name);
   const bad = await request.post("/api/v1/cutovers?dryRun=1", { headers: asAdmin, data: { ...body, exclude: ["drop table"] } });

@@ -134,7 +134,7 @@ export function MetricTile({ metric: m, timeZone, now, staleAfterMs, oldLabel = 
         <span className="shrink-0 text-xs text-neutral-500">{m.unit}</span>
       </header>
       {systems.length === 0 ? (
-        <p className="text-xs text-neutral-500">No query for this metric yet.</p>
+        <p className="text-xs text-amber-700 dark:text-amber-300" data-testid="query-needed">Query needed: no PromQL for this metric yet (imported thresholds wait for one).</p>
       ) : (
         <div className="flex gap-3">
           {systems.map((s) => (
