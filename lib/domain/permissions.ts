@@ -82,7 +82,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   "timeline.progress": "start or finish timeline steps",
   "decision.open_vote": "open a go/no-go vote",
   "decision.vote": "vote on a go/no-go decision",
-  "decision.abort": "abort the cutover",
+  "decision.abort": "abort the cutover at a go/no-go decision",
   "risk.edit": "edit risks",
   "traffic.shift": "shift traffic",
   "traffic.override": "override the traffic plan",
