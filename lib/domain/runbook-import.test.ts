@@ -677,6 +677,10 @@ describe("the linear scanners read what the old patterns read", () => {
     const old = /^\d{1,2}:\d{2}\s*(?:AM|PM)?\s+[-–—]\s+\S/i;
     fc.assert(fc.property(alphabet(["1", "0", "6", ":", " ", "\t", "A", "P", "M", "a", "m", "-", "–", "x", "\u00a0"]), (s) => isClockEntry(s) === old.test(s)), runs);
     expect(isClockEntry("06:00 AM - Deploy")).toBe(true);
+    // Found by the property above: without AM/PM, the spaces before the dash count.
+    expect(isClockEntry("1:11 - 1")).toBe(true);
+    expect(isClockEntry("06:00 - Deploy")).toBe(true);
+    expect(isClockEntry("06:00- Deploy")).toBe(false);
     expect(isClockEntry("06:00AM - Deploy")).toBe(true);
   });
 

@@ -544,12 +544,16 @@ export function isClockEntry(line: string): boolean {
   let i = 0;
   while (i < 2 && isDigit(line[i])) i++;
   if (i === 0 || line[i] !== ":" || !isDigit(line[i + 1]) || !isDigit(line[i + 2])) return false;
-  i = skipSpaces(line, i + 3);
+  const time = i + 3;
+  i = skipSpaces(line, time);
   const meridiem = line.slice(i, i + 2).toUpperCase();
-  if (meridiem === "AM" || meridiem === "PM") i += 2;
-  const before = i;
-  i = skipSpaces(line, i);
-  if (i === before || !DASHES.includes(line[i] ?? "x")) return false;
+  // `\s*(?:AM|PM)?\s+`: at least one space before the dash, after the AM/PM if there is one.
+  if (meridiem === "AM" || meridiem === "PM") {
+    const before = i + 2;
+    i = skipSpaces(line, before);
+    if (i === before) return false;
+  } else if (i === time) return false;
+  if (!DASHES.includes(line[i] ?? "x")) return false;
   const after = skipSpaces(line, i + 1);
   return after > i + 1 && after < line.length;
 }
