@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError, DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, toSafeError } from "./errors";
+import { AppError, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders, isDatabaseUnavailable, toSafeError } from "./errors";
 
 const saved = process.env.DATABASE_URL;
 afterEach(() => {
@@ -42,5 +42,12 @@ describe("isDatabaseUnavailable", () => {
     process.env.DATABASE_URL = "postgresql://u:p@127.0.0.1:45265/db";
     const safe = toSafeError(prismaError("P1001", { kind: "DatabaseNotReachable", host: "127.0.0.1", port: 45265 }), "r");
     expect(safe).toEqual({ status: 503, error: "unavailable", reason: "database_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE });
+  });
+});
+
+describe("errorHeaders", () => {
+  it("asks the client to retry a 503 in a few seconds, and adds nothing to other answers", () => {
+    expect(errorHeaders(503)).toEqual({ "retry-after": "5" });
+    for (const status of [400, 401, 403, 404, 409, 429, 500, 502]) expect(errorHeaders(status)).toEqual({});
   });
 });

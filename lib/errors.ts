@@ -61,6 +61,14 @@ export function toSafeError(err: unknown, requestId: string): SafeError {
   return { status: 500, error: "internal", message: `An unexpected error occurred (request ${requestId})` };
 }
 
+/**
+ * Headers an error answer carries, whichever path wrote it (the REST route table, the fast path):
+ * a 503 is PostgreSQL restarting, which the supervisor (or the operator's) brings back in seconds.
+ */
+export function errorHeaders(status: number): Record<string, string> {
+  return status === 503 ? { "retry-after": "5" } : {};
+}
+
 export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable right now (it may be restarting): your change was not confirmed. Try again in a few seconds.";
 
 // SQLSTATE class 08 (connection exception), 57P01-57P03 (shut down by an administrator, crash

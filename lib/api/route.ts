@@ -5,7 +5,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { checkCookieRequest, publicOrigins } from "@/lib/domain/request-origin";
 import { badPathId } from "@/lib/domain/request-input";
 import { baseSecurityHeaders } from "@/lib/domain/security-headers";
-import { AppError, toSafeError } from "@/lib/errors";
+import { AppError, errorHeaders, toSafeError } from "@/lib/errors";
 import { MAX_BODY, parseJsonObject, tooLarge } from "./json-body";
 import { decodeParams, requestIdOf, routeOf, runRoute, type Method } from "./routes";
 
@@ -21,9 +21,7 @@ function withEdgeHeaders(res: Response, requestId: string): Response {
 
 export function errorResponse(err: unknown, requestId: string): Response {
   const { status, ...body } = toSafeError(err, requestId);
-  // A 503 is PostgreSQL restarting: the supervisor (or the operator's) brings it back within seconds.
-  const headers = status === 503 ? { "retry-after": "5" } : undefined;
-  return withEdgeHeaders(Response.json(body, { status, headers }), requestId);
+  return withEdgeHeaders(Response.json(body, { status, headers: errorHeaders(status) }), requestId);
 }
 
 /**

@@ -11,7 +11,7 @@ import { matchRoute, requestIdOf, runRoute, type RouteDef } from "@/lib/api/rout
 import { resolveActor } from "@/lib/auth/actor";
 import { badPathId } from "@/lib/domain/request-input";
 import { baseSecurityHeaders } from "@/lib/domain/security-headers";
-import { AppError, toSafeError } from "@/lib/errors";
+import { AppError, errorHeaders, toSafeError } from "@/lib/errors";
 
 /** A fast route of the table with a bearer token; null hands the request to Next. */
 function match(req: IncomingMessage): { route: RouteDef; params: Record<string, string> } | null {
@@ -57,7 +57,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, body: unknown, requestId: string) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...baseSecurityHeaders({ publicUrl: process.env.NEXTAUTH_URL }), "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": requestId });
+  res.writeHead(status, { ...baseSecurityHeaders({ publicUrl: process.env.NEXTAUTH_URL }), ...errorHeaders(status), "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": requestId });
   res.end(text);
 }
 
