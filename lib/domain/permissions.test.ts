@@ -45,6 +45,12 @@ const EXPECTED: Record<Action, readonly boolean[]> = {
   "audit.view":                              [Y, Y,  Y, Y, Y, Y, Y],
   "report.lessons":                          [Y, Y,  Y, Y, Y, Y, _],
   "template.save":                           [Y, _,  _, _, _, _, _],
+  "announcement.edit":                       [Y, _,  _, _, _, Y, _],
+  "announcement.send":                       [Y, _,  _, _, _, Y, _],
+  "status.publish":                          [Y, _,  _, _, _, Y, _],
+  "alerts.manage":                           [Y, _,  _, _, _, _, _],
+  "checkin.acknowledge":                     [Y, Y,  Y, Y, Y, Y, _],
+  "incident.acknowledge":                    [Y, _,  _, _, Y, _, _],
 };
 
 describe("permission table", () => {

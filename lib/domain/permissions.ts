@@ -34,6 +34,18 @@ export const ACTIONS = [
   "report.lessons",
   // Save the cutover's plan as a team template that every planner can start from.
   "template.save",
+  // Announcement templates, their event bindings and the channels this cutover announces to.
+  "announcement.edit",
+  // Send an announcement (or a recommended one) through the cutover's channels.
+  "announcement.send",
+  // Turn the public status page on or off and publish updates to it.
+  "status.publish",
+  // Make or revoke the bearer token Alertmanager posts this cutover's alerts with.
+  "alerts.manage",
+  // Acknowledge a check-in owed by one's own role (canAcknowledgeCheckIn says whose).
+  "checkin.acknowledge",
+  // Acknowledge a critical trigger or alert, which stops its escalation.
+  "incident.acknowledge",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export const actionSchema = z.enum(ACTIONS);
@@ -50,6 +62,7 @@ const PARTICIPANT: readonly Action[] = [
   "audit.view",
   // The post-mortem is the whole team's; observers read it.
   "report.lessons",
+  "checkin.acknowledge",
 ];
 
 /**
@@ -62,8 +75,9 @@ export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
   BACKEND_LEAD: PARTICIPANT,
   QA_LEAD: PARTICIPANT,
   // On-call is whoever is paged at 3 am: they must be able to pull the plug without the lead.
-  ON_CALL: [...PARTICIPANT, "rollback.execute", "trigger.confirm"],
-  COMMS_LEAD: PARTICIPANT,
+  ON_CALL: [...PARTICIPANT, "rollback.execute", "trigger.confirm", "incident.acknowledge"],
+  // Comms owns what the world is told: the announcements and the public status page.
+  COMMS_LEAD: [...PARTICIPANT, "announcement.edit", "announcement.send", "status.publish"],
   OBSERVER: ["cutover.view", "audit.view"],
 };
 
@@ -94,6 +108,12 @@ export const ACTION_LABELS: Record<Action, string> = {
   "audit.view": "view the audit log",
   "report.lessons": "write the lessons learned",
   "template.save": "save the plan as a team template",
+  "announcement.edit": "edit announcement templates and channels",
+  "announcement.send": "send announcements",
+  "status.publish": "publish to the public status page",
+  "alerts.manage": "manage the Alertmanager token",
+  "checkin.acknowledge": "acknowledge check-ins",
+  "incident.acknowledge": "acknowledge a critical trigger or alert",
 };
 
 export function can(roles: readonly Role[], action: Action): boolean {
