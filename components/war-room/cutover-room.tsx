@@ -16,6 +16,9 @@ import { createRoomEvents, RoomEventsContext } from "./shared/room-events";
 import { ShiftButton } from "./traffic/shift-button";
 import { RollbackButton } from "./rollback/rollback-button";
 import { TriggerBanners } from "./triggers/trigger-banners";
+import { AlertBanners } from "./alerts/alert-banners";
+import { CheckInBanner } from "./checkins/checkin-banner";
+import { DeliveryFailures } from "./comms/delivery-failures";
 import { TrafficGauge } from "./traffic-gauge";
 import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 import { BUTTON_CLASS } from "./shared/format";
@@ -31,6 +34,7 @@ const TimelinePanel = dynamic(() => import("./timeline/timeline-panel").then((m)
 const DecisionsPanel = dynamic(() => import("./decisions/decisions-panel").then((m) => m.DecisionsPanel), { loading });
 const ContactsPanel = dynamic(() => import("./contacts/contacts-panel").then((m) => m.ContactsPanel), { loading });
 const RisksPanel = dynamic(() => import("./risks/risks-panel").then((m) => m.RisksPanel), { loading });
+const CommsPanel = dynamic(() => import("./comms/comms-panel").then((m) => m.CommsPanel), { loading });
 const AuditPanel = dynamic(() => import("./audit/audit-panel").then((m) => m.AuditPanel), { loading });
 
 async function fetchCutover(id: string): Promise<CutoverStateJson> {
@@ -39,7 +43,7 @@ async function fetchCutover(id: string): Promise<CutoverStateJson> {
   return (await res.json()) as CutoverStateJson;
 }
 
-const TABS = ["Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Audit"] as const;
+const TABS = ["Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Comms", "Audit"] as const;
 // Commands that only read: no need to refetch the room after them.
 const READ_ONLY = new Set(["metric.test", "router.test"]);
 type Tab = (typeof TABS)[number];
@@ -168,6 +172,9 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
             {wallButton}
           </RoomHeader>
           <TriggerBanners {...panel} />
+      <AlertBanners {...panel} />
+      <CheckInBanner {...panel} />
+      <DeliveryFailures {...panel} />
           {refreshError}
           <div className="grid gap-3 xl:grid-cols-[2fr_3fr]">
             <DecisionsPanel {...panel} />
@@ -213,6 +220,9 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
       </section>
 
       <TriggerBanners {...panel} />
+      <AlertBanners {...panel} />
+      <CheckInBanner {...panel} />
+      <DeliveryFailures {...panel} />
 
       {refreshError}
 
@@ -237,6 +247,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
       {tab === "Decisions" && <DecisionsPanel {...panel} />}
       {tab === "Contacts" && <ContactsPanel {...panel} />}
       {tab === "Risks" && <RisksPanel {...panel} />}
+      {tab === "Comms" && <CommsPanel {...panel} />}
       {tab === "Audit" && <AuditPanel cutoverId={c.id} timeZone={c.timeZone} />}
       {helpDialog}
     </main>

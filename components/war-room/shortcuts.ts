@@ -18,6 +18,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: "g d", what: "Decisions", action: { kind: "tab", tab: "Decisions" } },
   { keys: "g c", what: "Contacts", action: { kind: "tab", tab: "Contacts" } },
   { keys: "g r", what: "Risks", action: { kind: "tab", tab: "Risks" } },
+  { keys: "g o", what: "Comms (outgoing messages, status page, check-ins, alerts)", action: { kind: "tab", tab: "Comms" } },
   { keys: "g a", what: "Audit log", action: { kind: "tab", tab: "Audit" } },
   { keys: "/", what: "Filter the plan's items", action: { kind: "filter" } },
   { keys: "w", what: "Wall mode on or off", action: { kind: "wall" } },

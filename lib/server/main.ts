@@ -24,8 +24,7 @@ import { runAsLeader } from "@/lib/jobs/leader";
 import { runStartHooks, startHooks } from "./start-hooks";
 import { attachDemoToLab } from "@/lib/services/demo-cutover";
 import { serveFastApi } from "./fast-api";
-import { startPoller } from "@/lib/jobs/poller";
-import { evaluateTriggers } from "@/lib/services/triggers";
+import { startLeaderJobs } from "@/lib/jobs/leader-jobs";
 import { addServerConfigFile, loadServerConfig, ServerConfigError, serverConfigFile } from "@/lib/config/server-config";
 import { initIntegrations } from "@/lib/integrations/resolve";
 import { reconcileTraffic } from "@/lib/services/traffic/reconcile";
@@ -132,11 +131,11 @@ async function main() {
     name: "jobs",
     log,
     lead: () => {
-      const stopPoller = startPoller({ log, onSamples: evaluateTriggers });
+      const stopJobs = startLeaderJobs(log);
       metrics().jobsLeader.set(1);
       return async () => {
         metrics().jobsLeader.set(0);
-        await stopPoller();
+        await stopJobs();
       };
     },
   });
