@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRelativeLabel, formatTOffset, parsePlannedTime, type PlannedTime } from "./relative-time";
+import { clockScheduleRelativeTo, formatRelativeLabel, formatTOffset, parsePlannedTime, type PlannedTime } from "./relative-time";
 
 const NY = "America/New_York";
 // 10:00 EDT on Sunday 14 June 2026.
@@ -219,5 +219,25 @@ describe("formatRelativeLabel", () => {
       const r = parsePlannedTime(formatRelativeLabel(minutes), ctx);
       expect(r.ok && r.offsetMinutes).toBe(minutes);
     }
+  });
+});
+
+describe("clockScheduleRelativeTo", () => {
+  it("keeps the spacing of a day's schedule around the anchor, which becomes T+0", () => {
+    expect(clockScheduleRelativeTo(["06:00 AM", "06:30 AM", "07:30 AM", "01:15 PM"], "07:30 AM")).toEqual(["T-1:30", "T-1h", "T+0", "T+5:45"]);
+  });
+
+  it("keeps entries that are not clock times, and the whole schedule when the anchor is not one", () => {
+    expect(clockScheduleRelativeTo(["T-4h", "06:00", "soon"], "06:00")).toEqual(["T-4h", "T+0", "soon"]);
+    expect(clockScheduleRelativeTo(["06:00", "07:00"], "at go-live")).toEqual(["06:00", "07:00"]);
+  });
+
+  it("reads back, through parsePlannedTime, to the anchor's T-0 plus the original spacing", () => {
+    const tZero = new Date("2026-03-01T15:00:00Z");
+    const at = clockScheduleRelativeTo(["06:00 AM", "07:30 AM", "09:00 AM"], "07:30 AM").map((t) => {
+      const p = parsePlannedTime(t, { tZero, timeZone: "UTC" });
+      return p.ok ? p.at.toISOString() : p.error;
+    });
+    expect(at).toEqual(["2026-03-01T13:30:00.000Z", "2026-03-01T15:00:00.000Z", "2026-03-01T16:30:00.000Z"]);
   });
 });

@@ -241,3 +241,18 @@ export function formatRelativeLabel(offsetMinutes: number): string {
   const minutes = abs % 60;
   return minutes === 0 ? `T${sign}${hours}h` : `T${sign}${hours}:${pad2(minutes)}`;
 }
+
+/**
+ * A day's clock schedule ("06:00 AM", "07:30 AM", …) rewritten relative to one of its entries,
+ * which becomes T+0: the same spacing, wherever T-0 falls. Entries that are not clock times are
+ * kept as they are; an anchor that is not a clock time leaves the schedule unchanged. Clock times
+ * earlier than the anchor are read on the same day (a cutover-day schedule does not wrap).
+ */
+export function clockScheduleRelativeTo(times: readonly string[], anchor: string): string[] {
+  const a = readWallClock(anchor.trim());
+  if (!a) return [...times];
+  return times.map((t) => {
+    const c = readWallClock(t.trim());
+    return c ? formatRelativeLabel(c.hour * 60 + c.minute - (a.hour * 60 + a.minute)) : t;
+  });
+}

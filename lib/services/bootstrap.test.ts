@@ -43,3 +43,17 @@ describe("the first administrator", () => {
     expect(await verifyPassword(qa.passwordHash, DEMO_PASSWORD)).toBe(true);
   });
 });
+
+describe("the demo cutover's schedule", () => {
+  it("is laid out around its T-0: nothing is overdue when the demo opens, and the first traffic step is at T-0", async () => {
+    const createdAt = Date.now();
+    await bootstrapUsers({ demo: true, log: () => {} });
+    const demo = await db().cutover.findFirstOrThrow({ where: { name: { endsWith: "(demo)" } }, select: { tZero: true, timeline: { orderBy: { position: "asc" }, select: { title: true, plannedStart: true } } } });
+    expect(demo.timeline.length).toBeGreaterThan(5);
+    for (const step of demo.timeline) expect(step.plannedStart!.getTime(), step.title).toBeGreaterThan(createdAt);
+    const firstTraffic = demo.timeline.find((s) => /traffic/i.test(s.title))!;
+    expect(firstTraffic.plannedStart!.getTime()).toBe(demo.tZero.getTime());
+    // The runbook's spacing is kept: Deploy (06:00) is 90 minutes before the 10 % step (07:30).
+    expect(demo.tZero.getTime() - demo.timeline[0]!.plannedStart!.getTime()).toBe(90 * 60_000);
+  });
+});

@@ -5,6 +5,7 @@ import path from "node:path";
 import { db } from "@/lib/db/client";
 import { importRunbook, type ImportedPlan } from "@/lib/domain/runbook-import";
 import { ROLES, type Role } from "@/lib/domain/roles";
+import { clockScheduleRelativeTo } from "@/lib/domain/relative-time";
 import { createPlanFromImport } from "./plan-import";
 import { recordChange } from "./audit";
 import { createDefaultMetrics } from "./metrics";
@@ -17,7 +18,13 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
   const checklist = importRunbook(readDemo("production-deployment-checklist.md"));
   const week12 = importRunbook(readDemo("go-migration-week12-cutover.md"));
   // The demo keeps its own lab trigger (attachDemoToLab) and ladder: the runbook's rules stay out.
-  const plan: ImportedPlan = { ...checklist, timeline: week12.timeline, risks: week12.risks, rules: [] };
+  // The runbook's day schedule (06:00 AM …) is laid out around the demo's T-0, with the step that
+  // sends the first traffic to the new system at T-0: whenever the demo starts, the room shows a
+  // plausible morning with the next steps ahead, not a wall of steps already overdue.
+  const anchor = week12.timeline.find((e) => /traffic/i.test(e.title)) ?? week12.timeline[0];
+  const times = clockScheduleRelativeTo(week12.timeline.map((e) => e.time), anchor?.time ?? "");
+  const timeline = week12.timeline.map((e, i) => ({ ...e, time: times[i] ?? e.time }));
+  const plan: ImportedPlan = { ...checklist, timeline, risks: week12.risks, rules: [] };
   // T-0 two hours from the first start, on a whole quarter hour: the room opens mid-preparation.
   const tZero = new Date(Math.ceil((Date.now() + 2 * 3600_000) / 900_000) * 900_000);
   const timeZone = "UTC";
