@@ -53,7 +53,8 @@ export function NewCutoverForm({ earlier, templates }: { earlier: { id: string; 
           template: start === "template" ? String(f.get("template") ?? "") || null : null,
         });
     if (!r.ok) return r.message;
-    router.push(`/cutovers/${(r.data as { cutoverId: string }).cutoverId}`);
+    // Who just created a cutover goes on planning it: its plan, not the Now view.
+    router.push(`/cutovers/${(r.data as { cutoverId: string }).cutoverId}?tab=plan`);
   });
 
   return (

@@ -37,7 +37,7 @@ async function openOn(browser: Browser, email: string, server: "a" | "b"): Promi
   pages.push(page);
   await signIn(page, email);
   await context.addCookies([{ name: "WRSRV", value: server, url: balancer.url }]);
-  await page.goto(`${balancer.url}/cutovers/${cutoverId}`);
+  await page.goto(`${balancer.url}/cutovers/${cutoverId}?tab=plan`);
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-status", "live");
   const served = await page.request.get(`${balancer.url}/health/liveness`);
   expect(served.headers()["x-served-by"]).toBe(server);

@@ -43,7 +43,7 @@ test("keyboard: ? lists the shortcuts, g m opens metrics, / filters items, typin
 
 test("wall mode: dark, large, header + decisions + metrics, no controls even for the lead; kept in the address", async ({ page }) => {
   await signIn(page, DEMO.lead);
-  const cutoverId = await openDemoCutover(page);
+  const cutoverId = await openDemoCutover(page, null);
   await expect(page.getByTestId("rollback-button")).toBeVisible();
   await page.locator("body").press("w");
   const wall = page.getByTestId("wall");

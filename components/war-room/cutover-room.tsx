@@ -10,6 +10,7 @@ import { LiveIndicator } from "./live-indicator";
 import { cutoverQueryKey, useLiveCutover, type LiveEvent } from "./shared/use-live-cutover";
 import { useNow } from "./shared/use-now";
 import { PlanView } from "./plan/plan-view";
+import { NowView } from "./now/now-view";
 import { RoomHeader } from "./room-header";
 import type { RunCommand } from "./shared/types";
 import { createRoomEvents, RoomEventsContext } from "./shared/room-events";
@@ -25,7 +26,7 @@ import { BUTTON_CLASS } from "./shared/format";
 import { PanelNote } from "./shared/parts";
 import { ReportLink } from "./report/report-link";
 
-// The Plan tab opens first and the header is always there; every other tab's code (the charts
+// The Now tab opens first and the header is always there; every other tab's code (the charts
 // above all) is fetched when that tab is first opened, so the room's first load stays light.
 const loading = () => <PanelNote>Loading…</PanelNote>;
 const MetricsPanel = dynamic(() => import("./metrics/metrics-panel").then((m) => m.MetricsPanel), { loading });
@@ -43,7 +44,7 @@ async function fetchCutover(id: string): Promise<CutoverStateJson> {
   return (await res.json()) as CutoverStateJson;
 }
 
-const TABS = ["Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Comms", "Audit"] as const;
+const TABS = ["Now", "Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Comms", "Audit"] as const;
 // Commands that only read: no need to refetch the room after them.
 const READ_ONLY = new Set(["metric.test", "router.test"]);
 type Tab = (typeof TABS)[number];
@@ -61,7 +62,12 @@ function isTyping(target: EventTarget | null): boolean {
 
 const NOTHING_ALLOWED = () => false;
 
-export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initial: CutoverStateJson; me: { id: string; name: string; isAdmin: boolean }; /** Opened with ?wall=1. */ wall?: boolean }) {
+/** `?tab=plan` opens the Plan tab (any tab, by name, any case); anything else opens Now. */
+function tabNamed(name: string | undefined): Tab {
+  return TABS.find((t) => t.toLowerCase() === name?.toLowerCase()) ?? "Now";
+}
+
+export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAtStart }: { initial: CutoverStateJson; me: { id: string; name: string; isAdmin: boolean }; /** Opened with ?wall=1. */ wall?: boolean; /** Opened with ?tab=… */ tab?: string }) {
   const queryClient = useQueryClient();
   const key = cutoverQueryKey(initial.id);
   const { data: c, error } = useQuery({ queryKey: key, queryFn: () => fetchCutover(initial.id), initialData: initial });
@@ -73,7 +79,15 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
     if (!e.type.startsWith("metrics.") && e.type !== "trigger.state") setLatest(e);
   });
   const now = useNow();
-  const [tab, setTab] = useState<Tab>("Plan");
+  const [tab, setTabState] = useState<Tab>(() => tabNamed(tabAtStart));
+  // The tab is part of the address too: a reload or a bookmark opens the same tab.
+  const setTab = useCallback((t: Tab) => {
+    setTabState(t);
+    const url = new URL(window.location.href);
+    if (t === "Now") url.searchParams.delete("tab");
+    else url.searchParams.set("tab", t.toLowerCase());
+    window.history.replaceState(null, "", url);
+  }, []);
   const [wall, setWall] = useState(wallAtStart);
   const [help, setHelp] = useState(false);
   const shortcuts = useRef(initialShortcutState);
@@ -109,7 +123,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [toggleWall]);
+  }, [toggleWall, setTab]);
 
   const run: RunCommand = useCallback(
     async (name, input) => {
@@ -240,6 +254,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
         ))}
       </nav>
 
+      {tab === "Now" && <NowView {...panel} onOpenTab={(t) => setTab(t as Tab)} />}
       {tab === "Plan" && <PlanView {...panel} />}
       {tab === "Metrics" && <MetricsPanel {...panel} />}
       {tab === "Traffic" && <TrafficPanel {...panel} showShift={false} />}

@@ -11,6 +11,7 @@ export interface Shortcut {
 
 /** `g` then a letter opens a tab; the letter is the tab's initial, except Timeline (l). */
 export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: "g n", what: "Now: phase, next decision, my items, health", action: { kind: "tab", tab: "Now" } },
   { keys: "g p", what: "Plan", action: { kind: "tab", tab: "Plan" } },
   { keys: "g m", what: "Metrics", action: { kind: "tab", tab: "Metrics" } },
   { keys: "g t", what: "Traffic", action: { kind: "tab", tab: "Traffic" } },

@@ -34,12 +34,15 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page).toHaveURL(/\/cutovers/);
 }
 
-export async function openDemoCutover(page: Page) {
+/** Opens the demo cutover from the list; then the given tab (the Plan by default; null stays on Now, where the room opens). */
+export async function openDemoCutover(page: Page, tab: string | null = "Plan") {
   await page.goto("/cutovers");
   await page.getByRole("link", { name: /demo/i }).first().click();
   await expect(page.getByTestId("cutover-name")).toBeVisible();
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-status", "live");
-  return page.url().split("/cutovers/")[1]!.split(/[?#]/)[0]!;
+  const id = page.url().split("/cutovers/")[1]!.split(/[?#]/)[0]!;
+  if (tab) await page.getByRole("tab", { name: tab, exact: true }).click();
+  return id;
 }
 
 /** Registered at start through WARROOM_ADMIN_TOKEN (playwright.config.ts): the demo lead's token. */

@@ -61,7 +61,7 @@ export function DecisionsPanel({ cutover, run, can }: PanelProps) {
   );
 }
 
-function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; cutover: CutoverStateJson; run: RunCommand; can: PanelProps["can"] }) {
+export function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; cutover: CutoverStateJson; run: RunCommand; can: PanelProps["can"] }) {
   const { pending, error, exec, setError } = useCommand();
   const [comment, setComment] = useState("");
   const [confirming, setConfirming] = useState(false);

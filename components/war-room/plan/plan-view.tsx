@@ -26,7 +26,7 @@ const STATE_STYLE = {
 
 type Pending = { kind: "sign_off" | "undo" | "not_applicable"; override: boolean } | null;
 
-function ItemRow({ item, cutover, run, myRoles, frozen, canEdit }: { item: Item; cutover: CutoverStateJson; run: RunCommand; myRoles: Role[]; frozen: boolean; canEdit: boolean }) {
+export function ItemRow({ item, cutover, run, myRoles, frozen, canEdit, context }: { item: Item; cutover: CutoverStateJson; run: RunCommand; myRoles: Role[]; frozen: boolean; canEdit: boolean; /** Where the item sits, when shown outside its phase (the Now view). */ context?: string }) {
   const [pending, setPending] = useState<Pending>(null);
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -69,6 +69,7 @@ function ItemRow({ item, cutover, run, myRoles, frozen, canEdit }: { item: Item;
             </span>
           )}
           <span data-testid="item-title">{item.title}</span>
+          {context && <span className="ml-2 text-xs text-neutral-600 dark:text-neutral-400">{context}</span>}
           {item.plannedTime && <span className="ml-2 text-xs text-neutral-500 tabular">{item.plannedTime}</span>}
           {item.addedReason && <span className="ml-2 text-xs text-amber-700" title={item.addedReason}>added after start</span>}
           {last && item.state !== "open" && (
