@@ -19,17 +19,14 @@ export const actionLinkClaimsSchema = z.discriminatedUnion("action", [
   z.object({ v: z.literal(ACTION_LINK_VERSION), action: z.literal("trigger.confirm"), cutoverId: uuid, subjectId: uuid, recipient: uuid, expiresAt: z.number().int(), jti: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) }),
 ]);
 export type ActionLinkClaims = z.output<typeof actionLinkClaimsSchema>;
-export type ActionLinkAction = ActionLinkClaims["action"];
-
-/** Why a token is refused before anything is looked up: each a different word, for the page and the tests. */
-export type ActionLinkRefusal = "malformed" | "bad_signature" | "unsupported_version" | "expired";
-
-export const ACTION_LINK_REFUSALS: Record<ActionLinkRefusal, string> = {
+/** Why a token is refused before anything is looked up, each in its own words (for the page and the tests). */
+export const ACTION_LINK_REFUSALS = {
   malformed: "This link is incomplete or damaged: copy the whole link from the message, or act in the room.",
   bad_signature: "This link was not made by this war room (or was altered): act in the room instead.",
   unsupported_version: "This link was made by another version of the war room: act in the room instead.",
   expired: "This link has expired: links are good for a few minutes. Act in the room instead.",
-};
+} as const;
+export type ActionLinkRefusal = keyof typeof ACTION_LINK_REFUSALS;
 
 /** The key that signs links, derived from the server's secret (never the secret itself). */
 export function deriveActionLinkKey(serverSecret: string): Buffer {
