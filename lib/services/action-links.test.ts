@@ -154,6 +154,10 @@ describe("using a link", () => {
     expect(err.message).toMatch(/already used/);
     await expect(previewActionLink(team.DEPLOYMENT_LEAD, token)).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/already used/) });
     expect(await digest()).toEqual(before);
+    // The app's database role cannot make a used link usable again.
+    for (const sql of ["DELETE FROM action_link_uses", "UPDATE action_link_uses SET jti = 'x'", "TRUNCATE action_link_uses"]) {
+      await expect(db().$executeRawUnsafe(sql), sql).rejects.toThrow(/permission denied/);
+    }
   });
 
   it("two uses at the same moment: one vote, one refusal", async () => {
