@@ -12,7 +12,29 @@ export const config = {
   /** A reverse proxy in front appends the client's address to X-Forwarded-For; trust its entry. */
   trustProxy: process.env.WARROOM_TRUST_PROXY === "1",
   version: process.env.npm_package_version ?? "0.1.0",
+  /** How long a signed action link ("Vote GO", "Confirm rollback") in a message stays good. */
+  actionLinkMinutes: readActionLinkMinutes(process.env.WARROOM_ACTION_LINK_MINUTES),
 };
+
+/** WARROOM_ACTION_LINK_MINUTES: whole minutes, 1 to 1440; 15 when unset. A bad value stops the start. */
+export function readActionLinkMinutes(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 15;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1440) throw new Error(`WARROOM_ACTION_LINK_MINUTES must be whole minutes from 1 to 1440, not "${raw.slice(0, 20)}"`);
+  return n;
+}
+
+/** The app's public base URL (NEXTAUTH_URL, which the server sets at start), without a trailing slash; null when unknown. */
+export function publicBaseUrl(): string | null {
+  const raw = process.env.NEXTAUTH_URL;
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.origin + url.pathname.replace(/\/+$/, "") : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The address to listen on. A demo (embedded database or WARROOM_DEMO=1) has accounts whose

@@ -99,7 +99,7 @@ describe("the runtime role and the audit log", () => {
 });
 
 describe("the runtime role at work", () => {
-  it("holds exactly the privileges it needs on every table: read-write, read-append on the audit log, none on the migration history", async () => {
+  it("holds exactly the privileges it needs on every table: read-write, read-append on the audit log and the used action links, none on the migration history", async () => {
     const rows = await withClient(ownerUrl, async (c) =>
       (
         await c.query<{ t: string; privileges: string }>(
@@ -118,7 +118,7 @@ describe("the runtime role at work", () => {
     );
     expect(rows.length).toBeGreaterThan(20);
     for (const { t, privileges } of rows) {
-      const expected = t === "audit_events" ? "SELECT,INSERT" : t === "_prisma_migrations" ? "" : "SELECT,INSERT,UPDATE,DELETE";
+      const expected = t === "audit_events" || t === "action_link_uses" ? "SELECT,INSERT" : t === "_prisma_migrations" ? "" : "SELECT,INSERT,UPDATE,DELETE";
       expect(`${t}: ${privileges}`).toBe(`${t}: ${expected}`);
     }
   });

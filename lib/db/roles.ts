@@ -8,8 +8,8 @@ import pg from "pg";
 /** The runtime role the embedded PostgreSQL creates; with DATABASE_URL the operator names it. */
 export const RUNTIME_ROLE = "warroom_app";
 
-/** Read and append only: the history of the cutover is never rewritten by the app. */
-const APPEND_ONLY_TABLES = ["audit_events"];
+/** Read and append only: the history of the cutover is never rewritten by the app, and a used action link stays used. */
+const APPEND_ONLY_TABLES = ["audit_events", "action_link_uses"];
 /** Not readable at all: the app never needs the migration history, only the owner does. */
 const HIDDEN_TABLES = ["_prisma_migrations"];
 

@@ -56,6 +56,8 @@ import { lessonsInput } from "@/lib/schemas/report";
 import { saveLessons } from "./report";
 import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates";
 import { removeTemplate, saveTemplate } from "./templates";
+import { actionLinkUseInput } from "@/lib/schemas/action-links";
+import { afterActionLink, useActionLink } from "./action-links-use";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -170,6 +172,9 @@ export const COMMANDS = {
   "trigger.save": command("trigger.edit", room.triggerInput, saveTrigger),
   "trigger.remove": command("trigger.edit", removeInput, removeTrigger),
   "trigger.confirm": inCutover({ input: room.triggerConfirmInput, permission: "trigger.confirm", handler: confirmTrigger, after: actOnConfirmed }),
+  // A signed link from a message (lib/services/action-links-use.ts): any member opens it; the link's
+  // own action (decision.vote, trigger.confirm) is asked of the table inside, for the link's recipient only.
+  "action_link.use": inCutover({ input: actionLinkUseInput, permission: "cutover.view", handler: useActionLink, after: afterActionLink }),
   // Accounts, outside any cutover (lib/services/users.ts).
   "user.create": globalCommand("users.manage", users.createUserInput, createUser),
   "user.invite": globalCommand("users.manage", users.inviteUserInput, inviteUser),

@@ -9,6 +9,7 @@ import type { Role } from "@/lib/domain/roles";
 import { abortDecisionInput, decisionInput, openVoteInput, voteInput } from "@/lib/schemas/room";
 import { requireFound, type CutoverContext } from "./context";
 import { evaluateMetricGates } from "./metrics";
+import { enqueueApprovalLinks } from "./action-links";
 
 /** The gates of a decision as they stand now: the checklist gate of its phase and its metric gates. */
 export async function gatesFor(tx: Tx, decision: { id: string; cutoverId: string; phaseId: string }): Promise<Gate[]> {
@@ -46,6 +47,7 @@ export async function openVote(ctx: CutoverContext, input: z.output<typeof openV
   if (d.state !== "pending") throw new AppError("conflict", `Voting cannot be opened: the decision is ${d.state}`);
   await ctx.tx.decisionPoint.update({ where: { id: d.id }, data: { state: "voting", openedAt: new Date(), version: { increment: 1 } } });
   await ctx.record("decision.vote_opened", `decision:${d.id}`, { before: { state: "pending" }, after: { state: "voting", title: d.title } });
+  await enqueueApprovalLinks(ctx.tx, { kind: "vote", cutoverId: d.cutoverId, decision: d }, ctx.actor.name);
   return { decisionId: d.id, state: "voting" as const };
 }
 

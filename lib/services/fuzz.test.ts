@@ -22,6 +22,7 @@ import { commandDef, COMMANDS, dispatch, type CommandName } from "./commands";
 import { acceptLink } from "./users";
 import type { Actor } from "./context";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
+import { testActionLink } from "@/lib/testing/action-links";
 
 const NAMES = Object.keys(COMMANDS) as CommandName[];
 const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId"];
@@ -95,6 +96,8 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "report.lessons": { cutoverId: c, wentWell: "Rollback was quick", actions: "Alert earlier", version: 0 },
     "template.save": { cutoverId: c, name: "Team plan", description: "Our usual cutover" },
     "template.remove": { templateId: "00000000-0000-4000-8000-000000000001" },
+    // The observer's link: whoever else sends it (the lead here) is refused.
+    "action_link.use": { cutoverId: c, token: testActionLink({ action: "decision.vote", choice: "GO", cutoverId: c, subjectId: f.decisionId, recipient: team.OBSERVER.id }) },
   };
   return table[name];
 }
@@ -261,6 +264,15 @@ describe("fuzzing the change pipeline", () => {
       "metric.save": ["sum((((", "up{", "rate(x[5m]", "}{"].map((queryNew) => ({ ...validInput("metric.save", f, team), queryNew })),
       "metric.test": ["sum((((", "up{", "rate(x[5m]"].map((query) => ({ ...validInput("metric.test", f, team), query })),
       "trigger.save": [{ ...validInput("trigger.save", f, team), shiftToPercent: undefined }],
+      // The lead's own links, but expired, altered, for another cutover's decision, or not a link at all.
+      "action_link.use": [
+        testActionLink({ action: "decision.vote", choice: "GO", cutoverId: f.cutoverId, subjectId: f.decisionId, recipient: team.DEPLOYMENT_LEAD.id }, { lifetimeMs: -1 }),
+        testActionLink({ action: "decision.vote", choice: "GO", cutoverId: f.cutoverId, subjectId: f.decisionId, recipient: team.DEPLOYMENT_LEAD.id }).replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+        testActionLink({ action: "decision.vote", choice: "GO", cutoverId: foreign.cutoverId, subjectId: foreign.decisionId, recipient: team.DEPLOYMENT_LEAD.id }),
+        testActionLink({ action: "trigger.confirm", cutoverId: f.cutoverId, subjectId: f.metricId, recipient: team.DEPLOYMENT_LEAD.id }),
+        "not-a-link",
+        "a.b",
+      ].map((token) => ({ cutoverId: f.cutoverId, token })),
       // Group names the provider could never send back as one group: control characters, blank, oversized, too many.
       "sso.set_mapping": [["a\u0000b"], ["ops\nadmins"], ["   "], ["g".repeat(257)], Array.from({ length: 101 }, (_, i) => `g${i}`)].map((administratorGroups) => ({ administratorGroups, plannerGroups: [] })),
     };

@@ -17,6 +17,7 @@ import { defineFileIntegrations } from "@/lib/testing/server-config";
 import { commandDef, COMMANDS, dispatch, type CommandName } from "./commands";
 import { allows, type Actor } from "./context";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
+import { testActionLink } from "@/lib/testing/action-links";
 
 /** A cutover role, or someone holding no role in the cutover. */
 type Principal = Role | "ADMINISTRATOR" | "PLANNER" | "NOBODY";
@@ -39,7 +40,7 @@ interface Case {
   name: CommandName;
   /** Who may, written out by hand, independently of the tables. */
   allowed: Principal[];
-  input: (f: Fixture, env: Env) => unknown;
+  input: (f: Fixture, env: Env, p: Principal) => unknown;
   fixture?: Parameters<typeof createFixture>[1];
   /** State the command needs, made before the "before" digest. */
   setup?: (f: Fixture, env: Env) => Promise<void>;
@@ -115,6 +116,13 @@ const CASES: Case[] = [
   { name: "decision.open_vote", allowed: LEAD, fixture: { decisionState: "pending" }, input: (f) => ({ cutoverId: f.cutoverId, decisionId: f.decisionId }) },
   // Required voters are the lead and QA.
   { name: "decision.vote", allowed: ["DEPLOYMENT_LEAD", "QA_LEAD"], input: (f) => ({ cutoverId: f.cutoverId, decisionId: f.decisionId, choice: "go" }), dataRule: (roles) => canVote("voting", roles, ["DEPLOYMENT_LEAD", "QA_LEAD"], []).ok },
+  // A signed link to vote GO, made for whoever opens it: the vote's own rule decides.
+  {
+    name: "action_link.use",
+    allowed: ["DEPLOYMENT_LEAD", "QA_LEAD"],
+    input: (f, _env, p) => ({ cutoverId: f.cutoverId, token: testActionLink({ action: "decision.vote", choice: "GO", cutoverId: f.cutoverId, subjectId: f.decisionId, recipient: actorOf(p).id }) }),
+    dataRule: (roles) => canVote("voting", roles, ["DEPLOYMENT_LEAD", "QA_LEAD"], []).ok,
+  },
   { name: "decision.abort", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, decisionId: f.decisionId, reason: "metrics red" }) },
   { name: "metric.save", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: "Queue depth", unit: "count", queryNew: 'sum(queue_depth{service="new"})' }) },
   { name: "metric.remove", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, id: f.metricId }) },
@@ -327,7 +335,7 @@ describe("permission matrix: every command × every role, administrator, planner
       it(`${c.name} as ${p}: ${allowed ? "allowed" : "refused, nothing changes"}`, async () => {
         const f = await createFixture(env.team, c.fixture);
         await c.setup?.(f, env);
-        const input = c.input(f, env) as Record<string, unknown>;
+        const input = c.input(f, env, p) as Record<string, unknown>;
         if (c.name === "member.add") input.cutoverId = f.cutoverId;
         const actor = actorOf(p);
         const before = await digest();

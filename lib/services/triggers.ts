@@ -10,6 +10,7 @@ import { announce } from "@/lib/realtime/bus";
 import { removeInput, triggerConfirmInput, triggerInput } from "@/lib/schemas/room";
 import type { PolledSample } from "@/lib/jobs/poller";
 import { recordChange } from "./audit";
+import { enqueueApprovalLinks } from "./action-links";
 import { auditRole, requireFound, type Call, type CutoverContext } from "./context";
 import { changeSplit } from "./traffic/change-split";
 import type { Mover } from "./traffic/routing";
@@ -113,6 +114,7 @@ export async function evaluateTriggers(cutoverId: string, samples: PolledSample[
           after: { state: "firing", value: polled.sample.value, reason: step.fireReason, mode: t.mode, action: t.action, notice: step.notice },
           rehearsal: t.cutover.mode === "rehearsal",
         });
+        if (t.mode === "recommend" && (t.action === "rollback" || t.action === "shift")) await enqueueApprovalLinks(tx, { kind: "trigger", cutoverId, trigger: t }, `trigger: ${t.description ?? t.id}`);
       }
       if (changed || step.fire) {
         await announce(tx, {
