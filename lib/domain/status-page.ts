@@ -5,28 +5,25 @@
 // no names, contacts, links, queries, hosts, item texts or numbers nobody chose to publish.
 // Pure: no I/O; imported by the server (snapshots), the services and the room's panel.
 
-export const PUBLIC_HEALTH = ["operational", "degraded", "partial_outage", "major_outage", "maintenance"] as const;
-export type PublicHealth = (typeof PUBLIC_HEALTH)[number];
-
-export const HEALTH_LABELS: Record<PublicHealth, string> = {
+export const HEALTH_LABELS = {
   operational: "Operational",
   degraded: "Degraded performance",
   partial_outage: "Partial outage",
   major_outage: "Major outage",
   maintenance: "Under maintenance",
-};
+} as const;
+export type PublicHealth = keyof typeof HEALTH_LABELS;
+export const PUBLIC_HEALTH = Object.keys(HEALTH_LABELS) as [PublicHealth, ...PublicHealth[]];
 
 /** What readers are told is happening. */
-export const PUBLIC_PROGRESS = ["planned", "in_progress", "completed", "rolled_back", "aborted"] as const;
-export type PublicProgress = (typeof PUBLIC_PROGRESS)[number];
-
-export const PROGRESS_LABELS: Record<PublicProgress, string> = {
+export const PROGRESS_LABELS = {
   planned: "Planned",
   in_progress: "In progress",
   completed: "Completed",
   rolled_back: "Rolled back",
   aborted: "Cancelled",
-};
+} as const;
+export type PublicProgress = keyof typeof PROGRESS_LABELS;
 
 export const STATUS_LIMITS = {
   slugMin: 3,

@@ -10,8 +10,8 @@ import { INPUT_CLASS } from "@/components/ui/styles";
 import { formatMetricValue } from "@/lib/client/metric-format";
 import { DEFAULT_NEXT_UPDATE_MINUTES, HEALTH_LABELS, PUBLIC_HEALTH, STATUS_LIMITS, type PublicHealth } from "@/lib/domain/status-page";
 import type { StatusPageView } from "@/lib/services/status-page";
-import { BUTTON_CLASS, DANGER_BUTTON_CLASS, formatUtc, useCommand, useCommandForm } from "../shared/format";
-import { CommandForm, LoadError, Panel, PanelError, PanelNote, SubmitButton, SubSection } from "../shared/parts";
+import { BUTTON_CLASS, formatUtc, useCommand, useCommandForm } from "../shared/format";
+import { CommandForm, ConfirmRemove, LoadError, Panel, PanelError, PanelNote, SubmitButton, SubSection } from "../shared/parts";
 import { cutoverQueryKey } from "../shared/use-live-cutover";
 import type { PanelProps, RunCommand } from "../shared/types";
 
@@ -219,10 +219,12 @@ function UpdateList({ cutoverId, run, view, canRetract, onDone }: { cutoverId: s
               )}
               {canRetract && !u.retractedAt && (
                 <div className="mt-1 flex gap-2">
-                  <RetractButton
-                    when={formatUtc(u.publishedAt)}
+                  <ConfirmRemove
+                    verb="Retract"
+                    label={`Retract the update of ${formatUtc(u.publishedAt)}`}
+                    confirmLabel="Retract from the public page"
                     pending={pending}
-                    onRetract={async () => {
+                    onRemove={async () => {
                       const ok = await exec(() => run("status.retract", { cutoverId, id: u.id }));
                       if (ok) onDone();
                       return ok;
@@ -238,24 +240,3 @@ function UpdateList({ cutoverId, run, view, canRetract, onDone }: { cutoverId: s
   );
 }
 
-/** "Retract" that asks once more in place: Cancel (focused, the safe choice) or the retraction. */
-function RetractButton({ when, pending, onRetract }: { when: string; pending: boolean; onRetract: () => Promise<boolean> }) {
-  const [confirming, setConfirming] = useState(false);
-  if (!confirming) {
-    return (
-      <button type="button" className={BUTTON_CLASS} onClick={() => setConfirming(true)} aria-label={`Retract the update of ${when}`}>
-        Retract
-      </button>
-    );
-  }
-  return (
-    <>
-      <button type="button" autoFocus className={BUTTON_CLASS} onClick={() => setConfirming(false)}>
-        Cancel
-      </button>
-      <button type="button" disabled={pending} className={DANGER_BUTTON_CLASS} onClick={() => void onRetract().then((ok) => ok && setConfirming(false))}>
-        Retract from the public page
-      </button>
-    </>
-  );
-}
