@@ -23,6 +23,7 @@ function source(over: Partial<StatusSource> = {}): StatusSource {
   return {
     title: "Payments maintenance",
     state: "in_progress",
+    rehearsal: false,
     createdAt: new Date("2026-11-01T00:00:00Z"),
     latestRollback: null,
     phases: [
@@ -128,6 +129,13 @@ describe("the public document", () => {
     const all = [renderStatusJson(doc), renderStatusHtml(doc, { slug: "pay", script: "/status-page.js" }), renderStatusAtom(doc, { slug: "pay", baseUrl: "https://status.example.com" })].join("\n");
     for (const secret of ["Alice Secret", "+1 555 0100", "alice@corp.internal", "grafana.corp.internal", "Bob Hidden", "http_errors", "db1.corp.internal"]) expect(all).not.toContain(secret);
     expect(all).toContain("1 %");
+  });
+
+  it("a rehearsal says so on the page and in the feed's title", () => {
+    const doc = buildStatusDocument(source({ rehearsal: true }), NOW);
+    expect(renderStatusHtml(doc, { slug: "pay", script: "/s.js" })).toContain("Rehearsal: a practice run");
+    expect(renderStatusAtom(doc, { slug: "pay", baseUrl: "http://x" })).toContain("<title>Payments maintenance (rehearsal)</title>");
+    expect(renderStatusHtml(buildStatusDocument(source(), NOW), { slug: "pay", script: "/s.js" })).not.toContain("Rehearsal");
   });
 
   it("figures are re-checked field by field and capped", () => {

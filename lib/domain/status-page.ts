@@ -122,6 +122,8 @@ export interface UpdateFact {
 export interface StatusSource {
   title: string;
   state: string;
+  /** A rehearsal says so on its page: readers must not take it for the real event. */
+  rehearsal: boolean;
   createdAt: Date;
   latestRollback: RollbackFact | null;
   phases: readonly PhaseFact[];
@@ -140,6 +142,7 @@ export interface PublicUpdate {
 /** The public document: everything a reader may see, and nothing else. */
 export interface StatusDocument {
   title: string;
+  rehearsal: boolean;
   progress: PublicProgress;
   progressLabel: string;
   phase: string | null;
@@ -181,6 +184,7 @@ export function buildStatusDocument(src: StatusSource, now: Date): StatusDocumen
   const health = latest?.health ?? null;
   return {
     title: oneLine(src.title, STATUS_LIMITS.title),
+    rehearsal: src.rehearsal,
     progress,
     progressLabel: PROGRESS_LABELS[progress],
     phase: currentPhaseName(progress, src.phases),
@@ -247,6 +251,7 @@ export function renderStatusMain(doc: StatusDocument): string {
     : `<p class="empty">No updates published yet.</p>`;
   return [
     `<h1>${e(doc.title)}</h1>`,
+    doc.rehearsal ? `<p class="rehearsal" data-testid="status-rehearsal">Rehearsal: a practice run, not the real event.</p>` : "",
     `<p class="progress" data-testid="status-progress">${e(doc.progressLabel)}${doc.phase ? ` · <span data-testid="status-phase">${e(doc.phase)}</span>` : ""}</p>`,
     `<p class="health h-${e(health)}" role="status" data-testid="status-health"><span aria-hidden="true">${HEALTH_ICON[health]}</span> ${e(doc.healthLabel)}</p>`,
     next,
@@ -261,7 +266,7 @@ export const STATUS_PAGE_STYLE =
   "main{max-width:42rem;margin:0 auto;padding:2rem 1rem}h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.1rem;margin-top:2rem}" +
   ".progress{color:#424a53;margin:0 0 1rem}.health{font-size:1.25rem;font-weight:600;padding:.75rem 1rem;border-radius:.5rem;border:1px solid #d0d7de;background:#fff}" +
   ".h-operational{color:#116329}.h-degraded,.h-partial_outage{color:#7d4e00}.h-major_outage{color:#a40e26}.h-maintenance{color:#0550ae}.h-none{color:#424a53}" +
-  ".next{color:#424a53}.overdue{color:#a40e26}.updates{list-style:none;padding:0}.updates li{background:#fff;border:1px solid #d0d7de;border-radius:.5rem;padding:.75rem 1rem;margin:0 0 .75rem}" +
+  ".rehearsal{font-weight:600;color:#7d4e00}.next{color:#424a53}.overdue{color:#a40e26}.updates{list-style:none;padding:0}.updates li{background:#fff;border:1px solid #d0d7de;border-radius:.5rem;padding:.75rem 1rem;margin:0 0 .75rem}" +
   ".meta{margin:0;color:#424a53;font-size:.875rem}.meta .h{font-weight:600}.body{white-space:pre-wrap;margin:.5rem 0}dl{display:flex;flex-wrap:wrap;gap:1rem;margin:.5rem 0 0}dt{font-size:.75rem;color:#424a53}dd{margin:0;font-variant-numeric:tabular-nums;font-weight:600}" +
   "footer{max-width:42rem;margin:0 auto;padding:0 1rem 2rem;color:#424a53;font-size:.8rem}a{color:#0550ae}";
 
@@ -301,7 +306,7 @@ export function renderStatusAtom(doc: StatusDocument, opts: { slug: string; base
     .join("");
   return (
     `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">` +
-    `<id>${e(page)}</id><title>${e(doc.title)}</title><subtitle>${e(`${doc.progressLabel}. ${doc.healthLabel}.`)}</subtitle>` +
+    `<id>${e(page)}</id><title>${e(doc.rehearsal ? `${doc.title} (rehearsal)` : doc.title)}</title><subtitle>${e(`${doc.progressLabel}. ${doc.healthLabel}.`)}</subtitle>` +
     `<updated>${e(doc.updatedAt)}</updated><author><name>${e(doc.title)}</name></author>` +
     `<link rel="self" type="application/atom+xml" href="${e(page)}/feed.atom"/><link rel="alternate" type="text/html" href="${e(page)}"/>` +
     entries +

@@ -131,7 +131,7 @@ export interface StatusPageRow {
 export async function loadStatusSource(cutoverId: string): Promise<StatusPageRow | null> {
   const c = await db().cutover.findUnique({
     where: { id: cutoverId },
-    select: { id: true, name: true, state: true, createdAt: true, statusPageEnabled: true, statusSlug: true, statusTitle: true },
+    select: { id: true, name: true, state: true, mode: true, createdAt: true, statusPageEnabled: true, statusSlug: true, statusTitle: true },
   });
   if (!c || !c.statusPageEnabled || !c.statusSlug) return null;
   const [rollback, phases, updates] = await Promise.all([
@@ -150,6 +150,7 @@ export async function loadStatusSource(cutoverId: string): Promise<StatusPageRow
     source: {
       title: c.statusTitle || c.name,
       state: c.state,
+      rehearsal: c.mode === "rehearsal",
       createdAt: c.createdAt,
       latestRollback: rollback ? ({ state: rollback.state } satisfies RollbackFact) : null,
       phases: phases.map((p) => ({ name: p.name, openItems: p.sections.reduce((n, s) => n + s._count.items, 0) })),
