@@ -268,6 +268,16 @@ describe("public status page", () => {
     }
   });
 
+  it("the safety net rebuilds from the database what no event announced", async () => {
+    // Written behind the bus's back (as a change committed while this process's LISTEN was down).
+    await db().statusUpdate.create({ data: { cutoverId: f.cutoverId, body: "Written while the bus was down", health: "degraded", publishedById: team.COMMS_LEAD.id, publishedByName: "x", nextUpdateAt: null } });
+    expect((await get(`/status/${slug}`)).text).not.toContain("Written while the bus was down");
+    await pages.refreshAll();
+    const doc = JSON.parse((await get(`/status/${slug}/status.json`)).text) as { health: string; updates: { body: string }[] };
+    expect(doc.updates[0]!.body).toBe("Written while the bus was down");
+    expect(doc.health).toBe("degraded");
+  });
+
   it("does no database work per reader", async () => {
     await pages.settled();
     const before = loads;
