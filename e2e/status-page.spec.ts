@@ -61,7 +61,7 @@ test("the Comms Lead publishes; an anonymous reader sees it live; nothing privat
   await publish("The maintenance window has started.", "Under maintenance");
 
   // An anonymous reader: a fresh context with no session cookie.
-  const reader = await browser.newContext();
+  const reader = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   const anon = await reader.newPage();
   const response = await anon.goto(path);
   expect(response?.status()).toBe(200);
