@@ -7,7 +7,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { baseSecurityHeaders, contentSecurityPolicy, newNonce } from "@/lib/domain/security-headers";
 
 // /invite: the one-time link is the credential of someone who has no account (or session) yet.
-const PUBLIC = [/^\/sign-in/, /^\/setup/, /^\/invite\//];
+// /status: the public status pages (answered by the custom server before Next: lib/server/status-page.ts).
+const PUBLIC = [/^\/sign-in/, /^\/setup/, /^\/invite\//, /^\/status(\/|$)/];
 
 export function proxy(req: NextRequest) {
   const publicUrl = process.env.NEXTAUTH_URL;
@@ -34,5 +35,5 @@ export function proxy(req: NextRequest) {
 
 // Pages only: API routes, health and metrics answer JSON or text and set their own headers (see
 // next.config.js), and running the proxy on them would cost every API request a few milliseconds.
-// The files of public/ (icons, robots.txt, the wall screen's manifest) are static and need no session.
-export const config = { matcher: ["/((?!api/|health|metrics|socket\\.io|_next/|favicon\\.ico|favicon\\.svg|icon-|apple-touch-icon|robots\\.txt|manifest\\.webmanifest).*)"] };
+// The files of public/ (icons, robots.txt, the wall screen's manifest, the status page's script) are static and need no session.
+export const config = { matcher: ["/((?!api/|health|metrics|socket\\.io|_next/|favicon\\.ico|favicon\\.svg|icon-|apple-touch-icon|robots\\.txt|manifest\\.webmanifest|status-page\\.js).*)"] };

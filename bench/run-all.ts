@@ -2,7 +2,7 @@
 // Benchmarks start their own app, database and lab on 127.0.0.1; run them on an idle machine.
 import { spawnSync } from "node:child_process";
 
-const benches = ["signoff-fanout.ts", "signoff-api.ts", "socket-fanout.ts", "rollback-latency.ts", "trigger-latency.ts", "room-weight.ts"];
+const benches = ["signoff-fanout.ts", "signoff-api.ts", "socket-fanout.ts", "rollback-latency.ts", "trigger-latency.ts", "room-weight.ts", "status-page.ts"];
 let failed = 0;
 for (const b of benches) {
   console.log(`\n=== bench/${b}`);

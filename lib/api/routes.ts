@@ -13,6 +13,7 @@ import { getCutoverState, listCutovers } from "@/lib/services/cutover-read";
 import { listTemplates } from "@/lib/services/templates";
 import { exportCutover } from "@/lib/services/export";
 import { getReport, reportFile } from "@/lib/services/report";
+import { getStatusPageView } from "@/lib/services/status-page";
 import type { ExportFile } from "@/lib/domain/export";
 import { getMetricsView } from "@/lib/services/metrics";
 import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
@@ -101,6 +102,8 @@ export const ROUTES: readonly RouteDef[] = [
       return data.format === "markdown" ? download(await reportFile(actor, input), requestId) : getReport(actor, input);
     },
   },
+  // The public status page as the room sees it: on/off, address, every update (retracted ones too, with who published).
+  { method: "GET", path: "/api/v1/cutovers/:cutoverId/status-page", read: ({ actor, params }) => getStatusPageView(actor, { cutoverId: params.cutoverId }) },
   // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
   { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
 ];

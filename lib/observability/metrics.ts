@@ -28,6 +28,8 @@ export function routeLabel(url: string): string {
   const pathname = url.split("?")[0] ?? "/";
   if (pathname.startsWith("/_next/")) return "/_next/*";
   if (pathname.startsWith("/socket.io")) return "/socket.io";
+  // Anyone can ask for any slug: one label, not one per guess.
+  if (pathname === "/status" || pathname.startsWith("/status/")) return "/status/*";
   const parts = pathname.split("/").slice(0, 8).map((p) => (ID.test(p) ? ":id" : p.length > 40 ? ":long" : p));
   return parts.join("/") || "/";
 }

@@ -83,6 +83,10 @@ export const CHANGE_EVENT_TYPES = [
   "traffic.change_abandoned",
   // The lessons-learned section of an ended cutover's report (lib/services/report.ts).
   "report.lessons_saved",
+  // The public status page: turned on/off or readdressed, an update published or retracted (lib/services/status-page.ts).
+  "status.configured",
+  "status.published",
+  "status.retracted",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

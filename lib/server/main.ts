@@ -24,6 +24,7 @@ import { runAsLeader } from "@/lib/jobs/leader";
 import { runStartHooks, startHooks } from "./start-hooks";
 import { attachDemoToLab } from "@/lib/services/demo-cutover";
 import { serveFastApi } from "./fast-api";
+import { createStatusPages } from "./status-page";
 import { startLeaderJobs } from "@/lib/jobs/leader-jobs";
 import { addServerConfigFile, loadServerConfig, ServerConfigError, serverConfigFile } from "@/lib/config/server-config";
 import { initIntegrations } from "@/lib/integrations/resolve";
@@ -100,6 +101,10 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // The public status pages, from snapshots kept current by the bus (no database work per reader).
+  const statusPages = createStatusPages({ log, publicUrl: process.env.NEXTAUTH_URL });
+  await statusPages.ready;
+
   const hostname = listenHost({ host: config.host, demo });
   const http = createServer((req, res) => {
     const t0 = process.hrtime.bigint();
@@ -112,6 +117,7 @@ async function main() {
       m.httpRequests.inc({ route, method: req.method ?? "GET", status: String(res.statusCode) });
       m.httpDuration.observe({ route, method: req.method ?? "GET" }, Number(process.hrtime.bigint() - t0) / 1e9);
     });
+    if (statusPages.serve(req, res)) return;
     if (serveFastApi(req, res)) return;
     void handle(req, res);
   });
@@ -119,11 +125,17 @@ async function main() {
   // connection LISTENs, the others publish.
   const socketPool = createPool({ connectionString: database.url, name: "socket-io", max: 4 });
   const sockets = createSocketServer(http, secret, log, { pool: socketPool });
-  const bus = listen(database.url, (event) => sockets.forward(event), log, (event) => {
+  const bus = listen(database.url, (event) => {
+    sockets.forward(event);
+    statusPages.onEvent(event);
+  }, log, (event) => {
     // Another process disabled someone (or reset their password, or changed their roles).
     forgetApiTokens();
     sockets.accessChanged(event.userId);
-  }, () => sockets.resync("database_reconnected"));
+  }, () => {
+    sockets.resync("database_reconnected");
+    void statusPages.refreshAll();
+  });
   // Background jobs run on one process only, whatever the number of processes on this database.
   const jobs = runAsLeader({
     url: database.url,
@@ -169,6 +181,8 @@ async function main() {
     };
     http.close();
     http.closeIdleConnections();
+    // Open status pages reconnect (to another process, or to this one once restarted).
+    statusPages.stop();
     await step("sockets", () => sockets.close());
     await step("socket.io adapter pool", () => socketPool.end(), 1000);
     http.closeAllConnections();

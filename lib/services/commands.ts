@@ -58,6 +58,8 @@ import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates"
 import { removeTemplate, saveTemplate } from "./templates";
 import { actionLinkUseInput } from "@/lib/schemas/action-links";
 import { afterActionLink, useActionLink } from "./action-links-use";
+import { statusConfigureInput, statusPublishInput, statusRetractInput } from "@/lib/schemas/status-page";
+import { configureStatusPage, publishStatusUpdate, retractStatusUpdate } from "./status-page";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -194,6 +196,10 @@ export const COMMANDS = {
   // Team templates (lib/services/templates.ts). Removing one: canRemoveTemplate (its author or templates.manage).
   "template.save": command("template.save", templateSaveInput, saveTemplate),
   "template.remove": globalCommand("cutover.create", templateRemoveInput, removeTemplate),
+  // The public status page (lib/services/status-page.ts): on/off and its address, updates published and retracted.
+  "status.configure": command("status.publish", statusConfigureInput, configureStatusPage),
+  "status.publish": command("status.publish", statusPublishInput, (ctx, i) => publishStatusUpdate(ctx, i)),
+  "status.retract": command("status.publish", statusRetractInput, retractStatusUpdate),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -114,6 +114,10 @@ describe("realtime events", () => {
     await dispatch(lead, "router.set", { cutoverId: c, integration: "ev-router" });
     await dispatch(lead, "hook.add", { cutoverId: c, name: "Page", integration: "ev-hook" });
     await dispatch(lead, "trigger.save", { cutoverId: c, metricId: draft.metricId, comparison: ">", threshold: 5, forSeconds: 0, severity: "immediate", action: "alert", mode: "recommend" });
+    // The public status page: turned on, an update published and retracted.
+    await dispatch(lead, "status.configure", { cutoverId: c, enabled: true });
+    const update = (await dispatch(team.COMMS_LEAD, "status.publish", { cutoverId: c, body: "Maintenance starts", health: "maintenance" })) as { id: string };
+    await dispatch(team.COMMS_LEAD, "status.retract", { cutoverId: c, id: update.id });
     await dispatch(lead, "cutover.start", { cutoverId: c });
 
     // Running: traffic moves, a rollback runs its hook, a gone router fails.

@@ -98,6 +98,9 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "template.remove": { templateId: "00000000-0000-4000-8000-000000000001" },
     // The observer's link: whoever else sends it (the lead here) is refused.
     "action_link.use": { cutoverId: c, token: testActionLink({ action: "decision.vote", choice: "GO", cutoverId: c, subjectId: f.decisionId, recipient: team.OBSERVER.id }) },
+    "status.configure": { cutoverId: c, enabled: true, slug: "payments-cutover", title: "Payments maintenance" },
+    "status.publish": { cutoverId: c, body: "We are moving payments", health: "maintenance", figures: [{ label: "Error rate", value: "0.2 %" }], nextUpdateAt: null },
+    "status.retract": { cutoverId: c, id: f.metricId },
   };
   return table[name];
 }
@@ -274,6 +277,9 @@ describe("fuzzing the change pipeline", () => {
         "a.b",
       ].map((token) => ({ cutoverId: f.cutoverId, token })),
       // Group names the provider could never send back as one group: control characters, blank, oversized, too many.
+      // Slugs that are no address, and next updates due in the past or too far ahead.
+      "status.configure": ["ab", "-payments", "payments-", "Payments", "pay ments", "pay/ments", "p".repeat(61), "..", "pay%2fments"].map((slug) => ({ ...validInput("status.configure", f, team), slug })),
+      "status.publish": ["2000-01-01T00:00:00Z", "2199-01-01T00:00:00Z", "1970-01-01T00:00:00Z"].map((nextUpdateAt) => ({ ...validInput("status.publish", f, team), nextUpdateAt })),
       "sso.set_mapping": [["a\u0000b"], ["ops\nadmins"], ["   "], ["g".repeat(257)], Array.from({ length: 101 }, (_, i) => `g${i}`)].map((administratorGroups) => ({ administratorGroups, plannerGroups: [] })),
     };
     for (const [name, inputs] of Object.entries(semantic) as [CommandName, Record<string, unknown>[]][]) {

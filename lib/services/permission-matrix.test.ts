@@ -58,6 +58,11 @@ async function withRouter(f: Fixture) {
 }
 
 const ADMIN: Principal[] = ["ADMINISTRATOR"];
+const STATUS: Principal[] = ["DEPLOYMENT_LEAD", "COMMS_LEAD"];
+/** The fixture's status page, turned on under a slug of its own. */
+async function withStatusPage(f: Fixture) {
+  await db().cutover.update({ where: { id: f.cutoverId }, data: { statusPageEnabled: true, statusSlug: `page-${f.cutoverId}` } });
+}
 let serial = 0;
 const unique = (what: string) => `${what}-${Date.now()}-${serial++}`;
 /** A user to act on, made in setup (before the digest). */
@@ -234,6 +239,19 @@ const CASES: Case[] = [
       (f as Fixture & { templateId: string }).templateId = t.id;
     },
     actorRule: (actor) => canRemoveTemplate(actor, env.team.DEPLOYMENT_LEAD.id),
+  },
+  // The public status page: what the world is told is the lead's and the Comms Lead's (status.publish).
+  { name: "status.configure", allowed: STATUS, input: (f) => ({ cutoverId: f.cutoverId, enabled: true, slug: unique("status").toLowerCase() }) },
+  { name: "status.publish", allowed: STATUS, input: (f) => ({ cutoverId: f.cutoverId, body: "Payments are moving to the new system", health: "maintenance" }), setup: withStatusPage },
+  {
+    name: "status.retract",
+    allowed: STATUS,
+    input: (f) => ({ cutoverId: f.cutoverId, id: (f as Fixture & { updateId: string }).updateId }),
+    setup: async (f, env) => {
+      await withStatusPage(f);
+      const u = await db().statusUpdate.create({ data: { cutoverId: f.cutoverId, body: "Started", health: "maintenance", publishedById: env.team.COMMS_LEAD.id, publishedByName: "Comms" } });
+      (f as Fixture & { updateId: string }).updateId = u.id;
+    },
   },
 ];
 

@@ -111,15 +111,16 @@ export function RemoveButton({ label, pending, onClick, className }: { label: st
 }
 
 /**
- * "Remove" that asks once more in place: Cancel (focused, the safe choice) or `confirmLabel`.
+ * "Remove" (or `verb`) that asks once more in place: Cancel (focused, the safe choice) or `confirmLabel`.
  * `onRemove` resolves to whether it worked; on failure the question stays open beside the error.
+ * `label`, the accessible name, starts with the visible verb.
  */
-export function ConfirmRemove({ label, confirmLabel, pending, onRemove }: { label: string; confirmLabel: string; pending: boolean; onRemove: () => Promise<boolean> }) {
+export function ConfirmRemove({ label, confirmLabel, pending, onRemove, verb = "Remove" }: { label: string; confirmLabel: string; pending: boolean; onRemove: () => Promise<boolean>; verb?: string }) {
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
     return (
       <button type="button" className={BUTTON_CLASS} onClick={() => setConfirming(true)} aria-label={label}>
-        Remove
+        {verb}
       </button>
     );
   }
