@@ -9,7 +9,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyMigrations, PRISMA_DIR } from "./migrate";
 
-const MIGRATION = readdirSync(path.join(PRISMA_DIR, "migrations")).find((d) => d.endsWith("_tighten_schema"))!;
+const ALL = readdirSync(path.join(PRISMA_DIR, "migrations")).filter((d) => /^\d+_/.test(d)).sort();
+const MIGRATION = ALL.find((d) => d.endsWith("_tighten_schema"))!;
+// It and every migration after it (later ones may build on what it created).
+const FROM_IT = ALL.filter((d) => d >= MIGRATION);
 const owner = inject("ownerDatabaseUrl");
 let before = "";
 let url = "";
@@ -21,7 +24,7 @@ beforeAll(async () => {
   // The migrations as they were before this one.
   before = mkdtempSync(path.join(os.tmpdir(), "wr-prisma-"));
   cpSync(PRISMA_DIR, before, { recursive: true });
-  rmSync(path.join(before, "migrations", MIGRATION), { recursive: true });
+  for (const m of FROM_IT) rmSync(path.join(before, "migrations", m), { recursive: true });
   const name = `m_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: owner.replace(/\/[^/]+$/, "/postgres") });
   await admin.connect();
@@ -52,7 +55,7 @@ beforeAll(async () => {
   await q("INSERT INTO metric_gates (id, cutover_id, metric_id, condition) VALUES (gen_random_uuid(), $1, $2, '{}'), (gen_random_uuid(), $3, $2, '{}')", [ids.cutover, ids.metric, ids.gone]);
   await q("INSERT INTO integrations (id, name, type, kind, config, created_by_id, updated_at) VALUES (gen_random_uuid(), 'r', 'router', 'haproxy', '{}', $1, now()), (gen_random_uuid(), 'p', 'prometheus', 'prometheus', '{}', $2, now())", [ids.user, ids.gone]);
   await q("INSERT INTO invites (id, token_hash, email, name, created_by_id, expires_at) VALUES (gen_random_uuid(), 'h1', 'b@test.local', 'B', $1, now()), (gen_random_uuid(), 'h2', 'c@test.local', 'C', $2, now())", [ids.user, ids.gone]);
-  expect(await applyMigrations(url)).toEqual([MIGRATION]);
+  expect(await applyMigrations(url)).toEqual(FROM_IT);
 });
 
 afterAll(async () => {
