@@ -83,6 +83,12 @@ export const CHANGE_EVENT_TYPES = [
   "traffic.change_abandoned",
   // The lessons-learned section of an ended cutover's report (lib/services/report.ts).
   "report.lessons_saved",
+  // Outgoing messages (lib/services/notify): a delivery was queued, sent, retried or failed; the
+  // channels the cutover announces to; a failed delivery queued again or set aside.
+  "delivery.state",
+  "notify.channels_updated",
+  "delivery.retried",
+  "delivery.dismissed",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

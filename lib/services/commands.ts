@@ -56,6 +56,8 @@ import { lessonsInput } from "@/lib/schemas/report";
 import { saveLessons } from "./report";
 import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates";
 import { removeTemplate, saveTemplate } from "./templates";
+import { deliveryInput, notifyChannelsInput } from "@/lib/schemas/deliveries";
+import { dismissDelivery, retryDelivery, setNotifyChannels } from "./notify/channels";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -189,6 +191,11 @@ export const COMMANDS = {
   // Team templates (lib/services/templates.ts). Removing one: canRemoveTemplate (its author or templates.manage).
   "template.save": command("template.save", templateSaveInput, saveTemplate),
   "template.remove": globalCommand("cutover.create", templateRemoveInput, removeTemplate),
+  // Outgoing messages (lib/services/notify/channels.ts): the channels a cutover announces to, and
+  // a failed delivery queued again or set aside.
+  "notify.channels": command("announcement.edit", notifyChannelsInput, setNotifyChannels),
+  "delivery.retry": command("announcement.send", deliveryInput, retryDelivery),
+  "delivery.dismiss": command("announcement.send", deliveryInput, dismissDelivery),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -95,6 +95,9 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "report.lessons": { cutoverId: c, wentWell: "Rollback was quick", actions: "Alert earlier", version: 0 },
     "template.save": { cutoverId: c, name: "Team plan", description: "Our usual cutover" },
     "template.remove": { templateId: "00000000-0000-4000-8000-000000000001" },
+    "notify.channels": { cutoverId: c, channels: ["fuzz-channel"] },
+    "delivery.retry": { cutoverId: c, id: f.metricId },
+    "delivery.dismiss": { cutoverId: c, id: f.metricId },
   };
   return table[name];
 }
