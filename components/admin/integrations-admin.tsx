@@ -99,6 +99,7 @@ function IntegrationRow({ row, onEdit, onDone }: { row: Row; onEdit: () => void;
         {row.source === "file" && <span className="rounded border border-neutral-300 px-1 text-xs text-neutral-600 dark:border-neutral-700">read-only: from the server configuration</span>}
         {row.hasSecret && <span className="text-xs text-neutral-500">secret set (never shown)</span>}
         <span className="text-xs text-neutral-500">{row.usedBy ? `used by ${row.usedBy} setting${row.usedBy === 1 ? "" : "s"}` : "unused"}</span>
+        {row.type === "channel" && <ChannelTest name={row.name} />}
         {editable && (
           <span className="ml-auto flex gap-1">
             <button type="button" className={BUTTON_CLASS} onClick={onEdit}>
@@ -122,6 +123,38 @@ function IntegrationRow({ row, onEdit, onDone }: { row: Row; onEdit: () => void;
       <p className="mt-0.5 break-all font-mono text-xs text-neutral-600 dark:text-neutral-300">{settingsText(row.settings)}</p>
       <ErrorNote message={error} />
     </li>
+  );
+}
+
+/** Sends a test message through a channel now and says what happened. */
+function ChannelTest({ name }: { name: string }) {
+  const { pending, error, exec } = useCommand();
+  const [outcome, setOutcome] = useState<{ ok: boolean; status: string } | null>(null);
+  return (
+    <span className="flex items-center gap-1 text-xs" data-testid="channel-test">
+      <button
+        type="button"
+        className={BUTTON_CLASS}
+        disabled={pending}
+        aria-label={`Send a test message through ${name}`}
+        onClick={() => {
+          setOutcome(null);
+          void exec(async () => {
+            const r = await roomAction("channel.test", { name });
+            if (r.ok) setOutcome(r.data as { ok: boolean; status: string });
+            return r;
+          });
+        }}
+      >
+        Send a test message
+      </button>
+      {outcome && (
+        <span role="status" className={outcome.ok ? "text-green-800 dark:text-green-300" : "text-red-800 dark:text-red-300"}>
+          {outcome.ok ? "Delivered" : `Not delivered: ${outcome.status}`}
+        </span>
+      )}
+      <ErrorNote message={error} />
+    </span>
   );
 }
 

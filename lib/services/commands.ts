@@ -58,6 +58,7 @@ import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates"
 import { removeTemplate, saveTemplate } from "./templates";
 import { deliveryInput, notifyChannelsInput } from "@/lib/schemas/deliveries";
 import { dismissDelivery, retryDelivery, setNotifyChannels } from "./notify/channels";
+import { channelTestInput, testChannel } from "./notify/channel-test";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -184,6 +185,8 @@ export const COMMANDS = {
   "integration.remove": globalCommand("integrations.manage", integrationRemoveInput, removeIntegration),
   "outbound.allow": globalCommand("integrations.manage", outboundAllowInput, allowOutboundHost),
   "outbound.disallow": globalCommand("integrations.manage", outboundDisallowInput, disallowOutboundHost),
+  // A test message through a channel, sent at once (lib/services/notify/channel-test.ts).
+  "channel.test": globalCommand("integrations.manage", channelTestInput, testChannel),
   // Which identity-provider groups grant administrator and planner at SSO sign-in (lib/services/sso.ts).
   "sso.set_mapping": globalCommand("sso.manage", ssoMappingInput, setSsoMapping),
   // The post-mortem's lessons learned, once the cutover has ended (lib/services/report.ts).

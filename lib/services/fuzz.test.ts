@@ -96,6 +96,7 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "template.save": { cutoverId: c, name: "Team plan", description: "Our usual cutover" },
     "template.remove": { templateId: "00000000-0000-4000-8000-000000000001" },
     "notify.channels": { cutoverId: c, channels: ["fuzz-channel"] },
+    "channel.test": { name: "fuzz-channel" },
     "delivery.retry": { cutoverId: c, id: f.metricId },
     "delivery.dismiss": { cutoverId: c, id: f.metricId },
   };

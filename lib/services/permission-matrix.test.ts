@@ -218,6 +218,8 @@ const CASES: Case[] = [
       (f as Fixture & { host: string }).host = h.host;
     },
   },
+  // Sent to the listener at once; the outcome is an audit row of the catalog.
+  { name: "channel.test", allowed: ADMIN, input: () => ({ name: "matrix-channel" }) },
   { name: "sso.set_mapping", allowed: ADMIN, input: () => ({ administratorGroups: [unique("admins")], plannerGroups: [unique("planners")] }) },
   // The whole team writes the post-mortem's lessons; observers and outsiders read it.
   { name: "report.lessons", allowed: ALL_BUT_OBSERVER, input: (f) => ({ cutoverId: f.cutoverId, wentWell: "Rollback was quick" }), setup: async (f) => void (await db().cutover.update({ where: { id: f.cutoverId }, data: { state: "rolled_back" } })) },

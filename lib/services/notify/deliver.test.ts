@@ -18,6 +18,7 @@ import { getIntegrationsView } from "../integrations";
 import { getDeliveriesView } from "./channels";
 import { deliverDue } from "./deliver";
 import { enqueueDelivery } from "./outbox";
+import { startDeliveryWorker } from "@/lib/jobs/delivery-worker";
 
 const SECRET = "a-signing-secret-of-32-characters";
 const policy: RetryPolicy = { baseDelayMs: 2000, factor: 2, maxDelayMs: 60_000, maxAttempts: 3 };
@@ -240,6 +241,20 @@ describe("delivery worker", () => {
     expect(await deliver()).toBe(1);
     expect(await row(id)).toMatchObject({ state: "delivered", attempts: 2 });
     expect(r.received).toHaveLength(1);
+  });
+
+  it("the leader's worker sends what is queued on its own, and stops when asked", async () => {
+    const r = await webhook();
+    await channel("worker-hook", "webhook", { url: `${r.url}/x` });
+    const stop = startDeliveryWorker({ log: () => {}, tickMs: 20 });
+    try {
+      const id = await queue("worker-hook");
+      await until(() => r.received.length === 1, "the worker's request");
+      for (let i = 0; i < 100 && (await row(id)).state !== "delivered"; i++) await new Promise((res) => setTimeout(res, 20));
+      expect(await row(id)).toMatchObject({ state: "delivered", attempts: 1 });
+    } finally {
+      await stop();
+    }
   });
 
   it("the room's view: channels, deliveries, failures; retry and dismiss; never a secret", async () => {
