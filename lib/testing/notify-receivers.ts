@@ -5,9 +5,22 @@
 //   startSmtpReceiver() → { host, port, messages[], close() }
 //     a real SMTP server (smtp-server, no TLS, no authentication) that records each message with
 //     its envelope, subject and text/HTML parts decoded.
+//   SAMPLE_MESSAGE: a message with every part (text, fields, links, severity) to send through them.
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { SMTPServer } from "smtp-server";
+import type { OutgoingMessage } from "@/lib/domain/notify/message";
+
+export const SAMPLE_MESSAGE: OutgoingMessage = {
+  title: "Go-live: orders moved to the new system",
+  text: "All traffic is on the new system.\n\nNext update at 11:00 <UTC> & later.",
+  fields: [
+    { label: "Traffic split", value: "old 0 % · new 100 %" },
+    { label: "p95 latency", value: "182 ms" },
+  ],
+  links: [{ label: "Open the room", url: "https://warroom.example.com/cutovers/abc" }],
+  severity: "info",
+};
 
 export interface ReceivedRequest {
   method: string;

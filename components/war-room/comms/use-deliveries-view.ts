@@ -3,25 +3,16 @@
 // one query per cutover, refetched on every live event of the room (its key is under ["cutover", id]).
 import { useQuery } from "@tanstack/react-query";
 import type { DeliveriesView, DeliveryRow } from "@/lib/schemas/deliveries";
-import type { Look } from "@/components/ui/tones";
-import { TONE } from "@/components/ui/tones";
+import { TONE, type Look } from "@/components/ui/tones";
 import { cutoverQueryKey } from "../shared/use-live-cutover";
+import { fetchView } from "../shared/fetch-view";
 
 export function deliveriesQueryKey(cutoverId: string) {
   return [...cutoverQueryKey(cutoverId), "deliveries"] as const;
 }
 
-async function fetchDeliveries(cutoverId: string): Promise<DeliveriesView> {
-  const res = await fetch(`/api/v1/cutovers/${cutoverId}/deliveries`, { cache: "no-store" });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { message?: string } | null;
-    throw new Error(body?.message ?? `HTTP ${res.status}`);
-  }
-  return (await res.json()) as DeliveriesView;
-}
-
 export function useDeliveriesView(cutoverId: string) {
-  return useQuery({ queryKey: deliveriesQueryKey(cutoverId), queryFn: () => fetchDeliveries(cutoverId) });
+  return useQuery({ queryKey: deliveriesQueryKey(cutoverId), queryFn: () => fetchView<DeliveriesView>(`/api/v1/cutovers/${cutoverId}/deliveries`) });
 }
 
 const LOOKS: Record<DeliveryRow["state"], Look> = {

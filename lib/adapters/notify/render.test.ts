@@ -6,17 +6,9 @@ import { renderEmail } from "./email";
 import { plainText } from "./plain-text";
 import { escapeMrkdwn, slackPayload } from "./slack";
 import { webhookDocument } from "./webhook";
+import { SAMPLE_MESSAGE } from "@/lib/testing/notify-receivers";
 
-const message: OutgoingMessage = {
-  title: "Go-live: orders moved to the new system",
-  text: "All traffic is on the new system.\n\nNext update at 11:00 <UTC> & later.",
-  fields: [
-    { label: "Traffic split", value: "old 0 % · new 100 %" },
-    { label: "p95 latency", value: "182 ms" },
-  ],
-  links: [{ label: "Open the room", url: "https://warroom.example.com/cutovers/abc" }],
-  severity: "info",
-};
+const message = SAMPLE_MESSAGE;
 
 describe("Slack blocks", () => {
   it("renders header, text, fields and link buttons, with a plain-text fallback", () => {

@@ -10,7 +10,7 @@ import type { RetryPolicy } from "@/lib/domain/notify/retry";
 import { forgetIntegrations } from "@/lib/integrations/resolve";
 import { listen, type BusEvent, type BusListener } from "@/lib/realtime/bus";
 import { deliveriesViewSchema } from "@/lib/schemas/deliveries";
-import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "@/lib/testing/notify-receivers";
+import { SAMPLE_MESSAGE, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "@/lib/testing/notify-receivers";
 import { createFixture, createOutsider, createTeam, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 import { dispatch } from "../commands";
 import type { Actor } from "../context";
@@ -22,16 +22,7 @@ import { startDeliveryWorker } from "@/lib/jobs/delivery-worker";
 
 const SECRET = "a-signing-secret-of-32-characters";
 const policy: RetryPolicy = { baseDelayMs: 2000, factor: 2, maxDelayMs: 60_000, maxAttempts: 3 };
-const message: OutgoingMessage = {
-  title: "Rollback started",
-  text: "Traffic goes back to the old system.\n\nNext update at 10:30.",
-  fields: [
-    { label: "Phase", value: "Canary 10 %" },
-    { label: "Error rate", value: "7.2 %" },
-  ],
-  links: [{ label: "Open the room", url: "https://warroom.example.com/cutovers/1" }],
-  severity: "critical",
-};
+const message: OutgoingMessage = { ...SAMPLE_MESSAGE, severity: "critical" };
 
 let team: Team;
 let admin: Actor;
@@ -152,12 +143,12 @@ describe("delivery worker", () => {
     const sent = r.received[1]!;
     expect(sent.path).toBe(path);
     const body = sent.json as { text: string; blocks: { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { url: string }[] }[] };
-    expect(body.text).toContain("Rollback started");
-    expect(body.text).toContain("Phase: Canary 10 %");
+    expect(body.text).toContain("Go-live: orders moved to the new system");
+    expect(body.text).toContain("Traffic split: old 0 % · new 100 %");
     expect(body.blocks.map((b) => b.type)).toEqual(["header", "section", "section", "actions"]);
-    expect(body.blocks[0]!.text!.text).toBe("Critical: Rollback started");
-    expect(body.blocks[2]!.fields!.map((x) => x.text)).toEqual(["*Phase*\nCanary 10 %", "*Error rate*\n7.2 %"]);
-    expect(body.blocks[3]!.elements![0]!.url).toBe("https://warroom.example.com/cutovers/1");
+    expect(body.blocks[0]!.text!.text).toBe("Critical: Go-live: orders moved to the new system");
+    expect(body.blocks[2]!.fields!.map((x) => x.text)).toEqual(["*Traffic split*\nold 0 % · new 100 %", "*p95 latency*\n182 ms"]);
+    expect(body.blocks[3]!.elements![0]!.url).toBe("https://warroom.example.com/cutovers/abc");
 
     const view = await getIntegrationsView(admin);
     const listed = view.integrations.find((i) => i.name === "team-slack")!;
@@ -178,11 +169,11 @@ describe("delivery worker", () => {
     expect((await row(toOne)).state).toBe("delivered");
     expect(s.messages).toHaveLength(2);
     const all = s.messages.find((m) => m.to.length === 2)!;
-    expect(all).toMatchObject({ from: "warroom@example.com", to: ["ops@example.com", "cto@example.com"], subject: "[CRITICAL] Rollback started" });
-    expect(all.text).toContain("Traffic goes back to the old system.");
-    expect(all.text).toContain("Error rate: 7.2 %");
-    expect(all.text).toContain("Open the room: https://warroom.example.com/cutovers/1");
-    expect(all.html).toContain("<th align=\"left\">Phase</th><td>Canary 10 %</td>");
+    expect(all).toMatchObject({ from: "warroom@example.com", to: ["ops@example.com", "cto@example.com"], subject: "[CRITICAL] Go-live: orders moved to the new system" });
+    expect(all.text).toContain("All traffic is on the new system.");
+    expect(all.text).toContain("p95 latency: 182 ms");
+    expect(all.text).toContain("Open the room: https://warroom.example.com/cutovers/abc");
+    expect(all.html).toContain("<th align=\"left\">Traffic split</th><td>old 0 % · new 100 %</td>");
     expect(s.messages.find((m) => m.to.length === 1)!.to).toEqual(["dana@example.com"]);
   });
 
