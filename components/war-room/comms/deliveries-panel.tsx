@@ -10,7 +10,7 @@ import { Time } from "../shared/time";
 import type { PanelProps } from "../shared/types";
 import { deliveryLook, useDeliveriesView } from "./use-deliveries-view";
 
-export function DeliveriesPanel({ cutover, run }: PanelProps) {
+export function DeliveriesPanel({ cutover, run, can }: PanelProps) {
   const query = useDeliveriesView(cutover.id);
   const view = query.data;
   return (
@@ -26,9 +26,9 @@ export function DeliveriesPanel({ cutover, run }: PanelProps) {
           <>
             <SubSection title="Channels this cutover announces to" testId="notify-channels">
               <ChannelList view={view} />
-              {view.canEdit && view.choices && <ChannelPicker cutoverId={cutover.id} view={view} run={run} />}
+              {can("announcement.edit") && view.choices && <ChannelPicker cutoverId={cutover.id} view={view} run={run} />}
             </SubSection>
-            <DeliveryTable rows={view.deliveries} cutover={cutover} run={run} canSend={view.canSend} />
+            <DeliveryTable rows={view.deliveries} cutover={cutover} run={run} canSend={can("announcement.send")} />
           </>
         )}
       </div>

@@ -11,8 +11,10 @@ import { useDeliveriesView } from "./use-deliveries-view";
 const SHOWN = 3;
 const BANNER_BUTTON = "rounded border border-red-800 bg-white px-2 py-0.5 text-sm font-medium text-red-900 hover:bg-red-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-red-900 disabled:opacity-60";
 
-export function DeliveryFailures({ cutover, run }: Pick<PanelProps, "cutover" | "run">) {
+export function DeliveryFailures({ cutover, run, can }: Pick<PanelProps, "cutover" | "run" | "can">) {
   const { data } = useDeliveriesView(cutover.id);
+  // On the wall screen `can` allows nothing: the banner informs, nobody acts from it.
+  const canSend = can("announcement.send");
   const failures = data?.failures ?? [];
   if (failures.length === 0) return null;
   return (
@@ -23,11 +25,11 @@ export function DeliveryFailures({ cutover, run }: Pick<PanelProps, "cutover" | 
       </p>
       <ul className="mt-1 space-y-1 text-sm">
         {failures.slice(0, SHOWN).map((d) => (
-          <FailureLine key={d.id} d={d} cutoverId={cutover.id} run={run} canSend={data?.canSend ?? false} />
+          <FailureLine key={d.id} d={d} cutoverId={cutover.id} run={run} canSend={canSend} />
         ))}
       </ul>
       {failures.length > SHOWN && <p className="mt-1 text-sm">…and {failures.length - SHOWN} more in Comms → Deliveries.</p>}
-      {!data?.canSend && <p className="mt-1 text-sm">The Comms Lead or the Deployment Lead can retry them from Comms → Deliveries.</p>}
+      {!canSend && <p className="mt-1 text-sm">The Comms Lead or the Deployment Lead can retry them from Comms → Deliveries.</p>}
     </div>
   );
 }
