@@ -19,10 +19,13 @@ const FORMS = {
   "router:haproxy": "Router: HAProxy runtime API over TCP",
   "hook:webhook": "Rollback hook: webhook",
   "prometheus:prometheus": "Prometheus source",
+  "channel:slack": "Channel: Slack-compatible webhook",
+  "channel:webhook": "Channel: signed JSON webhook",
+  "channel:email": "Channel: email (SMTP)",
 } as const;
 type FormKey = keyof typeof FORMS;
 
-const TYPE_LABEL: Record<string, string> = { router: "Router", hook: "Rollback hook", prometheus: "Prometheus source" };
+const TYPE_LABEL: Record<string, string> = { router: "Router", hook: "Rollback hook", prometheus: "Prometheus source", channel: "Channel" };
 
 function settingsText(settings: Record<string, unknown>): string {
   return Object.entries(settings)
@@ -96,6 +99,7 @@ function IntegrationRow({ row, onEdit, onDone }: { row: Row; onEdit: () => void;
         {row.source === "file" && <span className="rounded border border-neutral-300 px-1 text-xs text-neutral-600 dark:border-neutral-700">read-only: from the server configuration</span>}
         {row.hasSecret && <span className="text-xs text-neutral-500">secret set (never shown)</span>}
         <span className="text-xs text-neutral-500">{row.usedBy ? `used by ${row.usedBy} setting${row.usedBy === 1 ? "" : "s"}` : "unused"}</span>
+        {row.type === "channel" && <ChannelTest name={row.name} />}
         {editable && (
           <span className="ml-auto flex gap-1">
             <button type="button" className={BUTTON_CLASS} onClick={onEdit}>
@@ -122,6 +126,38 @@ function IntegrationRow({ row, onEdit, onDone }: { row: Row; onEdit: () => void;
   );
 }
 
+/** Sends a test message through a channel now and says what happened. */
+function ChannelTest({ name }: { name: string }) {
+  const { pending, error, exec } = useCommand();
+  const [outcome, setOutcome] = useState<{ ok: boolean; status: string } | null>(null);
+  return (
+    <span className="flex items-center gap-1 text-xs" data-testid="channel-test">
+      <button
+        type="button"
+        className={BUTTON_CLASS}
+        disabled={pending}
+        aria-label={`Send a test message through ${name}`}
+        onClick={() => {
+          setOutcome(null);
+          void exec(async () => {
+            const r = await roomAction("channel.test", { name });
+            if (r.ok) setOutcome(r.data as { ok: boolean; status: string });
+            return r;
+          });
+        }}
+      >
+        Send a test message
+      </button>
+      {outcome && (
+        <span role="status" className={outcome.ok ? "text-green-800 dark:text-green-300" : "text-red-800 dark:text-red-300"}>
+          {outcome.ok ? "Delivered" : `Not delivered: ${outcome.status}`}
+        </span>
+      )}
+      <ErrorNote message={error} />
+    </span>
+  );
+}
+
 function IntegrationForm({ formKey, row, onDone, onCancel }: { formKey: FormKey; row: Row | null; onDone: () => void; onCancel: () => void }) {
   const { pending, error, exec, setError } = useCommand();
   const [type, kind] = formKey.split(":") as [string, string];
@@ -141,8 +177,26 @@ function IntegrationForm({ formKey, row, onDone, onCancel }: { formKey: FormKey;
       config = { url: text("url"), readUrl: text("readUrl") || undefined, headerName: text("headerName") || undefined, timeoutMs: optionalInt("timeoutMs"), secret };
     } else if (formKey === "router:haproxy") {
       config = { socket: { host: text("host"), port: Number(text("port")) }, backend: text("backend"), oldServer: text("oldServer"), newServer: text("newServer"), timeoutMs: optionalInt("timeoutMs") };
-    } else if (formKey === "hook:webhook") {
+    } else if (formKey === "hook:webhook" || formKey === "channel:webhook") {
       config = { url: text("url"), timeoutMs: optionalInt("timeoutMs"), secret };
+    } else if (formKey === "channel:slack") {
+      // The webhook URL is the credential: blank keeps the stored one.
+      const url = String(data.get("slackUrl") ?? "").trim();
+      config = { timeoutMs: optionalInt("timeoutMs"), ...(url && { url }) };
+    } else if (formKey === "channel:email") {
+      const username = text("username");
+      const password = String(data.get("password") ?? "");
+      const removeCredentials = row?.hasSecret && data.get("removeSecret");
+      config = {
+        host: text("host"),
+        port: optionalInt("port"),
+        security: text("security") || undefined,
+        from: text("from"),
+        to: text("to").split(/[\s,;]+/).filter(Boolean),
+        timeoutMs: optionalInt("timeoutMs"),
+        // Blank keeps the stored user name and password (only while host and port stay the same).
+        ...(removeCredentials ? { username: null, password: null } : username || password ? { username, password } : {}),
+      };
     } else {
       let authInput: unknown;
       if (auth === "none") authInput = null;
@@ -207,6 +261,39 @@ function IntegrationForm({ formKey, row, onDone, onCancel }: { formKey: FormKey;
           <>
             {input("url", "URL (POST, signed when a secret is set)", { type: "url", required: true, width: "w-72", defaultValue: str("url") })}
             {secretField("Signing secret (optional, 8+ characters)")}
+          </>
+        )}
+        {formKey === "channel:webhook" && (
+          <>
+            {input("url", "URL (POST, JSON, signed when a secret is set)", { type: "url", required: true, width: "w-72", defaultValue: str("url") })}
+            {secretField("Signing secret (optional, 16+ characters)")}
+          </>
+        )}
+        {formKey === "channel:slack" && (
+          <>
+            {input("slackUrl", row?.hasSecret ? "Incoming webhook URL (set; blank keeps it)" : "Incoming webhook URL (kept secret)", { type: "password", required: !row?.hasSecret, width: "w-96", placeholder: "https://hooks.slack.com/services/…" })}
+          </>
+        )}
+        {formKey === "channel:email" && (
+          <>
+            {input("host", "SMTP host", { required: true, width: "w-48", defaultValue: str("host") })}
+            {input("port", "Port", { type: "number", width: "w-24", defaultValue: typeof stored.port === "number" ? stored.port : 587 })}
+            <Field label="Security">
+              <select name="security" defaultValue={str("security") ?? "starttls"} className={INPUT_CLASS}>
+                <option value="starttls">STARTTLS (required)</option>
+                <option value="tls">TLS from the start (port 465)</option>
+                <option value="none">none (a local relay)</option>
+              </select>
+            </Field>
+            {input("from", "From address", { type: "email", required: true, width: "w-56", defaultValue: str("from") })}
+            {input("to", "Default recipients (comma-separated)", { required: true, width: "w-72", defaultValue: Array.isArray(stored.to) ? (stored.to as string[]).join(", ") : undefined })}
+            {input("username", row?.hasSecret ? "User name (set; blank keeps it)" : "User name (optional)", { width: "w-40" })}
+            {input("password", row?.hasSecret ? "Password (set; blank keeps it)" : "Password (optional)", { type: "password", width: "w-40" })}
+            {row?.hasSecret && (
+              <label className="flex items-center gap-1 text-xs">
+                <input type="checkbox" name="removeSecret" /> remove the user name and password
+              </label>
+            )}
           </>
         )}
         {formKey === "prometheus:prometheus" && (

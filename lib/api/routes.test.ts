@@ -24,6 +24,7 @@ describe("route table", () => {
       ["GET", `/api/v1/cutovers/${C}/export`, undefined, { cutoverId: C }],
       ["GET", `/api/v1/cutovers/${C}/metrics`, undefined, { cutoverId: C }],
       ["GET", `/api/v1/cutovers/${C}/traffic`, undefined, { cutoverId: C }],
+      ["GET", `/api/v1/cutovers/${C}/deliveries`, undefined, { cutoverId: C }],
       ["POST", `/api/v1/cutovers/${C}/traffic/shift`, "traffic.shift", { cutoverId: C }],
       ["POST", `/api/v1/cutovers/${C}/rollback`, "rollback.execute", { cutoverId: C }],
       ["POST", "/api/v1/commands/risk.save", ":name", { name: "risk.save" }],

@@ -18,6 +18,7 @@ import type { ExportFile } from "@/lib/domain/export";
 import { getMetricsView } from "@/lib/services/metrics";
 import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
 import { id as idSchema } from "@/lib/schemas/room";
+import { getDeliveriesView } from "@/lib/services/notify/channels";
 
 export type Method = "GET" | "POST";
 
@@ -90,6 +91,8 @@ export const ROUTES: readonly RouteDef[] = [
   },
   { method: "GET", path: "/api/v1/cutovers/:cutoverId/metrics", read: ({ actor, params, data }) => getMetricsView(actor, { ...data, cutoverId: params.cutoverId }) },
   { method: "GET", path: "/api/v1/cutovers/:cutoverId/traffic", read: ({ actor, params }) => getTrafficView(actor, { cutoverId: params.cutoverId }) },
+  // Outgoing messages of the cutover and the channels it announces to (names and kinds, never settings).
+  { method: "GET", path: "/api/v1/cutovers/:cutoverId/deliveries", read: ({ actor, params }) => getDeliveriesView(actor, { cutoverId: params.cutoverId }) },
   { method: "POST", path: "/api/v1/cutovers/:cutoverId/traffic/shift", command: "traffic.shift" },
   { method: "POST", path: "/api/v1/cutovers/:cutoverId/rollback", command: "rollback.execute", fast: true },
   { method: "POST", path: "/api/v1/commands/:name", command: ":name", fast: true },

@@ -111,3 +111,11 @@ export async function integrationChoices(type: IntegrationType): Promise<Integra
   const fromDb = await db().integration.findMany({ where: { type, name: { notIn: fromFile.map((f) => f.name) } }, select: { name: true, kind: true }, orderBy: { name: "asc" } });
   return [...fromFile, ...fromDb.map((r) => ({ ...r, source: "db" as const }))].sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** A channel integration's settings (secrets decrypted) for the delivery worker, or null when there is none of that name. */
+export async function resolveChannel(name: string): Promise<Extract<ResolvedIntegration, { type: "channel" }> | { missing: string }> {
+  const found = await resolveIntegration(name);
+  if (!found) return { missing: `no channel named "${name}" (an administrator defines channels under Administration → Integrations)` };
+  if (found.type !== "channel") return { missing: `"${name}" is a ${found.type}, not a channel` };
+  return found;
+}

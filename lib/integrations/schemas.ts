@@ -5,10 +5,11 @@
 import { z } from "zod";
 import { RouterConfigSchema, type RouterConfig } from "@/lib/adapters/traffic/config";
 import { commandHookConfig, webhookHookConfig } from "@/lib/adapters/hooks";
+import { CHANNEL_CONFIG_SCHEMAS, CHANNEL_SECRET_FIELDS, type ChannelConfig, type ChannelKind } from "@/lib/adapters/notify/config";
 
-export const INTEGRATION_TYPES = ["router", "hook", "prometheus"] as const;
+export const INTEGRATION_TYPES = ["router", "hook", "prometheus", "channel"] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
-export const INTEGRATION_KINDS = ["haproxy", "nginx", "webhook", "command", "prometheus"] as const;
+export const INTEGRATION_KINDS = ["haproxy", "nginx", "webhook", "command", "prometheus", "slack", "email"] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 
 export { integrationName } from "@/lib/schemas/integrations";
@@ -35,16 +36,19 @@ export type HookConfig = { kind: "command"; config: z.output<typeof commandHookC
 export type IntegrationSettings =
   | { type: "router"; kind: RouterConfig["kind"]; config: RouterConfig }
   | ({ type: "hook" } & HookConfig)
-  | { type: "prometheus"; kind: "prometheus"; config: PrometheusSourceConfig };
+  | { type: "prometheus"; kind: "prometheus"; config: PrometheusSourceConfig }
+  | ({ type: "channel" } & ChannelConfig);
 
 const KINDS_OF: Record<IntegrationType, readonly IntegrationKind[]> = {
   router: ["haproxy", "nginx", "webhook", "command"],
   hook: ["command", "webhook"],
   prometheus: ["prometheus"],
+  channel: ["slack", "webhook", "email"],
 };
 
 /** Field names holding credentials, per type and kind: stored encrypted, never in `config`. */
 export function secretFields(type: IntegrationType, kind: IntegrationKind): readonly string[] {
+  if (type === "channel") return CHANNEL_SECRET_FIELDS[kind as ChannelKind] ?? [];
   if (kind === "webhook") return ["secret"];
   if (type === "prometheus") return ["auth"];
   return [];
@@ -70,6 +74,10 @@ export function parseIntegrationSettings(type: IntegrationType, kind: string, co
     }
     const r = webhookHookConfig.safeParse(raw);
     return r.success ? { ok: true, value: { type, kind: "webhook", config: r.data } } : { ok: false, error: firstIssue(r.error) };
+  }
+  if (type === "channel") {
+    const r = CHANNEL_CONFIG_SCHEMAS[kind as ChannelKind].safeParse(raw);
+    return r.success ? { ok: true, value: { type, kind, config: r.data } as IntegrationSettings } : { ok: false, error: firstIssue(r.error) };
   }
   const r = PrometheusSourceConfigSchema.safeParse(raw);
   return r.success ? { ok: true, value: { type, kind: "prometheus", config: r.data } } : { ok: false, error: firstIssue(r.error) };
@@ -109,7 +117,8 @@ export function fileOnlyReason(type: IntegrationType, kind: string, config: unkn
 
 /** Where a URL-bearing integration sends its secret: changing it means the secret must be given again. */
 export function destinations(config: Record<string, unknown>): string {
-  const origins = ["url", "readUrl", "socket"].map((f) => {
+  // An SMTP server's host and port are where its user name and password go.
+  const origins = ["url", "readUrl", "socket", "host", "port"].map((f) => {
     const v = config[f];
     if (typeof v === "string") {
       try {
@@ -118,6 +127,7 @@ export function destinations(config: Record<string, unknown>): string {
         return v;
       }
     }
+    if (typeof v === "number") return String(v);
     return v && typeof v === "object" ? JSON.stringify(v) : "";
   });
   return origins.join(" ");
@@ -165,6 +175,8 @@ export function describeSettings(type: IntegrationType, kind: string, config: Re
     if ((secretFields(type, kind as IntegrationKind) as string[]).includes(k)) continue;
     if (/secret|password|token|credential/i.test(k)) continue;
     if (k === "url" || k === "readUrl") out[k] = displayUrl(v);
+    // An email channel's default recipients: addresses the administrator typed, shown in full.
+    else if (k === "to" && Array.isArray(v)) out[k] = v.filter((a) => typeof a === "string").join(", ");
     else if (Array.isArray(v) || k === "setCommand" || k === "readCommand" || k === "argv") out[k] = Array.isArray(v) && typeof v[0] === "string" ? `${v[0].split("/").pop()} …` : "…";
     else if (typeof v === "string" && (v.startsWith("/") || k.endsWith("File") || k === "nginxBinary")) out[k] = "(path in the server configuration)";
     else out[k] = v;

@@ -2,6 +2,7 @@
 // this process becomes leader and stops when it no longer is, so timers and workers run on one
 // process only and resume on the next leader after a failover.
 import { startPoller } from "./poller";
+import { startDeliveryWorker } from "./delivery-worker";
 import { evaluateTriggers } from "@/lib/services/triggers";
 
 export interface LeaderJob {
@@ -13,6 +14,8 @@ export interface LeaderJob {
 export const LEADER_JOBS: readonly LeaderJob[] = [
   // Prometheus queries on each cutover's grid, and the rollback triggers on their samples.
   { name: "poller", start: (log) => startPoller({ log, onSamples: evaluateTriggers }) },
+  // Sends the outbox (deliveries) through the channels, with retries (lib/services/notify/deliver.ts).
+  { name: "deliveries", start: (log) => startDeliveryWorker({ log }) },
 ];
 
 /** Starts every job; the returned function stops them all. */

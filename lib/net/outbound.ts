@@ -280,3 +280,24 @@ export async function outboundRequest(url: string, init: OutboundInit): Promise<
     req.end(body);
   });
 }
+
+/**
+ * outboundRequest in the shape of `fetch`, for libraries that take a fetch function (the Slack
+ * webhook client): the same guard (address policy at connect time, no redirects, bounded time and
+ * size). Only string bodies; a caller's own signal still aborts it.
+ */
+export async function outboundFetch(url: string | URL, init: { method?: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal }, timeoutMs: number) {
+  if (init.body !== undefined && typeof init.body !== "string") throw new OutboundError("invalid_request", "only text bodies are sent");
+  const res = await outboundRequest(String(url), { method: init.method, headers: init.headers, body: init.body, timeoutMs, signal: init.signal });
+  const text = res.text();
+  return {
+    ok: res.ok,
+    status: res.status,
+    statusText: "",
+    url: String(url),
+    headers: res.headers,
+    text: async () => text,
+    json: async () => res.json(),
+    arrayBuffer: async () => new TextEncoder().encode(text).buffer,
+  };
+}

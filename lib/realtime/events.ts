@@ -87,6 +87,12 @@ export const CHANGE_EVENT_TYPES = [
   "status.configured",
   "status.published",
   "status.retracted",
+  // Outgoing messages (lib/services/notify): a delivery was queued, sent, retried or failed; the
+  // channels the cutover announces to; a failed delivery queued again or set aside.
+  "delivery.state",
+  "notify.channels_updated",
+  "delivery.retried",
+  "delivery.dismissed",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

@@ -259,7 +259,7 @@ export const integrationsViewSchema = z.object({
   integrations: z.array(
     z.object({
       name: z.string(),
-      type: z.enum(["router", "hook", "prometheus"]),
+      type: z.enum(["router", "hook", "prometheus", "channel"]),
       kind: z.string(),
       source: z.enum(["file", "db"]),
       /** The settings without their secret fields. */

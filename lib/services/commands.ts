@@ -60,6 +60,9 @@ import { actionLinkUseInput } from "@/lib/schemas/action-links";
 import { afterActionLink, useActionLink } from "./action-links-use";
 import { statusConfigureInput, statusPublishInput, statusRetractInput } from "@/lib/schemas/status-page";
 import { configureStatusPage, publishStatusUpdate, retractStatusUpdate } from "./status-page";
+import { deliveryInput, notifyChannelsInput } from "@/lib/schemas/deliveries";
+import { dismissDelivery, retryDelivery, setNotifyChannels } from "./notify/channels";
+import { channelTestInput, testChannel } from "./notify/channel-test";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -189,6 +192,8 @@ export const COMMANDS = {
   "integration.remove": globalCommand("integrations.manage", integrationRemoveInput, removeIntegration),
   "outbound.allow": globalCommand("integrations.manage", outboundAllowInput, allowOutboundHost),
   "outbound.disallow": globalCommand("integrations.manage", outboundDisallowInput, disallowOutboundHost),
+  // A test message through a channel, sent at once (lib/services/notify/channel-test.ts).
+  "channel.test": globalCommand("integrations.manage", channelTestInput, testChannel),
   // Which identity-provider groups grant administrator and planner at SSO sign-in (lib/services/sso.ts).
   "sso.set_mapping": globalCommand("sso.manage", ssoMappingInput, setSsoMapping),
   // The post-mortem's lessons learned, once the cutover has ended (lib/services/report.ts).
@@ -200,6 +205,11 @@ export const COMMANDS = {
   "status.configure": command("status.publish", statusConfigureInput, configureStatusPage),
   "status.publish": command("status.publish", statusPublishInput, (ctx, i) => publishStatusUpdate(ctx, i)),
   "status.retract": command("status.publish", statusRetractInput, retractStatusUpdate),
+  // Outgoing messages (lib/services/notify/channels.ts): the channels a cutover announces to, and
+  // a failed delivery queued again or set aside.
+  "notify.channels": command("announcement.edit", notifyChannelsInput, setNotifyChannels),
+  "delivery.retry": command("announcement.send", deliveryInput, retryDelivery),
+  "delivery.dismiss": command("announcement.send", deliveryInput, dismissDelivery),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -18,6 +18,7 @@ import { getMetricsView } from "./metrics";
 import { getTrafficView } from "./traffic/get-traffic-view";
 import { dispatch } from "./commands";
 import { evaluateTriggers } from "./triggers";
+import { enqueueDelivery } from "./notify/outbox";
 import { createFixture, createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 
 let team: Team;
@@ -71,6 +72,7 @@ describe("realtime events", () => {
       { name: "ev-router", type: "router", kind: "webhook", config: { url: `${url}/router`, secret: "0123456789abcdef" } },
       { name: "ev-router-gone", type: "router", kind: "webhook", config: { url: "http://127.0.0.1:9/gone", secret: "0123456789abcdef", timeoutMs: 500 } },
       { name: "ev-hook", type: "hook", kind: "webhook", config: { url: `${url}/hook`, secret: "0123456789abcdef" } },
+      { name: "ev-channel", type: "channel", kind: "webhook", config: { url: `${url}/channel` } },
       { name: "ev-prometheus", type: "prometheus", kind: "prometheus", config: { url } },
     );
     const lead = team.DEPLOYMENT_LEAD;
@@ -164,6 +166,13 @@ describe("realtime events", () => {
     await dispatch(lead, "item.remove", { cutoverId: o, id: other.qaItemId });
     await dispatch(lead, "section.remove", { cutoverId: o, id: other.sectionId });
     await dispatch(lead, "template.save", { cutoverId: o, name: "Contract template" });
+    // Outgoing messages: the channels, a queued delivery, a failed one retried, another dismissed.
+    await dispatch(lead, "notify.channels", { cutoverId: o, channels: ["ev-channel"] });
+    await db().$transaction((tx) => enqueueDelivery(tx, { cutoverId: o, channel: "ev-channel", source: "announcement", subject: "contract", message: { title: "Contract", text: "Hello" }, createdBy: lead.name }));
+    for (const command of ["delivery.retry", "delivery.dismiss"] as const) {
+      const failed = await db().delivery.create({ data: { cutoverId: o, channel: "ev-channel", source: "announcement", subject: "contract", message: { title: "Contract", text: "" }, state: "failed", lastError: "HTTP 500 from x:1", createdBy: lead.name } });
+      await dispatch(lead, command, { cutoverId: o, id: failed.id });
+    }
     await dispatch(lead, "phase.remove", { cutoverId: o, id: other.phaseId });
     const planner = { ...lead, isPlanner: true };
     await db().user.update({ where: { id: lead.id }, data: { isPlanner: true } });

@@ -101,6 +101,10 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "status.configure": { cutoverId: c, enabled: true, slug: "payments-cutover", title: "Payments maintenance" },
     "status.publish": { cutoverId: c, body: "We are moving payments", health: "maintenance", figures: [{ label: "Error rate", value: "0.2 %" }], nextUpdateAt: null },
     "status.retract": { cutoverId: c, id: f.metricId },
+    "notify.channels": { cutoverId: c, channels: ["fuzz-channel"] },
+    "channel.test": { name: "fuzz-channel" },
+    "delivery.retry": { cutoverId: c, id: f.metricId },
+    "delivery.dismiss": { cutoverId: c, id: f.metricId },
   };
   return table[name];
 }

@@ -135,7 +135,7 @@ export async function removeIntegration(actor: Actor, input: z.output<typeof int
     const existing = await tx.integration.findUnique({ where: { name: input.name } });
     if (!existing) throw new AppError("not_found", `No integration named "${input.name}"`);
     const used =
-      (await tx.cutover.count({ where: { OR: [{ routerIntegration: input.name }, { prometheusSource: input.name }] } })) +
+      (await tx.cutover.count({ where: { OR: [{ routerIntegration: input.name }, { prometheusSource: input.name }, { notifyChannels: { has: input.name } }] } })) +
       (await tx.rollbackHook.count({ where: { integration: input.name } }));
     if (used) throw new AppError("conflict", `"${input.name}" is used by ${used} cutover setting${used === 1 ? "" : "s"}: pick another one there first`);
     await tx.integration.delete({ where: { id: existing.id } });
@@ -179,9 +179,10 @@ export async function getIntegrationsView(actor: Actor): Promise<IntegrationsVie
     const hosts = await tx.outboundAllowedHost.findMany({ orderBy: { host: "asc" } });
     const usage = new Map<string, number>();
     const count = (n: string | null) => n && usage.set(n, (usage.get(n) ?? 0) + 1);
-    for (const c of await tx.cutover.findMany({ select: { routerIntegration: true, prometheusSource: true } })) {
+    for (const c of await tx.cutover.findMany({ select: { routerIntegration: true, prometheusSource: true, notifyChannels: true } })) {
       count(c.routerIntegration);
       count(c.prometheusSource);
+      c.notifyChannels.forEach(count);
     }
     for (const h of await tx.rollbackHook.findMany({ select: { integration: true } })) count(h.integration);
     // The catalog's own history (its audit rows belong to no cutover, so no room shows them).

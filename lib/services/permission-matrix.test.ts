@@ -71,6 +71,13 @@ async function withUser(f: Fixture, data: { disabledAt?: Date } = {}) {
   (f as Fixture & { userId: string }).userId = u.id;
 }
 const userOf = (f: Fixture) => (f as Fixture & { userId: string }).userId;
+const COMMS: Principal[] = ["DEPLOYMENT_LEAD", "COMMS_LEAD"];
+/** A delivery that failed, made in setup (before the digest). */
+async function withFailedDelivery(f: Fixture) {
+  const d = await db().delivery.create({ data: { cutoverId: f.cutoverId, channel: "matrix-channel", source: "announcement", subject: "test", message: { title: "Hello", text: "" }, state: "failed", attempts: 5, lastError: "HTTP 500 from x:1", createdBy: "test" } });
+  (f as Fixture & { deliveryId: string }).deliveryId = d.id;
+}
+const deliveryOf = (f: Fixture) => (f as Fixture & { deliveryId: string }).deliveryId;
 
 const CASES: Case[] = [
   { name: "cutover.create", allowed: ["DEPLOYMENT_LEAD", "ADMINISTRATOR", "PLANNER"], input: () => ({ name: "New", systemFrom: "a", systemTo: "b", tZero: new Date() }) },
@@ -224,11 +231,18 @@ const CASES: Case[] = [
       (f as Fixture & { host: string }).host = h.host;
     },
   },
+  // Sent to the listener at once; the outcome is an audit row of the catalog.
+  { name: "channel.test", allowed: ADMIN, input: () => ({ name: "matrix-channel" }) },
   { name: "sso.set_mapping", allowed: ADMIN, input: () => ({ administratorGroups: [unique("admins")], plannerGroups: [unique("planners")] }) },
   // The whole team writes the post-mortem's lessons; observers and outsiders read it.
   { name: "report.lessons", allowed: ALL_BUT_OBSERVER, input: (f) => ({ cutoverId: f.cutoverId, wentWell: "Rollback was quick" }), setup: async (f) => void (await db().cutover.update({ where: { id: f.cutoverId }, data: { state: "rolled_back" } })) },
   // Saving the plan as a team template: those who hold the whole plan, the lead.
   { name: "template.save", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: unique("Team plan") }) },
+  // Outgoing messages: the Deployment Lead and the Comms Lead pick the channels and retry or set
+  // aside a failed delivery.
+  { name: "notify.channels", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, channels: ["matrix-channel"] }) },
+  { name: "delivery.retry", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, id: deliveryOf(f) }), setup: (f) => withFailedDelivery(f) },
+  { name: "delivery.dismiss", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, id: deliveryOf(f) }), setup: (f) => withFailedDelivery(f) },
   // A team template saved by the lead: the lead (who plans cutovers) or an administrator removes it.
   {
     name: "template.remove",
@@ -313,6 +327,7 @@ beforeAll(async () => {
     { name: "matrix-router", type: "router", kind: "webhook", config: { url: `${env.listener}/router`, readUrl: `${env.listener}/router`, secret: "0123456789abcdef" } },
     { name: "matrix-hook", type: "hook", kind: "webhook", config: { url: `${env.listener}/hook` } },
     { name: "matrix-prometheus", type: "prometheus", kind: "prometheus", config: { url: `${env.listener}/prometheus` } },
+    { name: "matrix-channel", type: "channel", kind: "webhook", config: { url: `${env.listener}/channel` } },
   );
 });
 

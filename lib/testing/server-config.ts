@@ -7,7 +7,7 @@ import { addServerConfigFile } from "@/lib/config/server-config";
 
 export interface TestFileIntegration {
   name: string;
-  type: "router" | "hook" | "prometheus";
+  type: "router" | "hook" | "prometheus" | "channel";
   kind: string;
   config: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@
 // records every outcome on the row.
 import type { Tx } from "@/lib/db/client";
 import { outgoingMessageSchema, type OutgoingMessage } from "@/lib/domain/notify/message";
+import { announce } from "@/lib/realtime/bus";
 
 export interface DeliveryRequest {
   cutoverId: string | null;
@@ -26,5 +27,7 @@ export async function enqueueDelivery(tx: Tx, req: DeliveryRequest): Promise<{ d
     data: { cutoverId: req.cutoverId, channel: req.channel, source: req.source, subject: req.subject, message, recipient: req.recipient ?? null, createdBy: req.createdBy },
     select: { id: true },
   });
+  // The room sees it queued (delivered to it only if the caller's change commits).
+  if (req.cutoverId) await announce(tx, { type: "delivery.state", cutoverId: req.cutoverId, actor: req.createdBy.slice(0, 200), subject: `delivery:${row.id}` });
   return { deliveryId: row.id };
 }

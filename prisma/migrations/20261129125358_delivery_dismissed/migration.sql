@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "deliveries" ADD COLUMN     "dismissed_at" TIMESTAMPTZ(3);
