@@ -16,6 +16,7 @@ import { getReport, reportFile } from "@/lib/services/report";
 import type { ExportFile } from "@/lib/domain/export";
 import { getMetricsView } from "@/lib/services/metrics";
 import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
+import { getAnnouncementsView } from "@/lib/services/announcements";
 import { id as idSchema } from "@/lib/schemas/room";
 
 export type Method = "GET" | "POST";
@@ -103,6 +104,8 @@ export const ROUTES: readonly RouteDef[] = [
   },
   // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
   { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
+  // The Comms tab's announcements: templates, bindings, pending recommendations, the variables.
+  { method: "GET", path: "/api/v1/cutovers/:cutoverId/announcements", read: ({ actor, params }) => getAnnouncementsView(actor, { cutoverId: cutoverIdOf(params) }) },
 ];
 
 /** The caller's x-request-id when it is a short plain token (it is stored in the audit log), else a new one. */

@@ -83,6 +83,14 @@ export const CHANGE_EVENT_TYPES = [
   "traffic.change_abandoned",
   // The lessons-learned section of an ended cutover's report (lib/services/report.ts).
   "report.lessons_saved",
+  // Announcements (lib/services/announcements.ts): templates edited, sent, and the bindings'
+  // recommendations offered to the room or dismissed.
+  "announcement.added",
+  "announcement.updated",
+  "announcement.removed",
+  "announcement.sent",
+  "announcement.recommended",
+  "announcement.dismissed",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

@@ -56,6 +56,8 @@ import { lessonsInput } from "@/lib/schemas/report";
 import { saveLessons } from "./report";
 import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates";
 import { removeTemplate, saveTemplate } from "./templates";
+import * as announce from "@/lib/schemas/announcements";
+import { dismissRecommendation, previewAnnouncement, removeAnnouncement, saveAnnouncement, sendAnnouncement } from "./announcements";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -189,6 +191,13 @@ export const COMMANDS = {
   // Team templates (lib/services/templates.ts). Removing one: canRemoveTemplate (its author or templates.manage).
   "template.save": command("template.save", templateSaveInput, saveTemplate),
   "template.remove": globalCommand("cutover.create", templateRemoveInput, removeTemplate),
+  // Announcements (lib/services/announcements.ts): templates and their bindings, sending (a
+  // template, or a recommendation a binding left), and a preview that renders and writes nothing.
+  "announcement.save": command("announcement.edit", announce.announcementSaveInput, saveAnnouncement),
+  "announcement.remove": command("announcement.edit", announce.announcementRemoveInput, removeAnnouncement),
+  "announcement.send": command("announcement.send", announce.announcementSendInput, sendAnnouncement),
+  "announcement.dismiss": command("announcement.send", announce.announcementDismissInput, dismissRecommendation),
+  "announcement.preview": command("cutover.view", announce.announcementPreviewInput, previewAnnouncement),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -95,6 +95,11 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "report.lessons": { cutoverId: c, wentWell: "Rollback was quick", actions: "Alert earlier", version: 0 },
     "template.save": { cutoverId: c, name: "Team plan", description: "Our usual cutover" },
     "template.remove": { templateId: "00000000-0000-4000-8000-000000000001" },
+    "announcement.save": { cutoverId: c, name: "Notice", kind: "custom", title: "{{cutover}}: notice", body: "Traffic {{traffic_new}}", bindingEvent: "rollback_started", bindingMode: "recommend" },
+    "announcement.remove": { cutoverId: c, templateId: "00000000-0000-4000-8000-000000000002" },
+    "announcement.send": { cutoverId: c, templateId: "00000000-0000-4000-8000-000000000002", title: "Edited", body: "Edited text" },
+    "announcement.dismiss": { cutoverId: c, recommendationId: "00000000-0000-4000-8000-000000000003" },
+    "announcement.preview": { cutoverId: c, title: "{{cutover}}", body: "{{phase}}" },
   };
   return table[name];
 }
@@ -262,6 +267,9 @@ describe("fuzzing the change pipeline", () => {
       "metric.test": ["sum((((", "up{", "rate(x[5m]"].map((query) => ({ ...validInput("metric.test", f, team), query })),
       "trigger.save": [{ ...validInput("trigger.save", f, team), shiftToPercent: undefined }],
       // Group names the provider could never send back as one group: control characters, blank, oversized, too many.
+      // Variables the renderer does not know, or broken braces: refused when saved and when previewed.
+      "announcement.save": ["{{colour}}", "{{metric:No such metric}}", "{{phase}", "{{ }}", "{{reason:x}}"].map((body) => ({ ...validInput("announcement.save", f, team), body })),
+      "announcement.preview": ["{{colour}}", "{{metric:No such metric}}", "{{phase}"].map((body) => ({ ...validInput("announcement.preview", f, team), body })),
       "sso.set_mapping": [["a\u0000b"], ["ops\nadmins"], ["   "], ["g".repeat(257)], Array.from({ length: 101 }, (_, i) => `g${i}`)].map((administratorGroups) => ({ administratorGroups, plannerGroups: [] })),
     };
     for (const [name, inputs] of Object.entries(semantic) as [CommandName, Record<string, unknown>[]][]) {

@@ -96,7 +96,7 @@ export const DEFAULT_TEMPLATES: readonly DefaultTemplate[] = [
     title: "{{cutover}}: completed",
     body: [
       "{{cutover}} is complete: {{traffic_new}} of traffic is on the new system since {{now}}.",
-      "Error rate: {{metric:Error rate}}. Latency p99: {{metric:Latency p99}}.",
+      "Error rate: {{metric:Error rate}}.\nLatency p99: {{metric:Latency p99}}.",
       "The team stays on standby and keeps monitoring. Please report anything unusual in the war room: {{room_url}}",
     ].join("\n\n"),
     bindingEvent: "cutover_completed",
@@ -120,7 +120,7 @@ export const DEFAULT_TEMPLATES: readonly DefaultTemplate[] = [
     title: "{{cutover}}: status update",
     body: [
       "Phase: {{phase}}. Traffic: {{traffic_new}} new, {{traffic_old}} old.",
-      "Error rate: {{metric:Error rate}}. Latency p99: {{metric:Latency p99}}.",
+      "Error rate: {{metric:Error rate}}.\nLatency p99: {{metric:Latency p99}}.",
       "Next update by {{next_update_due}}. War room: {{room_url}}",
     ].join("\n\n"),
     bindingEvent: null,
@@ -155,7 +155,7 @@ export function seedTemplates(imported: readonly { name: string; body: string }[
   };
   // A default line naming a metric this cutover lacks is left out rather than left unsendable.
   const fits = (line: string) => unknownVariables(line, metricNames).length === 0;
-  for (const t of DEFAULT_TEMPLATES) add({ ...t, body: t.body.split("\n\n").filter(fits).join("\n\n") });
+  for (const t of DEFAULT_TEMPLATES) add({ ...t, body: t.body.split("\n").filter(fits).join("\n").replace(/\n{3,}/g, "\n\n") });
   for (const t of imported) {
     // An imported text is kept as written: braces in it that are not our variables must not make it unsendable.
     add({ name: t.name.trim(), kind: guessKind(t.name), title: `{{cutover}}: ${t.name.trim()}`, body: escapeBraces(t.body), bindingEvent: null, bindingMode: "recommend" });

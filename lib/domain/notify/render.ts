@@ -21,7 +21,7 @@ export const VARIABLES = [
   { name: "room_url", description: "The link to the war room" },
 ] as const;
 
-const PLAIN = new Set(VARIABLES.map((v) => v.name).filter((n) => !n.includes(":")));
+const PLAIN: ReadonlySet<string> = new Set(VARIABLES.map((v) => v.name as string).filter((n) => !n.includes(":")));
 
 export interface MetricReading {
   name: string;
