@@ -33,7 +33,7 @@ export const announcementSendInput = z
   .object({ cutoverId: id, templateId: id.optional(), recommendationId: id.optional(), ...draft })
   .refine((i) => (i.templateId === undefined) !== (i.recommendationId === undefined), { message: "Give either templateId or recommendationId", path: ["templateId"] });
 
-export const announcementPreviewInput = z.object({ cutoverId: id, templateId: id.optional(), ...draft }).refine((i) => i.templateId !== undefined || (i.title !== undefined && i.body !== undefined), {
+export const announcementPreviewInput = z.object({ cutoverId: id, templateId: id.optional(), recommendationId: id.optional(), ...draft }).refine((i) => i.templateId !== undefined || (i.title !== undefined && i.body !== undefined), {
   message: "Give a templateId, or a title and a body",
   path: ["templateId"],
 });

@@ -235,7 +235,8 @@ export async function dismissRecommendation(ctx: CutoverContext, input: z.output
 /** Renders without sending: what Send would put in the message now. */
 export async function previewAnnouncement(ctx: CutoverContext, input: z.output<typeof announcementPreviewInput>) {
   const template = input.templateId ? requireFound(await ctx.tx.announcementTemplate.findFirst({ where: { id: input.templateId, cutoverId: input.cutoverId } }), "Announcement") : null;
-  const state = await liveState(ctx.tx, input.cutoverId);
+  const recommendation = input.recommendationId ? requireFound(await ctx.tx.announcementFiring.findFirst({ where: { id: input.recommendationId, cutoverId: input.cutoverId }, select: { reason: true } }), "Recommended announcement") : null;
+  const state = await liveState(ctx.tx, input.cutoverId, recommendation ? { reason: recommendation.reason } : {});
   const channels = (await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { notifyChannels: true } })).notifyChannels;
   return { ...render({ title: input.title ?? template!.title, body: input.body ?? template!.body }, state), channels };
 }
