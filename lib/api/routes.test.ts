@@ -29,6 +29,7 @@ describe("route table", () => {
       ["POST", "/api/v1/commands/risk.save", ":name", { name: "risk.save" }],
       ["GET", `/api/v1/cutovers/${C}/report`, undefined, { cutoverId: C }],
       ["GET", "/api/v1/templates", undefined, {}],
+      ["GET", `/api/v1/cutovers/${C}/announcements`, undefined, { cutoverId: C }],
     ];
     for (const [method, url, command, params] of cases) {
       const hit = matchRoute(method, url);
