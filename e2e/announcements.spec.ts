@@ -5,9 +5,8 @@
 // receives the email; the room shows the deliveries as delivered. The receivers are
 // lib/testing/notify-receivers.ts; 127.0.0.1 is allow-listed for the e2e server
 // (WARROOM_OUTBOUND_ALLOW, playwright.config.ts).
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
+import { startWebhookRouter } from "../lib/testing/webhook-router";
 import { asAdmin, DEMO, signIn } from "./support/fixtures";
 
 // The channels' receivers (lib/testing/notify-receivers.ts) arrive with the channels themselves;
@@ -18,23 +17,10 @@ interface Receivers {
 }
 const RECEIVERS = "../lib/testing/notify-receivers";
 
-let routerServer: http.Server;
-let routerUrl: string;
+let routerServer: Awaited<ReturnType<typeof startWebhookRouter>>;
 
 test.beforeAll(async () => {
-  // The webhook router: remembers the split it was told and answers it when read.
-  let percent = 0;
-  routerServer = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      if (req.method === "POST") percent = (JSON.parse(body || "{}") as { to?: number }).to ?? percent;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ percent }));
-    });
-  });
-  await new Promise<void>((r) => routerServer.listen(0, "127.0.0.1", r));
-  routerUrl = `http://127.0.0.1:${(routerServer.address() as AddressInfo).port}/router`;
+  routerServer = await startWebhookRouter();
 });
 test.afterAll(() => routerServer?.close());
 
@@ -56,7 +42,7 @@ test("a rollback sends the bound rollback notice to a webhook (retried after a 5
     const router = `e2e-announce-router-${stamp}`;
     await cmd("integration.save", { name: hookChannel, type: "channel", kind: "webhook", config: { url: webhook.url, secret: "0123456789abcdef-announce" } });
     await cmd("integration.save", { name: mailChannel, type: "channel", kind: "email", config: { host: smtp.host, port: smtp.port, secure: false, from: "warroom@example.com", to: ["stakeholders@example.com"] } });
-    await cmd("integration.save", { name: router, type: "router", kind: "webhook", config: { url: routerUrl, readUrl: routerUrl, secret: "0123456789abcdef-router" } });
+    await cmd("integration.save", { name: router, type: "router", kind: "webhook", config: { url: routerServer.url, readUrl: routerServer.url, secret: "0123456789abcdef-router" } });
 
     const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Announce ${stamp}`, systemFrom: "old-pay", systemTo: "new-pay", tZero: new Date().toISOString() } });
     expect(created.status()).toBe(201);

@@ -2,40 +2,27 @@
 // outbox row per channel, the audit row, the 409 without channels), the preview, and the bindings
 // job following the audit log (automatic: sent exactly once, even run twice or by a second
 // leader; recommend: a pending recommendation that one click sends).
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { outgoingMessageSchema } from "@/lib/domain/notify/message";
 import { CURSOR_NAME, runBindingsOnce } from "@/lib/jobs/announcement-bindings";
 import { defineFileIntegrations } from "@/lib/testing/server-config";
+import { startWebhookRouter } from "@/lib/testing/webhook-router";
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 import { backfillAnnouncementTemplates, getAnnouncementsView } from "./announcements";
 import { dispatch } from "./commands";
 
 let team: Team;
-let router: http.Server;
+let router: Awaited<ReturnType<typeof startWebhookRouter>>;
 
 beforeAll(async () => {
   await useFreshDatabase();
   team = await createTeam();
   await db().user.update({ where: { id: team.DEPLOYMENT_LEAD.id }, data: { isPlanner: true } });
   team.DEPLOYMENT_LEAD = { ...team.DEPLOYMENT_LEAD, isPlanner: true };
-  // A webhook router that remembers the split it was told and answers it when read.
-  let percent = 0;
-  router = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      if (req.method === "POST") percent = (JSON.parse(body || "{}") as { to?: number }).to ?? percent;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ percent }));
-    });
-  });
-  await new Promise<void>((r) => router.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}/router`;
-  defineFileIntegrations({ name: "ann-router", type: "router", kind: "webhook", config: { url, readUrl: url, secret: "0123456789abcdef" } });
+  router = await startWebhookRouter();
+  defineFileIntegrations({ name: "ann-router", type: "router", kind: "webhook", config: { url: router.url, readUrl: router.url, secret: "0123456789abcdef" } });
 });
 afterAll(() => router?.close());
 

@@ -11,8 +11,9 @@ import { ANNOUNCEMENT_KINDS, BINDING_MODES, KIND_LABELS, type AnnouncementKind, 
 import { ANNOUNCEMENT_TITLE_MAX } from "@/lib/schemas/announcements";
 import type { AnnouncementsView } from "@/lib/services/announcements";
 import { BUTTON_CLASS, PRIMARY_BUTTON_CLASS } from "../shared/format";
-import { ConfirmRemove, LoadError, Panel, PanelError, PanelNote, SubSection } from "../shared/parts";
+import { ConfirmRemove, LoadError, Panel, PanelError, PanelNote, SubmitButton, SubSection } from "../shared/parts";
 import type { PanelProps, RunCommand } from "../shared/types";
+import { fetchView } from "../shared/fetch-view";
 import { cutoverQueryKey } from "../shared/use-live-cutover";
 
 type Template = AnnouncementsView["templates"][number];
@@ -22,18 +23,9 @@ export function announcementsQueryKey(cutoverId: string) {
   return [...cutoverQueryKey(cutoverId), "announcements"] as const;
 }
 
-async function fetchAnnouncements(cutoverId: string): Promise<AnnouncementsView> {
-  const res = await fetch(`/api/v1/cutovers/${cutoverId}/announcements`, { cache: "no-store" });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { message?: string } | null;
-    throw new Error(body?.message ?? `HTTP ${res.status}`);
-  }
-  return (await res.json()) as AnnouncementsView;
-}
-
 /** The cutover's announcements; every live event of the cutover refetches them (key under ["cutover", id]). */
 export function useAnnouncements(cutoverId: string) {
-  return useQuery({ queryKey: announcementsQueryKey(cutoverId), queryFn: () => fetchAnnouncements(cutoverId) });
+  return useQuery({ queryKey: announcementsQueryKey(cutoverId), queryFn: () => fetchView<AnnouncementsView>(`/api/v1/cutovers/${cutoverId}/announcements`) });
 }
 
 const BINDING_LABELS: Record<BindingMode, string> = { recommend: "recommend (one click sends)", automatic: "automatic (sent at once)" };
@@ -248,19 +240,19 @@ function TemplateForm({ cutoverId, run, data, template, onDone }: { cutoverId: s
         </dl>
         <p className="mt-1">Metrics of this cutover: {data.metrics.length ? data.metrics.map((m) => `{{metric:${m}}}`).join(", ") : "none"}</p>
       </details>
+      {rendered && <RenderedText rendered={rendered} testId="announcement-form-preview" />}
+      <ErrorNote message={error} testId="announcement-form-error" />
       <div className="flex gap-2">
-        <button type="submit" className={PRIMARY_BUTTON_CLASS} disabled={pending}>
-          {pending ? "Saving…" : "Save"}
+        <SubmitButton pending={pending} busyLabel="Saving…">
+          Save
+        </SubmitButton>
+        <button type="button" className={BUTTON_CLASS} onClick={onDone}>
+          Cancel
         </button>
         <button type="button" className={BUTTON_CLASS} onClick={(e) => void showPreview(e.currentTarget.form)}>
           Preview
         </button>
-        <button type="button" className={BUTTON_CLASS} onClick={onDone}>
-          Cancel
-        </button>
       </div>
-      <ErrorNote message={error} testId="announcement-form-error" />
-      {rendered && <RenderedText rendered={rendered} testId="announcement-form-preview" />}
     </form>
   );
 }

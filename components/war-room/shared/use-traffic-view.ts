@@ -3,6 +3,7 @@
 // the traffic panel, the shift and rollback buttons and the trigger banners: one query per cutover.
 import { useQuery } from "@tanstack/react-query";
 import type { TrafficView } from "@/lib/schemas/views";
+import { fetchView } from "./fetch-view";
 import { cutoverQueryKey } from "./use-live-cutover";
 
 export type TrafficData = TrafficView;
@@ -11,13 +12,8 @@ export function trafficQueryKey(cutoverId: string) {
   return [...cutoverQueryKey(cutoverId), "traffic"] as const;
 }
 
-export async function fetchTrafficView(cutoverId: string): Promise<TrafficData> {
-  const res = await fetch(`/api/v1/cutovers/${cutoverId}/traffic`, { cache: "no-store" });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { message?: string } | null;
-    throw new Error(body?.message ?? `HTTP ${res.status}`);
-  }
-  return (await res.json()) as TrafficData;
+export function fetchTrafficView(cutoverId: string): Promise<TrafficData> {
+  return fetchView<TrafficData>(`/api/v1/cutovers/${cutoverId}/traffic`);
 }
 
 /** The traffic view; every live event of the cutover refetches it (its key is under ["cutover", id]). */

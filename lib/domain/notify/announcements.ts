@@ -3,15 +3,9 @@
 // them. Pure: the service (lib/services/announcements.ts) and the bindings job read it.
 import { unknownVariables } from "./render";
 
-export const ANNOUNCEMENT_KINDS = ["go_live", "rollback", "status_update", "maintenance", "custom"] as const;
-export type AnnouncementKind = (typeof ANNOUNCEMENT_KINDS)[number];
-export const KIND_LABELS: Record<AnnouncementKind, string> = {
-  go_live: "Go-live",
-  rollback: "Rollback",
-  status_update: "Status update",
-  maintenance: "Maintenance notice",
-  custom: "Custom",
-};
+export const KIND_LABELS = { go_live: "Go-live", rollback: "Rollback", status_update: "Status update", maintenance: "Maintenance notice", custom: "Custom" } as const;
+export type AnnouncementKind = keyof typeof KIND_LABELS;
+export const ANNOUNCEMENT_KINDS = Object.keys(KIND_LABELS) as [AnnouncementKind, ...AnnouncementKind[]];
 
 export const BINDING_MODES = ["recommend", "automatic"] as const;
 export type BindingMode = (typeof BINDING_MODES)[number];

@@ -15,8 +15,9 @@ ALTER TABLE "cutovers" ADD COLUMN     "announcements_seeded" BOOLEAN NOT NULL DE
 ADD COLUMN     "update_interval_minutes" INTEGER NOT NULL DEFAULT 30;
 
 -- CreateTable
+-- The primary keys are declared on their columns (the same constraint names as Prisma's).
 CREATE TABLE "announcement_templates" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL CONSTRAINT "announcement_templates_pkey" PRIMARY KEY,
     "cutover_id" UUID NOT NULL,
     "name" TEXT NOT NULL,
     "kind" "AnnouncementKind" NOT NULL,
@@ -29,14 +30,12 @@ CREATE TABLE "announcement_templates" (
     "version" INTEGER NOT NULL DEFAULT 0,
     "last_sent_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" TIMESTAMPTZ(3) NOT NULL,
-
-    CONSTRAINT "announcement_templates_pkey" PRIMARY KEY ("id")
+    "updated_at" TIMESTAMPTZ(3) NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "announcement_firings" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL CONSTRAINT "announcement_firings_pkey" PRIMARY KEY,
     "cutover_id" UUID NOT NULL,
     "template_id" UUID NOT NULL,
     "audit_event_id" BIGINT NOT NULL,
@@ -46,18 +45,14 @@ CREATE TABLE "announcement_firings" (
     "state" "AnnouncementFiringState" NOT NULL DEFAULT 'pending',
     "closed_by" TEXT,
     "closed_at" TIMESTAMPTZ(3),
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "announcement_firings_pkey" PRIMARY KEY ("id")
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateTable
 CREATE TABLE "job_cursors" (
-    "name" TEXT NOT NULL,
+    "name" TEXT NOT NULL CONSTRAINT "job_cursors_pkey" PRIMARY KEY,
     "position" BIGINT NOT NULL DEFAULT 0,
-    "updated_at" TIMESTAMPTZ(3) NOT NULL,
-
-    CONSTRAINT "job_cursors_pkey" PRIMARY KEY ("name")
+    "updated_at" TIMESTAMPTZ(3) NOT NULL
 );
 
 -- CreateIndex
