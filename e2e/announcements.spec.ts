@@ -92,3 +92,50 @@ test("a rollback sends the bound rollback notice to a webhook (retried after a 5
     await smtp.close();
   }
 });
+
+test("the Comms Lead fixes a template's unknown variable, previews it with live state and is told there are no channels; an Observer reads only", async ({ browser, request }) => {
+  const stamp = Date.now();
+  const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Comms UI ${stamp}`, systemFrom: "old-pay", systemTo: "new-pay", tZero: new Date().toISOString() } });
+  const { cutoverId } = (await created.json()) as { cutoverId: string };
+  for (const [email, role] of [
+    [DEMO.comms, "COMMS_LEAD"],
+    [DEMO.observer, "OBSERVER"],
+  ]) {
+    expect((await request.post("/api/v1/commands/member.add", { headers: asAdmin, data: { cutoverId, email, role } })).status()).toBe(200);
+  }
+
+  const comms = await (await browser.newContext()).newPage();
+  await signIn(comms, DEMO.comms);
+  await comms.goto(`/cutovers/${cutoverId}`);
+  await comms.getByRole("tab", { name: "Comms" }).click();
+  const list = comms.getByTestId("announcement-list");
+  await expect(list.getByTestId("announcement-row")).toHaveCount(4);
+
+  await comms.getByRole("button", { name: "Edit Status update" }).click();
+  const form = comms.getByRole("form", { name: "Edit Status update" });
+  await form.getByLabel("Text").fill("Phase {{phase}}, {{colour}}");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByTestId("announcement-form-error")).toContainText("{{colour}}");
+  await form.getByLabel("Text").fill("Traffic on new: {{traffic_new}}. Error rate: {{metric:Error rate}}.");
+  await form.getByRole("button", { name: "Preview" }).click();
+  await expect(form.getByTestId("announcement-form-preview")).toContainText("Traffic on new: 0 %. Error rate: no data.");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form).toHaveCount(0);
+
+  await comms.getByRole("button", { name: "Send Status update…" }).click();
+  const dialog = comms.getByTestId("announcement-send-dialog");
+  await expect(dialog.getByTestId("announcement-send-preview")).toContainText("Traffic on new: 0 %.");
+  await expect(dialog.getByTestId("announcement-send-channels")).toContainText("no channels");
+  await expect(dialog.getByRole("button", { name: /^Send to/ })).toBeDisabled();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  const observer = await (await browser.newContext()).newPage();
+  await signIn(observer, DEMO.observer);
+  await observer.goto(`/cutovers/${cutoverId}`);
+  await observer.getByRole("tab", { name: "Comms" }).click();
+  await expect(observer.getByTestId("announcement-row")).toHaveCount(4);
+  await expect(observer.getByRole("button", { name: /^Send / })).toHaveCount(0);
+  await expect(observer.getByRole("button", { name: /^Edit / })).toHaveCount(0);
+  await observer.getByRole("button", { name: "Preview Rollback" }).click();
+  await expect(observer.getByTestId("announcement-preview")).toContainText(`Comms UI ${stamp}: rolled back to the old system`);
+});
