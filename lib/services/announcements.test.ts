@@ -132,6 +132,14 @@ describe("editing, previewing and sending", () => {
     expect(new Date(view.nextUpdateDue!).getTime() - new Date(view.lastSentAt!).getTime()).toBe(30 * 60_000);
   });
 
+  it("a rehearsal's announcements say so in their title", async () => {
+    const c = await newCutover();
+    await db().cutover.update({ where: { id: c }, data: { mode: "rehearsal", notifyChannels: ["ops-slack"] } });
+    await dispatch(team.COMMS_LEAD, "announcement.send", { cutoverId: c, templateId: (await templateOf(c, "status_update")).id });
+    const d = await db().delivery.findFirstOrThrow({ where: { cutoverId: c } });
+    expect(outgoingMessageSchema.parse(d.message).title).toBe("REHEARSAL: Payments: status update");
+  });
+
   it("without channels: a 409 that says so, and nothing is written", async () => {
     const c = await newCutover();
     const template = await templateOf(c, "status_update");

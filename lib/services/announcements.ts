@@ -175,7 +175,7 @@ interface Sending {
  * what was sent. No channels is a 409 before anything is written.
  */
 export async function sendRendered(tx: Tx, s: Sending): Promise<{ audit: Record<string, unknown>; deliveryIds: string[] }> {
-  const c = await tx.cutover.findUniqueOrThrow({ where: { id: s.cutoverId }, select: { notifyChannels: true } });
+  const c = await tx.cutover.findUniqueOrThrow({ where: { id: s.cutoverId }, select: { notifyChannels: true, mode: true } });
   if (c.notifyChannels.length === 0) {
     throw new AppError("conflict", "This cutover has no channels to announce to: an editor of announcements picks them under Comms → Deliveries");
   }
@@ -183,7 +183,8 @@ export async function sendRendered(tx: Tx, s: Sending): Promise<{ audit: Record<
   const rendered = render({ title: s.draft?.title ?? s.template.title, body: s.draft?.body ?? s.template.body }, state);
   const url = roomUrl(s.cutoverId);
   const message: OutgoingMessage = {
-    title: rendered.title,
+    // A rehearsal's messages reach real people: they must not read as the real thing.
+    title: c.mode === "rehearsal" ? `REHEARSAL: ${rendered.title}`.slice(0, 200) : rendered.title,
     text: rendered.text,
     fields: [
       { label: "Kind", value: KIND_LABELS[s.template.kind as keyof typeof KIND_LABELS] ?? s.template.kind },
