@@ -122,7 +122,7 @@ test("the Comms Lead fixes a template's unknown variable, previews it with live 
   await form.getByRole("button", { name: "Save" }).click();
   await expect(form).toHaveCount(0);
 
-  await comms.getByRole("button", { name: "Send Status update…" }).click();
+  await comms.getByRole("button", { name: "Send Status update" }).click();
   const dialog = comms.getByTestId("announcement-send-dialog");
   await expect(dialog.getByTestId("announcement-send-preview")).toContainText("Traffic on new: 0 %.");
   await expect(dialog.getByTestId("announcement-send-channels")).toContainText("no channels");

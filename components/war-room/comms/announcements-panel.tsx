@@ -157,10 +157,10 @@ export function RecommendationList({ cutoverId, run, data, onError }: { cutoverI
           <span className="grow">
             <strong>{r.eventLabel}</strong>: send &ldquo;{r.templateName}&rdquo;?{r.reason ? ` Reason: ${r.reason}` : ""}
           </span>
-          <button type="button" className={PRIMARY_BUTTON_CLASS} onClick={() => setSending(r)} aria-label={`Send ${r.templateName}`}>
+          <button type="button" className={PRIMARY_BUTTON_CLASS} onClick={() => setSending(r)} aria-label={`Send recommended ${r.templateName}`}>
             Send
           </button>
-          <button type="button" className={BUTTON_CLASS} disabled={pending === r.id} onClick={() => void dismiss(r)} aria-label={`Dismiss ${r.templateName}`}>
+          <button type="button" className={BUTTON_CLASS} disabled={pending === r.id} onClick={() => void dismiss(r)} aria-label={`Dismiss recommended ${r.templateName}`}>
             Dismiss
           </button>
         </li>
@@ -320,8 +320,8 @@ export function AnnouncementsPanel({ cutover, run }: PanelProps) {
                       </button>
                     )}
                     {data.canSend && (
-                      <button type="button" className={PRIMARY_BUTTON_CLASS} aria-label={`Send ${t.name}…`} onClick={() => setSending(t)}>
-                        Send…
+                      <button type="button" className={PRIMARY_BUTTON_CLASS} aria-label={`Send ${t.name}`} onClick={() => setSending(t)}>
+                        Send
                       </button>
                     )}
                     {data.canEdit && <ConfirmRemove label={`Remove ${t.name}`} confirmLabel="Remove it" pending={removing} onRemove={() => remove(t)} />}
