@@ -113,11 +113,14 @@ test("the Comms Lead fixes a template's unknown variable, previews it with live 
 
   await comms.getByRole("button", { name: "Edit Status update" }).click();
   const form = comms.getByRole("form", { name: "Edit Status update" });
-  await form.getByLabel("Text").fill("Phase {{phase}}, {{colour}}");
-  await form.getByRole("button", { name: "Save" }).click();
+  const write = async (text: string, button: "Save" | "Preview") => {
+    await form.getByLabel("Text").fill(text);
+    await form.getByRole("button", { name: button }).click();
+  };
+  // An unknown variable is refused with its name; a known one previews with live state, then saves.
+  await write("Phase {{phase}}, {{colour}}", "Save");
   await expect(form.getByTestId("announcement-form-error")).toContainText("{{colour}}");
-  await form.getByLabel("Text").fill("Traffic on new: {{traffic_new}}. Error rate: {{metric:Error rate}}.");
-  await form.getByRole("button", { name: "Preview" }).click();
+  await write("Traffic on new: {{traffic_new}}. Error rate: {{metric:Error rate}}.", "Preview");
   await expect(form.getByTestId("announcement-form-preview")).toContainText("Traffic on new: 0 %. Error rate: no data.");
   await form.getByRole("button", { name: "Save" }).click();
   await expect(form).toHaveCount(0);
