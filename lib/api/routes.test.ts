@@ -31,6 +31,7 @@ describe("route table", () => {
       ["GET", `/api/v1/cutovers/${C}/report`, undefined, { cutoverId: C }],
       ["GET", "/api/v1/templates", undefined, {}],
       ["GET", `/api/v1/cutovers/${C}/status-page`, undefined, { cutoverId: C }],
+      ["GET", `/api/v1/cutovers/${C}/announcements`, undefined, { cutoverId: C }],
     ];
     for (const [method, url, command, params] of cases) {
       const hit = matchRoute(method, url);

@@ -17,6 +17,7 @@ import { getStatusPageView } from "@/lib/services/status-page";
 import type { ExportFile } from "@/lib/domain/export";
 import { getMetricsView } from "@/lib/services/metrics";
 import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
+import { getAnnouncementsView } from "@/lib/services/announcements";
 import { id as idSchema } from "@/lib/schemas/room";
 import { getDeliveriesView } from "@/lib/services/notify/channels";
 
@@ -109,6 +110,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: "GET", path: "/api/v1/cutovers/:cutoverId/status-page", read: ({ actor, params }) => getStatusPageView(actor, { cutoverId: params.cutoverId }) },
   // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
   { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
+  // The Comms tab's announcements: templates, bindings, pending recommendations, the variables.
+  { method: "GET", path: "/api/v1/cutovers/:cutoverId/announcements", read: ({ actor, params }) => getAnnouncementsView(actor, { cutoverId: cutoverIdOf(params) }) },
 ];
 
 /** The caller's x-request-id when it is a short plain token (it is stored in the audit log), else a new one. */

@@ -1,7 +1,7 @@
 // The triggers as the room shows them: the traffic view's state, overridden by `trigger.state`
 // events newer than it, and the words for a rule, its action and its countdown.
 import type { TrafficView } from "@/lib/schemas/views";
-import { formatThreshold } from "./metric-format";
+import { formatThreshold } from "@/lib/domain/metric-format";
 
 export type Trigger = TrafficView["triggers"][number];
 export type TriggerStateName = "inactive" | "pending" | "firing";

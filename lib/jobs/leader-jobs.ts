@@ -4,6 +4,7 @@
 import { startPoller } from "./poller";
 import { startDeliveryWorker } from "./delivery-worker";
 import { evaluateTriggers } from "@/lib/services/triggers";
+import { startAnnouncementBindings } from "./announcement-bindings";
 
 export interface LeaderJob {
   name: string;
@@ -16,6 +17,8 @@ export const LEADER_JOBS: readonly LeaderJob[] = [
   { name: "poller", start: (log) => startPoller({ log, onSamples: evaluateTriggers }) },
   // Sends the outbox (deliveries) through the channels, with retries (lib/services/notify/deliver.ts).
   { name: "deliveries", start: (log) => startDeliveryWorker({ log }) },
+  // Bound announcements: follows the audit log from its cursor; sends or recommends.
+  { name: "announcement-bindings", start: (log) => startAnnouncementBindings({ log }) },
 ];
 
 /** Starts every job; the returned function stops them all. */

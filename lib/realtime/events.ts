@@ -93,6 +93,14 @@ export const CHANGE_EVENT_TYPES = [
   "notify.channels_updated",
   "delivery.retried",
   "delivery.dismissed",
+  // Announcements (lib/services/announcements.ts): templates edited, sent, and the bindings'
+  // recommendations offered to the room or dismissed.
+  "announcement.added",
+  "announcement.updated",
+  "announcement.removed",
+  "announcement.sent",
+  "announcement.recommended",
+  "announcement.dismissed",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

@@ -63,6 +63,8 @@ import { configureStatusPage, publishStatusUpdate, retractStatusUpdate } from ".
 import { deliveryInput, notifyChannelsInput } from "@/lib/schemas/deliveries";
 import { dismissDelivery, retryDelivery, setNotifyChannels } from "./notify/channels";
 import { channelTestInput, testChannel } from "./notify/channel-test";
+import * as announce from "@/lib/schemas/announcements";
+import { dismissRecommendation, previewAnnouncement, removeAnnouncement, saveAnnouncement, sendAnnouncement } from "./announcements";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -210,6 +212,13 @@ export const COMMANDS = {
   "notify.channels": command("announcement.edit", notifyChannelsInput, setNotifyChannels),
   "delivery.retry": command("announcement.send", deliveryInput, retryDelivery),
   "delivery.dismiss": command("announcement.send", deliveryInput, dismissDelivery),
+  // Announcements (lib/services/announcements.ts): templates and their bindings, sending (a
+  // template, or a recommendation a binding left), and a preview that renders and writes nothing.
+  "announcement.save": command("announcement.edit", announce.announcementSaveInput, saveAnnouncement),
+  "announcement.remove": command("announcement.edit", announce.announcementRemoveInput, removeAnnouncement),
+  "announcement.send": command("announcement.send", announce.announcementSendInput, sendAnnouncement),
+  "announcement.dismiss": command("announcement.send", announce.announcementDismissInput, dismissRecommendation),
+  "announcement.preview": command("cutover.view", announce.announcementPreviewInput, previewAnnouncement),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

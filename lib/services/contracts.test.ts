@@ -19,6 +19,7 @@ import { getTrafficView } from "./traffic/get-traffic-view";
 import { dispatch } from "./commands";
 import { evaluateTriggers } from "./triggers";
 import { enqueueDelivery } from "./notify/outbox";
+import { runBindingsOnce } from "@/lib/jobs/announcement-bindings";
 import { createFixture, createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 
 let team: Team;
@@ -178,8 +179,17 @@ describe("realtime events", () => {
     await db().user.update({ where: { id: lead.id }, data: { isPlanner: true } });
     const created = { id: ((await dispatch(planner, "cutover.create", { name: "New", systemFrom: "a", systemTo: "b", tZero: "2030-01-01T00:00:00Z" })) as { cutoverId: string }).cutoverId };
     const clone = { id: ((await dispatch(planner, "cutover.clone", { cutoverId: o, name: "Clone", tZero: "2030-01-01T00:00:00Z" })) as { cutoverId: string }).cutoverId };
+    // Announcements: edited, sent, recommended by a binding when the cutover is aborted, dismissed, removed.
+    await db().cutover.update({ where: { id: o }, data: { notifyChannels: ["contract-channel"] } });
+    const notice = (await dispatch(lead, "announcement.save", { cutoverId: o, name: "Contract notice", kind: "custom", title: "{{cutover}}", body: "{{phase}}" })) as { templateId: string };
+    await dispatch(lead, "announcement.save", { cutoverId: o, templateId: notice.templateId, name: "Contract notice", kind: "custom", title: "{{cutover}}", body: "{{reason}}", bindingEvent: "cutover_aborted", bindingMode: "recommend", version: 0 });
+    await dispatch(lead, "announcement.send", { cutoverId: o, templateId: notice.templateId });
     await dispatch(lead, "cutover.abort", { cutoverId: o, reason: "postponed" });
-    await until(() => seen(o, "cutover.aborted") && seen(c, "cutover.completed") && seen(o, "phase.removed") && seen(created.id, "cutover.created") && seen(clone.id, "cutover.created"), "the last events");
+    await runBindingsOnce();
+    const recommended = await db().announcementFiring.findFirstOrThrow({ where: { cutoverId: o, state: "pending" } });
+    await dispatch(lead, "announcement.dismiss", { cutoverId: o, recommendationId: recommended.id });
+    await dispatch(lead, "announcement.remove", { cutoverId: o, templateId: notice.templateId });
+    await until(() => seen(o, "announcement.removed") && seen(o, "cutover.aborted") && seen(c, "cutover.completed") && seen(o, "phase.removed") && seen(created.id, "cutover.created") && seen(clone.id, "cutover.created"), "the last events");
 
     scenario.push(c, o, created.id, clone.id);
     const ours = new Set(scenario);

@@ -8,6 +8,7 @@ import { ROLES, type Role } from "@/lib/domain/roles";
 import { clockScheduleRelativeTo } from "@/lib/domain/relative-time";
 import { createPlanFromImport } from "./plan-import";
 import { recordChange } from "./audit";
+import { seedAnnouncementTemplates } from "./announcements";
 import { createDefaultMetrics } from "./metrics";
 
 function readDemo(name: string): string {
@@ -61,6 +62,7 @@ export async function createDemoCutover(userByRole: Record<Role, string>): Promi
       });
       await createDefaultMetrics(tx, cutover.id);
       await createPlanFromImport(tx, cutover.id, plan, { tZero, timeZone });
+      await seedAnnouncementTemplates(tx, cutover.id);
       await recordChange(tx, { cutoverId: cutover.id, actorId: null, actorName: "system", role: null, action: "cutover.created", subject: `cutover:${cutover.id}`, after: { name: cutover.name, source: "demo runbooks" }, rehearsal: cutover.mode === "rehearsal" });
       return cutover.id;
     },

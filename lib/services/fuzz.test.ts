@@ -105,6 +105,11 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "channel.test": { name: "fuzz-channel" },
     "delivery.retry": { cutoverId: c, id: f.metricId },
     "delivery.dismiss": { cutoverId: c, id: f.metricId },
+    "announcement.save": { cutoverId: c, name: "Notice", kind: "custom", title: "{{cutover}}: notice", body: "Traffic {{traffic_new}}", bindingEvent: "rollback_started", bindingMode: "recommend" },
+    "announcement.remove": { cutoverId: c, templateId: "00000000-0000-4000-8000-000000000002" },
+    "announcement.send": { cutoverId: c, templateId: "00000000-0000-4000-8000-000000000002", title: "Edited", body: "Edited text" },
+    "announcement.dismiss": { cutoverId: c, recommendationId: "00000000-0000-4000-8000-000000000003" },
+    "announcement.preview": { cutoverId: c, title: "{{cutover}}", body: "{{phase}}" },
   };
   return table[name];
 }
@@ -284,6 +289,9 @@ describe("fuzzing the change pipeline", () => {
       // Slugs that are no address, and next updates due in the past or too far ahead.
       "status.configure": ["ab", "-payments", "payments-", "Payments", "pay ments", "pay/ments", "p".repeat(61), "..", "pay%2fments"].map((slug) => ({ ...validInput("status.configure", f, team), slug })),
       "status.publish": ["2000-01-01T00:00:00Z", "2199-01-01T00:00:00Z", "1970-01-01T00:00:00Z"].map((nextUpdateAt) => ({ ...validInput("status.publish", f, team), nextUpdateAt })),
+      // Variables the renderer does not know, or broken braces: refused when saved and when previewed.
+      "announcement.save": ["{{colour}}", "{{metric:No such metric}}", "{{phase}", "{{ }}", "{{reason:x}}"].map((body) => ({ ...validInput("announcement.save", f, team), body })),
+      "announcement.preview": ["{{colour}}", "{{metric:No such metric}}", "{{phase}"].map((body) => ({ ...validInput("announcement.preview", f, team), body })),
       "sso.set_mapping": [["a\u0000b"], ["ops\nadmins"], ["   "], ["g".repeat(257)], Array.from({ length: 101 }, (_, i) => `g${i}`)].map((administratorGroups) => ({ administratorGroups, plannerGroups: [] })),
     };
     for (const [name, inputs] of Object.entries(semantic) as [CommandName, Record<string, unknown>[]][]) {

@@ -58,7 +58,9 @@ async function withRouter(f: Fixture) {
 }
 
 const ADMIN: Principal[] = ["ADMINISTRATOR"];
-const STATUS: Principal[] = ["DEPLOYMENT_LEAD", "COMMS_LEAD"];
+// What the world is told is the lead's and the Comms Lead's (announcement.*, status.publish).
+const COMMS: Principal[] = ["DEPLOYMENT_LEAD", "COMMS_LEAD"];
+const STATUS = COMMS;
 /** The fixture's status page, turned on under a slug of its own. */
 async function withStatusPage(f: Fixture) {
   await db().cutover.update({ where: { id: f.cutoverId }, data: { statusPageEnabled: true, statusSlug: `page-${f.cutoverId}` } });
@@ -71,7 +73,6 @@ async function withUser(f: Fixture, data: { disabledAt?: Date } = {}) {
   (f as Fixture & { userId: string }).userId = u.id;
 }
 const userOf = (f: Fixture) => (f as Fixture & { userId: string }).userId;
-const COMMS: Principal[] = ["DEPLOYMENT_LEAD", "COMMS_LEAD"];
 /** A delivery that failed, made in setup (before the digest). */
 async function withFailedDelivery(f: Fixture) {
   const d = await db().delivery.create({ data: { cutoverId: f.cutoverId, channel: "matrix-channel", source: "announcement", subject: "test", message: { title: "Hello", text: "" }, state: "failed", attempts: 5, lastError: "HTTP 500 from x:1", createdBy: "test" } });
@@ -267,7 +268,26 @@ const CASES: Case[] = [
       (f as Fixture & { updateId: string }).updateId = u.id;
     },
   },
+  // Announcements: what the world is told is the Comms Lead's and the lead's; anyone who sees the room previews.
+  { name: "announcement.save", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, name: unique("Notice"), kind: "custom", title: "{{cutover}}", body: "{{phase}}", bindingEvent: "rollback_started", bindingMode: "automatic" }) },
+  { name: "announcement.remove", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, templateId: announcementOf(f) }), setup: withAnnouncement },
+  { name: "announcement.send", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, templateId: announcementOf(f) }), setup: withAnnouncement },
+  { name: "announcement.dismiss", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, recommendationId: (f as Fixture & { recommendationId: string }).recommendationId }), setup: withRecommendation },
+  { name: "announcement.preview", allowed: [...ROLES, "ADMINISTRATOR"], readsOnly: true, input: (f) => ({ cutoverId: f.cutoverId, templateId: announcementOf(f) }), setup: withAnnouncement },
 ];
+
+/** A template of the cutover, and a channel to send it to (A1's worker is not running: the row only waits). */
+async function withAnnouncement(f: Fixture) {
+  await db().cutover.update({ where: { id: f.cutoverId }, data: { notifyChannels: ["matrix-channel"] } });
+  const t = await db().announcementTemplate.create({ data: { cutoverId: f.cutoverId, name: "Status", kind: "status_update", title: "{{cutover}}", body: "Traffic {{traffic_new}}" } });
+  (f as Fixture & { announcementId: string }).announcementId = t.id;
+}
+const announcementOf = (f: Fixture) => (f as Fixture & { announcementId: string }).announcementId;
+async function withRecommendation(f: Fixture) {
+  await withAnnouncement(f);
+  const r = await db().announcementFiring.create({ data: { cutoverId: f.cutoverId, templateId: announcementOf(f), auditEventId: BigInt(Date.now()), event: "rollback_started", mode: "recommend" } });
+  (f as Fixture & { recommendationId: string }).recommendationId = r.id;
+}
 
 /** What the tables say about a principal and a command: "ok", or the status of the refusal. */
 function fromTables(c: Case, actor: Actor, roles: Role[]): "ok" | 403 | 404 {

@@ -9,6 +9,7 @@ import { readTemplate } from "./templates";
 import { applyExclusions, countPlan } from "@/lib/domain/runbook/preview";
 import { createDefaultMetrics } from "./metrics";
 import { recordChange } from "./audit";
+import { seedAnnouncementTemplates } from "./announcements";
 import {
   addItemInput,
   addPhaseInput,
@@ -69,6 +70,7 @@ export async function createCutover({ actor, requestId }: Call, raw: z.output<ty
     // The default metrics first: the runbook's thresholds, triggers and gates land on them.
     await createDefaultMetrics(tx, c.id);
     if (plan) await createPlanFromImport(tx, c.id, plan, { tZero: c.tZero, timeZone: c.timeZone });
+    await seedAnnouncementTemplates(tx, c.id);
     // Whoever creates a cutover leads it until they hand the role over.
     await tx.cutoverMember.create({ data: { cutoverId: c.id, userId: actor.id, role: "DEPLOYMENT_LEAD" } });
     await tx.trafficStep.createMany({ data: (source?.trafficSteps ?? [0, 5, 25, 50, 100]).map((percent, position) => ({ cutoverId: c.id, percent, position })) });
@@ -126,6 +128,7 @@ export async function cloneCutover(source: Awaited<ReturnType<typeof readCloneSo
       await tx.contact.createMany({ data: source.contacts.map(({ id: _id, cutoverId: _c, ...rest }) => ({ ...rest, cutoverId: c.id })) });
       await tx.risk.createMany({ data: source.risks.map(({ id: _id, cutoverId: _c, ...rest }) => ({ ...rest, cutoverId: c.id })) });
       await tx.trafficStep.createMany({ data: source.trafficSteps.map((s) => ({ cutoverId: c.id, percent: s.percent, position: s.position })) });
+      await seedAnnouncementTemplates(tx, c.id, { from: source.id });
       await recordChange(
         tx,
         { cutoverId: c.id, actorId: actor.id, actorName: actor.name, role: "DEPLOYMENT_LEAD", action: "cutover.cloned", subject: `cutover:${c.id}`, after: { name: c.name, from: source.id }, requestId, rehearsal: c.mode === "rehearsal" },

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckField, Field, SelectField, TextField } from "@/components/ui/field";
 import { INPUT_CLASS } from "@/components/ui/styles";
-import { formatMetricValue } from "@/lib/client/metric-format";
+import { formatMetricValue } from "@/lib/domain/metric-format";
 import { DEFAULT_NEXT_UPDATE_MINUTES, HEALTH_LABELS, PUBLIC_HEALTH, STATUS_LIMITS, type PublicHealth } from "@/lib/domain/status-page";
 import type { StatusPageView } from "@/lib/services/status-page";
 import { BUTTON_CLASS, formatUtc, useCommand, useCommandForm } from "../shared/format";

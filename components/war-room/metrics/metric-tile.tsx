@@ -8,7 +8,7 @@ import { NEW_COLOR, OLD_COLOR } from "@/components/charts/colors";
 import type { Level, TileState } from "@/lib/domain/metrics";
 import type { MetricsView } from "@/lib/services/metrics";
 import { formatUtc, formatWallTime } from "../shared/format";
-import { formatMetricValue, formatThreshold } from "@/lib/client/metric-format";
+import { formatMetricValue, formatThreshold } from "@/lib/domain/metric-format";
 import { effectiveTile, tileLevelKey } from "@/lib/client/metric-samples";
 
 export type MetricSeries = MetricsView["metrics"][number];

@@ -7,7 +7,7 @@
 // loaded when shown: recharts and the PromQL parser are most of the room's weight.
 import dynamic from "next/dynamic";
 import { useState } from "react";
-import { formatterFor } from "@/lib/client/metric-format";
+import { formatterFor } from "@/lib/domain/metric-format";
 import { staleAfterOf } from "@/lib/client/metric-samples";
 import { PANEL_CLASS } from "../shared/format";
 import { LoadError, PanelNote } from "../shared/parts";

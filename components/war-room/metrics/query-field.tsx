@@ -2,7 +2,7 @@
 // A PromQL query, checked as typed and tried against the cutover's Prometheus on demand.
 import { useState } from "react";
 import { ErrorNote } from "@/components/ui/error-note";
-import { formatMetricValue } from "@/lib/client/metric-format";
+import { formatMetricValue } from "@/lib/domain/metric-format";
 import type { Sample } from "@/lib/domain/metrics";
 import type { checkPromql } from "@/lib/domain/promql";
 import { BUTTON_CLASS, INPUT_CLASS, formatUtc, useCommand } from "../shared/format";

@@ -3,8 +3,8 @@
 // the traffic panel, the shift and rollback buttons and the trigger banners: one query per cutover.
 import { useQuery } from "@tanstack/react-query";
 import type { TrafficView } from "@/lib/schemas/views";
-import { cutoverQueryKey } from "./use-live-cutover";
 import { fetchView } from "./fetch-view";
+import { cutoverQueryKey } from "./use-live-cutover";
 
 export type TrafficData = TrafficView;
 

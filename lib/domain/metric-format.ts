@@ -1,4 +1,5 @@
-// Metric values and thresholds in words, the same in the tiles, the charts and the trigger texts.
+// Metric values and thresholds in words, the same in the tiles, the charts, the trigger texts and
+// the announcements (lib/domain/notify/render.ts). Pure: safe in the browser and the server.
 
 function trimZeros(text: string): string {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
