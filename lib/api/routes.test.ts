@@ -29,6 +29,8 @@ describe("route table", () => {
       ["POST", "/api/v1/commands/risk.save", ":name", { name: "risk.save" }],
       ["GET", `/api/v1/cutovers/${C}/report`, undefined, { cutoverId: C }],
       ["GET", "/api/v1/templates", undefined, {}],
+      ["POST", `/api/v1/alertmanager/${C}`, undefined, { cutoverId: C }],
+      ["GET", `/api/v1/cutovers/${C}/alerts`, undefined, { cutoverId: C }],
     ];
     for (const [method, url, command, params] of cases) {
       const hit = matchRoute(method, url);

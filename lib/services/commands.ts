@@ -56,6 +56,8 @@ import { lessonsInput } from "@/lib/schemas/report";
 import { saveLessons } from "./report";
 import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates";
 import { removeTemplate, saveTemplate } from "./templates";
+import { alertTokenCreateInput, alertTokenRevokeInput } from "@/lib/schemas/alerts";
+import { createAlertToken, revokeAlertToken } from "./alerts";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -189,6 +191,9 @@ export const COMMANDS = {
   // Team templates (lib/services/templates.ts). Removing one: canRemoveTemplate (its author or templates.manage).
   "template.save": command("template.save", templateSaveInput, saveTemplate),
   "template.remove": globalCommand("cutover.create", templateRemoveInput, removeTemplate),
+  // The bearer token Alertmanager posts this cutover's alerts with (lib/services/alerts.ts): shown once.
+  "alerts.token_create": command("alerts.manage", alertTokenCreateInput, createAlertToken),
+  "alerts.token_revoke": command("alerts.manage", alertTokenRevokeInput, revokeAlertToken),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
