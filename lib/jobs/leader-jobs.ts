@@ -3,6 +3,7 @@
 // process only and resume on the next leader after a failover.
 import { startPoller } from "./poller";
 import { evaluateTriggers } from "@/lib/services/triggers";
+import { startAlertTriggers } from "./alert-triggers";
 
 export interface LeaderJob {
   name: string;
@@ -13,6 +14,8 @@ export interface LeaderJob {
 export const LEADER_JOBS: readonly LeaderJob[] = [
   // Prometheus queries on each cutover's grid, and the rollback triggers on their samples.
   { name: "poller", start: (log) => startPoller({ log, onSamples: evaluateTriggers }) },
+  // Rollback triggers on Alertmanager alerts ("alert X is firing"), every second.
+  { name: "alert-triggers", start: (log) => startAlertTriggers({ log }) },
 ];
 
 /** Starts every job; the returned function stops them all. */
