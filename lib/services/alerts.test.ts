@@ -9,14 +9,12 @@ import { dispatch } from "./commands";
 import { BAD_TOKENS_PER_ADDRESS, listAlerts, onAlertFiring, receiveAlertmanager, resetAlertLimits } from "./alerts";
 import { evaluateAlertTriggers } from "./triggers";
 
+/** The lead of every cutover here; each test gets a fresh running cutover and its Alertmanager token. */
 let team: Team;
 let f: Fixture;
 let token: string;
 
-beforeAll(async () => {
-  await useFreshDatabase();
-  team = await createTeam();
-});
+beforeAll(async () => void (team = (await useFreshDatabase(), await createTeam())));
 beforeEach(async () => {
   resetAlertLimits();
   f = await createFixture(team, { state: "in_progress" });

@@ -5,6 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { AlertsView } from "@/lib/services/alerts";
 import { cutoverQueryKey } from "../shared/use-live-cutover";
+import { errorOf } from "../shared/use-metrics-view";
 
 export type { AlertsView };
 export type AlertRow = AlertsView["alerts"][number];
@@ -15,10 +16,7 @@ export function alertsQueryKey(cutoverId: string) {
 
 async function fetchAlerts(cutoverId: string): Promise<AlertsView> {
   const res = await fetch(`/api/v1/cutovers/${cutoverId}/alerts`, { cache: "no-store" });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { message?: string } | null;
-    throw new Error(body?.message ?? `HTTP ${res.status}`);
-  }
+  if (!res.ok) throw new Error(await errorOf(res));
   return (await res.json()) as AlertsView;
 }
 
