@@ -48,11 +48,14 @@ export async function revokeAlertToken(ctx: CutoverContext, input: z.output<type
 
 const RESOLVED_SHOWN = 50;
 
-/** Firing alerts, then the recently resolved ones; the tokens for those who manage them. */
+/**
+ * Firing alerts, then the recently resolved ones; the tokens for those who manage them. The
+ * stored labels stay out (an `instance` label names an internal host).
+ */
 export async function listAlerts(actor: Actor, raw: z.input<typeof alertsListInput>) {
   const input = parseInput(alertsListInput, raw);
   return withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
-    const select = { id: true, fingerprint: true, alertname: true, severity: true, status: true, summary: true, description: true, labels: true, startsAt: true, endsAt: true, lastSeenAt: true, changedAt: true } as const;
+    const select = { id: true, fingerprint: true, alertname: true, severity: true, status: true, summary: true, description: true, startsAt: true, endsAt: true, lastSeenAt: true, changedAt: true } as const;
     const [firing, resolved] = await Promise.all([
       ctx.tx.alert.findMany({ where: { cutoverId: input.cutoverId, status: "firing" }, select, orderBy: { startsAt: "asc" }, take: 200 }),
       ctx.tx.alert.findMany({ where: { cutoverId: input.cutoverId, status: "resolved" }, select, orderBy: { changedAt: "desc" }, take: RESOLVED_SHOWN }),
@@ -66,7 +69,7 @@ export async function listAlerts(actor: Actor, raw: z.input<typeof alertsListInp
       path: alertmanagerPath(input.cutoverId),
       canManage: manage,
       tokens: tokens?.map((t) => ({ id: t.id, createdBy: t.createdBy, createdAt: t.createdAt.toISOString(), lastUsedAt: iso(t.lastUsedAt) })) ?? null,
-      alerts: sortAlerts([...firing, ...resolved]).map((a) => ({ ...a, labels: a.labels as Record<string, string>, startsAt: a.startsAt.toISOString(), endsAt: iso(a.endsAt), lastSeenAt: a.lastSeenAt.toISOString(), changedAt: a.changedAt.toISOString() })),
+      alerts: sortAlerts([...firing, ...resolved]).map((a) => ({ ...a, startsAt: a.startsAt.toISOString(), endsAt: iso(a.endsAt), lastSeenAt: a.lastSeenAt.toISOString(), changedAt: a.changedAt.toISOString() })),
     };
   });
 }
