@@ -77,7 +77,7 @@ export interface ReceivedAlert {
 export function plainText(value: string | undefined, max: number): string | null {
   if (value === undefined) return null;
   // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").replace(/\s+$/u, "").trim();
+  const clean = value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
   if (!clean) return null;
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
