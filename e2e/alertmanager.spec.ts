@@ -47,4 +47,19 @@ test.describe.serial("alerts from Alertmanager", () => {
     await lab.new.configure({ errorRate: 0 });
     await expect(banner).toHaveCount(0, { timeout: 60_000 });
   });
+
+  test("the lead sees the alert resolved in the Comms tab and makes a token, shown once in the receiver configuration", async ({ browser }) => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, DEMO.lead);
+    await page.goto(`/cutovers/${cutoverId}`);
+    await page.getByRole("tab", { name: "Comms" }).click();
+    const row = page.getByTestId("alert-row");
+    await expect(row).toHaveCount(1);
+    await expect(row).toHaveAttribute("data-status", "resolved");
+    await expect(row).toContainText(LAB_ALERT_NAME);
+    await page.getByRole("button", { name: "Make a new token" }).click();
+    const config = page.getByLabel("Receiver configuration");
+    await expect(config).toHaveValue(new RegExp(`/api/v1/alertmanager/${cutoverId}[\\s\\S]*credentials: "wram_[A-Za-z0-9_-]{43}"`));
+    await expect(page.getByRole("button", { name: /^Revoke token made/ })).toHaveCount(2);
+  });
 });
