@@ -1,5 +1,5 @@
 // Installs the system programs the tests and the lab need (Debian packages) when they are missing.
-// Usage: tsx scripts/ensure-system-packages.ts chromium haproxy prometheus nginx
+// Usage: tsx scripts/ensure-system-packages.ts chromium haproxy prometheus nginx alertmanager
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -8,6 +8,7 @@ const PACKAGES: Record<string, { binary: string; apt: string[] }> = {
   haproxy: { binary: "/usr/sbin/haproxy", apt: ["haproxy"] },
   prometheus: { binary: "/usr/bin/prometheus", apt: ["prometheus"] },
   nginx: { binary: "/usr/sbin/nginx", apt: ["nginx"] },
+  alertmanager: { binary: "/usr/bin/prometheus-alertmanager", apt: ["prometheus-alertmanager"] },
 };
 
 function onPath(name: string): boolean {

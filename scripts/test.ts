@@ -32,7 +32,7 @@ function bin(name: string) {
 try {
   // One apt run up front for everything the suites drive for real (browser, load balancers,
   // Prometheus), rather than inside a test's time limit.
-  ensureSystemPackages(["chromium", "haproxy", "prometheus", "nginx"]);
+  ensureSystemPackages(["chromium", "haproxy", "prometheus", "nginx", "alertmanager"]);
 } catch (err) {
   problems.push((err as Error).message);
 }

@@ -7,7 +7,11 @@ import { badPathId } from "@/lib/domain/request-input";
 import { baseSecurityHeaders } from "@/lib/domain/security-headers";
 import { AppError, errorHeaders, toSafeError } from "@/lib/errors";
 import { MAX_BODY, parseJsonObject, tooLarge } from "./json-body";
-import { decodeParams, requestIdOf, routeOf, runRoute, type Method } from "./routes";
+import { clientAddress } from "@/lib/domain/request-input";
+import { decodeParams, requestIdOf, routeOf, runRoute, type Method, type RouteDef } from "./routes";
+
+// A receiver row runs without a user: runRoute's actor is never read for it.
+const NO_USER: SessionUser = { id: "", email: "", name: "", isAdmin: false, isPlanner: false };
 
 function withEdgeHeaders(res: Response, requestId: string): Response {
   try {
@@ -96,6 +100,7 @@ export function apiRoute<P>(fn: (ctx: { req: Request; actor: SessionUser; params
  */
 export function tableRoute(method: Method, path: string) {
   const route = routeOf(method, path);
+  if (route.receive) return receiverRoute(route);
   return apiRoute<Record<string, string>>(async ({ req, actor, params, requestId }) => {
     const data = method === "POST" ? await jsonBody(req) : Object.fromEntries(new URL(req.url).searchParams);
     const flag = route.dryRun ? new URL(req.url).searchParams.get("dryRun") : null;
@@ -105,4 +110,23 @@ export function tableRoute(method: Method, path: string) {
     if (result instanceof Response) return result;
     return Response.json(result ?? null, { status: run.status ?? 200 });
   });
+}
+
+/** A receiver row: its handler authenticates the caller itself; the session is never looked at. */
+function receiverRoute(route: RouteDef) {
+  return async (req: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    const requestId = requestIdOf(req.headers.get("x-request-id"));
+    try {
+      const params = decodeParams((await context.params) ?? {});
+      const badId = badPathId(params);
+      if (badId) throw new AppError("bad_request", badId);
+      const data = await jsonBody(req);
+      // lib/server/main.ts replaces x-forwarded-for with the address it trusts.
+      const address = clientAddress({ peer: req.headers.get("x-forwarded-for"), forwardedFor: null, trustProxy: false });
+      const result = await runRoute(route, { actor: NO_USER, params, data, requestId, authorization: req.headers.get("authorization"), address });
+      return withEdgeHeaders(Response.json(result ?? null, { status: route.status ?? 200 }), requestId);
+    } catch (err) {
+      return errorResponse(err, requestId);
+    }
+  };
 }

@@ -32,6 +32,8 @@ describe("route table", () => {
       ["GET", "/api/v1/templates", undefined, {}],
       ["GET", `/api/v1/cutovers/${C}/status-page`, undefined, { cutoverId: C }],
       ["GET", `/api/v1/cutovers/${C}/announcements`, undefined, { cutoverId: C }],
+      ["POST", `/api/v1/alertmanager/${C}`, undefined, { cutoverId: C }],
+      ["GET", `/api/v1/cutovers/${C}/alerts`, undefined, { cutoverId: C }],
     ];
     for (const [method, url, command, params] of cases) {
       const hit = matchRoute(method, url);

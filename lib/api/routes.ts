@@ -20,6 +20,7 @@ import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
 import { getAnnouncementsView } from "@/lib/services/announcements";
 import { id as idSchema } from "@/lib/schemas/room";
 import { getDeliveriesView } from "@/lib/services/notify/channels";
+import { listAlerts, receiveAlertmanager } from "@/lib/services/alerts";
 
 export type Method = "GET" | "POST";
 
@@ -31,12 +32,28 @@ export interface RouteCall {
   requestId: string;
 }
 
+/**
+ * A request to a receiver row: no session, no user; the handler authenticates the caller with a
+ * credential of its own (the Alertmanager token), so cookies are never read and the cookie
+ * request's same-origin rule does not apply.
+ */
+export interface ReceiveCall {
+  authorization: string | null;
+  params: Record<string, string>;
+  data: Record<string, unknown>;
+  /** The caller's address as lib/server/main.ts trusts it. */
+  address: string;
+  requestId: string;
+}
+
 export interface RouteDef {
   method: Method;
   /** `:name` segments are parameters. */
   path: string;
   /** The command run; `":name"` takes it from the path. Path parameters win over body fields. */
   command?: string;
+  /** A receiver: a machine's webhook with its own bearer credential, never a user's session. */
+  receive?: (call: ReceiveCall) => Promise<unknown>;
   /** A read (no command, changes nothing). */
   read?: (call: RouteCall) => Promise<unknown>;
   /** HTTP status of a success (200 unless said). */
@@ -108,6 +125,13 @@ export const ROUTES: readonly RouteDef[] = [
   },
   // The public status page as the room sees it: on/off, address, every update (retracted ones too, with who published).
   { method: "GET", path: "/api/v1/cutovers/:cutoverId/status-page", read: ({ actor, params }) => getStatusPageView(actor, { cutoverId: params.cutoverId }) },
+  // Alerts from Alertmanager: its webhook (the cutover's Alertmanager token, not a user) and the room's list.
+  {
+    method: "POST",
+    path: "/api/v1/alertmanager/:cutoverId",
+    receive: ({ authorization, params, data, address, requestId }) => receiveAlertmanager({ authorization, cutoverId: cutoverIdOf(params), body: data, address, requestId }),
+  },
+  { method: "GET", path: "/api/v1/cutovers/:cutoverId/alerts", read: ({ actor, params }) => listAlerts(actor, { cutoverId: params.cutoverId }) },
   // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
   { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
   // The Comms tab's announcements: templates, bindings, pending recommendations, the variables.
@@ -174,7 +198,8 @@ function asAppError(err: unknown): unknown {
 }
 
 /** Runs a matched route for a caller: the command (through the one dispatcher) or the read. */
-export async function runRoute(route: RouteDef, call: RouteCall): Promise<unknown> {
+export async function runRoute(route: RouteDef, call: RouteCall & { authorization?: string | null; address?: string }): Promise<unknown> {
+  if (route.receive) return route.receive({ authorization: call.authorization ?? null, params: call.params, data: call.data, address: call.address ?? "unknown", requestId: call.requestId });
   if (route.read) {
     try {
       return await route.read(call);

@@ -65,7 +65,8 @@ export function formatCountdown(ms: number): string {
 }
 
 /** "Error rate (new) > 5 % for 30 s". */
-export function triggerCondition(t: Pick<Trigger, "metric" | "system" | "comparison" | "threshold" | "unit" | "forSeconds">): string {
+export function triggerCondition(t: Pick<Trigger, "metric" | "system" | "comparison" | "threshold" | "unit" | "forSeconds"> & Partial<Pick<Trigger, "conditionKind" | "alertName">>): string {
+  if (t.conditionKind === "alert") return `alert ${t.alertName ?? "?"} firing for ${t.forSeconds} s`;
   return `${t.metric} (${t.system}) ${t.comparison} ${formatThreshold(t.threshold, t.unit)} for ${t.forSeconds} s`;
 }
 

@@ -57,7 +57,8 @@ export interface ReportTriggerRow {
   id: string;
   /** What the trigger watches, in words: its description, else "Error rate (new) > 5 for 5 min". */
   label: string;
-  metricId: string;
+  /** null: the trigger watches an Alertmanager alert. */
+  metricId: string | null;
   mode: "automatic" | "recommend";
   action: "rollback" | "shift" | "alert";
   severity: "immediate" | "graceful";

@@ -5,6 +5,7 @@ import { startPoller } from "./poller";
 import { startDeliveryWorker } from "./delivery-worker";
 import { evaluateTriggers } from "@/lib/services/triggers";
 import { startAnnouncementBindings } from "./announcement-bindings";
+import { startAlertTriggers } from "./alert-triggers";
 
 export interface LeaderJob {
   name: string;
@@ -19,6 +20,8 @@ export const LEADER_JOBS: readonly LeaderJob[] = [
   { name: "deliveries", start: (log) => startDeliveryWorker({ log }) },
   // Bound announcements: follows the audit log from its cursor; sends or recommends.
   { name: "announcement-bindings", start: (log) => startAnnouncementBindings({ log }) },
+  // Rollback triggers on Alertmanager alerts ("alert X is firing"), every second.
+  { name: "alert-triggers", start: (log) => startAlertTriggers({ log }) },
 ];
 
 /** Starts every job; the returned function stops them all. */

@@ -101,6 +101,11 @@ export const CHANGE_EVENT_TYPES = [
   "announcement.sent",
   "announcement.recommended",
   "announcement.dismissed",
+  // Alerts from Alertmanager (lib/services/alerts.ts): an alert started firing or resolved (its
+  // audit row says alert.firing / alert.resolved); the cutover's Alertmanager token was made or revoked.
+  "alert.state",
+  "alerts.token_created",
+  "alerts.token_revoked",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

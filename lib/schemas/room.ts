@@ -215,13 +215,18 @@ export const hookInput = z.object({
   /** The rollback hook integration this step runs. */
   integration: integrationName,
 });
+// A trigger watches a metric (metricId) or an Alertmanager alert by name (alertName, see lib/domain/alerts.ts).
+export const ALERT_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]{0,199}$/;
 export const triggerInput = z.object({
   cutoverId: id,
   id: id.optional(),
-  metricId: id,
+  conditionKind: z.enum(["metric", "alert"]).default("metric"),
+  metricId: id.optional(),
+  alertName: z.string().regex(ALERT_NAME, "an alert name: letters, digits, _ : . - (at most 200)").optional(),
   system: z.enum(["old", "new"]).default("new"),
-  comparison: z.enum(["<", "<=", ">", ">="]),
-  threshold: z.number().finite(),
+  // Metric triggers only (an alert trigger's condition is "firing").
+  comparison: z.enum(["<", "<=", ">", ">="]).optional(),
+  threshold: z.number().finite().optional(),
   forSeconds: z.number().int().min(TRIGGER_SECONDS.min).max(TRIGGER_SECONDS.max),
   keepFiringForSeconds: z.number().int().min(TRIGGER_SECONDS.min).max(TRIGGER_SECONDS.max).default(0),
   severity: z.enum(["immediate", "graceful"]),
@@ -231,5 +236,10 @@ export const triggerInput = z.object({
   errorRollbackAfter: z.number().int().min(ERROR_ROLLBACK_AFTER.min).max(ERROR_ROLLBACK_AFTER.max).nullable().optional(),
   description: optionalText(500),
   enabled: z.boolean().default(true),
+}).superRefine((t, issue) => {
+  if (t.conditionKind === "metric" && !t.metricId) issue.addIssue({ code: "custom", path: ["metricId"], message: "a metric trigger needs its metric" });
+  if (t.conditionKind === "metric" && t.comparison === undefined) issue.addIssue({ code: "custom", path: ["comparison"], message: "a metric trigger needs its comparison" });
+  if (t.conditionKind === "metric" && t.threshold === undefined) issue.addIssue({ code: "custom", path: ["threshold"], message: "a metric trigger needs its threshold" });
+  if (t.conditionKind === "alert" && !t.alertName) issue.addIssue({ code: "custom", path: ["alertName"], message: "an alert trigger needs the alert's name" });
 });
 export const triggerConfirmInput = z.object({ cutoverId: id, triggerId: id });

@@ -30,7 +30,10 @@ export const trafficTriggerSchema = z.object({
   id: z.string(),
   metric: z.string(),
   unit: z.string(),
-  metricId: z.string(),
+  /** null for an alert trigger (conditionKind "alert", alertName set). */
+  metricId: z.string().nullable(),
+  conditionKind: z.enum(["metric", "alert"]),
+  alertName: z.string().nullable(),
   system: z.string(),
   comparison: z.string(),
   threshold: z.number(),

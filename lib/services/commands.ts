@@ -65,6 +65,8 @@ import { dismissDelivery, retryDelivery, setNotifyChannels } from "./notify/chan
 import { channelTestInput, testChannel } from "./notify/channel-test";
 import * as announce from "@/lib/schemas/announcements";
 import { dismissRecommendation, previewAnnouncement, removeAnnouncement, saveAnnouncement, sendAnnouncement } from "./announcements";
+import { alertTokenCreateInput, alertTokenRevokeInput } from "@/lib/schemas/alerts";
+import { createAlertToken, revokeAlertToken } from "./alerts";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -219,6 +221,9 @@ export const COMMANDS = {
   "announcement.send": command("announcement.send", announce.announcementSendInput, sendAnnouncement),
   "announcement.dismiss": command("announcement.send", announce.announcementDismissInput, dismissRecommendation),
   "announcement.preview": command("cutover.view", announce.announcementPreviewInput, previewAnnouncement),
+  // The bearer token Alertmanager posts this cutover's alerts with (lib/services/alerts.ts): shown once.
+  "alerts.token_create": command("alerts.manage", alertTokenCreateInput, createAlertToken),
+  "alerts.token_revoke": command("alerts.manage", alertTokenRevokeInput, revokeAlertToken),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

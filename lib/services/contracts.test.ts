@@ -17,6 +17,8 @@ import { getCutoverState, listCutovers } from "./cutover-read";
 import { getMetricsView } from "./metrics";
 import { getTrafficView } from "./traffic/get-traffic-view";
 import { dispatch } from "./commands";
+import { receiveAlertmanager } from "./alerts";
+import { alertmanagerPayload } from "@/lib/testing/alertmanager";
 import { evaluateTriggers } from "./triggers";
 import { enqueueDelivery } from "./notify/outbox";
 import { runBindingsOnce } from "@/lib/jobs/announcement-bindings";
@@ -137,6 +139,12 @@ describe("realtime events", () => {
     await evaluateTriggers(c, [{ metricId: draft.metricId, system: "new", sample: { at: Date.now(), status: "ok", value: 50 } }], Date.now());
     const trigger = await db().rollbackTrigger.findFirstOrThrow({ where: { cutoverId: c } });
     await dispatch(lead, "trigger.confirm", { cutoverId: c, triggerId: trigger.id });
+    // Alertmanager: a token, an alert firing then resolved, the token revoked.
+    const am = await dispatch(lead, "alerts.token_create", { cutoverId: c });
+    for (const status of ["firing", "resolved"] as const) {
+      await receiveAlertmanager({ authorization: `Bearer ${am.token}`, cutoverId: c, body: alertmanagerPayload([{ fingerprint: "contract1", status }]), address: "127.0.0.1" });
+    }
+    await dispatch(lead, "alerts.token_revoke", { cutoverId: c, tokenId: am.tokenId });
     const stopPoller = startPoller({ log: () => {}, tickMs: 50 });
     try {
       await until(() => seen(c, "metrics.sampled"), "samples");

@@ -165,7 +165,8 @@ export async function readCutoverDocument(tx: Tx, cutoverId: string, now: Date):
       criticalThreshold: m.criticalThreshold,
     })),
     trafficSteps: c.trafficSteps.map((s) => ({ percent: s.percent, decision: s.decision?.title ?? null })),
-    triggers: c.triggers.map(({ metric, comparison, ...rule }) => ({ ...rule, metric: metric.name, unit: metric.unit as MetricUnit, comparison: comparison as Comparison })),
+    // Alert triggers (conditionKind alert) have no metric: the document's triggers are the metric ones.
+    triggers: c.triggers.flatMap(({ metric, comparison, ...rule }) => (metric ? [{ ...rule, metric: metric.name, unit: metric.unit as MetricUnit, comparison: comparison as Comparison }] : [])),
     rollbackHooks: c.rollbackHooks.map((h) => ({ name: h.name, integration: h.integration })),
     contacts: c.contacts.map((k) => ({ name: k.name, role: k.role as Role, phone: k.phone, chatHandle: k.chatHandle, email: k.email, escalationOrder: k.escalationOrder })),
     risks: c.risks.map((r) => ({ title: r.title, probability: r.probability, impact: r.impact, mitigation: r.mitigation, ownerRole: r.ownerRole as Role | null, status: r.status })),

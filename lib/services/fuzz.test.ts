@@ -25,7 +25,7 @@ import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type
 import { testActionLink } from "@/lib/testing/action-links";
 
 const NAMES = Object.keys(COMMANDS) as CommandName[];
-const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId"];
+const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId", "tokenId"];
 
 /** Renaming, moving and removing a phase, section or item take the same inputs. */
 function planNode<L extends "phase" | "section" | "item">(cutoverId: string, level: L, id: string) {
@@ -110,6 +110,8 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "announcement.send": { cutoverId: c, templateId: "00000000-0000-4000-8000-000000000002", title: "Edited", body: "Edited text" },
     "announcement.dismiss": { cutoverId: c, recommendationId: "00000000-0000-4000-8000-000000000003" },
     "announcement.preview": { cutoverId: c, title: "{{cutover}}", body: "{{phase}}" },
+    "alerts.token_create": { cutoverId: c },
+    "alerts.token_revoke": { cutoverId: c, tokenId: "00000000-0000-4000-8000-000000000002" },
   };
   return table[name];
 }

@@ -237,6 +237,17 @@ const CASES: Case[] = [
   { name: "sso.set_mapping", allowed: ADMIN, input: () => ({ administratorGroups: [unique("admins")], plannerGroups: [unique("planners")] }) },
   // The whole team writes the post-mortem's lessons; observers and outsiders read it.
   { name: "report.lessons", allowed: ALL_BUT_OBSERVER, input: (f) => ({ cutoverId: f.cutoverId, wentWell: "Rollback was quick" }), setup: async (f) => void (await db().cutover.update({ where: { id: f.cutoverId }, data: { state: "rolled_back" } })) },
+  // The cutover's Alertmanager token: the lead makes and revokes it.
+  { name: "alerts.token_create", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId }) },
+  {
+    name: "alerts.token_revoke",
+    allowed: LEAD,
+    input: (f) => ({ cutoverId: f.cutoverId, tokenId: (f as Fixture & { alertTokenId: string }).alertTokenId }),
+    setup: async (f) => {
+      const t = await db().alertmanagerToken.create({ data: { cutoverId: f.cutoverId, tokenHash: unique("hash"), createdBy: "setup" } });
+      (f as Fixture & { alertTokenId: string }).alertTokenId = t.id;
+    },
+  },
   // Saving the plan as a team template: those who hold the whole plan, the lead.
   { name: "template.save", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, name: unique("Team plan") }) },
   // Outgoing messages: the Deployment Lead and the Comms Lead pick the channels and retry or set

@@ -165,7 +165,7 @@ describe("creating a cutover from a runbook applies every kind, and a preview wr
       expect(t.mode).toBe("recommend");
       expect(t.description).toMatch(/^Imported, confirm: /);
     }
-    expect(triggers.map((t) => [t.metric.name, t.comparison, t.threshold, t.forSeconds, t.severity, t.action])).toEqual([
+    expect(triggers.map((t) => [t.metric?.name, t.comparison, t.threshold, t.forSeconds, t.severity, t.action])).toEqual([
       ["Error rate", ">", 5, 300, "immediate", "rollback"],
       ["Error rate", ">", 10, 60, "immediate", "rollback"],
       ["CPU", ">", 95, 60, "immediate", "alert"],

@@ -70,7 +70,7 @@ async function readRows(tx: Tx, cutoverId: string): Promise<ReportInput> {
     });
   const triggerRows: ReportTriggerRow[] = triggers.map((t) => ({
     id: t.id,
-    label: t.description?.trim() || `${t.metric.name} (${t.system}) ${t.comparison} ${t.threshold} ${t.metric.unit} for ${forLabel(t.forSeconds)}`,
+    label: t.description?.trim() || (t.metric ? `${t.metric.name} (${t.system}) ${t.comparison} ${t.threshold} ${t.metric.unit} for ${forLabel(t.forSeconds)}` : `Alert ${t.alertName ?? "?"} firing for ${forLabel(t.forSeconds)}`),
     metricId: t.metricId,
     mode: t.mode,
     action: t.action,

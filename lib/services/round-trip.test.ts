@@ -67,7 +67,7 @@ async function planOf(cutoverId: string) {
     risks: c.risks.map((r) => ({ title: r.title, probability: r.probability, impact: r.impact, mitigation: r.mitigation || null })),
     timeline: c.timeline.map((e) => ({ title: e.title, details: e.details, plannedStart: e.plannedStart.toISOString() })),
     thresholds: c.metrics.map((m) => ({ name: m.name, unit: m.unit, direction: m.direction, warning: m.warningThreshold, critical: m.criticalThreshold })),
-    triggers: sorted(c.triggers.map((t) => ({ metric: t.metric.name, system: t.system, comparison: t.comparison, threshold: t.threshold, forSeconds: t.forSeconds, severity: t.severity, action: t.action, shiftToPercent: t.shiftToPercent }))),
+    triggers: sorted(c.triggers.map((t) => ({ metric: t.metric?.name, system: t.system, comparison: t.comparison, threshold: t.threshold, forSeconds: t.forSeconds, severity: t.severity, action: t.action, shiftToPercent: t.shiftToPercent }))),
     gates: sorted(c.gates.map((g) => ({ metric: g.metric.name, decision: g.decision?.title ?? null, successCriterion: g.successCriterion, condition: g.condition }))),
     contacts: c.contacts.map((k) => ({ role: k.role, name: k.name, phone: k.phone, chatHandle: k.chatHandle, email: k.email })),
     escalation: c.escalation,

@@ -278,6 +278,17 @@ export function createDemoApp(name: DemoName): DemoApp {
       this.set({ service: name }, Math.max(0, Math.min(poolMax, value)));
     },
   });
+  // The injected error rate as set through /admin: the lab's alert rule (scripts/lab/alertmanager.ts)
+  // watches it, so an alert can be made to fire and resolve without any load.
+  new client.Gauge({
+    name: "demo_injected_error_ratio",
+    help: "The error rate injected through /admin (0 to 1)",
+    labelNames: ["service"],
+    registers: [registry],
+    collect() {
+      this.set({ service: name }, settings.errorRate);
+    },
+  });
   // Series exist at 0 from the first scrape, so rate() sees the very first error as an increase.
   requests.inc({ service: name, code: "200" }, 0);
   requests.inc({ service: name, code: "500" }, 0);

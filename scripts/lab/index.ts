@@ -9,6 +9,7 @@ import { isAlive, processesMentioning, sleep, startDemoService, type DemoService
 import { setNewPercent, startHaproxy, type HaproxyHandle } from "./haproxy";
 import { startLoad, type LoadHandle, type LoadOptions } from "./load";
 import { startPrometheus, type PrometheusHandle, type ScrapeTarget } from "./prometheus";
+import { LAB_ALERT_RULES, startAlertmanager, type AlertmanagerHandle } from "./alertmanager";
 
 export interface LabPorts {
   haproxy?: number;
@@ -36,6 +37,11 @@ export interface LabOptions {
   newPercent?: number;
   /** Every line the children print, e.g. to echo them; by default they are only kept for errors. */
   onLine?: (source: string, line: string) => void;
+  /**
+   * A real Alertmanager posting to a war room cutover (its endpoint URL and Alertmanager token);
+   * Prometheus then loads the lab's alert rule (LAB_ALERT_RULES) and sends its alerts there.
+   */
+  alertmanager?: { webhookUrl: string; token: string; port?: number };
   /** Stop the lab and exit on SIGINT/SIGTERM/SIGHUP (default true). */
   handleSignals?: boolean;
 }
@@ -46,6 +52,8 @@ export interface Lab {
   new: DemoServiceHandle;
   haproxy: HaproxyHandle;
   prometheus: PrometheusHandle;
+  /** Started with the `alertmanager` option, else null. */
+  alertmanager: AlertmanagerHandle | null;
   /** The load started by `rate`, or the last one started with startLoad. */
   load: LoadHandle | null;
   /** Starts a load through HAProxy (stopping the current one first). */
@@ -112,7 +120,7 @@ async function claimDataDir(dataDir: string): Promise<void> {
 }
 
 export async function startLab(opts: LabOptions = {}): Promise<Lab> {
-  ensureSystemPackages(["haproxy", "prometheus"]);
+  ensureSystemPackages(["haproxy", "prometheus", ...(opts.alertmanager ? ["alertmanager"] : [])]);
   const dataDir = path.resolve(opts.dataDir ?? ".data/lab");
   mkdirSync(dataDir, { recursive: true });
   await claimDataDir(dataDir);
@@ -150,7 +158,10 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     ];
     if (haproxy.metricsUrl) targets.push({ job: "haproxy", url: `127.0.0.1:${haproxy.statsPort}`, path: "/metrics" });
     if (opts.warRoomMetricsUrl) targets.push(metricsTarget(opts.warRoomMetricsUrl));
-    const prometheus = await startPrometheus({ port: ports.prometheus, dataDir, targets, scrapeInterval: opts.scrapeInterval ?? "1s", onLine: onLine("prometheus") });
+    const alertmanager = opts.alertmanager ? await startAlertmanager({ dataDir, port: opts.alertmanager.port, webhookUrl: opts.alertmanager.webhookUrl, token: opts.alertmanager.token, onLine: onLine("alertmanager") }) : null;
+    if (alertmanager) started.push(alertmanager);
+    const alerting = alertmanager ? { rules: LAB_ALERT_RULES, alertmanagers: [alertmanager.address] } : {};
+    const prometheus = await startPrometheus({ port: ports.prometheus, dataDir, targets, scrapeInterval: opts.scrapeInterval ?? "1s", onLine: onLine("prometheus"), ...alerting });
     started.push(prometheus);
 
     let stopping: Promise<void> | null = null;
@@ -160,6 +171,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       new: newSvc,
       haproxy,
       prometheus,
+      alertmanager,
       load: null,
       async startLoad(loadOpts) {
         await lab.load?.stop();
@@ -192,3 +204,5 @@ export type { DemoServiceHandle } from "./demo-service";
 export type { HaproxyHandle } from "./haproxy";
 export type { LoadCounts, LoadHandle, LoadResponse } from "./load";
 export type { PrometheusHandle } from "./prometheus";
+export type { AlertmanagerHandle } from "./alertmanager";
+export { LAB_ALERT_NAME } from "./alertmanager";

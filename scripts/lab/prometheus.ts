@@ -22,6 +22,10 @@ export interface PrometheusOptions {
   targets: ScrapeTarget[];
   /** Prometheus duration, e.g. "1s" (default) or "2s". */
   scrapeInterval?: string;
+  /** Alerting rules (a rule file's YAML, e.g. LAB_ALERT_RULES of ./alertmanager.ts), written next to the config. */
+  rules?: string;
+  /** Alertmanagers (host:port) the rules' alerts are sent to. */
+  alertmanagers?: string[];
   /** The prometheus binary (default: `prometheus` on PATH). */
   binary?: string;
   onLine?: SpawnOptions["onLine"];
@@ -57,7 +61,7 @@ function normaliseTarget(t: ScrapeTarget): { job: string; address: string; path:
   return { job: t.job, address: t.url, path: t.path ?? "/metrics" };
 }
 
-export function renderPrometheusConfig(targets: ScrapeTarget[], scrapeInterval: string): string {
+export function renderPrometheusConfig(targets: ScrapeTarget[], scrapeInterval: string, alerting: { ruleFile?: string; alertmanagers?: string[] } = {}): string {
   if (!/^\d+(ms|s|m)$/.test(scrapeInterval)) throw new Error(`scrapeInterval must be a Prometheus duration like "1s", got ${JSON.stringify(scrapeInterval)}`);
   const jobs = targets.map(normaliseTarget);
   const seen = new Set<string>();
@@ -76,6 +80,8 @@ export function renderPrometheusConfig(targets: ScrapeTarget[], scrapeInterval: 
     `  evaluation_interval: ${scrapeInterval}`,
     "scrape_configs:",
     ...jobs.flatMap((j) => [`  - job_name: ${q(j.job)}`, `    metrics_path: ${q(j.path)}`, "    static_configs:", `      - targets: [${q(j.address)}]`]),
+    ...(alerting.ruleFile ? ["rule_files:", `  - ${q(alerting.ruleFile)}`] : []),
+    ...(alerting.alertmanagers?.length ? ["alerting:", "  alertmanagers:", "    - static_configs:", `        - targets: [${alerting.alertmanagers.map((a) => q(a)).join(", ")}]`] : []),
     "",
   ].join("\n");
 }
@@ -86,7 +92,9 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
   const tsdb = path.join(dir, "data");
   mkdirSync(tsdb, { recursive: true });
   const configPath = path.join(dir, "prometheus.yml");
-  writeFileSync(configPath, renderPrometheusConfig(opts.targets, opts.scrapeInterval ?? "1s"));
+  const ruleFile = opts.rules ? path.join(dir, "rules.yml") : undefined;
+  if (ruleFile) writeFileSync(ruleFile, opts.rules!);
+  writeFileSync(configPath, renderPrometheusConfig(opts.targets, opts.scrapeInterval ?? "1s", { ruleFile, alertmanagers: opts.alertmanagers }));
   const port = opts.port || (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const args = [

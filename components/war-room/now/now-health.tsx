@@ -19,7 +19,7 @@ export function NowHealth({ cutover, now, onOpenTab }: PanelProps & { onOpenTab:
   const serverNow = data ? now + (data.now - data.receivedAt) : now;
   const staleAfterMs = staleAfterOf(data?.settings.pollIntervalMs ?? 5000);
   const active = isEnded(cutover.state) ? [] : triggers.filter((t) => t.enabled);
-  const watched = new Set([...(data?.gates.map((g) => g.metricId) ?? []), ...active.map((t) => t.metricId)]);
+  const watched = new Set<string>([...(data?.gates.map((g) => g.metricId) ?? []), ...active.flatMap((t) => (t.metricId ? [t.metricId] : []))]);
   const levelOf = (m: NonNullable<typeof data>["metrics"][number]) => {
     const series = [m.new, m.old].filter((s): s is NonNullable<typeof s> => s !== null);
     const levels = series.map((s) => tileLevelKey(effectiveTile(s.tile, serverNow, staleAfterMs)));

@@ -14,7 +14,8 @@ export function metricsQueryKey(cutoverId: string, rangeSec: number) {
   return [...cutoverQueryKey(cutoverId), "metrics", rangeSec] as const;
 }
 
-async function errorOf(res: Response): Promise<string> {
+/** The message of an API error answer, for the views that fetch their own data. */
+export async function errorOf(res: Response): Promise<string> {
   const body = (await res.json().catch(() => null)) as { message?: string } | null;
   return body?.message ?? `HTTP ${res.status}`;
 }

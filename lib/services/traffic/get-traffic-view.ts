@@ -38,9 +38,11 @@ export async function getTrafficView(actor: Actor, raw: z.input<typeof cutoverOn
       rollbacks: c.rollbacks.map((r) => ({ id: r.id, state: r.state, reason: r.reason, durationMs: r.durationMs, hookResults: editor ? (r.hookResults as HookResult[]) : (r.hookResults as HookResult[]).map(({ name, ok, durationMs }) => ({ name, ok, durationMs })), triggerId: r.triggerId, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
       triggers: c.triggers.map((t) => ({
         id: t.id,
-        metric: t.metric.name,
-        unit: t.metric.unit,
+        metric: t.metric?.name ?? `alert ${t.alertName ?? ""}`,
+        unit: t.metric?.unit ?? "",
         metricId: t.metricId,
+        conditionKind: t.conditionKind,
+        alertName: t.alertName,
         system: t.system,
         comparison: t.comparison,
         threshold: t.threshold,
