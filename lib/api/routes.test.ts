@@ -29,6 +29,9 @@ describe("route table", () => {
       ["POST", "/api/v1/commands/risk.save", ":name", { name: "risk.save" }],
       ["GET", `/api/v1/cutovers/${C}/report`, undefined, { cutoverId: C }],
       ["GET", "/api/v1/templates", undefined, {}],
+      ["GET", `/api/v1/cutovers/${C}/checkins`, undefined, { cutoverId: C }],
+      ["POST", `/api/v1/cutovers/${C}/checkins/${I}/acknowledge`, "checkin.acknowledge", { cutoverId: C, checkInId: I }],
+      ["POST", `/api/v1/cutovers/${C}/incidents/${I}/acknowledge`, "incident.acknowledge", { cutoverId: C, incidentId: I }],
     ];
     for (const [method, url, command, params] of cases) {
       const hit = matchRoute(method, url);

@@ -17,6 +17,7 @@ import type { ExportFile } from "@/lib/domain/export";
 import { getMetricsView } from "@/lib/services/metrics";
 import { getTrafficView } from "@/lib/services/traffic/get-traffic-view";
 import { id as idSchema } from "@/lib/schemas/room";
+import { getCheckInsView } from "@/lib/services/checkins";
 
 export type Method = "GET" | "POST";
 
@@ -101,6 +102,10 @@ export const ROUTES: readonly RouteDef[] = [
       return data.format === "markdown" ? download(await reportFile(actor, input), requestId) : getReport(actor, input);
     },
   },
+  // The check-in cadence and schedule, and the incidents with their escalation level (the Comms tab).
+  { method: "GET", path: "/api/v1/cutovers/:cutoverId/checkins", read: ({ actor, params }) => getCheckInsView(actor, { cutoverId: params.cutoverId }) },
+  { method: "POST", path: "/api/v1/cutovers/:cutoverId/checkins/:checkInId/acknowledge", command: "checkin.acknowledge" },
+  { method: "POST", path: "/api/v1/cutovers/:cutoverId/incidents/:incidentId/acknowledge", command: "incident.acknowledge" },
   // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
   { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
 ];

@@ -7,6 +7,7 @@ import {
   can,
   canInCutover,
   canProgressTimelineEntry,
+  canAcknowledgeCheckIn,
   canSignOffItem,
   PERMISSIONS,
   PermissionDenied,
@@ -144,6 +145,16 @@ describe("canProgressTimelineEntry", () => {
   it("lets any participant progress a step without owner, but not an observer", () => {
     expect(canProgressTimelineEntry(["COMMS_LEAD"], null)).toBe(true);
     expect(canProgressTimelineEntry(["OBSERVER"], null)).toBe(false);
+  });
+});
+
+describe("canAcknowledgeCheckIn", () => {
+  it("lets the owing role and the Deployment Lead acknowledge, nobody else", () => {
+    expect(canAcknowledgeCheckIn(["ON_CALL"], "ON_CALL")).toBe(true);
+    expect(canAcknowledgeCheckIn(["DEPLOYMENT_LEAD"], "ON_CALL")).toBe(true);
+    expect(canAcknowledgeCheckIn(["QA_LEAD"], "ON_CALL")).toBe(false);
+    expect(canAcknowledgeCheckIn(["OBSERVER"], "OBSERVER")).toBe(false);
+    expect(canAcknowledgeCheckIn([], "ON_CALL")).toBe(false);
   });
 });
 

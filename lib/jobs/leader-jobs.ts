@@ -3,6 +3,7 @@
 // process only and resume on the next leader after a failover.
 import { startPoller } from "./poller";
 import { evaluateTriggers } from "@/lib/services/triggers";
+import { startCheckInsJob } from "./checkins";
 
 export interface LeaderJob {
   name: string;
@@ -13,6 +14,8 @@ export interface LeaderJob {
 export const LEADER_JOBS: readonly LeaderJob[] = [
   // Prometheus queries on each cutover's grid, and the rollback triggers on their samples.
   { name: "poller", start: (log) => startPoller({ log, onSamples: evaluateTriggers }) },
+  // Check-ins coming due and overdue, and the escalation ladder of unacknowledged incidents.
+  { name: "checkins", start: (log) => startCheckInsJob({ log }) },
 ];
 
 /** Starts every job; the returned function stops them all. */

@@ -56,6 +56,9 @@ import { lessonsInput } from "@/lib/schemas/report";
 import { saveLessons } from "./report";
 import { templateRemoveInput, templateSaveInput } from "@/lib/schemas/templates";
 import { removeTemplate, saveTemplate } from "./templates";
+import { checkInAcknowledgeInput, checkInConfigureInput, incidentAcknowledgeInput } from "@/lib/schemas/checkins";
+import { acknowledgeCheckIn, configureCheckIns } from "./checkins";
+import { acknowledgeIncident } from "./incidents";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -189,6 +192,11 @@ export const COMMANDS = {
   // Team templates (lib/services/templates.ts). Removing one: canRemoveTemplate (its author or templates.manage).
   "template.save": command("template.save", templateSaveInput, saveTemplate),
   "template.remove": globalCommand("cutover.create", templateRemoveInput, removeTemplate),
+  // Check-ins (lib/services/checkins.ts). Whose: canAcknowledgeCheckIn (the owing role or the Deployment Lead).
+  "checkin.configure": command("cutover.edit_plan", checkInConfigureInput, configureCheckIns),
+  "checkin.acknowledge": command("checkin.acknowledge", checkInAcknowledgeInput, acknowledgeCheckIn),
+  // Stops an incident's escalation (lib/services/incidents.ts).
+  "incident.acknowledge": command("incident.acknowledge", incidentAcknowledgeInput, acknowledgeIncident),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -24,7 +24,7 @@ import type { Actor } from "./context";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 
 const NAMES = Object.keys(COMMANDS) as CommandName[];
-const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId"];
+const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId", "checkInId", "incidentId"];
 
 /** Renaming, moving and removing a phase, section or item take the same inputs. */
 function planNode<L extends "phase" | "section" | "item">(cutoverId: string, level: L, id: string) {
@@ -95,6 +95,9 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "report.lessons": { cutoverId: c, wentWell: "Rollback was quick", actions: "Alert earlier", version: 0 },
     "template.save": { cutoverId: c, name: "Team plan", description: "Our usual cutover" },
     "template.remove": { templateId: "00000000-0000-4000-8000-000000000001" },
+    "checkin.configure": { cutoverId: c, cadence: "every 30 min for the first 2 h, hourly for the next 6 h", anchor: "start", role: "ON_CALL", grace: "5 min" },
+    "checkin.acknowledge": { cutoverId: c, checkInId: f.metricId, note: "error rate flat" },
+    "incident.acknowledge": { cutoverId: c, incidentId: f.metricId, note: "looking" },
   };
   return table[name];
 }

@@ -10,6 +10,7 @@ import { announce } from "@/lib/realtime/bus";
 import { removeInput, triggerConfirmInput, triggerInput } from "@/lib/schemas/room";
 import type { PolledSample } from "@/lib/jobs/poller";
 import { recordChange } from "./audit";
+import { openIncident, resolveIncident } from "./incidents";
 import { auditRole, requireFound, type Call, type CutoverContext } from "./context";
 import { changeSplit } from "./traffic/change-split";
 import type { Mover } from "./traffic/routing";
@@ -113,6 +114,14 @@ export async function evaluateTriggers(cutoverId: string, samples: PolledSample[
           after: { state: "firing", value: polled.sample.value, reason: step.fireReason, mode: t.mode, action: t.action, notice: step.notice },
           rehearsal: t.cutover.mode === "rehearsal",
         });
+      }
+      // An immediate-severity rule is the runbooks' critical trigger: firing opens an incident
+      // the escalation ladder pages until someone acknowledges it; it resolves when the rule stops.
+      const subject = `trigger:${t.id}`;
+      if (step.fire && t.severity === "immediate") {
+        await openIncident(tx, { cutoverId, subject, severity: "critical", title: `Critical trigger fired: ${describeTrigger(t, t.metric)}`, openedBy: `trigger: ${t.description ?? t.id}`, rehearsal: t.cutover.mode === "rehearsal" });
+      } else if (t.state === "firing" && step.next.state === "inactive") {
+        await resolveIncident(tx, { cutoverId, subject, resolvedBy: `trigger: ${t.description ?? t.id}`, rehearsal: t.cutover.mode === "rehearsal" });
       }
       if (changed || step.fire) {
         await announce(tx, {
