@@ -18,6 +18,8 @@ import { getMetricsView } from "./metrics";
 import { getTrafficView } from "./traffic/get-traffic-view";
 import { dispatch } from "./commands";
 import { evaluateTriggers } from "./triggers";
+import { tickCheckIns } from "./checkins";
+import { tickEscalation } from "./incidents";
 import { createFixture, createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 
 let team: Team;
@@ -130,6 +132,18 @@ describe("realtime events", () => {
     await evaluateTriggers(c, [{ metricId: draft.metricId, system: "new", sample: { at: Date.now(), status: "ok", value: 50 } }], Date.now());
     const trigger = await db().rollbackTrigger.findFirstOrThrow({ where: { cutoverId: c } });
     await dispatch(lead, "trigger.confirm", { cutoverId: c, triggerId: trigger.id });
+    // The critical trigger opened an incident: the ladder pages its first level, On-call
+    // acknowledges, and it resolves when the rule stops firing. Check-ins on a clock held here.
+    await tickEscalation(Date.now(), { cutoverId: c });
+    const incident = await db().incident.findFirstOrThrow({ where: { cutoverId: c } });
+    await dispatch(team.ON_CALL, "incident.acknowledge", { cutoverId: c, incidentId: incident.id, note: "looking" });
+    await evaluateTriggers(c, [{ metricId: draft.metricId, system: "new", sample: { at: Date.now() + 1, status: "ok", value: 0 } }], Date.now() + 1);
+    await dispatch(lead, "checkin.configure", { cutoverId: c, cadence: "every 1 s for 10 s", anchor: "start", grace: "1 s" });
+    const configuredAt = ((await db().cutover.findUniqueOrThrow({ where: { id: c } })).checkinCadence as { configuredAt: number }).configuredAt;
+    await db().cutover.update({ where: { id: c }, data: { state: "in_progress", startedAt: new Date(configuredAt) } });
+    await tickCheckIns(configuredAt + 3_000, { cutoverId: c });
+    const checkIn = await db().checkIn.findFirstOrThrow({ where: { cutoverId: c }, orderBy: { dueAt: "desc" } });
+    await dispatch(team.ON_CALL, "checkin.acknowledge", { cutoverId: c, checkInId: checkIn.id, note: "all green" });
     const stopPoller = startPoller({ log: () => {}, tickMs: 50 });
     try {
       await until(() => seen(c, "metrics.sampled"), "samples");
