@@ -2,19 +2,12 @@ import { describe, expect, it } from "vitest";
 import { applicableRungs, contactMatches, levelsDue, nextLevelAt, parseLadder, parseLadderAfter } from "./escalation";
 
 describe("ladder times", () => {
-  it("reads the runbooks' ranges and seconds", () => {
-    expect(parseLadderAfter("0-15 min")).toBe(0);
-    expect(parseLadderAfter("15-30 min")).toBe(900);
-    expect(parseLadderAfter("15–30 min")).toBe(900);
-    expect(parseLadderAfter("30+ min")).toBe(1800);
-    expect(parseLadderAfter("30 min+")).toBe(1800);
-    expect(parseLadderAfter("after 1 h")).toBe(3600);
-    expect(parseLadderAfter("10 s")).toBe(10);
-    expect(parseLadderAfter("5-10 s")).toBe(5);
-    expect(parseLadderAfter("immediately")).toBe(0);
-  });
-  it("refuses what is not a time", () => {
-    for (const bad of ["", "later", "15-", "-5 min", "30+"]) expect(parseLadderAfter(bad)).toBeNull();
+  it("reads the runbooks' ranges and seconds, and refuses what is not a time", () => {
+    const cases: [string, number | null][] = [
+      ["0-15 min", 0], ["15-30 min", 900], ["15–30 min", 900], ["30+ min", 1800], ["30 min+", 1800], ["after 1 h", 3600], ["10 s", 10], ["5-10 s", 5], ["immediately", 0],
+      ["", null], ["later", null], ["15-", null], ["-5 min", null], ["30+", null],
+    ];
+    expect(cases.map(([text]) => [text, parseLadderAfter(text)])).toEqual(cases);
   });
 });
 

@@ -150,11 +150,8 @@ describe("canProgressTimelineEntry", () => {
 
 describe("canAcknowledgeCheckIn", () => {
   it("lets the owing role and the Deployment Lead acknowledge, nobody else", () => {
-    expect(canAcknowledgeCheckIn(["ON_CALL"], "ON_CALL")).toBe(true);
-    expect(canAcknowledgeCheckIn(["DEPLOYMENT_LEAD"], "ON_CALL")).toBe(true);
-    expect(canAcknowledgeCheckIn(["QA_LEAD"], "ON_CALL")).toBe(false);
-    expect(canAcknowledgeCheckIn(["OBSERVER"], "OBSERVER")).toBe(false);
-    expect(canAcknowledgeCheckIn([], "ON_CALL")).toBe(false);
+    const cases: [Role[], Role, boolean][] = [[["ON_CALL"], "ON_CALL", true], [["DEPLOYMENT_LEAD"], "ON_CALL", true], [["QA_LEAD"], "ON_CALL", false], [["OBSERVER"], "OBSERVER", false], [[], "ON_CALL", false]];
+    expect(cases.map(([roles, owner]) => [roles, owner, canAcknowledgeCheckIn(roles, owner)])).toEqual(cases);
   });
 });
 

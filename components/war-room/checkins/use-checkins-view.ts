@@ -5,6 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { CheckInsView } from "@/lib/services/checkins";
 import { cutoverQueryKey } from "../shared/use-live-cutover";
+import { fetchRoomJson } from "../shared/use-traffic-view";
 
 export type { CheckInsView };
 export type CheckInRow = CheckInsView["checkIns"][number];
@@ -14,17 +15,8 @@ export function checkInsQueryKey(cutoverId: string) {
   return [...cutoverQueryKey(cutoverId), "checkins"] as const;
 }
 
-async function fetchCheckIns(cutoverId: string): Promise<CheckInsView> {
-  const res = await fetch(`/api/v1/cutovers/${cutoverId}/checkins`, { cache: "no-store" });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { message?: string } | null;
-    throw new Error(body?.message ?? `HTTP ${res.status}`);
-  }
-  return (await res.json()) as CheckInsView;
-}
-
 export function useCheckInsView(cutoverId: string) {
-  return useQuery({ queryKey: checkInsQueryKey(cutoverId), queryFn: () => fetchCheckIns(cutoverId) });
+  return useQuery({ queryKey: checkInsQueryKey(cutoverId), queryFn: () => fetchRoomJson<CheckInsView>(`/api/v1/cutovers/${cutoverId}/checkins`) });
 }
 
 /** What a check-in is now: the server's word, or overdue as soon as its time passed here. */

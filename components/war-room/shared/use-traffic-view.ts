@@ -11,13 +11,18 @@ export function trafficQueryKey(cutoverId: string) {
   return [...cutoverQueryKey(cutoverId), "traffic"] as const;
 }
 
-export async function fetchTrafficView(cutoverId: string): Promise<TrafficData> {
-  const res = await fetch(`/api/v1/cutovers/${cutoverId}/traffic`, { cache: "no-store" });
+/** A read of the REST API as JSON, or an Error with the server's message. */
+export async function fetchRoomJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store" });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { message?: string } | null;
     throw new Error(body?.message ?? `HTTP ${res.status}`);
   }
-  return (await res.json()) as TrafficData;
+  return (await res.json()) as T;
+}
+
+export function fetchTrafficView(cutoverId: string): Promise<TrafficData> {
+  return fetchRoomJson<TrafficData>(`/api/v1/cutovers/${cutoverId}/traffic`);
 }
 
 /** The traffic view; every live event of the cutover refetches it (its key is under ["cutover", id]). */
