@@ -6,7 +6,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { checkInSchedule, checkInStatus, formatCadence, formatDuration, parseCadenceSegments, parseCadenceText, storedCadenceSchema, parseDuration, type StoredCadence } from "@/lib/domain/checkins";
 import { applicableRungs, nextLevelAt, parseLadder, type LadderRung } from "@/lib/domain/escalation";
-import { can, canAcknowledgeCheckIn } from "@/lib/domain/permissions";
+import { canAcknowledgeCheckIn } from "@/lib/domain/permissions";
 import { ROLE_LABELS, type Role } from "@/lib/domain/roles";
 import { checkInAcknowledgeInput, checkInConfigureInput } from "@/lib/schemas/checkins";
 import { cutoverOnly } from "@/lib/schemas/room";
@@ -141,7 +141,6 @@ export async function getCheckInsView(actor: Actor, raw: z.input<typeof cutoverO
       now: new Date(now).toISOString(),
       canConfigure: ctx.can("cutover.edit_plan"),
       canAcknowledgeIncident: ctx.can("incident.acknowledge"),
-      myRoles: ctx.roles,
       cadence: cadence && {
         text: formatCadence(cadence.segments),
         anchor: cadence.anchor,
@@ -167,6 +166,8 @@ export async function getCheckInsView(actor: Actor, raw: z.input<typeof cutoverO
       incidents: incidents.map((i) => {
         const rungs = ladder.ok ? applicableRungs(ladder.rungs, i.severity) : [];
         const open = i.resolvedAt === null && i.acknowledgedAt === null;
+        // The ladder as it is now: a level edited mid-incident shows under its new name.
+        const reached = i.levelReached > 0 ? rungs[i.levelReached - 1] : undefined;
         const at = open ? nextLevelAt(rungs, i.openedAt.getTime(), i.levelReached) : null;
         return {
           id: i.id,
@@ -175,7 +176,7 @@ export async function getCheckInsView(actor: Actor, raw: z.input<typeof cutoverO
           severity: i.severity,
           openedAt: i.openedAt.toISOString(),
           levelReached: i.levelReached,
-          level: i.levelReached > 0 ? (rungs[i.levelReached - 1] ?? null) && { level: rungs[i.levelReached - 1]!.level, who: rungs[i.levelReached - 1]!.who } : null,
+          level: reached ? { level: reached.level, who: reached.who } : null,
           levels: rungs.length,
           nextLevelAt: at === null ? null : new Date(at).toISOString(),
           acknowledgedBy: i.acknowledgedBy,
@@ -186,7 +187,6 @@ export async function getCheckInsView(actor: Actor, raw: z.input<typeof cutoverO
         };
       }),
       ladderError: ladder.ok ? null : ladder.error,
-      hasAcknowledgePermission: can(ctx.roles, "checkin.acknowledge"),
     };
   });
 }
