@@ -65,6 +65,17 @@ describe("configuring the cadence", () => {
   });
 });
 
+describe("importing a runbook", () => {
+  it("takes the cadence its checklist states, with the defaults", async () => {
+    const planner = { ...team.DEPLOYMENT_LEAD, isPlanner: true };
+    await db().user.update({ where: { id: planner.id }, data: { isPlanner: true } });
+    const runbook = "# Cutover\n## Post-Cutover (First 24 Hours)\n### Continuous monitoring\n- [ ] Check metrics every 30 minutes first 2 hours\n- [ ] Check metrics every 1 hour next 6 hours\n- [ ] Daily review after 24 hours\n";
+    const { cutoverId } = (await dispatch(planner, "cutover.create", { name: "Imported", systemFrom: "a", systemTo: "b", tZero: "2030-01-01T00:00:00Z", runbook })) as { cutoverId: string };
+    const view = await getCheckInsView(planner, { cutoverId });
+    expect(view.cadence).toMatchObject({ text: "every 30 min for the first 2 h, every 1 h for the next 6 h", anchor: "full_traffic", role: "ON_CALL", total: 10 });
+  });
+});
+
 describe("the check-in job", () => {
   it("makes each check-in due once, even when two passes run at once", async () => {
     const { f, t0 } = await running();
