@@ -80,7 +80,11 @@ export async function tickCheckIns(now: number, opts: { cutoverId?: string } = {
     if (!cadence) continue;
     const anchor = await anchorOf(db(), c, cadence);
     if (!anchor) continue;
-    const owed = checkInSchedule(cadence, anchor.getTime()).filter((s) => s.dueAt <= now && s.dueAt >= cadence.configuredAt);
+    // Only what came due since the last one written: the unique key makes a race harmless, this
+    // keeps a pass from re-inserting the whole past every second.
+    const last = await db().checkIn.findFirst({ where: { cutoverId: c.id }, orderBy: { dueAt: "desc" }, select: { dueAt: true } });
+    const since = Math.max(cadence.configuredAt, (last?.dueAt.getTime() ?? -Infinity) + 1);
+    const owed = checkInSchedule(cadence, anchor.getTime()).filter((s) => s.dueAt <= now && s.dueAt >= since);
     if (owed.length === 0) continue;
     await db().$transaction(async (tx) => {
       const created = await tx.checkIn.createManyAndReturn({
