@@ -117,7 +117,7 @@ export async function tickCheckIns(now: number, opts: { cutoverId?: string } = {
           channel,
           source: "checkin",
           subject,
-          message: { title: `Check-in overdue: ${row.cutover.name}`.slice(0, 200), text: `The ${role} check-in due at ${row.dueAt.toISOString()} has not been acknowledged.`, severity: "warning", links: [{ label: "Open the room", url: roomUrl(row.cutoverId) }] },
+          message: { title: `${row.cutover.mode === "rehearsal" ? "REHEARSAL: " : ""}Check-in overdue: ${row.cutover.name}`.slice(0, 200), text: `The ${role} check-in due at ${row.dueAt.toISOString()} has not been acknowledged.`, severity: "warning", links: [{ label: "Open the room", url: roomUrl(row.cutoverId) }] },
           createdBy: JOB_ACTOR,
         });
       }

@@ -91,6 +91,14 @@ describe("escalating", () => {
     expect(view.incidents).toMatchObject([{ id: incident.id, state: "open", levelReached: 3, levels: 3, level: { level: "Executive", who: "VP Engineering" }, nextLevelAt: null }]);
   });
 
+  it("says REHEARSAL on the pages of a rehearsal", async () => {
+    const { f, t0 } = await withIncident();
+    await db().cutover.update({ where: { id: f.cutoverId }, data: { mode: "rehearsal" } });
+    await tickEscalation(t0, { cutoverId: f.cutoverId });
+    const [page] = await db().delivery.findMany({ where: { cutoverId: f.cutoverId } });
+    expect((page!.message as { title: string }).title).toMatch(/^REHEARSAL: Escalation level 1/);
+  });
+
   it("leaves out critical-only levels for a warning", async () => {
     const { f } = await withIncident();
     await db().$transaction((tx) => openIncident(tx, { cutoverId: f.cutoverId, subject: "alert:warn", severity: "warning", title: "Latency creeping" }));

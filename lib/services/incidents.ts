@@ -138,7 +138,8 @@ async function pageLevel(tx: Tx, incident: OpenIncident, rung: Rung, level: numb
   const subject = `incident:${incident.id}`;
   const minutes = Math.round(rung.startSec / 60);
   const message = {
-    title: `Escalation level ${level} (${rung.level}): ${incident.title}`.slice(0, 200),
+    // Whoever is paged from a rehearsal must see at once that production is not at stake.
+    title: `${incident.cutover.mode === "rehearsal" ? "REHEARSAL: " : ""}Escalation level ${level} (${rung.level}): ${incident.title}`.slice(0, 200),
     text: `${incident.title} in "${incident.cutover.name}" is not acknowledged${rung.startSec > 0 ? ` after ${minutes >= 1 ? `${minutes} min` : `${rung.startSec} s`}` : ""}. Paging ${rung.who}.`.slice(0, 8000),
     fields: [
       { label: "Cutover", value: incident.cutover.name.slice(0, 500) },
