@@ -34,6 +34,9 @@ describe("route table", () => {
       ["GET", `/api/v1/cutovers/${C}/announcements`, undefined, { cutoverId: C }],
       ["POST", `/api/v1/alertmanager/${C}`, undefined, { cutoverId: C }],
       ["GET", `/api/v1/cutovers/${C}/alerts`, undefined, { cutoverId: C }],
+      ["GET", `/api/v1/cutovers/${C}/checkins`, undefined, { cutoverId: C }],
+      ["POST", `/api/v1/cutovers/${C}/checkins/${I}/acknowledge`, "checkin.acknowledge", { cutoverId: C, checkInId: I }],
+      ["POST", `/api/v1/cutovers/${C}/incidents/${I}/acknowledge`, "incident.acknowledge", { cutoverId: C, incidentId: I }],
     ];
     for (const [method, url, command, params] of cases) {
       const hit = matchRoute(method, url);

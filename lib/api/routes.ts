@@ -21,6 +21,7 @@ import { getAnnouncementsView } from "@/lib/services/announcements";
 import { id as idSchema } from "@/lib/schemas/room";
 import { getDeliveriesView } from "@/lib/services/notify/channels";
 import { listAlerts, receiveAlertmanager } from "@/lib/services/alerts";
+import { getCheckInsView } from "@/lib/services/checkins";
 
 export type Method = "GET" | "POST";
 
@@ -132,6 +133,10 @@ export const ROUTES: readonly RouteDef[] = [
     receive: ({ authorization, params, data, address, requestId }) => receiveAlertmanager({ authorization, cutoverId: cutoverIdOf(params), body: data, address, requestId }),
   },
   { method: "GET", path: "/api/v1/cutovers/:cutoverId/alerts", read: ({ actor, params }) => listAlerts(actor, { cutoverId: params.cutoverId }) },
+  // The check-in cadence and schedule, and the incidents with their escalation level (the Comms tab).
+  { method: "GET", path: "/api/v1/cutovers/:cutoverId/checkins", read: ({ actor, params }) => getCheckInsView(actor, { cutoverId: params.cutoverId }) },
+  { method: "POST", path: "/api/v1/cutovers/:cutoverId/checkins/:checkInId/acknowledge", command: "checkin.acknowledge" },
+  { method: "POST", path: "/api/v1/cutovers/:cutoverId/incidents/:incidentId/acknowledge", command: "incident.acknowledge" },
   // The templates a new cutover can start from (`template` of cutover.create): built-in, then the team's.
   { method: "GET", path: "/api/v1/templates", read: async ({ actor }) => ({ templates: await listTemplates(actor) }) },
   // The Comms tab's announcements: templates, bindings, pending recommendations, the variables.

@@ -7,6 +7,7 @@ import {
   can,
   canInCutover,
   canProgressTimelineEntry,
+  canAcknowledgeCheckIn,
   canSignOffItem,
   PERMISSIONS,
   PermissionDenied,
@@ -144,6 +145,13 @@ describe("canProgressTimelineEntry", () => {
   it("lets any participant progress a step without owner, but not an observer", () => {
     expect(canProgressTimelineEntry(["COMMS_LEAD"], null)).toBe(true);
     expect(canProgressTimelineEntry(["OBSERVER"], null)).toBe(false);
+  });
+});
+
+describe("canAcknowledgeCheckIn", () => {
+  it("lets the owing role and the Deployment Lead acknowledge, nobody else", () => {
+    const cases: [Role[], Role, boolean][] = [[["ON_CALL"], "ON_CALL", true], [["DEPLOYMENT_LEAD"], "ON_CALL", true], [["QA_LEAD"], "ON_CALL", false], [["OBSERVER"], "OBSERVER", false], [[], "ON_CALL", false]];
+    expect(cases.map(([roles, owner]) => [roles, owner, canAcknowledgeCheckIn(roles, owner)])).toEqual(cases);
   });
 });
 

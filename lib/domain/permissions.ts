@@ -169,6 +169,15 @@ export function canProgressTimelineEntry(roles: readonly Role[], ownerRole: Role
   return (roles.includes(ownerRole) && can([ownerRole], "timeline.progress")) || roles.includes("DEPLOYMENT_LEAD");
 }
 
+/**
+ * A check-in is acknowledged by the role that owes it (whoever was watching); the Deployment Lead
+ * may acknowledge any, having checked with the owner.
+ */
+export function canAcknowledgeCheckIn(roles: readonly Role[], ownerRole: Role): boolean {
+  if (!can(roles, "checkin.acknowledge")) return false;
+  return (roles.includes(ownerRole) && can([ownerRole], "checkin.acknowledge")) || roles.includes("DEPLOYMENT_LEAD");
+}
+
 // ---- Global roles: what a user may do outside any one cutover.
 
 export const GLOBAL_ACTIONS = [

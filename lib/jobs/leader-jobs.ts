@@ -6,6 +6,7 @@ import { startDeliveryWorker } from "./delivery-worker";
 import { evaluateTriggers } from "@/lib/services/triggers";
 import { startAnnouncementBindings } from "./announcement-bindings";
 import { startAlertTriggers } from "./alert-triggers";
+import { startCheckInsJob } from "./checkins";
 
 export interface LeaderJob {
   name: string;
@@ -22,6 +23,8 @@ export const LEADER_JOBS: readonly LeaderJob[] = [
   { name: "announcement-bindings", start: (log) => startAnnouncementBindings({ log }) },
   // Rollback triggers on Alertmanager alerts ("alert X is firing"), every second.
   { name: "alert-triggers", start: (log) => startAlertTriggers({ log }) },
+  // Check-ins coming due and overdue, and the escalation ladder of unacknowledged incidents.
+  { name: "checkins", start: (log) => startCheckInsJob({ log }) },
 ];
 
 /** Starts every job; the returned function stops them all. */

@@ -106,6 +106,18 @@ export const CHANGE_EVENT_TYPES = [
   "alert.state",
   "alerts.token_created",
   "alerts.token_revoked",
+  // Check-ins (lib/services/checkins.ts): the cadence set, one come due or overdue (the leader's
+  // check-in job), one acknowledged.
+  "checkin.configured",
+  "checkin.due",
+  "checkin.overdue",
+  "checkin.acknowledged",
+  // Incidents (lib/services/incidents.ts): opened by a critical trigger or alert, a level of the
+  // escalation ladder paged, acknowledged, resolved when what fired stopped.
+  "incident.opened",
+  "incident.acknowledged",
+  "incident.resolved",
+  "escalation.level_reached",
 ] as const;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 

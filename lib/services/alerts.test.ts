@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { alertmanagerPayload } from "@/lib/testing/alertmanager";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";
 import { dispatch } from "./commands";
-import { BAD_TOKENS_PER_ADDRESS, listAlerts, onAlertFiring, receiveAlertmanager, resetAlertLimits } from "./alerts";
+import { BAD_TOKENS_PER_ADDRESS, listAlerts, receiveAlertmanager, resetAlertLimits } from "./alerts";
 import { evaluateAlertTriggers } from "./triggers";
 
 /** The lead of every cutover here; each test gets a fresh running cutover and its Alertmanager token. */
@@ -86,16 +86,18 @@ describe("the Alertmanager endpoint", () => {
     expect(await post(body, { address: "10.0.0.2" })).toEqual({ received: 1, changed: 1 });
   });
 
-  it("the firing hooks run in the alert's transaction, once per start of firing", async () => {
-    const seen: string[] = [];
-    onAlertFiring.push(async (_tx, e) => void seen.push(`${e.alert.alertname}:${e.alert.severity}`));
-    try {
-      await post(alertmanagerPayload([{ fingerprint: "eee5" }]));
-      await post(alertmanagerPayload([{ fingerprint: "eee5" }]));
-      expect(seen).toEqual(["HighErrorRate:critical"]);
-    } finally {
-      onAlertFiring.length = 0;
-    }
+  it("a critical alert that starts firing opens one incident (the escalation ladder's), which resolves with the alert; a warning opens none", async () => {
+    await post(alertmanagerPayload([{ fingerprint: "eee5" }]));
+    await post(alertmanagerPayload([{ fingerprint: "eee5" }]));
+    await post(alertmanagerPayload([{ fingerprint: "fff6", severity: "warning" }]));
+    const alert = await db().alert.findFirstOrThrow({ where: { fingerprint: "eee5" } });
+    const open = await db().incident.findMany({ where: { subject: `alert:${alert.id}` } });
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ severity: "critical", resolvedAt: null });
+    const warning = await db().alert.findFirstOrThrow({ where: { fingerprint: "fff6" } });
+    expect(await db().incident.count({ where: { subject: `alert:${warning.id}` } })).toBe(0);
+    await post(alertmanagerPayload([{ fingerprint: "eee5", status: "resolved" }]));
+    expect((await db().incident.findFirstOrThrow({ where: { subject: `alert:${alert.id}` } })).resolvedAt).not.toBeNull();
   });
 });
 

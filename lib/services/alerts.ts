@@ -16,13 +16,14 @@ import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { hashToken } from "@/lib/auth/token-hash";
 import { AppError } from "@/lib/errors";
-import { ALERT_TOKEN_PREFIX, alertAuditAction, alertChange, alertmanagerPayloadSchema, alertTokenOf, receivedAlert, sortAlerts, type ReceivedAlert } from "@/lib/domain/alerts";
+import { ALERT_TOKEN_PREFIX, alertAuditAction, alertChange, alertmanagerPayloadSchema, alertTokenOf, isCritical, receivedAlert, sortAlerts, type ReceivedAlert } from "@/lib/domain/alerts";
 import { announce } from "@/lib/realtime/bus";
 import { alertsListInput, alertTokenCreateInput, alertTokenRevokeInput } from "@/lib/schemas/alerts";
 import { recordChange } from "./audit";
 import { requireFound, withCutover, type Actor, type CutoverContext } from "./context";
 import { parseInput } from "./parse-input";
 import { evaluateAlertTriggers } from "./triggers";
+import { openIncident, resolveIncident } from "./incidents";
 
 export const ALERTMANAGER_ACTOR = "Alertmanager";
 export const alertmanagerPath = (cutoverId: string) => `/api/v1/alertmanager/${cutoverId}`;
@@ -77,13 +78,6 @@ export type AlertsView = Awaited<ReturnType<typeof listAlerts>>;
 
 // --- the endpoint ----------------------------------------------------------------------------
 
-/**
- * What else happens, in the same transaction, when an alert starts firing (issue #14 §4: a
- * critical alert opens an incident and starts the escalation ladder). The incidents service adds
- * itself here: `onAlertFiring.push((tx, e) => isCritical(e.alert.severity) ? openIncident(tx, …) : …)`.
- */
-export type AlertFiringHook = (tx: Tx, event: { cutoverId: string; alertId: string; alert: ReceivedAlert }) => Promise<void>;
-export const onAlertFiring: AlertFiringHook[] = [];
 
 /** Bad tokens per address (10 minutes), and accepted notifications per cutover (a minute). */
 export const BAD_TOKENS_PER_ADDRESS = 30;
@@ -175,7 +169,11 @@ export async function receiveAlertmanager(req: AlertmanagerRequest): Promise<{ r
           requestId: req.requestId,
           rehearsal: row.cutover.mode === "rehearsal",
         });
-        if (a.status === "firing") for (const hook of onAlertFiring) await hook(tx, { cutoverId: row.cutoverId, alertId: saved.id, alert: a });
+        // A critical alert that starts firing opens an incident: the escalation ladder pages until
+        // someone acknowledges it (lib/services/incidents.ts); it resolves with the alert.
+        const incident = { cutoverId: row.cutoverId, subject: `alert:${saved.id}`, rehearsal: row.cutover.mode === "rehearsal" };
+        if (a.status === "firing" && isCritical(a.severity)) await openIncident(tx, { ...incident, severity: "critical", title: `Critical alert firing: ${a.alertname}${a.summary ? `: ${a.summary}` : ""}`, openedBy: ALERTMANAGER_ACTOR });
+        else if (a.status === "resolved") await resolveIncident(tx, { ...incident, resolvedBy: ALERTMANAGER_ACTOR });
       }
       if (repeats.length) await tx.alert.updateMany({ where: { cutoverId: row.cutoverId, fingerprint: { in: repeats } }, data: { lastSeenAt: now } });
       if (changedAlerts.length) await announce(tx, { type: "alert.state", cutoverId: row.cutoverId, actor: ALERTMANAGER_ACTOR, subject: changedAlerts.length === 1 ? `alert:${changedAlerts[0]!.fingerprint}` : "alerts" });

@@ -67,6 +67,9 @@ import * as announce from "@/lib/schemas/announcements";
 import { dismissRecommendation, previewAnnouncement, removeAnnouncement, saveAnnouncement, sendAnnouncement } from "./announcements";
 import { alertTokenCreateInput, alertTokenRevokeInput } from "@/lib/schemas/alerts";
 import { createAlertToken, revokeAlertToken } from "./alerts";
+import { checkInAcknowledgeInput, checkInConfigureInput, incidentAcknowledgeInput } from "@/lib/schemas/checkins";
+import { acknowledgeCheckIn, configureCheckIns } from "./checkins";
+import { acknowledgeIncident } from "./incidents";
 
 type Schema<Out> = z.ZodType<Out, unknown>;
 
@@ -224,6 +227,11 @@ export const COMMANDS = {
   // The bearer token Alertmanager posts this cutover's alerts with (lib/services/alerts.ts): shown once.
   "alerts.token_create": command("alerts.manage", alertTokenCreateInput, createAlertToken),
   "alerts.token_revoke": command("alerts.manage", alertTokenRevokeInput, revokeAlertToken),
+  // Check-ins (lib/services/checkins.ts). Whose: canAcknowledgeCheckIn (the owing role or the Deployment Lead).
+  "checkin.configure": command("cutover.edit_plan", checkInConfigureInput, configureCheckIns),
+  "checkin.acknowledge": command("checkin.acknowledge", checkInAcknowledgeInput, acknowledgeCheckIn),
+  // Stops an incident's escalation (lib/services/incidents.ts).
+  "incident.acknowledge": command("incident.acknowledge", incidentAcknowledgeInput, acknowledgeIncident),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

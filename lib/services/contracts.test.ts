@@ -22,6 +22,8 @@ import { alertmanagerPayload } from "@/lib/testing/alertmanager";
 import { evaluateTriggers } from "./triggers";
 import { enqueueDelivery } from "./notify/outbox";
 import { runBindingsOnce } from "@/lib/jobs/announcement-bindings";
+import { tickCheckIns } from "./checkins";
+import { tickEscalation } from "./incidents";
 import { createFixture, createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 
 let team: Team;
@@ -145,6 +147,18 @@ describe("realtime events", () => {
       await receiveAlertmanager({ authorization: `Bearer ${am.token}`, cutoverId: c, body: alertmanagerPayload([{ fingerprint: "contract1", status }]), address: "127.0.0.1" });
     }
     await dispatch(lead, "alerts.token_revoke", { cutoverId: c, tokenId: am.tokenId });
+    // The critical trigger opened an incident: the ladder pages its first level, On-call
+    // acknowledges, and it resolves when the rule stops firing. Check-ins on a clock held here.
+    await tickEscalation(Date.now(), { cutoverId: c });
+    const incident = await db().incident.findFirstOrThrow({ where: { cutoverId: c } });
+    await dispatch(team.ON_CALL, "incident.acknowledge", { cutoverId: c, incidentId: incident.id, note: "looking" });
+    await evaluateTriggers(c, [{ metricId: draft.metricId, system: "new", sample: { at: Date.now() + 1, status: "ok", value: 0 } }], Date.now() + 1);
+    await dispatch(lead, "checkin.configure", { cutoverId: c, cadence: "every 1 s for 10 s", anchor: "start", grace: "1 s" });
+    const configuredAt = ((await db().cutover.findUniqueOrThrow({ where: { id: c } })).checkinCadence as { configuredAt: number }).configuredAt;
+    await db().cutover.update({ where: { id: c }, data: { state: "in_progress", startedAt: new Date(configuredAt) } });
+    await tickCheckIns(configuredAt + 3_000, { cutoverId: c });
+    const checkIn = await db().checkIn.findFirstOrThrow({ where: { cutoverId: c }, orderBy: { dueAt: "desc" } });
+    await dispatch(team.ON_CALL, "checkin.acknowledge", { cutoverId: c, checkInId: checkIn.id, note: "all green" });
     const stopPoller = startPoller({ log: () => {}, tickMs: 50 });
     try {
       await until(() => seen(c, "metrics.sampled"), "samples");

@@ -25,7 +25,7 @@ import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type
 import { testActionLink } from "@/lib/testing/action-links";
 
 const NAMES = Object.keys(COMMANDS) as CommandName[];
-const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId", "tokenId"];
+const ID_FIELDS = ["id", "itemId", "phaseId", "sectionId", "decisionId", "entryId", "metricId", "triggerId", "userId", "templateId", "tokenId", "checkInId", "incidentId"];
 
 /** Renaming, moving and removing a phase, section or item take the same inputs. */
 function planNode<L extends "phase" | "section" | "item">(cutoverId: string, level: L, id: string) {
@@ -112,6 +112,9 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "announcement.preview": { cutoverId: c, title: "{{cutover}}", body: "{{phase}}" },
     "alerts.token_create": { cutoverId: c },
     "alerts.token_revoke": { cutoverId: c, tokenId: "00000000-0000-4000-8000-000000000002" },
+    "checkin.configure": { cutoverId: c, cadence: "every 30 min for the first 2 h, hourly for the next 6 h", anchor: "start", role: "ON_CALL", grace: "5 min" },
+    "checkin.acknowledge": { cutoverId: c, checkInId: f.metricId, note: "error rate flat" },
+    "incident.acknowledge": { cutoverId: c, incidentId: f.metricId, note: "looking" },
   };
   return table[name];
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { canGlobal, canProgressTimelineEntry, canRemoveTemplate, canSignOffItem, can } from "@/lib/domain/permissions";
+import { canAcknowledgeCheckIn, canGlobal, canProgressTimelineEntry, canRemoveTemplate, canSignOffItem, can } from "@/lib/domain/permissions";
 import { canVote } from "@/lib/domain/decision";
 import { ROLES, type Role } from "@/lib/domain/roles";
 import { defineFileIntegrations } from "@/lib/testing/server-config";
@@ -285,6 +285,27 @@ const CASES: Case[] = [
   { name: "announcement.send", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, templateId: announcementOf(f) }), setup: withAnnouncement },
   { name: "announcement.dismiss", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, recommendationId: (f as Fixture & { recommendationId: string }).recommendationId }), setup: withRecommendation },
   { name: "announcement.preview", allowed: [...ROLES, "ADMINISTRATOR"], readsOnly: true, input: (f) => ({ cutoverId: f.cutoverId, templateId: announcementOf(f) }), setup: withAnnouncement },
+  { name: "checkin.configure", allowed: LEAD, input: (f) => ({ cutoverId: f.cutoverId, cadence: "every 30 min for the first 2 h", anchor: "start" }) },
+  // An On-call check-in: On-call, or the lead.
+  {
+    name: "checkin.acknowledge",
+    allowed: ["ON_CALL", "DEPLOYMENT_LEAD"],
+    input: (f) => ({ cutoverId: f.cutoverId, checkInId: (f as Fixture & { checkInId: string }).checkInId, note: "error rate flat" }),
+    setup: async (f) => {
+      const c = await db().checkIn.create({ data: { cutoverId: f.cutoverId, dueAt: new Date(), overdueAt: new Date(Date.now() + 60_000), role: "ON_CALL" } });
+      (f as Fixture & { checkInId: string }).checkInId = c.id;
+    },
+    dataRule: (roles) => canAcknowledgeCheckIn(roles, "ON_CALL"),
+  },
+  {
+    name: "incident.acknowledge",
+    allowed: ["ON_CALL", "DEPLOYMENT_LEAD"],
+    input: (f) => ({ cutoverId: f.cutoverId, incidentId: (f as Fixture & { incidentId: string }).incidentId }),
+    setup: async (f) => {
+      const i = await db().incident.create({ data: { cutoverId: f.cutoverId, subject: "trigger:x", openSubject: "trigger:x", severity: "critical", title: "Critical trigger fired" } });
+      (f as Fixture & { incidentId: string }).incidentId = i.id;
+    },
+  },
 ];
 
 /** A template of the cutover, and a channel to send it to (A1's worker is not running: the row only waits). */

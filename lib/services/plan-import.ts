@@ -5,6 +5,7 @@
 // terminated, while the server's event loop keeps answering everyone else. createPlanFromImport
 // writes the result inside the caller's transaction: phases, sections, items, decision points,
 // risks and the schedule.
+import { cadenceFromRunbook, DEFAULT_ANCHOR, DEFAULT_CHECKIN_ROLE, type StoredCadence } from "@/lib/domain/checkins";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -294,7 +295,7 @@ export async function createPlanFromImport(
     });
   }
 
-  const cutover = await tx.cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { links: true, escalation: true, announcementTemplates: true, _count: { select: { contacts: true } } } });
+  const cutover = await tx.cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { links: true, escalation: true, announcementTemplates: true, checkinCadence: true, _count: { select: { contacts: true } } } });
   if (cutover._count.contacts === 0 && plan.contacts.length > 0) {
     await tx.contact.createMany({
       data: plan.contacts.map((c, i) => ({
@@ -312,9 +313,14 @@ export async function createPlanFromImport(
   const links = plan.links.filter((l) => isHttpUrl(l.url)).slice(0, 50).map((l) => ({ label: cut(l.label, TEXT.short), url: l.url }));
   const escalation = plan.escalation.slice(0, 20).map((e) => ({ level: cut(e.level || "Level", TEXT.short), who: cut(e.who || e.level, 200), after: cut(e.after || "-", 50), ...(e.criticalOnly ? { criticalOnly: true } : {}) }));
   const templates = plan.templates.map((t) => ({ name: cut(t.name, TEXT.short), body: cut(t.body, TEXT.description) }));
+  // A runbook that states a check-in cadence in its checklist ("Check metrics every 30 minutes
+  // first 2 hours", …) owes those check-ins, with the defaults of lib/domain/checkins.
+  const cadence = cutover.checkinCadence === null ? cadenceFromRunbook(plan.phases.flatMap((p) => p.sections.flatMap((s) => s.items.map((i) => i.title))).join("\n")) : null;
+  const checkinCadence: StoredCadence | null = cadence && { segments: cadence, anchor: DEFAULT_ANCHOR, role: DEFAULT_CHECKIN_ROLE, graceSec: null, configuredAt: Date.now() };
   await tx.cutover.update({
     where: { id: cutoverId },
     data: {
+      ...(checkinCadence ? { checkinCadence } : {}),
       ...(empty(cutover.links) && links.length > 0 ? { links } : {}),
       ...(empty(cutover.escalation) && escalation.length > 0 ? { escalation } : {}),
       ...(empty(cutover.announcementTemplates) && templates.length > 0 ? { announcementTemplates: templates } : {}),

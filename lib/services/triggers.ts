@@ -18,6 +18,7 @@ import { changeSplit } from "./traffic/change-split";
 import type { Mover } from "./traffic/routing";
 import { startRollback } from "./traffic/start-rollback";
 import { enqueueApprovalLinks } from "./action-links";
+import { openIncident, resolveIncident } from "./incidents";
 
 function ruleOf(t: { comparison: string; threshold: number; forSeconds: number; keepFiringForSeconds: number; errorRollbackAfter: number | null; errorPolicy: string }): TriggerRule {
   return { comparison: t.comparison as Comparison, threshold: t.threshold, forSec: t.forSeconds, keepFiringForSec: t.keepFiringForSeconds, errorRollbackAfter: t.errorPolicy === "rollback_after" ? t.errorRollbackAfter : null };
@@ -131,6 +132,14 @@ async function evaluateTrigger(t: EvaluatedTrigger, sample: Sample, at: number):
         rehearsal: t.cutover.mode === "rehearsal",
       });
       if (t.mode === "recommend" && (t.action === "rollback" || t.action === "shift")) await enqueueApprovalLinks(tx, { kind: "trigger", cutoverId, trigger: t }, `trigger: ${t.description ?? t.id}`);
+    }
+    // An immediate-severity rule is the runbooks' critical trigger: firing opens an incident
+    // the escalation ladder pages until someone acknowledges it; it resolves when the rule stops.
+    const subject = `trigger:${t.id}`;
+    if (step.fire && t.severity === "immediate") {
+      await openIncident(tx, { cutoverId, subject, severity: "critical", title: `Critical trigger fired: ${describeTrigger(t, t.metric)}`, openedBy: `trigger: ${t.description ?? t.id}`, rehearsal: t.cutover.mode === "rehearsal" });
+    } else if (t.state === "firing" && step.next.state === "inactive") {
+      await resolveIncident(tx, { cutoverId, subject, resolvedBy: `trigger: ${t.description ?? t.id}`, rehearsal: t.cutover.mode === "rehearsal" });
     }
     if (changed || step.fire) {
       await announce(tx, {
