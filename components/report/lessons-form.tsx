@@ -37,7 +37,7 @@ export function LessonsForm({ cutoverId, lessons, canWrite }: { cutoverId: strin
   return (
     <div>
       {lessons.updatedAt && (
-        <p className="mb-2 text-xs text-neutral-500" data-testid="lessons-edited">
+        <p className="mb-2 text-xs text-muted" data-testid="lessons-edited">
           Last edited by {lessons.updatedBy ?? "—"} at {lessons.updatedAt}.
         </p>
       )}

@@ -112,7 +112,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
         <h3 id={headingId} className="font-semibold" data-testid="decision-title">
           {d.title}
         </h3>
-        <span className="text-sm text-neutral-500" data-testid="decision-phase">
+        <span className="text-sm text-muted" data-testid="decision-phase">
           {phaseName}
           {d.targetPercent !== null && <span className="tabular"> · to {d.targetPercent} % new</span>}
         </span>
@@ -120,7 +120,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
           {STATE[d.state].label}
         </span>
         {closed && decidedAt && (
-          <span className="text-xs text-neutral-500" data-testid="decision-decided-at">
+          <span className="text-xs text-muted" data-testid="decision-decided-at">
             decided at{" "}
             <time dateTime={decidedAt} title={formatUtc(decidedAt)} className="tabular">
               {formatWallTime(decidedAt, cutover.timeZone, cutover.tZero, true)}
@@ -129,7 +129,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
           </span>
         )}
         {d.state === "voting" && d.openedAt && (
-          <span className="text-xs text-neutral-500">
+          <span className="text-xs text-muted">
             vote opened{" "}
             <time dateTime={d.openedAt} title={formatUtc(d.openedAt)} className="tabular">
               {formatWallTime(d.openedAt, cutover.timeZone, cutover.tZero)}
@@ -140,15 +140,15 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
 
       <div className="mt-2 grid gap-3 text-sm md:grid-cols-2">
         <div>
-          <h4 className="text-xs font-medium uppercase text-neutral-500">{snapshot ? "Gates when decided" : "Gates"}</h4>
+          <h4 className="text-xs font-medium uppercase text-muted">{snapshot ? "Gates when decided" : "Gates"}</h4>
           {gates.length === 0 ? (
-            <p className="text-neutral-500">No gates</p>
+            <p className="text-muted">No gates</p>
           ) : (
 <GateList gates={gates} testId="gate" words={{ passed: "Passed: ", failed: "Failing: " }} />
           )}
         </div>
         <div>
-          <h4 className="text-xs font-medium uppercase text-neutral-500">{snapshot ? "Votes when decided" : "Votes"}</h4>
+          <h4 className="text-xs font-medium uppercase text-muted">{snapshot ? "Votes when decided" : "Votes"}</h4>
           <ul className="mt-1 space-y-1">
             {d.requiredRoles.map((role) => {
               const v = voteOf(role);
@@ -165,11 +165,11 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
                       >
                         {v.choice === "go" ? "GO" : "NO-GO"}
                       </span>{" "}
-                      <span className="text-neutral-500">by {v.userName}</span>
+                      <span className="text-muted">by {v.userName}</span>
                       {v.comment && <span className="block text-xs text-neutral-600 dark:text-neutral-300">“{v.comment}”</span>}
                     </>
                   ) : (
-                    <span className="text-neutral-500">{closed ? "did not vote" : "waiting"}</span>
+                    <span className="text-muted">{closed ? "did not vote" : "waiting"}</span>
                   )}
                 </li>
               );
@@ -179,7 +179,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
       </div>
 
       <p className="mt-2 text-sm" data-testid="decision-reason">
-        <span className="text-neutral-500">{closed ? "Result: " : "Status: "}</span>
+        <span className="text-muted">{closed ? "Result: " : "Status: "}</span>
         {reasonText}
       </p>
 
@@ -200,7 +200,7 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
             <button type="button" disabled={pending} onClick={() => void vote("no_go")} className="rounded border border-red-700 px-3 py-1 text-sm font-medium text-red-800 hover:bg-red-50 disabled:opacity-60 dark:text-red-300 dark:hover:bg-red-950">
               Vote NO-GO
             </button>
-            <span className="text-xs text-neutral-500" data-testid="voting-as">
+            <span className="text-xs text-muted" data-testid="voting-as">
               as {roleLabel(votingAs)}
             </span>
           </>

@@ -15,7 +15,7 @@ import { newEpisode, phaseOf, reduceEpisode, type Episode, type HookState } from
 import { TEXT } from "@/lib/domain/limits";
 
 const HOOK_LOOK: Record<HookState, { icon: string; label: string; style: string }> = {
-  waiting: { icon: "○", label: "waiting", style: "text-neutral-500" },
+  waiting: { icon: "○", label: "waiting", style: "text-muted" },
   running: { icon: "◐", label: "running…", style: "text-blue-800 dark:text-blue-300" },
   ok: { icon: "✓", label: "done", style: "text-green-800 dark:text-green-300" },
   failed: { icon: "✗", label: "FAILED", style: "font-semibold text-red-800 dark:text-red-300" },

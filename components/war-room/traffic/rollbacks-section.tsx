@@ -34,7 +34,7 @@ export function RollbacksSection({ cutover, rollbacks, triggers }: { cutover: Cu
                     rolled back in {r.durationMs} ms
                   </span>
                 )}
-                <span className="text-neutral-500">{triggerLabel(triggers, r.triggerId) ?? (r.reason ? `reason: ${r.reason}` : "")}</span>
+                <span className="text-muted">{triggerLabel(triggers, r.triggerId) ?? (r.reason ? `reason: ${r.reason}` : "")}</span>
               </div>
               {hooks.length > 0 && (
                 <ul className="ml-4 mt-0.5 space-y-0.5 text-xs">
@@ -45,7 +45,7 @@ export function RollbacksSection({ cutover, rollbacks, triggers }: { cutover: Cu
                       </span>{" "}
                       <span className="sr-only">{h.ok ? "succeeded: " : "failed: "}</span>
                       <span className="font-medium">{h.name}</span>
-                      {h.durationMs !== null && <span className="text-neutral-500 tabular"> · {h.durationMs} ms</span>}
+                      {h.durationMs !== null && <span className="text-muted tabular"> · {h.durationMs} ms</span>}
                       {h.output && <pre className="mt-0.5 max-h-20 overflow-auto whitespace-pre-wrap break-all rounded bg-neutral-50 px-1 font-mono text-[11px] text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300">{h.output}</pre>}
                     </li>
                   ))}

@@ -101,7 +101,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
         >
           <span aria-hidden className="text-amber-700 dark:text-amber-400">⚠ </span>
           {notice}
-          <span className="text-neutral-500"> — {list.length === 1 ? triggerCondition(list[0]!) : `${list.length} triggers`}</span>
+          <span className="text-muted"> — {list.length === 1 ? triggerCondition(list[0]!) : `${list.length} triggers`}</span>
         </p>
       ))}
     </div>
