@@ -13,13 +13,14 @@ async function everyTab(page: Page, who: string) {
     await page.getByRole("tab", { name: tab, exact: true }).click();
     await expect(page.getByRole("tab", { name: tab, exact: true })).toHaveAttribute("aria-selected", "true");
     // The tab's code is fetched when it is first opened: wait until its panel replaced "Loading…".
-    await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0);
+    await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0, { timeout: 30_000 });
     await page.waitForLoadState("networkidle");
     await expectAccessible(page, `room ${tab} tab (${who})`);
   }
 }
 
 test("sign-in, the list, setup and a new cutover with its runbook preview", async ({ page }) => {
+  test.setTimeout(180_000);
   await page.goto("/sign-in");
   await expectAccessible(page, "sign-in");
   // Administrators exist already: setup answers "not found", which must be accessible as well.
@@ -40,6 +41,7 @@ test("sign-in, the list, setup and a new cutover with its runbook preview", asyn
 });
 
 test("every tab of the room and its dialogs, as the Deployment Lead", async ({ page }) => {
+  test.setTimeout(300_000);
   await signIn(page, DEMO.lead);
   await openDemoCutover(page);
   await everyTab(page, "lead");
@@ -74,12 +76,22 @@ test("every tab of the room and its dialogs, as the Deployment Lead", async ({ p
 });
 
 test("every tab of the room, as an observer", async ({ page }) => {
+  test.setTimeout(300_000);
   await signIn(page, DEMO.observer);
   await openDemoCutover(page);
   await everyTab(page, "observer");
 });
 
+test("every tab of the room in the dark (the system's dark mode), as the Deployment Lead", async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await signIn(page, DEMO.lead);
+  await openDemoCutover(page);
+  await everyTab(page, "lead, dark");
+});
+
 test("admin pages, settings and the post-mortem report", async ({ page, request }) => {
+  test.setTimeout(180_000);
   const stamp = Date.now();
   const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `A11y report ${stamp}`, systemFrom: "old", systemTo: "new", tZero: new Date().toISOString(), mode: "rehearsal" } });
   expect(created.status()).toBe(201);

@@ -105,7 +105,9 @@ test("go/no-go: votes in two browsers reach PROCEED, a NO-GO reaches ABORT, and 
       await expect(decision(p, proceed.decisionId).locator(`[data-testid="required-role"][data-role="${role}"]`)).toHaveAttribute("data-vote", "go");
     }
   }
-  await expect(decision(lead, proceed.decisionId).getByTestId("decision-reason")).toContainText("1 critical item open: Error rate below 1 %");
+  // The status line counts the failing gate; the gate itself names the open item.
+  await expect(decision(lead, proceed.decisionId).getByTestId("decision-reason")).toContainText("1 gate failing");
+  await expect(decision(lead, proceed.decisionId).getByTestId("gate").first()).toContainText("1 critical item open: Error rate below 1 %");
   await expect(decision(lead, proceed.decisionId)).toHaveAttribute("data-state", "voting");
   // A decision closes on the vote that completes it, so the gate must pass before the last vote:
   // QA signs the item off, and a fresh decision point goes through to PROCEED.

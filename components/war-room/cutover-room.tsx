@@ -24,6 +24,8 @@ import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 import { BUTTON_CLASS } from "./shared/format";
 import { PanelNote } from "./shared/parts";
 import { ReportLink } from "./report/report-link";
+import { useLiveAnnouncer } from "@/components/ui/live-announcer";
+import { announcementFor, describeEvent, type AnnounceContext } from "@/lib/client/event-words";
 
 // The Plan tab opens first and the header is always there; every other tab's code (the charts
 // above all) is fetched when that tab is first opened, so the room's first load stays light.
@@ -48,11 +50,6 @@ const TABS = ["Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts",
 const READ_ONLY = new Set(["metric.test", "router.test"]);
 type Tab = (typeof TABS)[number];
 
-function describe(e: LiveEvent): string {
-  const what = e.type.replace(/[._]/g, " ");
-  return `${e.actor ?? "someone"}: ${what}`;
-}
-
 /** Keys typed into these are text, not shortcuts. */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -67,8 +64,21 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
   const { data: c, error } = useQuery({ queryKey: key, queryFn: () => fetchCutover(initial.id), initialData: initial });
   const [latest, setLatest] = useState<LiveEvent | null>(null);
   const events = useMemo(createRoomEvents, []);
+  const { announce, regions } = useLiveAnnouncer();
+  // Read when an event arrives: the titles as the room last fetched them.
+  const known = useRef<AnnounceContext | null>(null);
+  known.current = {
+    myName: me.name,
+    myRoles: c.myRoles,
+    item: (id) => {
+      for (const p of c.phases) for (const s of p.sections) for (const i of s.items) if (i.id === id) return i;
+      return undefined;
+    },
+    decision: (id) => c.decisions.find((d) => d.id === id)?.title,
+  };
   const { status, people } = useLiveCutover(initial.id, (e) => {
     events.emit(e);
+    if (known.current) announce(announcementFor(e, known.current));
     // Samples and trigger ticks arrive constantly; "latest change" is for changes people made.
     if (!e.type.startsWith("metrics.") && e.type !== "trigger.state") setLatest(e);
   });
@@ -181,6 +191,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
             <MetricsPanel {...panel} />
           </div>
           {helpDialog}
+          {regions}
         </main>
       </RoomEventsContext.Provider>
     );
@@ -213,8 +224,8 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
           </span>
         ))}
         {latest && (
-          <span data-testid="latest-change" className="ml-auto rounded bg-blue-50 px-2 py-0.5 text-blue-900 dark:bg-blue-950 dark:text-blue-100" aria-live="polite">
-            {describe(latest)} · {new Date(latest.at).toLocaleTimeString()}
+          <span data-testid="latest-change" className="ml-auto rounded bg-blue-50 px-2 py-0.5 text-blue-900 dark:bg-blue-950 dark:text-blue-100">
+            {describeEvent(latest)} · {new Date(latest.at).toLocaleTimeString()}
           </span>
         )}
       </section>
@@ -250,6 +261,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
       {tab === "Comms" && <CommsPanel {...panel} />}
       {tab === "Audit" && <AuditPanel cutoverId={c.id} timeZone={c.timeZone} />}
       {helpDialog}
+      {regions}
     </main>
     </RoomEventsContext.Provider>
   );

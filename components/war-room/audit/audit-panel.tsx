@@ -106,7 +106,9 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
               <td className="px-2 py-1.5" data-testid="audit-actor">
                 {e.actorName}
               </td>
-              <td className="whitespace-nowrap px-2 py-1.5 text-neutral-600 dark:text-neutral-300">{roleLabel(e.role)}</td>
+              <td className="whitespace-nowrap px-2 py-1.5 text-neutral-600 dark:text-neutral-300" data-testid="audit-role">
+                {roleLabel(e.role)}
+              </td>
               <td className="whitespace-nowrap px-2 py-1.5 font-mono text-xs" data-testid="audit-action">
                 {e.action}
               </td>

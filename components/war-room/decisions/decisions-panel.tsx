@@ -25,6 +25,7 @@ import {
 import { Panel, PanelNote } from "../shared/parts";
 import type { PanelProps, RunCommand } from "../shared/types";
 import { CreateDecisionForm } from "./create-decision-form";
+import { decisionStatusLine, openCriticalItems } from "@/lib/client/decision-status";
 import { TEXT } from "@/lib/domain/limits";
 
 type Decision = CutoverStateJson["decisions"][number];
@@ -82,7 +83,9 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
   // Roles I hold that must vote here and still owe their vote; the first one votes next.
   const owing = d.state === "voting" ? d.requiredRoles.filter((r) => cutover.myRoles.includes(r) && rolesCan([r], "decision.vote") && !d.votes.some((v) => v.role === r)) : [];
   const votingAs = owing[0];
-  const reasonText = closed ? (d.reason ?? d.evaluation.reason) : d.evaluation.reason;
+  const reasonText = closed ? (d.reason ?? d.evaluation.reason) : decisionStatusLine(d.state, d.evaluation);
+  // The live checklist gate's open items, all of them, as a list (its detail names five).
+  const openItems = snapshot ? [] : openCriticalItems(cutover.phases.find((p) => p.id === d.phaseId));
   const headingId = `decision-${d.id}`;
 
   async function vote(choice: VoteChoice) {
@@ -145,6 +148,18 @@ function DecisionCard({ decision: d, cutover, run, can }: { decision: Decision; 
             <p className="text-muted">No gates</p>
           ) : (
 <GateList gates={gates} testId="gate" words={{ passed: "Passed: ", failed: "Failing: " }} />
+          )}
+          {openItems.length > 0 && (
+            <details className="mt-1" data-testid="decision-open-items">
+              <summary className="cursor-pointer text-xs font-medium">
+                {openItems.length} open critical {openItems.length === 1 ? "item" : "items"}
+              </summary>
+              <ul className="mt-1 list-inside list-disc text-xs">
+                {openItems.map((title, i) => (
+                  <li key={`${i}-${title}`}>{title}</li>
+                ))}
+              </ul>
+            </details>
           )}
         </div>
         <div>
