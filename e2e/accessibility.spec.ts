@@ -8,7 +8,11 @@ import { expectAccessible } from "./support/axe";
 
 const TABS = ["Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Comms", "Audit"] as const;
 
-async function everyTab(page: Page, who: string) {
+/** Signs in, opens the demo cutover and checks every tab of its room. */
+async function everyTab(page: Page, email: string, who: string) {
+  test.setTimeout(300_000);
+  await signIn(page, email);
+  await openDemoCutover(page);
   for (const tab of TABS) {
     await page.getByRole("tab", { name: tab, exact: true }).click();
     await expect(page.getByRole("tab", { name: tab, exact: true })).toHaveAttribute("aria-selected", "true");
@@ -41,10 +45,7 @@ test("sign-in, the list, setup and a new cutover with its runbook preview", asyn
 });
 
 test("every tab of the room and its dialogs, as the Deployment Lead", async ({ page }) => {
-  test.setTimeout(300_000);
-  await signIn(page, DEMO.lead);
-  await openDemoCutover(page);
-  await everyTab(page, "lead");
+  await everyTab(page, DEMO.lead, "lead");
 
   await page.getByRole("tab", { name: "Plan", exact: true }).click();
   await page.locator("body").press("?");
@@ -75,19 +76,11 @@ test("every tab of the room and its dialogs, as the Deployment Lead", async ({ p
   }
 });
 
-test("every tab of the room, as an observer", async ({ page }) => {
-  test.setTimeout(300_000);
-  await signIn(page, DEMO.observer);
-  await openDemoCutover(page);
-  await everyTab(page, "observer");
-});
+test("every tab of the room, as an observer", async ({ page }) => everyTab(page, DEMO.observer, "observer"));
 
 test("every tab of the room in the dark (the system's dark mode), as the Deployment Lead", async ({ page }) => {
-  test.setTimeout(300_000);
   await page.emulateMedia({ colorScheme: "dark" });
-  await signIn(page, DEMO.lead);
-  await openDemoCutover(page);
-  await everyTab(page, "lead, dark");
+  await everyTab(page, DEMO.lead, "lead, dark");
 });
 
 test("admin pages, settings and the post-mortem report", async ({ page, request }) => {

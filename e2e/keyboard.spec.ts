@@ -3,31 +3,11 @@
 // is told their item was signed off, everyone is told about the rollback (live regions), the
 // ticker and the audit log name the person and their role, the rollback's toast stays inside
 // the viewport and clears itself from "Rolling back" to "rolled back in N ms".
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { rehearsalOnRouter, useWebhookRouter } from "./support/webhook-router";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { asAdmin, DEMO, signIn } from "./support/fixtures";
 
-let server: http.Server;
-let routerUrl: string;
-
-test.beforeAll(async () => {
-  // A webhook router: remembers the split it was told and answers it when read.
-  let percent = 0;
-  server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      if (req.method === "POST") percent = (JSON.parse(body) as { to: number }).to;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ percent }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  routerUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/router`;
-});
-
-test.afterAll(() => server?.close());
+const routerUrl = useWebhookRouter();
 
 /** Presses Tab (or Shift+Tab) until `target` has the focus; fails if it never gets it. */
 async function tabTo(page: Page, target: Locator, { back = false, max = 200 } = {}) {
@@ -43,23 +23,10 @@ const row = (page: Page, title: string) => page.getByTestId("checklist-item").fi
 
 test("sign off an item and roll back with the keyboard alone; the others are told, by name and role", async ({ browser, request }) => {
   test.setTimeout(180_000);
-  const stamp = Date.now();
-  const cmd = async (name: string, data: unknown) => {
-    const res = await request.post(`/api/v1/commands/${name}`, { headers: asAdmin, data });
-    expect(res.status(), `${name}: ${await res.text()}`).toBeLessThan(300);
-    return res.json();
-  };
-  const router = `keyboard-router-${stamp}`;
-  await cmd("integration.save", { name: router, type: "router", kind: "webhook", config: { url: routerUrl, readUrl: routerUrl, secret: "0123456789abcdef-keyboard" } });
-  const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Keyboard ${stamp}`, systemFrom: "old-api", systemTo: "new-api", tZero: new Date().toISOString(), mode: "rehearsal" } });
-  expect(created.status()).toBe(201);
-  const { cutoverId } = (await created.json()) as { cutoverId: string };
-  const { phaseId } = await cmd("phase.add", { cutoverId, name: "Canary" });
-  const { sectionId } = await cmd("section.add", { cutoverId, phaseId, name: "Checks" });
+  const { cmd, cutoverId, sectionId } = await rehearsalOnRouter(request, routerUrl(), "Keyboard", ["old-api", "new-api"]);
   await cmd("item.add", { cutoverId, sectionId, title: "Caches warmed", ownerRole: "DEPLOYMENT_LEAD" });
   await cmd("item.add", { cutoverId, sectionId, title: "Smoke tests pass", ownerRole: "QA_LEAD" });
   await cmd("member.add", { cutoverId, email: DEMO.qa, role: "QA_LEAD" });
-  await cmd("router.set", { cutoverId, integration: router });
   await cmd("cutover.start", { cutoverId });
   await cmd("traffic.shift", { cutoverId, toPercent: 25, override: true, note: "canary" });
 

@@ -24,6 +24,7 @@ import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 import { BUTTON_CLASS } from "./shared/format";
 import { PanelNote } from "./shared/parts";
 import { ReportLink } from "./report/report-link";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useLiveAnnouncer } from "@/components/ui/live-announcer";
 import { announcementFor, describeEvent, type AnnounceContext } from "@/lib/client/event-words";
 
@@ -135,27 +136,25 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
   const can = wall ? NOTHING_ALLOWED : canAct;
   const panel = { cutover: c, run, now, can };
 
+  // A modal dialog: the focus stays inside and returns to where it was when it closes.
   const helpDialog = help && (
-    <div role="dialog" aria-label="Keyboard shortcuts" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40 p-4" onClick={() => setHelp(false)}>
-      <div className="w-full max-w-sm rounded border border-neutral-300 bg-white p-4 text-sm shadow-lg dark:border-neutral-700 dark:bg-neutral-900" onClick={(e) => e.stopPropagation()}>
-        <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
-        <table className="w-full">
-          <tbody>
-            {SHORTCUTS.map((s) => (
-              <tr key={s.keys}>
-                <td className="py-0.5 pr-3">
-                  <kbd className="rounded border border-neutral-300 px-1 font-mono text-xs dark:border-neutral-700">{s.keys}</kbd>
-                </td>
-                <td>{s.what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <button type="button" autoFocus className={`${BUTTON_CLASS} mt-3`} onClick={() => setHelp(false)}>
-          Close
-        </button>
-      </div>
-    </div>
+    <ConfirmDialog title="Keyboard shortcuts" onClose={() => setHelp(false)} testId="shortcuts-dialog">
+      <table className="mt-2 w-full text-sm">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.keys}>
+              <td className="py-0.5 pr-3">
+                <kbd className="rounded border border-neutral-300 px-1 font-mono text-xs dark:border-neutral-700">{s.keys}</kbd>
+              </td>
+              <td>{s.what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" data-autofocus className={`${BUTTON_CLASS} mt-3`} onClick={() => setHelp(false)}>
+        Close
+      </button>
+    </ConfirmDialog>
   );
 
   // Dark on the wall too: the wall turns on the `dark:` variant (app/globals.css).
@@ -241,8 +240,10 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
         {TABS.map((t) => (
           <button
             key={t}
+            id={`room-tab-${t}`}
             role="tab"
             aria-selected={tab === t}
+            aria-controls="room-tabpanel"
             onClick={() => setTab(t)}
             className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
           >
@@ -251,6 +252,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
         ))}
       </nav>
 
+      <div role="tabpanel" id="room-tabpanel" aria-labelledby={`room-tab-${tab}`}>
       {tab === "Plan" && <PlanView {...panel} />}
       {tab === "Metrics" && <MetricsPanel {...panel} />}
       {tab === "Traffic" && <TrafficPanel {...panel} showShift={false} />}
@@ -260,6 +262,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
       {tab === "Risks" && <RisksPanel {...panel} />}
       {tab === "Comms" && <CommsPanel {...panel} />}
       {tab === "Audit" && <AuditPanel cutoverId={c.id} timeZone={c.timeZone} />}
+      </div>
       {helpDialog}
       {regions}
     </main>
