@@ -56,7 +56,7 @@ export function TokensPanel({ tokens }: { tokens: TokenRow[] }) {
               <span className="text-muted">revoked</span>
             ) : (
               <button
-                className="rounded border border-red-300 px-2 py-0.5 text-red-700"
+                className="rounded border border-red-300 px-2 py-0.5 text-red-700 dark:text-red-300"
                 onClick={async () => {
                   const r = await revokeTokenAction(t.id);
                   setError(r.ok ? null : r.message);

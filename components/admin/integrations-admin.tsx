@@ -93,7 +93,7 @@ function IntegrationRow({ row, onEdit, onDone }: { row: Row; onEdit: () => void;
         <span className="text-xs text-muted">
           {TYPE_LABEL[row.type] ?? row.type} · {row.kind}
         </span>
-        {row.source === "file" && <span className="rounded border border-neutral-300 px-1 text-xs text-neutral-600 dark:border-neutral-700">read-only: from the server configuration</span>}
+        {row.source === "file" && <span className="rounded border border-neutral-300 px-1 text-xs text-neutral-600 dark:border-neutral-700 dark:text-neutral-300">read-only: from the server configuration</span>}
         {row.hasSecret && <span className="text-xs text-muted">secret set (never shown)</span>}
         <span className="text-xs text-muted">{row.usedBy ? `used by ${row.usedBy} setting${row.usedBy === 1 ? "" : "s"}` : "unused"}</span>
         {editable && (

@@ -90,7 +90,7 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
                 {!u.isAdmin && !u.isPlanner && <span className="text-muted">—</span>}
               </td>
               <td className="px-3 py-2" data-testid="user-status">
-                {u.disabledAt ? <span className="text-red-700">disabled</span> : "active"}
+                {u.disabledAt ? <span className="text-red-700 dark:text-red-300">disabled</span> : "active"}
               </td>
               <td className="space-x-1 px-3 py-2 whitespace-nowrap">
                 {u.id !== me && (u.disabledAt ? <button className={small} onClick={() => void run("user.enable", { userId: u.id })}>Enable</button> : <button className={small} onClick={() => setConfirm(u)}>Disable</button>)}

@@ -65,7 +65,7 @@ export function LessonsForm({ cutoverId, lessons, canWrite }: { cutoverId: strin
             {busy ? "Saving…" : "Save lessons"}
           </button>
           {saved && !error && (
-            <span className="text-sm text-green-700" data-testid="lessons-saved">
+            <span className="text-sm text-green-700 dark:text-green-300" data-testid="lessons-saved">
               Saved
             </span>
           )}

@@ -127,7 +127,7 @@ export function ReportView({ report: r, canWriteLessons }: { report: ReportModel
             <h3 className="font-medium">
               {d.title} <span className="text-muted">({d.phase})</span>: <span data-testid="decision-state">{d.state.toUpperCase()}</span>
             </h3>
-            <p className="text-xs text-neutral-600">
+            <p className="text-xs text-muted">
               Opened {at(d.openedAt)}, decided {at(d.decidedAt)}. Required: {roleList(d.requiredRoles) || "—"}.
             </p>
             {d.reason && <p className="text-xs">Reason: {d.reason}</p>}

@@ -215,11 +215,11 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
       </RoomHeader>
 
       <section aria-label="Who is in the room" className="mb-3 flex flex-wrap items-center gap-2 text-sm" data-testid="presence">
-        <span className="text-neutral-500">In the room:</span>
+        <span className="text-muted">In the room:</span>
         {people.map((p) => (
           <span key={p.userId} data-testid="present-person" className="rounded-full border border-neutral-300 bg-white px-2 py-0.5 dark:border-neutral-700 dark:bg-neutral-900">
             {p.name}
-            <span className="ml-1 text-xs text-neutral-500">{p.roles.map((r) => ROLE_LABELS[r]).join(", ") || "admin"}</span>
+            <span className="ml-1 text-xs text-muted">{p.roles.map((r) => ROLE_LABELS[r]).join(", ") || "admin"}</span>
           </span>
         ))}
         {latest && (

@@ -47,7 +47,7 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
               {c.mode === "rehearsal" ? "REHEARSAL" : "LIVE"}
             </span>
           </h1>
-          <p className="text-sm text-neutral-500">
+          <p className="text-sm text-muted">
             {c.systemFrom} → {c.systemTo} · <span data-testid="cutover-state">{c.state.replace("_", " ")}</span> · new gets <span className="tabular">{c.trafficPercent}%</span>
           </p>
           {isEnded(c.state) && <Outcome state={c.state} />}
@@ -56,7 +56,7 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
           <div className="text-2xl font-semibold tabular" data-testid="t-clock" title={`T-0 = ${new Date(tZero).toISOString()}`}>
             {formatTOffset(now - tZero)}
           </div>
-          <div className="text-sm text-neutral-500 tabular" title={`${new Date(now).toISOString().slice(11, 19)} UTC`}>
+          <div className="text-sm text-muted tabular" title={`${new Date(now).toISOString().slice(11, 19)} UTC`}>
             <span data-testid="wall-clock">{wallTime(now, c.timeZone)}</span> {c.timeZone} ·{" "}
             <span data-testid="header-drift" className={drift.driftMinutes !== null && drift.driftMinutes > 0 ? "font-medium text-amber-700 dark:text-amber-400" : ""}>
               {drift.label}

@@ -12,7 +12,7 @@ export async function expectAccessible(page: Page, screen: string, options: { in
   const { violations } = await builder.analyze();
   const describe = (v: (typeof violations)[number]) =>
     `${v.impact ?? "?"} ${v.id} (${v.nodes.length}): ${v.help}\n${v.nodes
-      .slice(0, 5)
+      .slice(0, 40)
       .map((n) => `    ${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`)
       .join("\n")}`;
   const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");

@@ -21,7 +21,7 @@ const STATE_LABEL = { open: "Open", done: "Done", not_applicable: "N/A" } as con
 const STATE_STYLE = {
   open: "border-neutral-300 text-neutral-600 dark:border-neutral-600 dark:text-neutral-300",
   done: "border-green-700 bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200",
-  not_applicable: "border-neutral-400 bg-neutral-100 text-neutral-600 dark:bg-neutral-800",
+  not_applicable: "border-neutral-400 bg-neutral-100 text-neutral-600 dark:bg-neutral-800 dark:text-neutral-300",
 } as const;
 
 type Pending = { kind: "sign_off" | "undo" | "not_applicable"; override: boolean } | null;
@@ -70,7 +70,7 @@ function ItemRow({ item, cutover, run, myRoles, frozen, canEdit }: { item: Item;
           )}
           <span data-testid="item-title">{item.title}</span>
           {item.plannedTime && <span className="ml-2 text-xs text-muted tabular">{item.plannedTime}</span>}
-          {item.addedReason && <span className="ml-2 text-xs text-amber-700" title={item.addedReason}>added after start</span>}
+          {item.addedReason && <span className="ml-2 text-xs text-amber-700 dark:text-amber-300" title={item.addedReason}>added after start</span>}
           {last && item.state !== "open" && (
             <span className="ml-2 text-xs text-muted" data-testid="item-signed-by">
               {item.state === "done" ? "✓" : "N/A"} {last.user.name}

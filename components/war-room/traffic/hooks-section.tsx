@@ -33,7 +33,7 @@ function HookRow({ hook: h, index, cutoverId, run, canEdit }: { hook: Hook; inde
       <span className="text-muted tabular">{index + 1}.</span>
       <span className="font-medium">{h.name}</span>
       <span className="text-xs text-muted">
-        {h.integration} ({h.kind ? (INTEGRATION_KIND_LABEL[h.kind] ?? h.kind) : <span className="text-red-700">no longer defined</span>})
+        {h.integration} ({h.kind ? (INTEGRATION_KIND_LABEL[h.kind] ?? h.kind) : <span className="text-red-700 dark:text-red-300">no longer defined</span>})
       </span>
       {canEdit && (
         <RemoveButton label={`Remove hook ${h.name}`} pending={pending} className="ml-auto" onClick={() => void exec(() => run("hook.remove", { cutoverId, id: h.id }))} />

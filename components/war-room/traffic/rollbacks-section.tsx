@@ -13,7 +13,7 @@ const ROLLBACK_STATE: Record<string, Look> = {
   completed: { label: "completed", style: "border-green-700 text-green-800 dark:text-green-200" },
   completed_with_errors: { label: "completed with errors", style: "border-amber-600 bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200" },
   failed: { label: "FAILED", style: TONE.bad },
-  abandoned: { label: "abandoned", style: "border-neutral-400 text-neutral-600" },
+  abandoned: { label: "abandoned", style: "border-neutral-400 text-neutral-600 dark:text-neutral-300" },
 };
 
 export function RollbacksSection({ cutover, rollbacks, triggers }: { cutover: CutoverStateJson; rollbacks: RollbackRecord[]; triggers: Trigger[] }) {
@@ -40,7 +40,7 @@ export function RollbacksSection({ cutover, rollbacks, triggers }: { cutover: Cu
                 <ul className="ml-4 mt-0.5 space-y-0.5 text-xs">
                   {hooks.map((h, i) => (
                     <li key={`${h.name}-${i}`} data-testid="hook-result" data-ok={h.ok}>
-                      <span aria-hidden className={h.ok ? "text-green-700" : "font-bold text-red-700"}>
+                      <span aria-hidden className={h.ok ? "text-green-700 dark:text-green-300" : "font-bold text-red-700 dark:text-red-300"}>
                         {h.ok ? "✓" : "✗"}
                       </span>{" "}
                       <span className="sr-only">{h.ok ? "succeeded: " : "failed: "}</span>
