@@ -19,6 +19,8 @@ async function everyTab(page: Page, email: string, who: string) {
     // The tab's code is fetched when it is first opened: wait until its panel replaced "Loading…".
     await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0, { timeout: 30_000 });
     await page.waitForLoadState("networkidle");
+    // The charts (and their legends) are drawn after the tiles: check them too.
+    if (tab === "Metrics") await expect(page.getByTestId("metric-chart").first()).toBeVisible({ timeout: 30_000 });
     await expectAccessible(page, `room ${tab} tab (${who})`);
   }
 }

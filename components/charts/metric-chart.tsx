@@ -184,13 +184,13 @@ function MetricChartImpl(props: MetricChartProps) {
           </span>
         )}
         {warning !== null && (
-          <span className="inline-flex items-center gap-1" style={{ color: WARNING_COLOR }}>
+          <span className="inline-flex items-center gap-1 text-amber-800 dark:text-amber-300">
             <span aria-hidden className="inline-block w-4 border-t-2 border-dashed" style={{ borderColor: WARNING_COLOR }} />
             warning {format(warning)}
           </span>
         )}
         {critical !== null && (
-          <span className="inline-flex items-center gap-1" style={{ color: CRITICAL_COLOR }}>
+          <span className="inline-flex items-center gap-1 text-red-700 dark:text-red-300">
             <span aria-hidden className="inline-block w-4 border-t-2 border-dashed" style={{ borderColor: CRITICAL_COLOR }} />
             critical {format(critical)}
           </span>
