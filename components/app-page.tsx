@@ -11,7 +11,7 @@ export function AppPage({ user, title, intro, width, children }: { user: Paramet
       <AppHeader user={user} />
       <main className={`mx-auto ${width} p-6`}>
         <h1 className={intro ? "mb-2 text-2xl font-semibold" : "mb-4 text-2xl font-semibold"}>{title}</h1>
-        {intro && <p className="mb-4 text-sm text-neutral-500">{intro}</p>}
+        {intro && <p className="mb-4 text-sm text-muted">{intro}</p>}
         {children}
       </main>
     </>

@@ -70,8 +70,8 @@ export function RunbookPreview({ data, exclude, onToggle }: { data: RunbookPrevi
         {data.plan.phases.map((p, pi) => (
           <div key={pi} className="rounded border border-neutral-200 p-2 dark:border-neutral-800" data-testid="preview-phase">
             <div className="font-medium">
-              {box(`phase:${pi}`, p.name, `preview-phase-${pi}`)} {p.plannedTime ? <span className="text-neutral-500">({p.plannedTime})</span> : null}
-              {p.decision ? <span className="ml-2 text-neutral-500">decision: {p.decision.title}</span> : null}
+              {box(`phase:${pi}`, p.name, `preview-phase-${pi}`)} {p.plannedTime ? <span className="text-muted">({p.plannedTime})</span> : null}
+              {p.decision ? <span className="ml-2 text-muted">decision: {p.decision.title}</span> : null}
             </div>
             <ul className="ml-5 space-y-1">
               {p.sections.map((s, si) => (

@@ -19,7 +19,7 @@ export function SetupForm() {
         <span className="mb-1 block font-medium">Password (12+ characters)</span>
         <input name="password" type="password" minLength={12} required className={field} />
       </label>
-      {state.error && <p role="alert" className="text-sm text-red-700">{state.error}</p>}
+      {state.error && <p role="alert" className="text-sm text-red-700 dark:text-red-300">{state.error}</p>}
       <button disabled={pending} className="w-full rounded bg-blue-700 px-3 py-2 font-medium text-white disabled:opacity-60">
         Create administrator
       </button>

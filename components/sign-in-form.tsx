@@ -52,7 +52,7 @@ export function SignInForm({ callbackUrl, sso = null, passwordSignIn = true, ini
         </p>
       )}
       {ssoButton}
-      {sso && passwordSignIn && <p className="text-center text-xs text-neutral-500">or with your email and password</p>}
+      {sso && passwordSignIn && <p className="text-center text-xs text-muted">or with your email and password</p>}
       {passwordSignIn && (
         <form onSubmit={onSubmit} className="space-y-4">
           <label className="block text-sm">

@@ -42,21 +42,21 @@ export function TokensPanel({ tokens }: { tokens: TokenRow[] }) {
         </div>
       )}
       <ul className="divide-y divide-neutral-200 rounded border border-neutral-200 bg-white dark:divide-neutral-800 dark:border-neutral-800 dark:bg-neutral-900">
-        {tokens.length === 0 && <li className="px-3 py-2 text-sm text-neutral-500">No tokens yet.</li>}
+        {tokens.length === 0 && <li className="px-3 py-2 text-sm text-muted">No tokens yet.</li>}
         {tokens.map((t) => (
           <li key={t.id} className="flex items-center justify-between px-3 py-2 text-sm" data-testid="token">
             <span>
               <span className="font-medium">{t.name}</span>
-              <span className="ml-2 text-neutral-500">
+              <span className="ml-2 text-muted">
                 created {new Date(t.createdAt).toLocaleString()}
                 {t.lastUsedAt ? ` · last used ${new Date(t.lastUsedAt).toLocaleString()}` : " · never used"}
               </span>
             </span>
             {t.revokedAt ? (
-              <span className="text-neutral-500">revoked</span>
+              <span className="text-muted">revoked</span>
             ) : (
               <button
-                className="rounded border border-red-300 px-2 py-0.5 text-red-700"
+                className="rounded border border-red-300 px-2 py-0.5 text-red-700 dark:text-red-300"
                 onClick={async () => {
                   const r = await revokeTokenAction(t.id);
                   setError(r.ok ? null : r.message);

@@ -2,49 +2,16 @@
 // the room links to it once ended, it shows the outcome and REHEARSAL (on screen, and as a mark
 // every printed page repeats), the team's lessons are saved, the markdown carries both, and
 // Chromium prints it to a PDF.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { rehearsalOnRouter, useWebhookRouter } from "./support/webhook-router";
 import { expect, test } from "@playwright/test";
 import { asAdmin, DEMO, signIn } from "./support/fixtures";
 
-let server: http.Server;
-let routerUrl: string;
-
-test.beforeAll(async () => {
-  // The webhook router's receiver: remembers the split it was told and answers it when read.
-  let percent = 0;
-  server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      if (req.method === "POST") percent = (JSON.parse(body) as { to: number }).to;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ percent }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  routerUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/router`;
-});
-
-test.afterAll(() => server?.close());
+const routerUrl = useWebhookRouter();
 
 test("a rolled-back rehearsal's report: outcome, REHEARSAL on every page, lessons saved, markdown and PDF", async ({ request, page }) => {
-  const stamp = Date.now();
-  const cmd = async (name: string, data: unknown) => {
-    const res = await request.post(`/api/v1/commands/${name}`, { headers: asAdmin, data });
-    expect(res.status(), `${name}: ${await res.text()}`).toBeLessThan(300);
-    return res.json();
-  };
-  const router = `report-router-${stamp}`;
-  await cmd("integration.save", { name: router, type: "router", kind: "webhook", config: { url: routerUrl, readUrl: routerUrl, secret: "0123456789abcdef-report" } });
-  const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Report rehearsal ${stamp}`, systemFrom: "old-pay", systemTo: "new-pay", tZero: new Date().toISOString(), mode: "rehearsal" } });
-  expect(created.status()).toBe(201);
-  const { cutoverId } = await created.json();
-  const { phaseId } = await cmd("phase.add", { cutoverId, name: "Canary" });
-  const { sectionId } = await cmd("section.add", { cutoverId, phaseId, name: "Checks" });
+  const { cmd, cutoverId, sectionId, name } = await rehearsalOnRouter(request, routerUrl(), "Report", ["old-pay", "new-pay"]);
   const { itemId } = await cmd("item.add", { cutoverId, sectionId, title: "Caches warmed", ownerRole: "DEPLOYMENT_LEAD" });
   await cmd("item.add", { cutoverId, sectionId, title: "Partner notified", ownerRole: "DEPLOYMENT_LEAD" });
-  await cmd("router.set", { cutoverId, integration: router });
   await cmd("cutover.start", { cutoverId });
 
   // Not ended yet: no report.
@@ -82,7 +49,7 @@ test("a rolled-back rehearsal's report: outcome, REHEARSAL on every page, lesson
   expect(md.status()).toBe(200);
   expect(md.headers()["content-disposition"]).toMatch(/filename="REHEARSAL-report-rehearsal-/);
   const text = await md.text();
-  expect(text.split("\n")[0]).toBe(`# REHEARSAL · Post-mortem: Report rehearsal ${stamp}`);
+  expect(text.split("\n")[0]).toBe(`# REHEARSAL · Post-mortem: ${name}`);
   expect(text).toContain("Rollback took seconds");
   expect(text).toContain("Why: p95 doubled");
 

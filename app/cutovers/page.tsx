@@ -24,7 +24,7 @@ export default async function CutoversPage() {
           )}
         </div>
         {cutovers.length === 0 ? (
-          <p className="text-neutral-500">{mayCreate ? "No cutover yet. Import a runbook or start from a template." : "You are in no cutover yet: its Deployment Lead adds you."}</p>
+          <p className="text-muted">{mayCreate ? "No cutover yet. Import a runbook or start from a template." : "You are in no cutover yet: its Deployment Lead adds you."}</p>
         ) : (
           <ul className="divide-y divide-neutral-200 rounded border border-neutral-200 bg-white dark:divide-neutral-800 dark:border-neutral-800 dark:bg-neutral-900">
             {cutovers.map((c) => (
@@ -32,11 +32,11 @@ export default async function CutoversPage() {
                 <Link href={`/cutovers/${c.id}`} className="flex items-center justify-between px-4 py-3 hover:bg-neutral-50 dark:hover:bg-neutral-800">
                   <span>
                     <span className="font-medium">{c.name}</span>
-                    <span className="ml-2 text-sm text-neutral-500">
+                    <span className="ml-2 text-sm text-muted">
                       {c.systemFrom} → {c.systemTo}
                     </span>
                   </span>
-                  <span className="text-sm text-neutral-500 tabular">
+                  <span className="text-sm text-muted tabular">
                     {c.mode === "rehearsal" && <span className="mr-2 rounded bg-purple-100 px-1.5 text-purple-800">REHEARSAL</span>}
                     {c.state} · T-0 {new Date(c.tZero).toISOString().replace("T", " ").slice(0, 16)} UTC
                   </span>

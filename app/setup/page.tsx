@@ -10,7 +10,7 @@ export default async function SetupPage() {
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-lg border border-neutral-200 bg-white p-6 dark:border-neutral-800 dark:bg-neutral-900">
       <h1 className="mb-1 text-xl font-semibold">Set up Cutover War Room</h1>
-      <p className="mb-6 text-sm text-neutral-500">Create the first administrator. This page disappears afterwards.</p>
+      <p className="mb-6 text-sm text-muted">Create the first administrator. This page disappears afterwards.</p>
       <SetupForm />
     </main>
   );

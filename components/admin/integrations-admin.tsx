@@ -58,7 +58,7 @@ export function IntegrationsAdmin({ view }: { view: IntegrationsView }) {
         </header>
         {editing && <IntegrationForm key={`${editing.key}:${editing.row?.name ?? ""}`} formKey={editing.key} row={editing.row} onDone={done} onCancel={() => setEditing(null)} />}
         <ul className="divide-y divide-neutral-200 dark:divide-neutral-800" data-testid="integrations">
-          {view.integrations.length === 0 && <li className="px-3 py-2 text-sm text-neutral-500">Nothing defined yet.</li>}
+          {view.integrations.length === 0 && <li className="px-3 py-2 text-sm text-muted">Nothing defined yet.</li>}
           {view.integrations.map((row) => (
             <IntegrationRow key={row.name} row={row} onEdit={() => setEditing({ key: `${row.type}:${row.kind}` as FormKey, row })} onDone={done} />
           ))}
@@ -73,7 +73,7 @@ export function IntegrationsAdmin({ view }: { view: IntegrationsView }) {
           <ul className="divide-y divide-neutral-100 text-sm dark:divide-neutral-800" data-testid="catalog-changes">
             {view.changes.map((c, i) => (
               <li key={`${c.at}-${i}`} className="px-3 py-1">
-                <time dateTime={c.at} className="tabular text-neutral-500">
+                <time dateTime={c.at} className="tabular text-muted">
                   {new Date(c.at).toLocaleString()}
                 </time>{" "}
                 · {c.actor} · {c.action} · <span className="font-mono">{c.subject.replace(/^(integration|host):/, "")}</span>
@@ -93,12 +93,12 @@ function IntegrationRow({ row, onEdit, onDone }: { row: Row; onEdit: () => void;
     <li className="px-3 py-2 text-sm" data-testid="integration" data-name={row.name} data-source={row.source}>
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{row.name}</span>
-        <span className="text-xs text-neutral-500">
+        <span className="text-xs text-muted">
           {TYPE_LABEL[row.type] ?? row.type} · {row.kind}
         </span>
-        {row.source === "file" && <span className="rounded border border-neutral-300 px-1 text-xs text-neutral-600 dark:border-neutral-700">read-only: from the server configuration</span>}
-        {row.hasSecret && <span className="text-xs text-neutral-500">secret set (never shown)</span>}
-        <span className="text-xs text-neutral-500">{row.usedBy ? `used by ${row.usedBy} setting${row.usedBy === 1 ? "" : "s"}` : "unused"}</span>
+        {row.source === "file" && <span className="rounded border border-neutral-300 px-1 text-xs text-neutral-600 dark:border-neutral-700 dark:text-neutral-300">read-only: from the server configuration</span>}
+        {row.hasSecret && <span className="text-xs text-muted">secret set (never shown)</span>}
+        <span className="text-xs text-muted">{row.usedBy ? `used by ${row.usedBy} setting${row.usedBy === 1 ? "" : "s"}` : "unused"}</span>
         {row.type === "channel" && <ChannelTest name={row.name} />}
         {editable && (
           <span className="ml-auto flex gap-1">
@@ -348,16 +348,16 @@ function AllowList({ hosts, onDone }: { hosts: IntegrationsView["allowHosts"]; o
         <h2 id="allow-heading" className="font-semibold">
           Outbound allow-list
         </h2>
-        <p className="text-xs text-neutral-500">Outbound requests never reach loopback, private or link-local addresses unless the host is listed here (a name, an address, or a range such as 10.0.0.0/8).</p>
+        <p className="text-xs text-muted">Outbound requests never reach loopback, private or link-local addresses unless the host is listed here (a name, an address, or a range such as 10.0.0.0/8).</p>
       </header>
       <ul className="divide-y divide-neutral-200 dark:divide-neutral-800" data-testid="allow-list">
-        {hosts.length === 0 && <li className="px-3 py-2 text-sm text-neutral-500">No host is allowed: only public addresses are reached.</li>}
+        {hosts.length === 0 && <li className="px-3 py-2 text-sm text-muted">No host is allowed: only public addresses are reached.</li>}
         {hosts.map((h) => (
           <li key={`${h.source}:${h.host}`} className="flex items-center gap-2 px-3 py-1.5 text-sm" data-testid="allowed-host">
             <span className="font-mono">{h.host}</span>
-            {h.note && <span className="text-neutral-500">{h.note}</span>}
+            {h.note && <span className="text-muted">{h.note}</span>}
             {h.source === "file" ? (
-              <span className="ml-auto text-xs text-neutral-500">read-only: from the server configuration</span>
+              <span className="ml-auto text-xs text-muted">read-only: from the server configuration</span>
             ) : (
               <button
                 type="button"

@@ -37,21 +37,21 @@ export function SsoMapping({ view }: { view: SsoView }) {
         </h2>
         {view.oidc ? (
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
-            <dt className="text-neutral-500">Provider</dt>
+            <dt className="text-muted">Provider</dt>
             <dd>{view.oidc.name}</dd>
-            <dt className="text-neutral-500">Issuer</dt>
+            <dt className="text-muted">Issuer</dt>
             <dd className="font-mono">{view.oidc.issuer}</dd>
-            <dt className="text-neutral-500">Redirect URI to register</dt>
+            <dt className="text-muted">Redirect URI to register</dt>
             <dd className="font-mono">{view.redirectUri}</dd>
-            <dt className="text-neutral-500">Groups claim</dt>
+            <dt className="text-muted">Groups claim</dt>
             <dd className="font-mono">{view.oidc.groupsClaim}</dd>
-            <dt className="text-neutral-500">Scopes</dt>
+            <dt className="text-muted">Scopes</dt>
             <dd className="font-mono">{view.oidc.scopes}</dd>
-            <dt className="text-neutral-500">Password sign-in</dt>
+            <dt className="text-muted">Password sign-in</dt>
             <dd>{view.passwordSignIn ? "on" : "off"}</dd>
           </dl>
         ) : (
-          <p className="text-neutral-500">Single sign-on is not configured: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see the README). The mapping below applies once it is.</p>
+          <p className="text-muted">Single sign-on is not configured: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (see the README). The mapping below applies once it is.</p>
         )}
       </section>
 
@@ -59,7 +59,7 @@ export function SsoMapping({ view }: { view: SsoView }) {
         <h2 id="sso-mapping-heading" className="mb-1 font-semibold">
           Groups to roles
         </h2>
-        <p className="mb-3 text-sm text-neutral-500">
+        <p className="mb-3 text-sm text-muted">
           One group per line, as the provider names it. Members of any listed group hold the role; when a list is empty, that role is granted by hand on the Users page.
           Applied at each person&apos;s next sign-in; the last administrator is never removed.
         </p>
@@ -84,16 +84,16 @@ export function SsoMapping({ view }: { view: SsoView }) {
           Signed in through SSO
         </h2>
         <ul className="divide-y divide-neutral-200 text-sm dark:divide-neutral-800" data-testid="sso-identities">
-          {view.identities.length === 0 && <li className="px-3 py-2 text-neutral-500">Nobody yet.</li>}
+          {view.identities.length === 0 && <li className="px-3 py-2 text-muted">Nobody yet.</li>}
           {view.identities.map((i) => (
             <li key={`${i.user.id}:${i.subject}`} className="flex flex-wrap items-baseline justify-between gap-2 px-3 py-2">
               <span>
-                <span className="font-medium">{i.user.name}</span> <span className="text-neutral-500">{i.user.email}</span>
+                <span className="font-medium">{i.user.name}</span> <span className="text-muted">{i.user.email}</span>
                 {i.user.isAdmin && <span className="ml-2 rounded bg-neutral-100 px-1 text-xs dark:bg-neutral-800">administrator</span>}
                 {i.user.isPlanner && <span className="ml-2 rounded bg-neutral-100 px-1 text-xs dark:bg-neutral-800">planner</span>}
                 {i.user.disabledAt && <span className="ml-2 rounded bg-red-100 px-1 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">disabled</span>}
               </span>
-              <span className="text-xs text-neutral-500">
+              <span className="text-xs text-muted">
                 groups: {i.groups.length ? i.groups.join(", ") : "none"} · last sign-in {new Date(i.lastSignInAt).toLocaleString()}
               </span>
             </li>

@@ -70,7 +70,7 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
       )}
 
       <table className="w-full overflow-hidden rounded border border-neutral-200 bg-white text-sm dark:border-neutral-800 dark:bg-neutral-900">
-        <thead className="bg-neutral-50 text-left text-xs text-neutral-500 dark:bg-neutral-800">
+        <thead className="bg-neutral-50 text-left text-xs text-muted dark:bg-neutral-800">
           <tr>
             <th className="px-3 py-2">Name</th>
             <th className="px-3 py-2">Email</th>
@@ -87,10 +87,10 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
               <td className="px-3 py-2">
                 {u.isAdmin && <span className="mr-1 rounded bg-blue-100 px-1.5 text-blue-800">Administrator</span>}
                 {u.isPlanner && <span className="mr-1 rounded bg-green-100 px-1.5 text-green-800">Planner</span>}
-                {!u.isAdmin && !u.isPlanner && <span className="text-neutral-500">—</span>}
+                {!u.isAdmin && !u.isPlanner && <span className="text-muted">—</span>}
               </td>
               <td className="px-3 py-2" data-testid="user-status">
-                {u.disabledAt ? <span className="text-red-700">disabled</span> : "active"}
+                {u.disabledAt ? <span className="text-red-700 dark:text-red-300">disabled</span> : "active"}
               </td>
               <td className="space-x-1 px-3 py-2 whitespace-nowrap">
                 {u.id !== me && (u.disabledAt ? <button className={small} onClick={() => void run("user.enable", { userId: u.id })}>Enable</button> : <button className={small} onClick={() => setConfirm(u)}>Disable</button>)}
@@ -170,16 +170,16 @@ function NewUserForm({ onInvite, onCreate }: { onInvite: (i: { email: string; na
         }
       }}
     >
-      <label className="flex flex-col text-xs text-neutral-500">
+      <label className="flex flex-col text-xs text-muted">
         Email
         <input name="email" type="email" required maxLength={TEXT.email} className={field} />
       </label>
-      <label className="flex flex-col text-xs text-neutral-500">
+      <label className="flex flex-col text-xs text-muted">
         Name
         <input name="name" required maxLength={TEXT.name} className={field} />
       </label>
       {withPassword && (
-        <label className="flex flex-col text-xs text-neutral-500">
+        <label className="flex flex-col text-xs text-muted">
           Initial password (12+)
           <input name="password" type="password" autoComplete="new-password" minLength={12} required className={field} />
         </label>
@@ -190,7 +190,7 @@ function NewUserForm({ onInvite, onCreate }: { onInvite: (i: { email: string; na
       <label className="flex items-center gap-1 text-sm">
         <input type="checkbox" name="isAdmin" /> Administrator
       </label>
-      <label className="flex items-center gap-1 text-sm text-neutral-500">
+      <label className="flex items-center gap-1 text-sm text-muted">
         <input type="checkbox" checked={withPassword} onChange={(e) => setWithPassword(e.target.checked)} /> Set a password instead of inviting
       </label>
       <button className="rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white">{withPassword ? "Create user" : "Invite"}</button>

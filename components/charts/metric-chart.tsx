@@ -139,7 +139,7 @@ function ChartTooltip({
     return (
       <li className="flex items-center gap-1.5">
         <span aria-hidden className="inline-block h-0.5 w-3" style={{ background: color }} />
-        <span className="text-neutral-500">{label}</span>
+        <span className="text-muted">{label}</span>
         <span className="ml-auto font-medium">{typeof v === "number" ? format(v) : (r[REASON[key]] ?? "no value")}</span>
       </li>
     );
@@ -184,18 +184,18 @@ function MetricChartImpl(props: MetricChartProps) {
           </span>
         )}
         {warning !== null && (
-          <span className="inline-flex items-center gap-1" style={{ color: WARNING_COLOR }}>
+          <span className="inline-flex items-center gap-1 text-amber-800 dark:text-amber-300">
             <span aria-hidden className="inline-block w-4 border-t-2 border-dashed" style={{ borderColor: WARNING_COLOR }} />
             warning {format(warning)}
           </span>
         )}
         {critical !== null && (
-          <span className="inline-flex items-center gap-1" style={{ color: CRITICAL_COLOR }}>
+          <span className="inline-flex items-center gap-1 text-red-700 dark:text-red-300">
             <span aria-hidden className="inline-block w-4 border-t-2 border-dashed" style={{ borderColor: CRITICAL_COLOR }} />
             critical {format(critical)}
           </span>
         )}
-        {!hasData && <span className="text-neutral-500">no data in this window</span>}
+        {!hasData && <span className="text-muted">no data in this window</span>}
       </figcaption>
       <LineChart responsive style={{ width: "100%", height }} data={rows} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#a3a3a3" strokeOpacity={0.25} vertical={false} />

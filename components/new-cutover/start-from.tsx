@@ -58,15 +58,15 @@ function TemplatePicker({ templates }: { templates: TemplateOption[] }) {
 function TemplateGroup({ title, templates, first, empty }: { title: string; templates: TemplateOption[]; first?: boolean; empty?: string }) {
   return (
     <div>
-      <p className="text-xs font-medium uppercase text-neutral-500">{title}</p>
-      {templates.length === 0 && empty && <p className="text-xs text-neutral-500">{empty}</p>}
+      <p className="text-xs font-medium uppercase text-muted">{title}</p>
+      {templates.length === 0 && empty && <p className="text-xs text-muted">{empty}</p>}
       <ul className="space-y-1">
         {templates.map((t, i) => (
           <li key={t.key} className="flex items-start justify-between gap-2 rounded border border-neutral-200 px-2 py-1 dark:border-neutral-800">
             <label className="flex-1">
               <input type="radio" name="template" value={t.key} required defaultChecked={first && i === 0} /> <span className="font-medium">{t.name}</span>
               {t.description && <span className="block text-xs text-neutral-600 dark:text-neutral-400">{t.description}</span>}
-              {t.savedBy && <span className="block text-xs text-neutral-500">saved by {t.savedBy}</span>}
+              {t.savedBy && <span className="block text-xs text-muted">saved by {t.savedBy}</span>}
             </label>
             {t.removable && <RemoveTemplate template={t} />}
           </li>

@@ -37,7 +37,7 @@ export function LessonsForm({ cutoverId, lessons, canWrite }: { cutoverId: strin
   return (
     <div>
       {lessons.updatedAt && (
-        <p className="mb-2 text-xs text-neutral-500" data-testid="lessons-edited">
+        <p className="mb-2 text-xs text-muted" data-testid="lessons-edited">
           Last edited by {lessons.updatedBy ?? "—"} at {lessons.updatedAt}.
         </p>
       )}
@@ -65,7 +65,7 @@ export function LessonsForm({ cutoverId, lessons, canWrite }: { cutoverId: strin
             {busy ? "Saving…" : "Save lessons"}
           </button>
           {saved && !error && (
-            <span className="text-sm text-green-700" data-testid="lessons-saved">
+            <span className="text-sm text-green-700 dark:text-green-300" data-testid="lessons-saved">
               Saved
             </span>
           )}

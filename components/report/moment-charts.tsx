@@ -14,13 +14,13 @@ export interface MomentChartProps {
 }
 
 export function MomentCharts({ charts, timeZone }: { charts: MomentChartProps[]; timeZone: string }) {
-  if (!charts.length) return <p className="text-sm text-neutral-500">No moments to chart.</p>;
+  if (!charts.length) return <p className="text-sm text-muted">No moments to chart.</p>;
   return (
     <>
       {charts.map((c, i) => (
         <div key={i} className="report-keep mb-4" data-testid="moment-chart">
           <h3 className="mb-1 text-sm font-medium">{c.title}</h3>
-          {!c.series.length && <p className="text-xs text-neutral-500">No samples stored around this moment.</p>}
+          {!c.series.length && <p className="text-xs text-muted">No samples stored around this moment.</p>}
           <div className="grid grid-cols-2 gap-2">
             {c.series.map((s) => (
               <div key={s.metricId}>

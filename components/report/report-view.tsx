@@ -21,7 +21,7 @@ function Section({ title, testId, children }: { title: string; testId: string; c
 }
 
 function Table({ head, rows, empty = "None." }: { head: string[]; rows: ReactNode[][]; empty?: string }) {
-  if (!rows.length) return <p className="text-sm text-neutral-500">{empty}</p>;
+  if (!rows.length) return <p className="text-sm text-muted">{empty}</p>;
   return (
     <table className="w-full border-collapse text-left text-xs">
       <thead>
@@ -86,7 +86,7 @@ export function ReportView({ report: r, canWriteLessons }: { report: ReportModel
           {r.rehearsal && <span className="mr-2 rounded bg-purple-100 px-1.5 text-purple-800">REHEARSAL</span>}
           Post-mortem: {r.cutover.name}
         </h1>
-        <p className="text-sm text-neutral-500">
+        <p className="text-sm text-muted">
           {r.cutover.systemFrom} → {r.cutover.systemTo} · times in {tz}
         </p>
         {r.rehearsal && (
@@ -121,13 +121,13 @@ export function ReportView({ report: r, canWriteLessons }: { report: ReportModel
       </Section>
 
       <Section title="Decisions" testId="report-decisions">
-        {!r.decisions.length && <p className="text-sm text-neutral-500">None.</p>}
+        {!r.decisions.length && <p className="text-sm text-muted">None.</p>}
         {r.decisions.map((d, i) => (
           <div key={i} className="report-keep mb-4">
             <h3 className="font-medium">
-              {d.title} <span className="text-neutral-500">({d.phase})</span>: <span data-testid="decision-state">{d.state.toUpperCase()}</span>
+              {d.title} <span className="text-muted">({d.phase})</span>: <span data-testid="decision-state">{d.state.toUpperCase()}</span>
             </h3>
-            <p className="text-xs text-neutral-600">
+            <p className="text-xs text-muted">
               Opened {at(d.openedAt)}, decided {at(d.decidedAt)}. Required: {roleList(d.requiredRoles) || "—"}.
             </p>
             {d.reason && <p className="text-xs">Reason: {d.reason}</p>}

@@ -30,7 +30,7 @@ export function DataTable({
   const table = (
     <table className={className ? `w-full text-sm ${className}` : "w-full text-sm"} aria-busy={busy}>
       {caption && <caption className="sr-only">{caption}</caption>}
-      <thead className="text-left text-xs text-neutral-500">
+      <thead className="text-left text-xs text-muted">
         <tr className="border-b border-neutral-200 dark:border-neutral-800">
           {shown.map((c, i) => (
             <th key={c.label} scope="col" className={`${i === 0 || c.edge ? "px-3" : "px-2"} py-1.5 font-medium`}>

@@ -8,7 +8,7 @@ import { INPUT_CLASS, withClass } from "./styles";
 export function Field({ label, className, children }: { label: ReactNode; className?: string; children: ReactNode }) {
   return (
     <label className={className ? `flex flex-col ${className}` : "flex flex-col"}>
-      <span className="text-xs text-neutral-500">{label}</span>
+      <span className="text-xs text-muted">{label}</span>
       {children}
     </label>
   );

@@ -25,6 +25,9 @@ import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 import { BUTTON_CLASS } from "./shared/format";
 import { PanelNote } from "./shared/parts";
 import { ReportLink } from "./report/report-link";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useLiveAnnouncer } from "@/components/ui/live-announcer";
+import { announcementFor, describeEvent, type AnnounceContext } from "@/lib/client/event-words";
 
 // The Now tab opens first and the header is always there; every other tab's code (the charts
 // above all) is fetched when that tab is first opened, so the room's first load stays light.
@@ -49,11 +52,6 @@ const TABS = ["Now", "Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Con
 const READ_ONLY = new Set(["metric.test", "router.test"]);
 type Tab = (typeof TABS)[number];
 
-function describe(e: LiveEvent): string {
-  const what = e.type.replace(/[._]/g, " ");
-  return `${e.actor ?? "someone"}: ${what}`;
-}
-
 /** Keys typed into these are text, not shortcuts. */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -73,8 +71,21 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
   const { data: c, error } = useQuery({ queryKey: key, queryFn: () => fetchCutover(initial.id), initialData: initial });
   const [latest, setLatest] = useState<LiveEvent | null>(null);
   const events = useMemo(createRoomEvents, []);
+  const { announce, regions } = useLiveAnnouncer();
+  // Read when an event arrives: the titles as the room last fetched them.
+  const known = useRef<AnnounceContext | null>(null);
+  known.current = {
+    myName: me.name,
+    myRoles: c.myRoles,
+    item: (id) => {
+      for (const p of c.phases) for (const s of p.sections) for (const i of s.items) if (i.id === id) return i;
+      return undefined;
+    },
+    decision: (id) => c.decisions.find((d) => d.id === id)?.title,
+  };
   const { status, people } = useLiveCutover(initial.id, (e) => {
     events.emit(e);
+    if (known.current) announce(announcementFor(e, known.current));
     // Samples and trigger ticks arrive constantly; "latest change" is for changes people made.
     if (!e.type.startsWith("metrics.") && e.type !== "trigger.state") setLatest(e);
   });
@@ -139,27 +150,25 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
   const can = wall ? NOTHING_ALLOWED : canAct;
   const panel = { cutover: c, run, now, can };
 
+  // A modal dialog: the focus stays inside and returns to where it was when it closes.
   const helpDialog = help && (
-    <div role="dialog" aria-label="Keyboard shortcuts" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40 p-4" onClick={() => setHelp(false)}>
-      <div className="w-full max-w-sm rounded border border-neutral-300 bg-white p-4 text-sm shadow-lg dark:border-neutral-700 dark:bg-neutral-900" onClick={(e) => e.stopPropagation()}>
-        <h2 className="mb-2 font-semibold">Keyboard shortcuts</h2>
-        <table className="w-full">
-          <tbody>
-            {SHORTCUTS.map((s) => (
-              <tr key={s.keys}>
-                <td className="py-0.5 pr-3">
-                  <kbd className="rounded border border-neutral-300 px-1 font-mono text-xs dark:border-neutral-700">{s.keys}</kbd>
-                </td>
-                <td>{s.what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <button type="button" autoFocus className={`${BUTTON_CLASS} mt-3`} onClick={() => setHelp(false)}>
-          Close
-        </button>
-      </div>
-    </div>
+    <ConfirmDialog title="Keyboard shortcuts" onClose={() => setHelp(false)} testId="shortcuts-dialog">
+      <table className="mt-2 w-full text-sm">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.keys}>
+              <td className="py-0.5 pr-3">
+                <kbd className="rounded border border-neutral-300 px-1 font-mono text-xs dark:border-neutral-700">{s.keys}</kbd>
+              </td>
+              <td>{s.what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" data-autofocus className={`${BUTTON_CLASS} mt-3`} onClick={() => setHelp(false)}>
+        Close
+      </button>
+    </ConfirmDialog>
   );
 
   // Dark on the wall too: the wall turns on the `dark:` variant (app/globals.css).
@@ -195,6 +204,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
             <MetricsPanel {...panel} />
           </div>
           {helpDialog}
+          {regions}
         </main>
       </RoomEventsContext.Provider>
     );
@@ -219,16 +229,16 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
       </RoomHeader>
 
       <section aria-label="Who is in the room" className="mb-3 flex flex-wrap items-center gap-2 text-sm" data-testid="presence">
-        <span className="text-neutral-500">In the room:</span>
+        <span className="text-muted">In the room:</span>
         {people.map((p) => (
           <span key={p.userId} data-testid="present-person" className="rounded-full border border-neutral-300 bg-white px-2 py-0.5 dark:border-neutral-700 dark:bg-neutral-900">
             {p.name}
-            <span className="ml-1 text-xs text-neutral-500">{p.roles.map((r) => ROLE_LABELS[r]).join(", ") || "admin"}</span>
+            <span className="ml-1 text-xs text-muted">{p.roles.map((r) => ROLE_LABELS[r]).join(", ") || "admin"}</span>
           </span>
         ))}
         {latest && (
-          <span data-testid="latest-change" className="ml-auto rounded bg-blue-50 px-2 py-0.5 text-blue-900 dark:bg-blue-950 dark:text-blue-100" aria-live="polite">
-            {describe(latest)} · {new Date(latest.at).toLocaleTimeString()}
+          <span data-testid="latest-change" className="ml-auto rounded bg-blue-50 px-2 py-0.5 text-blue-900 dark:bg-blue-950 dark:text-blue-100">
+            {describeEvent(latest)} · {new Date(latest.at).toLocaleTimeString()}
           </span>
         )}
       </section>
@@ -244,8 +254,10 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
         {TABS.map((t) => (
           <button
             key={t}
+            id={`room-tab-${t}`}
             role="tab"
             aria-selected={tab === t}
+            aria-controls="room-tabpanel"
             onClick={() => setTab(t)}
             className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
           >
@@ -254,6 +266,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
         ))}
       </nav>
 
+      <div role="tabpanel" id="room-tabpanel" aria-labelledby={`room-tab-${tab}`}>
       {tab === "Now" && <NowView {...panel} onOpenTab={(t) => setTab(t as Tab)} />}
       {tab === "Plan" && <PlanView {...panel} />}
       {tab === "Metrics" && <MetricsPanel {...panel} />}
@@ -264,7 +277,9 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
       {tab === "Risks" && <RisksPanel {...panel} />}
       {tab === "Comms" && <CommsPanel {...panel} />}
       {tab === "Audit" && <AuditPanel cutoverId={c.id} timeZone={c.timeZone} />}
+      </div>
       {helpDialog}
+      {regions}
     </main>
     </RoomEventsContext.Provider>
   );

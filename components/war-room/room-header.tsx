@@ -8,6 +8,7 @@ import { isEnded, nextState } from "@/lib/domain/cutover-state";
 import { TEXT } from "@/lib/domain/limits";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS, PRIMARY_BUTTON_CLASS } from "@/components/ui/styles";
 import type { PanelProps } from "./shared/types";
+import { useReturnFocus } from "@/components/ui/use-return-focus";
 
 function wallTime(ms: number, timeZone: string) {
   return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(ms);
@@ -17,6 +18,7 @@ function wallTime(ms: number, timeZone: string) {
 export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelProps, "cutover"> & { cutover: CutoverStateJson; children: React.ReactNode }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const startFocus = useReturnFocus();
   const tZero = new Date(c.tZero).getTime();
   const drift = cutoverDrift(
     c.timeline.map((e) => ({
@@ -45,7 +47,7 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
               {c.mode === "rehearsal" ? "REHEARSAL" : "LIVE"}
             </span>
           </h1>
-          <p className="text-sm text-neutral-500">
+          <p className="text-sm text-muted">
             {c.systemFrom} → {c.systemTo} · <span data-testid="cutover-state">{c.state.replace("_", " ")}</span> · new gets <span className="tabular">{c.trafficPercent}%</span>
           </p>
           {isEnded(c.state) && <Outcome state={c.state} />}
@@ -54,7 +56,7 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
           <div className="text-2xl font-semibold tabular" data-testid="t-clock" title={`T-0 = ${new Date(tZero).toISOString()}`}>
             {formatTOffset(now - tZero)}
           </div>
-          <div className="text-sm text-neutral-500 tabular" title={`${new Date(now).toISOString().slice(11, 19)} UTC`}>
+          <div className="text-sm text-muted tabular" title={`${new Date(now).toISOString().slice(11, 19)} UTC`}>
             <span data-testid="wall-clock">{wallTime(now, c.timeZone)}</span> {c.timeZone} ·{" "}
             <span data-testid="header-drift" className={drift.driftMinutes !== null && drift.driftMinutes > 0 ? "font-medium text-amber-700 dark:text-amber-400" : ""}>
               {drift.label}
@@ -64,14 +66,28 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
         <div className="flex flex-wrap items-center gap-3">
           {children}
           {canStart && !confirming && (
-            <button onClick={() => setConfirming(true)} className="rounded bg-blue-700 px-3 py-1 text-sm font-medium text-white hover:bg-blue-800">
+            <button
+              data-testid="start-cutover"
+              onClick={() => {
+                startFocus.remember();
+                setConfirming(true);
+              }}
+              className="rounded bg-blue-700 px-3 py-1 text-sm font-medium text-white hover:bg-blue-800"
+            >
               Start cutover
             </button>
           )}
           {confirming && (
             <span className="flex items-center gap-2 text-sm">
               Start now? The plan&apos;s structure freezes.
-              <button autoFocus onClick={() => setConfirming(false)} className="rounded border border-neutral-300 px-2 py-0.5">
+              <button
+                autoFocus
+                onClick={() => {
+                  setConfirming(false);
+                  startFocus.restore();
+                }}
+                className="rounded border border-neutral-300 px-2 py-0.5"
+              >
                 Cancel
               </button>
               <button onClick={() => void start()} className="rounded bg-blue-700 px-2 py-0.5 text-white">
@@ -114,12 +130,14 @@ function EndControls({ cutover: c, run, can }: Pick<PanelProps, "run" | "can"> &
   const [force, setForce] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const focus = useReturnFocus();
   if (!can("cutover.end")) return null;
   const canComplete = nextState(c.state, "complete").ok;
   const canAbort = nextState(c.state, "abort").ok;
   if (!canComplete && !canAbort) return null;
 
   function open(m: "complete" | "abort") {
+    focus.remember();
     setMode(m);
     setText("");
     // Below 100 % a plain completion would be refused: offer the forced one straight away.
@@ -136,6 +154,10 @@ function EndControls({ cutover: c, run, can }: Pick<PanelProps, "run" | "can"> &
     setBusy(false);
     if (r.ok) setMode(null);
     setError(r.ok ? null : r.message);
+  }
+  function cancel() {
+    setMode(null);
+    focus.restore();
   }
 
   if (!mode) {
@@ -157,7 +179,14 @@ function EndControls({ cutover: c, run, can }: Pick<PanelProps, "run" | "can"> &
   }
   const needsText = mode === "abort" || force;
   return (
-    <div role="dialog" aria-label={mode === "complete" ? "Complete the cutover" : "Abort the cutover"} className="flex flex-col gap-2 rounded border border-neutral-300 p-2 text-sm dark:border-neutral-700">
+    <div
+      role="dialog"
+      aria-label={mode === "complete" ? "Complete the cutover" : "Abort the cutover"}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") cancel();
+      }}
+      className="flex flex-col gap-2 rounded border border-neutral-300 p-2 text-sm dark:border-neutral-700"
+    >
       {mode === "complete" ? (
         <>
           <span>Complete the cutover? It ends for good: the report is written from here.</span>
@@ -177,7 +206,7 @@ function EndControls({ cutover: c, run, can }: Pick<PanelProps, "run" | "can"> &
         </label>
       )}
       <span className="flex gap-2">
-        <button type="button" autoFocus onClick={() => setMode(null)} className={BUTTON_CLASS}>
+        <button type="button" autoFocus onClick={cancel} className={BUTTON_CLASS}>
           Cancel
         </button>
         <button

@@ -16,9 +16,9 @@ export function TrafficGauge({ percent }: { percent: number }) {
       className="inline-flex items-center gap-2 whitespace-nowrap text-sm tabular"
     >
       <span>
-        <span className="text-neutral-500">old</span> <span className="font-semibold">{100 - p}</span>
-        <span className="text-neutral-400"> | </span>
-        <span className="text-neutral-500">new</span> <span className="font-semibold text-blue-800 dark:text-blue-300">{p}</span>
+        <span className="text-muted">old</span> <span className="font-semibold">{100 - p}</span>
+        <span className="text-muted"> | </span>
+        <span className="text-muted">new</span> <span className="font-semibold text-blue-800 dark:text-blue-300">{p}</span>
       </span>
       <span aria-hidden className="flex h-2 w-16 overflow-hidden rounded bg-neutral-200 dark:bg-neutral-700">
         <span className="block h-full bg-neutral-400 dark:bg-neutral-500" style={{ width: `${100 - p}%` }} />

@@ -47,6 +47,14 @@ const jsonText = (value: unknown) => {
   return v === undefined ? null : JSON.stringify(v);
 };
 
+/**
+ * The announcement of an audited change says who made it, as its audit row does: the room's ticker
+ * names the person and their role from the event alone.
+ */
+export function withActor(event: Announcement, entry: Pick<AuditEntry, "actorName" | "role">): Announcement {
+  return { ...event, actor: event.actor ?? entry.actorName, ...(entry.role && !event.role ? { role: entry.role } : {}) };
+}
+
 function rowValues(entry: AuditEntry, event: Announcement | null): unknown[] {
   return [
     entry.cutoverId,
@@ -59,7 +67,7 @@ function rowValues(entry: AuditEntry, event: Announcement | null): unknown[] {
     jsonText(entry.after),
     entry.requestId ?? null,
     entry.rehearsal,
-    event ? busPayload(event) : null,
+    event ? busPayload(withActor(event, entry)) : null,
   ];
 }
 

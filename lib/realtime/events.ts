@@ -11,6 +11,8 @@ const envelope = {
   cutoverId: z.string().uuid(),
   at: z.string(),
   actor: z.string().max(200).optional(),
+  /** The actor's role(s) in the cutover as the audit row records them ("DEPLOYMENT_LEAD,ON_CALL", "ADMINISTRATOR"). */
+  role: z.string().max(200).optional(),
   subject: z.string().max(200).optional(),
 };
 

@@ -5,7 +5,7 @@
 // request id) and no change goes unannounced.
 import type { Tx } from "@/lib/db/client";
 import { announce } from "@/lib/realtime/bus";
-import { auditJson, type Announcement, type AuditEntry } from "@/lib/db/audit-sql";
+import { auditJson, withActor, type Announcement, type AuditEntry } from "@/lib/db/audit-sql";
 
 // The entry's shape lives with the SQL twin (lib/db/audit-sql.ts), which statements in lib/db use too.
 export { auditJson, type Announcement, type AuditEntry };
@@ -26,5 +26,5 @@ export async function recordChange(tx: Tx, entry: AuditEntry, event?: Announceme
       rehearsal: entry.rehearsal,
     },
   });
-  if (event) await announce(tx, event);
+  if (event) await announce(tx, withActor(event, entry));
 }

@@ -27,7 +27,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-lg border border-neutral-200 bg-white p-6 shadow-sm dark:border-neutral-800 dark:bg-neutral-900">
       <h1 className="mb-1 text-xl font-semibold">Cutover War Room</h1>
-      <p className="mb-6 text-sm text-neutral-500">Sign in to join the room.</p>
+      <p className="mb-6 text-sm text-muted">Sign in to join the room.</p>
       <SignInForm callbackUrl={target} sso={settings.oidc ? { name: settings.oidc.name } : null} passwordSignIn={settings.passwordSignIn} initialError={message} />
     </main>
   );

@@ -18,7 +18,7 @@ export default async function UsersPage() {
       <AppHeader user={user} />
       <main className="mx-auto max-w-6xl p-6">
         <h1 className="mb-2 text-2xl font-semibold">Users</h1>
-        <p className="mb-4 text-sm text-neutral-500">
+        <p className="mb-4 text-sm text-muted">
           Invite people with a one-time link, or create them with an initial password. Planners may create cutovers; administrators manage users and integrations. Roles inside a cutover are given in
           its Contacts tab.
         </p>

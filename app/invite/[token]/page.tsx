@@ -13,7 +13,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <h1 className="mb-1 text-xl font-semibold">{link.kind === "reset" ? "Choose a new password" : "Join Cutover War Room"}</h1>
       {link.state === "valid" ? (
         <>
-          <p className="mb-6 text-sm text-neutral-500">
+          <p className="mb-6 text-sm text-muted">
             {link.kind === "reset" ? "For " : "You were invited as "}
             <span className="font-medium" data-testid="invite-email">
               {link.email}

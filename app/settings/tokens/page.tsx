@@ -13,7 +13,7 @@ export default async function TokensPage() {
       <AppHeader user={user} />
       <main className="mx-auto max-w-3xl p-6">
         <h1 className="mb-2 text-2xl font-semibold">API tokens</h1>
-        <p className="mb-4 text-sm text-neutral-500">
+        <p className="mb-4 text-sm text-muted">
           For scripts and CI: send <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>. A token acts as you, with your roles.
         </p>
         <TokensPanel

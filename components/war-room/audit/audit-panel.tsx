@@ -106,14 +106,16 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
               <td className="px-2 py-1.5" data-testid="audit-actor">
                 {e.actorName}
               </td>
-              <td className="whitespace-nowrap px-2 py-1.5 text-neutral-600 dark:text-neutral-300">{roleLabel(e.role)}</td>
+              <td className="whitespace-nowrap px-2 py-1.5 text-neutral-600 dark:text-neutral-300" data-testid="audit-role">
+                {roleLabel(e.role)}
+              </td>
               <td className="whitespace-nowrap px-2 py-1.5 font-mono text-xs" data-testid="audit-action">
                 {e.action}
               </td>
               <td className="px-2 py-1.5 font-mono text-xs text-neutral-600 dark:text-neutral-300">{e.subject}</td>
               <td className="px-3 py-1.5" data-testid="audit-change">
                 {e.before === null && e.after === null ? (
-                  <span className="text-neutral-400">—</span>
+                  <span className="text-muted">—</span>
                 ) : (
                   <span className="inline-flex flex-wrap items-baseline gap-1">
                     {e.before !== null && <Change value={e.before} />}
@@ -123,8 +125,8 @@ export function AuditPanel({ cutoverId, timeZone }: { cutoverId: string; /** Tim
                         <span className="sr-only">changed to</span>
                       </>
                     )}
-                    {e.before === null && <span className="text-xs text-neutral-500">new:</span>}
-                    {e.after !== null ? <Change value={e.after} /> : <span className="text-xs text-neutral-500">(removed)</span>}
+                    {e.before === null && <span className="text-xs text-muted">new:</span>}
+                    {e.after !== null ? <Change value={e.after} /> : <span className="text-xs text-muted">(removed)</span>}
                   </span>
                 )}
               </td>

@@ -37,12 +37,12 @@ export function DeliveriesPanel({ cutover, run, can }: PanelProps) {
 }
 
 function ChannelList({ view }: { view: DeliveriesView }) {
-  if (view.channels.length === 0) return <p className="mt-1 text-neutral-500">No channel yet: announcements of this cutover go nowhere.</p>;
+  if (view.channels.length === 0) return <p className="mt-1 text-muted">No channel yet: announcements of this cutover go nowhere.</p>;
   return (
     <ul className="mt-1 flex flex-wrap gap-2" aria-label="Channels">
       {view.channels.map((c) => (
         <li key={c.name} className="rounded border border-neutral-300 px-2 py-0.5 dark:border-neutral-700" data-testid="notify-channel">
-          <span className="font-medium">{c.name}</span> <span className="text-neutral-500">· {c.kind ?? "no longer defined: pick another"}</span>
+          <span className="font-medium">{c.name}</span> <span className="text-muted">· {c.kind ?? "no longer defined: pick another"}</span>
         </li>
       ))}
     </ul>
@@ -59,7 +59,7 @@ function ChannelPicker({ cutoverId, view, run }: { cutoverId: string; view: Deli
   return (
     <form onSubmit={onSubmit} aria-label="Pick the channels" className="mt-2" data-testid="notify-channels-form">
       {choices.length === 0 ? (
-        <p className="text-xs text-neutral-500">No channel is defined yet: an administrator adds Slack, webhook or email channels under Administration → Integrations.</p>
+        <p className="text-xs text-muted">No channel is defined yet: an administrator adds Slack, webhook or email channels under Administration → Integrations.</p>
       ) : (
         <fieldset className="flex flex-wrap items-center gap-3">
           <legend className="sr-only">Channels</legend>
@@ -97,15 +97,15 @@ function DeliveryRowView({ d, cutover, run, canSend }: { d: DeliveryRow; cutover
       </td>
       <td className="px-2 py-1.5">
         <span className="font-medium">{d.title}</span>
-        <span className="block text-xs text-neutral-500">{d.source}</span>
+        <span className="block text-xs text-muted">{d.source}</span>
       </td>
       <td className="px-2 py-1.5">{d.channel}</td>
-      <td className="px-2 py-1.5">{d.recipient ?? <span className="text-neutral-500">channel default</span>}</td>
+      <td className="px-2 py-1.5">{d.recipient ?? <span className="text-muted">channel default</span>}</td>
       <td className="px-2 py-1.5">
         <span className={`rounded border px-1.5 py-0.5 text-xs ${look.style}`}>{look.label}</span>
-        {d.dismissed && <span className="ml-1 text-xs text-neutral-500">(dismissed)</span>}
+        {d.dismissed && <span className="ml-1 text-xs text-muted">(dismissed)</span>}
         {d.deliveredAt && (
-          <span className="block text-xs text-neutral-500">
+          <span className="block text-xs text-muted">
             at <Time at={d.deliveredAt} cutover={cutover} />
           </span>
         )}

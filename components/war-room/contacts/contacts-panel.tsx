@@ -32,7 +32,7 @@ export function ContactsPanel({ cutover, run, can }: PanelProps) {
         ) : (
           [...groups.entries()].map(([order, contacts]) => (
             <div key={order} className="px-3 py-2">
-              <h3 className="mb-1 text-xs font-medium uppercase text-neutral-500">
+              <h3 className="mb-1 text-xs font-medium uppercase text-muted">
                 Escalation order <span className="tabular">{order}</span>
               </h3>
               <ul className="divide-y divide-neutral-100 dark:divide-neutral-800">
@@ -66,7 +66,7 @@ function ContactRow({ contact: c, cutoverId, run, canEdit }: { contact: Contact;
         <span className="font-medium" data-testid="contact-name">
           {c.name}
         </span>
-        <span className="ml-2 text-xs text-neutral-500" data-testid="contact-role">
+        <span className="ml-2 text-xs text-muted" data-testid="contact-role">
           {roleLabel(c.role)}
         </span>
       </span>

@@ -33,7 +33,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
     <>
       <button
         type="button"
-        aria-label={label}
+        aria-label={copied ? `Copied: ${label}` : label}
         title={label}
         className="rounded border border-neutral-300 px-1.5 text-xs text-neutral-600 hover:bg-neutral-100 dark:border-neutral-700 dark:text-neutral-300 dark:hover:bg-neutral-800"
         onClick={() =>

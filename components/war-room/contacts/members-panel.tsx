@@ -33,8 +33,8 @@ function MemberRow({ member: m, cutoverId, run, canManage }: { member: Member; c
   return (
     <li data-testid="member" data-email={m.user.email} className="flex flex-wrap items-baseline gap-x-3 py-1.5 text-sm">
       <span className="font-medium">{m.user.name}</span>
-      <span className="text-neutral-500">{m.user.email}</span>
-      <span className="text-xs text-neutral-500" data-testid="member-role">
+      <span className="text-muted">{m.user.email}</span>
+      <span className="text-xs text-muted" data-testid="member-role">
         {roleLabel(m.role)}
       </span>
       {canManage && (

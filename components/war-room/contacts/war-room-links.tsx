@@ -45,7 +45,7 @@ export function WarRoomLinks({ cutover, run, canEdit }: { cutover: CutoverStateJ
                 ) : (
                   <span className="font-medium">{l.label}</span>
                 )}
-                <span className="truncate text-xs text-neutral-500">{l.url}</span>
+                <span className="truncate text-xs text-muted">{l.url}</span>
                 <CopyButton value={l.url} label={`Copy link ${l.label}`} />
                 {canEdit && <RemoveButton label={`Remove link ${l.label}`} pending={pending} className="ml-auto" onClick={() => void save(links.filter((_, j) => j !== i))} />}
               </li>

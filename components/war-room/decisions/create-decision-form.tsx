@@ -37,7 +37,7 @@ export function CreateDecisionForm({ cutover, run }: { cutover: CutoverStateJson
       <SelectField label="Phase" name="phaseId" required options={cutover.phases.map((p) => ({ value: p.id, label: p.name }))} />
       <TextField label="Target % to new (optional)" name="targetPercent" type="number" min={0} max={100} step={1} className="w-24 tabular" />
       <fieldset className="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <legend className="text-xs text-neutral-500">Required roles</legend>
+        <legend className="text-xs text-muted">Required roles</legend>
         {voters.map((r) => (
           <CheckField key={r.value} label={r.label} name="requiredRoles" value={r.value} />
         ))}

@@ -25,6 +25,7 @@ import {
 import { Panel, PanelNote } from "../shared/parts";
 import type { PanelProps, RunCommand } from "../shared/types";
 import { CreateDecisionForm } from "./create-decision-form";
+import { decisionStatusLine, openCriticalItems } from "@/lib/client/decision-status";
 import { TEXT } from "@/lib/domain/limits";
 
 type Decision = CutoverStateJson["decisions"][number];
@@ -82,7 +83,9 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
   // Roles I hold that must vote here and still owe their vote; the first one votes next.
   const owing = d.state === "voting" ? d.requiredRoles.filter((r) => cutover.myRoles.includes(r) && rolesCan([r], "decision.vote") && !d.votes.some((v) => v.role === r)) : [];
   const votingAs = owing[0];
-  const reasonText = closed ? (d.reason ?? d.evaluation.reason) : d.evaluation.reason;
+  const reasonText = closed ? (d.reason ?? d.evaluation.reason) : decisionStatusLine(d.state, d.evaluation);
+  // The live checklist gate's open items, all of them, as a list (its detail names five).
+  const openItems = snapshot ? [] : openCriticalItems(cutover.phases.find((p) => p.id === d.phaseId));
   const headingId = `decision-${d.id}`;
 
   async function vote(choice: VoteChoice) {
@@ -112,7 +115,7 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
         <h3 id={headingId} className="font-semibold" data-testid="decision-title">
           {d.title}
         </h3>
-        <span className="text-sm text-neutral-500" data-testid="decision-phase">
+        <span className="text-sm text-muted" data-testid="decision-phase">
           {phaseName}
           {d.targetPercent !== null && <span className="tabular"> · to {d.targetPercent} % new</span>}
         </span>
@@ -120,7 +123,7 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
           {STATE[d.state].label}
         </span>
         {closed && decidedAt && (
-          <span className="text-xs text-neutral-500" data-testid="decision-decided-at">
+          <span className="text-xs text-muted" data-testid="decision-decided-at">
             decided at{" "}
             <time dateTime={decidedAt} title={formatUtc(decidedAt)} className="tabular">
               {formatWallTime(decidedAt, cutover.timeZone, cutover.tZero, true)}
@@ -129,7 +132,7 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
           </span>
         )}
         {d.state === "voting" && d.openedAt && (
-          <span className="text-xs text-neutral-500">
+          <span className="text-xs text-muted">
             vote opened{" "}
             <time dateTime={d.openedAt} title={formatUtc(d.openedAt)} className="tabular">
               {formatWallTime(d.openedAt, cutover.timeZone, cutover.tZero)}
@@ -140,15 +143,27 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
 
       <div className="mt-2 grid gap-3 text-sm md:grid-cols-2">
         <div>
-          <h4 className="text-xs font-medium uppercase text-neutral-500">{snapshot ? "Gates when decided" : "Gates"}</h4>
+          <h4 className="text-xs font-medium uppercase text-muted">{snapshot ? "Gates when decided" : "Gates"}</h4>
           {gates.length === 0 ? (
-            <p className="text-neutral-500">No gates</p>
+            <p className="text-muted">No gates</p>
           ) : (
 <GateList gates={gates} testId="gate" words={{ passed: "Passed: ", failed: "Failing: " }} />
           )}
+          {openItems.length > 0 && (
+            <details className="mt-1" data-testid="decision-open-items">
+              <summary className="cursor-pointer text-xs font-medium">
+                {openItems.length} open critical {openItems.length === 1 ? "item" : "items"}
+              </summary>
+              <ul className="mt-1 list-inside list-disc text-xs">
+                {openItems.map((title, i) => (
+                  <li key={`${i}-${title}`}>{title}</li>
+                ))}
+              </ul>
+            </details>
+          )}
         </div>
         <div>
-          <h4 className="text-xs font-medium uppercase text-neutral-500">{snapshot ? "Votes when decided" : "Votes"}</h4>
+          <h4 className="text-xs font-medium uppercase text-muted">{snapshot ? "Votes when decided" : "Votes"}</h4>
           <ul className="mt-1 space-y-1">
             {d.requiredRoles.map((role) => {
               const v = voteOf(role);
@@ -165,11 +180,11 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
                       >
                         {v.choice === "go" ? "GO" : "NO-GO"}
                       </span>{" "}
-                      <span className="text-neutral-500">by {v.userName}</span>
+                      <span className="text-muted">by {v.userName}</span>
                       {v.comment && <span className="block text-xs text-neutral-600 dark:text-neutral-300">“{v.comment}”</span>}
                     </>
                   ) : (
-                    <span className="text-neutral-500">{closed ? "did not vote" : "waiting"}</span>
+                    <span className="text-muted">{closed ? "did not vote" : "waiting"}</span>
                   )}
                 </li>
               );
@@ -179,7 +194,7 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
       </div>
 
       <p className="mt-2 text-sm" data-testid="decision-reason">
-        <span className="text-neutral-500">{closed ? "Result: " : "Status: "}</span>
+        <span className="text-muted">{closed ? "Result: " : "Status: "}</span>
         {reasonText}
       </p>
 
@@ -200,7 +215,7 @@ export function DecisionCard({ decision: d, cutover, run, can }: { decision: Dec
             <button type="button" disabled={pending} onClick={() => void vote("no_go")} className="rounded border border-red-700 px-3 py-1 text-sm font-medium text-red-800 hover:bg-red-50 disabled:opacity-60 dark:text-red-300 dark:hover:bg-red-950">
               Vote NO-GO
             </button>
-            <span className="text-xs text-neutral-500" data-testid="voting-as">
+            <span className="text-xs text-muted" data-testid="voting-as">
               as {roleLabel(votingAs)}
             </span>
           </>

@@ -48,7 +48,7 @@ export function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson;
   return (
     <SubSection title="Metric gates" testId="gates-editor" level={4}>
       {data.gates.length === 0 ? (
-        <p className="text-neutral-500">No metric gates yet. A gate holds a decision point (or the success criteria) to a metric over a window.</p>
+        <p className="text-muted">No metric gates yet. A gate holds a decision point (or the success criteria) to a metric over a window.</p>
       ) : (
         <ul className="mt-1 space-y-1">
           {data.gates.map((g) => (
@@ -63,7 +63,7 @@ export function GatesEditor({ cutover, data, run }: { cutover: CutoverStateJson;
           </Field>
           <SelectField label="Gate for" name="target" defaultValue="success" options={[{ value: "success", label: "Success criterion" }, ...openDecisions.map((d) => ({ value: d.id, label: `Decision: ${d.title}` }))]} />
           <fieldset className="flex items-center gap-2">
-            <legend className="text-xs text-neutral-500">Kind</legend>
+            <legend className="text-xs text-muted">Kind</legend>
             <label className="inline-flex items-center gap-1">
               <input type="radio" name="kind" value="threshold" checked={kind === "threshold"} onChange={() => setKind("threshold")} />
               threshold
@@ -101,7 +101,7 @@ function GateRow({ gate, target, cutoverId, run }: { gate: MetricsView["gates"][
   return (
     <li data-testid="metric-gate" className="flex flex-wrap items-center gap-2">
       <span>{gate.label}</span>
-      <span className="text-xs text-neutral-500">{target}</span>
+      <span className="text-xs text-muted">{target}</span>
       <RemoveButton label={`Remove gate: ${gate.label}`} pending={pending} className="ml-auto" onClick={() => void exec(() => run("gate.remove", { cutoverId, id: gate.id }))} />
       <ErrorNote message={error} testId="gate-remove-error" />
     </li>

@@ -76,7 +76,7 @@ export function MetricForm({
   const formId = metric ? `metric-form-${metric.id}` : "metric-form-new";
   return (
     <form onSubmit={onSubmit} aria-labelledby={`${formId}-heading`} className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid="metric-form">
-      <h4 id={`${formId}-heading`} ref={headingRef} tabIndex={-1} className="text-xs font-medium uppercase text-neutral-500">
+      <h4 id={`${formId}-heading`} ref={headingRef} tabIndex={-1} className="text-xs font-medium uppercase text-muted">
         {metric ? `Edit metric “${metric.name}”` : "Add a metric"}
       </h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
@@ -103,7 +103,7 @@ export function MetricForm({
         <button type="button" onClick={onDone} className={BUTTON_CLASS}>
           Cancel
         </button>
-        {problems.length > 0 && <span className="text-xs text-neutral-500">Needs {problems.join(", ")}.</span>}
+        {problems.length > 0 && <span className="text-xs text-muted">Needs {problems.join(", ")}.</span>}
       </div>
       <ErrorNote message={error} testId="metric-save-error" />
     </form>

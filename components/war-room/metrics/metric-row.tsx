@@ -11,7 +11,7 @@ export function MetricRow({ metric: m, cutoverId, run, onEdit }: { metric: Metri
     <li className="py-1.5" data-testid="metric-definition" data-metric={m.name}>
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{m.name}</span>
-        <span className="text-xs text-neutral-500">
+        <span className="text-xs text-muted">
           {m.unit} · {m.system === "both" ? "old and new" : `${m.system} only`} · {m.direction === "above" ? "higher is worse" : "lower is worse"}
         </span>
         <span className="ml-auto flex gap-1">

@@ -67,9 +67,9 @@ function SystemValue({ system, label, series, unit, timeZone, now, staleAfterMs 
   const shown = tileLevelKey(tile);
   const current = tile.kind === "current";
   return (
-    <div data-testid="metric-system" data-system={system} data-level={shown} className={`min-w-0 flex-1 ${current ? "" : "text-neutral-500"}`}>
+    <div data-testid="metric-system" data-system={system} data-level={shown} className={`min-w-0 flex-1 ${current ? "" : "text-muted"}`}>
       <div className="flex items-center justify-between gap-1">
-        <span className="truncate text-xs text-neutral-500" title={label}>
+        <span className="truncate text-xs text-muted" title={label}>
           {system}
           {label !== system && <span className="sr-only"> ({label})</span>}
         </span>
@@ -131,7 +131,7 @@ export function MetricTile({ metric: m, timeZone, now, staleAfterMs, oldLabel = 
         <h3 className="truncate text-sm font-medium" title={m.name}>
           {m.name}
         </h3>
-        <span className="shrink-0 text-xs text-neutral-500">{m.unit}</span>
+        <span className="shrink-0 text-xs text-muted">{m.unit}</span>
       </header>
       {systems.length === 0 ? (
         <p className="text-xs text-amber-700 dark:text-amber-300" data-testid="query-needed">Query needed: no PromQL for this metric yet (imported thresholds wait for one).</p>
@@ -151,7 +151,7 @@ export function MetricTile({ metric: m, timeZone, now, staleAfterMs, oldLabel = 
           ))}
         </div>
       )}
-      {thresholds.length > 0 && <p className="mt-1 text-[11px] text-neutral-500 tabular">{thresholds.join(" · ")}</p>}
+      {thresholds.length > 0 && <p className="mt-1 text-[11px] text-muted tabular">{thresholds.join(" · ")}</p>}
     </article>
   );
 }

@@ -24,7 +24,7 @@ export function MetricsEditor({ cutover, data, run }: { cutover: CutoverStateJso
       <PrometheusSettingsForm key={JSON.stringify(data.settings)} cutoverId={cutover.id} settings={data.settings} run={run} saved={settingsSaved} onSaved={setSettingsSaved} />
 
       <div className="px-3 py-2">
-        <h4 className="text-xs font-medium uppercase text-neutral-500">Metrics</h4>
+        <h4 className="text-xs font-medium uppercase text-muted">Metrics</h4>
         <ul className="mt-1 divide-y divide-neutral-100 text-sm dark:divide-neutral-800">
           {data.metrics.map((m) => (
             <MetricRow

@@ -58,7 +58,7 @@ export function MetricsPanel({ cutover, run, now, can }: PanelProps) {
           ))}
         </div>
         {data && (
-          <p className="w-full text-xs text-neutral-500">
+          <p className="w-full text-xs text-muted">
             {source ? (
               <>
                 Prometheus <span className="font-mono">{source}</span>

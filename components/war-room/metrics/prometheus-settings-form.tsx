@@ -43,7 +43,7 @@ export function PrometheusSettingsForm({
 
   return (
     <form onSubmit={onSubmit} aria-label="Prometheus settings" className="px-3 py-2 text-sm" autoComplete="off">
-      <h4 className="text-xs font-medium uppercase text-neutral-500">Prometheus</h4>
+      <h4 className="text-xs font-medium uppercase text-muted">Prometheus</h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
         <Field label="Prometheus source">
           <select name="prometheusSource" defaultValue={settings.prometheusSource ?? ""} className={`${INPUT_CLASS} w-72`}>
@@ -62,7 +62,7 @@ export function PrometheusSettingsForm({
           Save settings
         </SubmitButton>
       </div>
-      <p className="mt-1 text-xs text-neutral-500" data-testid="prometheus-source-note">
+      <p className="mt-1 text-xs text-muted" data-testid="prometheus-source-note">
         Sources, their addresses and credentials are kept by administrators (Administration → Integrations); the room picks one by name.
         {saved && <span className="ml-2 text-green-800 dark:text-green-300">Saved.</span>}
       </p>

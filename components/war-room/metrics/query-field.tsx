@@ -43,7 +43,7 @@ export function QueryField({
 
   return (
     <fieldset className="min-w-0" aria-label={label}>
-      <label htmlFor={id} className="text-xs text-neutral-500">
+      <label htmlFor={id} className="text-xs text-muted">
         {label}
       </label>
       <textarea
@@ -58,7 +58,7 @@ export function QueryField({
         className={`${INPUT_CLASS} block w-full font-mono text-xs ${invalid ? "border-red-600 dark:border-red-500" : ""}`}
         placeholder='sum(rate(http_requests_total{service="new"}[1m]))'
       />
-      <p id={`${id}-check`} className={`mt-0.5 text-xs ${invalid ? "text-red-700 dark:text-red-400" : "text-neutral-500"}`} data-testid="promql-check" data-valid={check?.ok ?? false}>
+      <p id={`${id}-check`} className={`mt-0.5 text-xs ${invalid ? "text-red-700 dark:text-red-400" : "text-muted"}`} data-testid="promql-check" data-valid={check?.ok ?? false}>
         {value.trim() === "" ? "Enter a PromQL query." : check?.ok ? "Valid PromQL." : check && !check.ok ? check.error : ""}
       </p>
       <div className="mt-1 flex flex-wrap items-center gap-2">
@@ -77,7 +77,7 @@ function QueryResult({ sample, unit }: { sample: Sample; unit: string }) {
     return (
       <span data-testid="query-test-result" data-status="ok" className="text-xs">
         Current value: <span className="font-semibold tabular">{formatMetricValue(sample.value, unit)}</span>{" "}
-        <span className="text-neutral-500" title={formatUtc(sample.at)}>
+        <span className="text-muted" title={formatUtc(sample.at)}>
           (now)
         </span>
       </span>

@@ -19,9 +19,9 @@ type Item = Phase["sections"][number]["items"][number];
 
 const STATE_LABEL = { open: "Open", done: "Done", not_applicable: "N/A" } as const;
 const STATE_STYLE = {
-  open: "border-neutral-300 text-neutral-600",
+  open: "border-neutral-300 text-neutral-600 dark:border-neutral-600 dark:text-neutral-300",
   done: "border-green-700 bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200",
-  not_applicable: "border-neutral-400 bg-neutral-100 text-neutral-600 dark:bg-neutral-800",
+  not_applicable: "border-neutral-400 bg-neutral-100 text-neutral-600 dark:bg-neutral-800 dark:text-neutral-300",
 } as const;
 
 type Pending = { kind: "sign_off" | "undo" | "not_applicable"; override: boolean } | null;
@@ -69,11 +69,11 @@ export function ItemRow({ item, cutover, run, myRoles, frozen, canEdit, context 
             </span>
           )}
           <span data-testid="item-title">{item.title}</span>
-          {context && <span className="ml-2 text-xs text-neutral-600 dark:text-neutral-400">{context}</span>}
-          {item.plannedTime && <span className="ml-2 text-xs text-neutral-500 tabular">{item.plannedTime}</span>}
-          {item.addedReason && <span className="ml-2 text-xs text-amber-700" title={item.addedReason}>added after start</span>}
+          {context && <span className="ml-2 text-xs text-muted">{context}</span>}
+          {item.plannedTime && <span className="ml-2 text-xs text-muted tabular">{item.plannedTime}</span>}
+          {item.addedReason && <span className="ml-2 text-xs text-amber-700 dark:text-amber-300" title={item.addedReason}>added after start</span>}
           {last && item.state !== "open" && (
-            <span className="ml-2 text-xs text-neutral-500" data-testid="item-signed-by">
+            <span className="ml-2 text-xs text-muted" data-testid="item-signed-by">
               {item.state === "done" ? "✓" : "N/A"} {last.user.name}
               {last.override ? " (override)" : ""} · {new Date(last.createdAt).toLocaleTimeString()}
               {last.note ? ` · “${last.note}”` : ""}
@@ -81,19 +81,19 @@ export function ItemRow({ item, cutover, run, myRoles, frozen, canEdit, context 
           )}
         </span>
         <span className="flex shrink-0 items-center gap-2">
-          <span className="text-xs text-neutral-500" data-testid="item-owner">
+          <span className="text-xs text-muted" data-testid="item-owner">
             {ROLE_LABELS[item.ownerRole]}
           </span>
           <span className={`rounded border px-1.5 text-xs ${STATE_STYLE[item.state]}`} data-testid="item-state">
             {STATE_LABEL[item.state]}
           </span>
           {item.state === "open" && perm("sign_off").allowed && (
-            <button disabled={busy} onClick={() => begin("sign_off")} className={smallButton} aria-label={`Sign off ${item.title}`}>
+            <button disabled={busy} onClick={() => begin("sign_off")} className={smallButton} aria-label={`${perm("sign_off").override ? "Override sign-off" : "Sign off"} ${item.title}`}>
               {perm("sign_off").override ? "Override sign-off" : "Sign off"}
             </button>
           )}
           {item.state === "open" && perm("not_applicable").allowed && (
-            <button disabled={busy} onClick={() => begin("not_applicable")} className={smallButton} aria-label={`Mark ${item.title} not applicable`}>
+            <button disabled={busy} onClick={() => begin("not_applicable")} className={smallButton} aria-label={`N/A: mark ${item.title} not applicable`}>
               N/A
             </button>
           )}
@@ -172,7 +172,7 @@ export function PlanView({ cutover, run, can }: PanelProps) {
         </span>
         {can("template.save") && cutover.phases.length > 0 && <SaveTemplate cutoverId={cutover.id} cutoverName={cutover.name} run={run} />}
       </div>
-      {cutover.phases.length === 0 && <p className="text-neutral-500">This plan is empty: import a runbook or start from a template.</p>}
+      {cutover.phases.length === 0 && <p className="text-muted">This plan is empty: import a runbook or start from a template.</p>}
       {cutover.phases.map((phase) => {
         const all = phase.sections.flatMap((s) => s.items);
         const p = progress(all);
@@ -181,7 +181,7 @@ export function PlanView({ cutover, run, can }: PanelProps) {
             <div className="flex flex-wrap items-center justify-between gap-2 border-b border-neutral-200 px-3 py-2 dark:border-neutral-800">
               <h2 id={`phase-${phase.id}`} className="font-semibold">
                 {phase.name}
-                {phase.plannedAt && <span className="ml-2 text-sm font-normal text-neutral-500 tabular">{phase.plannedAt}</span>}
+                {phase.plannedAt && <span className="ml-2 text-sm font-normal text-muted tabular">{phase.plannedAt}</span>}
               </h2>
               <ProgressBar {...p} label={`Progress of ${phase.name}`} />
             </div>
@@ -196,7 +196,7 @@ export function PlanView({ cutover, run, can }: PanelProps) {
                     <ProgressBar {...sp} label={`Progress of ${section.name}`} />
                   </div>
                   {section.notes.length > 0 && (
-                    <details className="mb-1 text-xs text-neutral-500" data-testid="section-notes">
+                    <details className="mb-1 text-xs text-muted" data-testid="section-notes">
                       <summary className="cursor-pointer">Notes from the runbook ({section.notes.length})</summary>
                       <ul className="ml-4 list-disc whitespace-pre-wrap">
                         {section.notes.map((n, i) => (

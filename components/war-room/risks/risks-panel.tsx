@@ -16,7 +16,7 @@ const SEVERITY_STYLE: Record<RiskLevel | "unknown", string> = {
   high: "border-amber-600 bg-amber-50 font-semibold text-amber-900 dark:bg-amber-950 dark:text-amber-200",
   medium: "border-amber-400 text-amber-800 dark:text-amber-300",
   low: "border-neutral-300 text-neutral-600 dark:text-neutral-300",
-  unknown: "border-neutral-300 text-neutral-500",
+  unknown: "border-neutral-300 text-muted",
 };
 
 const levelLabel = (v: string) => (isLevel(v) ? RISK_LEVEL_LABELS[v] : v);
@@ -47,7 +47,7 @@ export function RisksPanel({ cutover, run, can }: PanelProps) {
       title={
         <>
           Risk register
-          <span className="ml-2 text-xs font-normal text-neutral-500">severity = probability × impact (1–16), worst first</span>
+          <span className="ml-2 text-xs font-normal text-muted">severity = probability × impact (1–16), worst first</span>
         </>
       }
     >
@@ -107,7 +107,7 @@ function RiskRow({ risk: r, cutoverId, run, canEdit, onEdit }: { risk: Risk; cut
           <span className="tabular">{severity.score}</span> {severity.level}
         </span>
       </td>
-      <td className="max-w-md px-2 py-1.5 align-top text-neutral-700 dark:text-neutral-300">{r.mitigation ?? <span className="text-neutral-400">—</span>}</td>
+      <td className="max-w-md px-2 py-1.5 align-top text-neutral-700 dark:text-neutral-300">{r.mitigation ?? <span className="text-muted">—</span>}</td>
       <td className="px-2 py-1.5 align-top whitespace-nowrap">{roleLabel(r.ownerRole)}</td>
       <td className="px-2 py-1.5 align-top">
         {canEdit ? (

@@ -3,7 +3,7 @@
 // dialog that says exactly what will happen (Cancel has the focus). While a rollback runs (mine,
 // someone else's or a trigger's) everyone sees its progress: the split being verified, then each
 // hook, then the outcome and how long it took ("rolled back in 84 ms").
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { BUTTON_CLASS, DANGER_BUTTON_CLASS, INPUT_CLASS } from "../shared/format";
@@ -15,11 +15,14 @@ import { newEpisode, phaseOf, reduceEpisode, type Episode, type HookState } from
 import { TEXT } from "@/lib/domain/limits";
 
 const HOOK_LOOK: Record<HookState, { icon: string; label: string; style: string }> = {
-  waiting: { icon: "○", label: "waiting", style: "text-neutral-500" },
+  waiting: { icon: "○", label: "waiting", style: "text-muted" },
   running: { icon: "◐", label: "running…", style: "text-blue-800 dark:text-blue-300" },
   ok: { icon: "✓", label: "done", style: "text-green-800 dark:text-green-300" },
   failed: { icon: "✗", label: "FAILED", style: "font-semibold text-red-800 dark:text-red-300" },
 };
+
+// Long enough to read the duration from across the room.
+const ROLLBACK_TOAST_CLEARS_AFTER_MS = 20_000;
 
 function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -38,6 +41,14 @@ export function RollbackButton({ cutover, run, can }: Pick<PanelProps, "cutover"
     if (e.cutoverId !== cutover.id) return;
     setEpisode((ep) => reduceEpisode(ep, e, hookNames));
   });
+
+  // A rollback that completed cleanly clears itself; one with a failure stays until dismissed.
+  const completed = episode !== null && phaseOf(episode) === "completed";
+  useEffect(() => {
+    if (!completed) return;
+    const timer = setTimeout(() => setEpisode((ep) => (ep && phaseOf(ep) === "completed" ? null : ep)), ROLLBACK_TOAST_CLEARS_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [completed]);
 
   function close() {
     setOpen(false);
@@ -132,7 +143,8 @@ export function RollbackButton({ cutover, run, can }: Pick<PanelProps, "cutover"
       )}
 
       {(episode || error) && (
-        <div className="absolute right-0 top-full z-30 mt-1 w-[26rem] max-w-[calc(100vw-2rem)] space-y-1">
+        // A toast in the viewport's corner, whatever the width and wherever the button wrapped to.
+        <div className="fixed bottom-4 right-4 z-50 w-[min(26rem,calc(100vw-2rem))] space-y-1" data-testid="rollback-toast">
           {episode && <RollbackProgress episode={episode} onDismiss={() => setEpisode(null)} />}
           {!episode && <ErrorNote message={error} testId="rollback-error" />}
         </div>

@@ -1,5 +1,6 @@
 // Small shared bits of the room's panels: times in the cutover's zone (UTC for the hover title),
 // role labels and lists, and the pending/error state of one command.
+import { roleWords } from "@/lib/client/event-words";
 import { useState, type FormEvent } from "react";
 import type { ActionResult } from "@/lib/actions/room";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/domain/roles";
@@ -8,10 +9,9 @@ import { ROLE_LABELS, ROLES, type Role } from "@/lib/domain/roles";
 
 export const ROLE_OPTIONS: readonly { value: Role; label: string }[] = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
-/** "Deployment Lead"; an unknown string (old audit rows) is shown as it is; null → "—". */
+/** A role, the roles of an audit row ("DEPLOYMENT_LEAD,ON_CALL") or ADMINISTRATOR in words; "—" for none. */
 export function roleLabel(role: string | null | undefined): string {
-  if (!role) return "—";
-  return (ROLE_LABELS as Record<string, string>)[role] ?? role;
+  return roleWords(role) || "—";
 }
 
 export function roleList(roles: readonly string[]): string {

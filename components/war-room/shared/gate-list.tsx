@@ -12,7 +12,7 @@ export function GateList({ gates, testId, words, className = "mt-1 space-y-1" }:
           <span>
             <span className="sr-only">{g.passed ? words.passed : words.failed}</span>
             <span className="font-medium">{g.label}</span>
-            <span className="block text-xs text-neutral-500">{g.detail}</span>
+            <span className="block text-xs text-muted">{g.detail}</span>
           </span>
         </li>
       ))}

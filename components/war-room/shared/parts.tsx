@@ -24,7 +24,7 @@ export function SubSection({ title, testId, level = 3, children }: { title: Reac
   const Heading = level === 3 ? "h3" : "h4";
   return (
     <div className="border-t border-neutral-200 px-3 py-2 text-sm dark:border-neutral-800" data-testid={testId}>
-      <Heading className="text-xs font-medium uppercase text-neutral-500">{title}</Heading>
+      <Heading className="text-xs font-medium uppercase text-muted">{title}</Heading>
       {children}
     </div>
   );
@@ -33,7 +33,7 @@ export function SubSection({ title, testId, level = 3, children }: { title: Reac
 /** What a panel says where its list would be: nothing yet (and how to start), or still loading. */
 export function PanelNote({ testId, role, children }: { testId?: string; role?: "status"; children: ReactNode }) {
   return (
-    <p className="px-3 py-3 text-sm text-neutral-500" data-testid={testId} role={role}>
+    <p className="px-3 py-3 text-sm text-muted" data-testid={testId} role={role}>
       {children}
     </p>
   );
@@ -183,7 +183,7 @@ export function RoleField({ label, name }: { label: string; name: string }) {
 export function ExportLinks({ cutoverId, what, label }: { cutoverId: string; what: ExportWhat; label: string }) {
   return (
     <span className="flex items-center gap-1 text-sm" data-testid={`export-${what}`}>
-      <span className="text-neutral-500">Export:</span>
+      <span className="text-muted">Export:</span>
       {EXPORT_FORMATS[what].map((format) => (
         <a key={format} className="underline" href={`/api/v1/cutovers/${cutoverId}/export?what=${what}&format=${format}`} download aria-label={`Download the ${label} as ${FORMAT_LABELS[format]}`}>
           {FORMAT_LABELS[format]}

@@ -36,20 +36,20 @@ function times(e: Entry): TimelineTimes {
 }
 
 function driftStyle(minutes: number | null): string {
-  if (minutes === null) return "text-neutral-500";
+  if (minutes === null) return "text-muted";
   if (minutes > 0) return "text-amber-800 dark:text-amber-300";
   return "text-green-800 dark:text-green-300";
 }
 
 /** Wall time in the zone with UTC on hover, and optionally the T-offset beside it. */
 function When({ at, cutover, offset = false }: { at: string | null; cutover: CutoverStateJson; offset?: boolean }) {
-  if (!at) return <span className="text-neutral-400">—</span>;
+  if (!at) return <span className="text-muted">—</span>;
   return (
     <span className="whitespace-nowrap">
       <time dateTime={at} title={formatUtc(at)} className="tabular">
         {formatWallTime(at, cutover.timeZone, cutover.tZero)}
       </time>
-      {offset && <span className="ml-1.5 text-xs text-neutral-500 tabular">{formatTOffset(Date.parse(at) - Date.parse(cutover.tZero))}</span>}
+      {offset && <span className="ml-1.5 text-xs text-muted tabular">{formatTOffset(Date.parse(at) - Date.parse(cutover.tZero))}</span>}
     </span>
   );
 }
@@ -68,14 +68,14 @@ export function TimelinePanel({ cutover, run, now, can }: PanelProps) {
           Timeline
         </h2>
         <p className="text-sm">
-          <span className="text-neutral-500">Schedule: </span>
+          <span className="text-muted">Schedule: </span>
           <span data-testid="cutover-drift" data-drift-minutes={overall.driftMinutes ?? ""} className={`font-medium tabular ${driftStyle(overall.driftMinutes)}`}>
             {overall.label}
           </span>
-          {overall.entryIndex !== null && <span className="text-neutral-500"> (at “{entries[overall.entryIndex].title}”)</span>}
+          {overall.entryIndex !== null && <span className="text-muted"> (at “{entries[overall.entryIndex].title}”)</span>}
         </p>
         <ExportLinks cutoverId={cutover.id} what="timeline" label="timeline" />
-        <p className="w-full text-xs text-neutral-500">
+        <p className="w-full text-xs text-muted">
           Times in {cutover.timeZone} ({zoneAbbreviation(cutover.tZero, cutover.timeZone)}); hover a time for UTC. T-0 is{" "}
           <time dateTime={cutover.tZero} title={formatUtc(cutover.tZero)} className="tabular">
             {formatWallTime(cutover.tZero, cutover.timeZone, cutover.tZero)}
@@ -121,10 +121,10 @@ function TimelineRow({ entry, cutover, run, now }: { entry: Entry; cutover: Cuto
         <span id={titleId} className="font-medium" data-testid="entry-title">
           {entry.title}
         </span>
-        <span className="ml-2 text-xs text-neutral-500" data-testid="entry-owner">
+        <span className="ml-2 text-xs text-muted" data-testid="entry-owner">
           {roleLabel(entry.ownerRole)}
         </span>
-        {entry.details && <p className="text-xs text-neutral-500">{entry.details}</p>}
+        {entry.details && <p className="text-xs text-muted">{entry.details}</p>}
         <ErrorNote message={error} testId="timeline-error" />
       </td>
       <td className="px-2 py-1.5 align-top">

@@ -34,7 +34,7 @@ export function AddHookForm({ cutoverId, choices, run }: { cutoverId: string; ch
       <SubmitButton pending={pending} busyLabel="Adding…">
         Add hook
       </SubmitButton>
-      {choices.length === 0 && <p className="basis-full text-xs text-neutral-500">No hook is defined yet: an administrator adds one under Administration → Integrations.</p>}
+      {choices.length === 0 && <p className="basis-full text-xs text-muted">No hook is defined yet: an administrator adds one under Administration → Integrations.</p>}
       <ErrorNote message={error} testId="hook-add-error" />
     </form>
   );

@@ -17,12 +17,12 @@ export function ChangesSection({ cutover, changes, triggers }: { cutover: Cutove
   return (
     <SubSection title="Recent traffic changes" testId="traffic-changes">
       {changes.length === 0 ? (
-        <p className="text-neutral-500">No traffic has moved yet.</p>
+        <p className="text-muted">No traffic has moved yet.</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="mt-1 w-full text-sm">
             <caption className="sr-only">Recent traffic changes, newest first</caption>
-            <thead className="text-left text-xs text-neutral-500">
+            <thead className="text-left text-xs text-muted">
               <tr>
                 <th scope="col" className="py-1 pr-2 font-medium">Requested</th>
                 <th scope="col" className="py-1 pr-2 font-medium">Change</th>

@@ -13,7 +13,7 @@ export function HooksSection({ cutoverId, hooks, choices, run, canEdit }: { cuto
   return (
     <SubSection title="Rollback hooks (run in order after the split is back on old)" testId="rollback-hooks">
       {hooks.length === 0 ? (
-        <p className="text-neutral-500">No hooks: a rollback only moves traffic.{canEdit ? " Add one from the hooks an administrator defined (e.g. revert a feature flag, page the team)." : ""}</p>
+        <p className="text-muted">No hooks: a rollback only moves traffic.{canEdit ? " Add one from the hooks an administrator defined (e.g. revert a feature flag, page the team)." : ""}</p>
       ) : (
         <ol className="mt-1 space-y-1">
           {hooks.map((h, i) => (
@@ -30,10 +30,10 @@ function HookRow({ hook: h, index, cutoverId, run, canEdit }: { hook: Hook; inde
   const { pending, error, exec } = useCommand();
   return (
     <li data-testid="rollback-hook" data-hook-name={h.name} className="flex flex-wrap items-center gap-2">
-      <span className="text-neutral-500 tabular">{index + 1}.</span>
+      <span className="text-muted tabular">{index + 1}.</span>
       <span className="font-medium">{h.name}</span>
-      <span className="text-xs text-neutral-500">
-        {h.integration} ({h.kind ? (INTEGRATION_KIND_LABEL[h.kind] ?? h.kind) : <span className="text-red-700">no longer defined</span>})
+      <span className="text-xs text-muted">
+        {h.integration} ({h.kind ? (INTEGRATION_KIND_LABEL[h.kind] ?? h.kind) : <span className="text-red-700 dark:text-red-300">no longer defined</span>})
       </span>
       {canEdit && (
         <RemoveButton label={`Remove hook ${h.name}`} pending={pending} className="ml-auto" onClick={() => void exec(() => run("hook.remove", { cutoverId, id: h.id }))} />

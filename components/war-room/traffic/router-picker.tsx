@@ -29,7 +29,7 @@ export function RouterPicker({ cutoverId, current, choices, run }: { cutoverId: 
         Use this router
       </SubmitButton>
       {saved && <span className="text-sm text-green-800 dark:text-green-300">Saved. Use “Test connection” to read the split back.</span>}
-      {choices.length === 0 && <p className="basis-full text-xs text-neutral-500">No router is defined yet: an administrator adds one under Administration → Integrations.</p>}
+      {choices.length === 0 && <p className="basis-full text-xs text-muted">No router is defined yet: an administrator adds one under Administration → Integrations.</p>}
       <ErrorNote message={error} testId="router-save-error" />
     </form>
   );

@@ -18,7 +18,7 @@ export function RouterSection({ cutover, router, choices, recorded, run, canEdit
         {router ? (
           <span className="font-medium">{describeRouter(router)}</span>
         ) : (
-          <span className="text-neutral-500">No router picked: traffic cannot move until one is{canEdit ? " picked below" : " picked by the Deployment Lead"}.</span>
+          <span className="text-muted">No router picked: traffic cannot move until one is{canEdit ? " picked below" : " picked by the Deployment Lead"}.</span>
         )}
       </p>
       {canEdit && router && (

@@ -73,7 +73,7 @@ export function ShiftButton({ cutover, run, can }: Pick<PanelProps, "cutover" | 
           Shift to {next} %
         </button>
       ) : (
-        <span className="text-sm text-neutral-500">{steps.length ? `At the last step (${current} %)` : "No traffic steps planned"}</span>
+        <span className="text-sm text-muted">{steps.length ? `At the last step (${current} %)` : "No traffic steps planned"}</span>
       )}
       {done && (
         <span role="status" data-testid="shift-result" className="text-sm text-green-800 dark:text-green-300">

@@ -5,13 +5,13 @@ export function SplitGauge({ percent, oldName, newName }: { percent: number; old
     <div data-testid="traffic-split" data-percent={p} className="tabular">
       <div className="flex items-end justify-between text-sm">
         <span>
-          <span className="text-neutral-500">old · {oldName}</span>
+          <span className="text-muted">old · {oldName}</span>
           <span className="block text-3xl font-semibold" data-testid="split-old">
             {100 - p} %
           </span>
         </span>
         <span className="text-right">
-          <span className="text-neutral-500">new · {newName}</span>
+          <span className="text-muted">new · {newName}</span>
           <span className="block text-3xl font-semibold text-blue-800 dark:text-blue-300" data-testid="split-new">
             {p} %
           </span>

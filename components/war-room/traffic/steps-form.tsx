@@ -30,7 +30,7 @@ export function StepsForm({ cutoverId, initial, run }: { cutoverId: string; init
           aria-describedby="steps-check"
           className={`${INPUT_CLASS} w-64 tabular ${parsed.ok ? "" : "border-red-600"}`}
         />
-        <span id="steps-check" className={`mt-0.5 text-xs ${parsed.ok ? "text-neutral-500" : "text-red-700 dark:text-red-400"}`} data-testid="steps-check">
+        <span id="steps-check" className={`mt-0.5 text-xs ${parsed.ok ? "text-muted" : "text-red-700 dark:text-red-400"}`} data-testid="steps-check">
           {parsed.ok ? `${parsed.steps.length} steps, ending at 100 %` : parsed.error}
         </span>
       </Field>

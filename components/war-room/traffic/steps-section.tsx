@@ -8,7 +8,7 @@ export function StepsSection({ cutover, steps, percent, run, canEdit }: { cutove
   return (
     <SubSection title="Planned steps (% to new)" testId="traffic-steps">
       {steps.length === 0 ? (
-        <p className="text-neutral-500">No steps yet.{canEdit ? " Plan them below, e.g. 10, 25, 50, 100." : ""}</p>
+        <p className="text-muted">No steps yet.{canEdit ? " Plan them below, e.g. 10, 25, 50, 100." : ""}</p>
       ) : (
         <ol className="mt-1 flex flex-wrap items-center gap-1 tabular">
           {steps.map((s, i) => {

@@ -37,7 +37,7 @@ export function TrafficPanel({ cutover, run, now, can, showShift = true }: Panel
 
       <div className="px-3 py-3">
         <SplitGauge percent={percent} oldName={cutover.systemFrom} newName={cutover.systemTo} />
-        <p className="mt-1 text-xs text-neutral-500" data-testid="router-description">
+        <p className="mt-1 text-xs text-muted" data-testid="router-description">
           Router: {view ? describeRouter(view.router) : "…"}
         </p>
       </div>
@@ -54,7 +54,7 @@ export function TrafficPanel({ cutover, run, now, can, showShift = true }: Panel
           <HooksSection cutoverId={cutover.id} hooks={view.hooks} choices={view.choices?.hooks ?? null} run={run} canEdit={can("router.edit")} />
         </>
       )}
-      {!view && !query.error && <p className="px-3 pb-3 text-sm text-neutral-500">Loading traffic…</p>}
+      {!view && !query.error && <p className="px-3 pb-3 text-sm text-muted">Loading traffic…</p>}
     </section>
   );
 }

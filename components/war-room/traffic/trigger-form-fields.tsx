@@ -62,7 +62,7 @@ export function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: 
 
   return (
     <form onSubmit={onSubmit} aria-label={trigger ? "Edit trigger" : "Add a trigger"} className="mt-2 rounded border border-neutral-200 p-2 dark:border-neutral-800" data-testid="trigger-form">
-      <h4 className="text-xs font-medium uppercase text-neutral-500">{trigger ? "Edit trigger (its state starts afresh)" : "Add a trigger"}</h4>
+      <h4 className="text-xs font-medium uppercase text-muted">{trigger ? "Edit trigger (its state starts afresh)" : "Add a trigger"}</h4>
       <div className="mt-1 flex flex-wrap items-end gap-2">
         <SelectField label="Condition" value={kind} onChange={(e) => setKind(e.target.value === "alert" ? "alert" : "metric")} options={CONDITIONS} />
         {kind === "alert" ? (
@@ -96,7 +96,7 @@ export function TriggerFormFields({ cutoverId, trigger, run, onDone, metrics }: 
             consecutive provider errors
           </label>
         )}
-        {!failSafe && <span className="text-xs text-neutral-500">(off: provider errors pause automation and alert the room)</span>}
+        {!failSafe && <span className="text-xs text-muted">(off: provider errors pause automation and alert the room)</span>}
       </div>
       <div className="mt-2 flex flex-wrap items-end gap-2">
         <TextField label="Description (optional)" name="description" maxLength={TEXT.title} defaultValue={trigger?.description ?? ""} placeholder="generated from the rule when blank" className="w-80" />

@@ -10,7 +10,7 @@ export function TriggerForm(props: TriggerFormProps) {
   if (!metricsView) {
     return (
       <div className="mt-2">
-        {error ? <ErrorNote message={`Could not load the metrics for the trigger form: ${error.message}`} testId="trigger-metrics-error" /> : <p className="text-neutral-500">Loading metrics…</p>}
+        {error ? <ErrorNote message={`Could not load the metrics for the trigger form: ${error.message}`} testId="trigger-metrics-error" /> : <p className="text-muted">Loading metrics…</p>}
         <button type="button" className={`${BUTTON_CLASS} mt-1`} onClick={props.onDone}>
           Cancel
         </button>

@@ -23,7 +23,7 @@ export function TriggerRow({ trigger: t, cutover, run, now, canEdit, onEdit }: {
       <div className="flex flex-wrap items-center gap-2">
         <span className={`rounded border px-1 text-xs ${look.style}`}>{look.label}</span>
         <span className="font-medium">{triggerCondition(t)}</span>
-        <span className="text-neutral-500">
+        <span className="text-muted">
           → {t.mode === "automatic" ? "automatic" : "recommend"} {triggerActionName(t)} · {t.severity}
           {t.keepFiringForSeconds > 0 && ` · keeps firing for ${t.keepFiringForSeconds} s`}
           {t.errorRollbackAfter !== null && ` · fail-safe: roll back after ${t.errorRollbackAfter} provider errors`}
@@ -38,7 +38,7 @@ export function TriggerRow({ trigger: t, cutover, run, now, canEdit, onEdit }: {
           </span>
         )}
       </div>
-      {t.description && !t.description.startsWith(triggerCondition(t)) && <p className="text-xs text-neutral-500">{t.description}</p>}
+      {t.description && !t.description.startsWith(triggerCondition(t)) && <p className="text-xs text-muted">{t.description}</p>}
       {t.liveState === "pending" && (
         <p className="text-amber-900 tabular dark:text-amber-200" data-testid="trigger-countdown">
           {pendingText(t, now)}

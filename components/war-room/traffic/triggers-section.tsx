@@ -15,7 +15,7 @@ export function TriggersSection({ cutover, triggers, run, now, canEdit, loading 
   return (
     <SubSection title="Rollback triggers" testId="triggers">
       {!loading && triggers.length === 0 && (
-        <p className="text-neutral-500">No triggers.{canEdit ? " A trigger watches a metric and rolls back (or recommends it) when it stays bad, like a Prometheus alert rule." : ""}</p>
+        <p className="text-muted">No triggers.{canEdit ? " A trigger watches a metric and rolls back (or recommends it) when it stays bad, like a Prometheus alert rule." : ""}</p>
       )}
       <ul className="mt-1 divide-y divide-neutral-100 dark:divide-neutral-800">
         {triggers.map((t) => (

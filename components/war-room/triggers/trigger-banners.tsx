@@ -4,26 +4,70 @@
 // recovers"); a firing one either asks for a confirmation or says what it is doing on its own;
 // automation notices (provider failing, no data) are quieter lines. A failed traffic change or a
 // failed rollback is a full-width red banner for everyone until they dismiss it.
-import { useState, type ReactNode } from "react";
-import { ErrorNote } from "@/components/ui/error-note";
+import { useEffect, useState, type ReactNode } from "react";
 import { isEnded } from "@/lib/domain/cutover-state";
-import { formatUtc, formatWallTime, useCommand } from "../shared/format";
+import { formatUtc, formatWallTime } from "../shared/format";
 import { useRoomEvents } from "../shared/room-events";
 import { pendingText, triggerActionName, triggerCondition, type LiveTrigger } from "@/lib/client/live-triggers";
 import { failureFromEvent, failuresFromView, keysToDismiss, mergeFailures, shownFailures, type Failure } from "@/lib/client/failures";
 import { useLiveTriggers } from "../shared/use-live-triggers";
+import { BANNER_CLEARS_AFTER_MS, bannerAfterAnswer, bannerAfterEvent, bannerFinished, bannerText, type BannerAction, type BannerPhase } from "@/lib/client/action-banner";
+
+/** A confirmed trigger whose banner follows its action until it clears itself. */
+type Acting = { trigger: LiveTrigger; phase: BannerPhase };
+const actionOf = (t: LiveTrigger): BannerAction => (t.action === "shift" ? { action: "shift", toPercent: t.shiftToPercent ?? 0 } : { action: "rollback", toPercent: 0 });
 import type { PanelProps } from "../shared/types";
 
 export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cutover" | "run" | "can" | "now">) {
   const { query, triggers } = useLiveTriggers(cutover.id);
   const [seen, setSeen] = useState<Failure[]>([]);
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
+  // Confirmed triggers: their banner stays, following the action, until it cleared itself (even
+  // once the trigger stopped firing or the cutover ended); cleared ones stay hidden while firing.
+  const [acting, setActing] = useState<Record<string, Acting>>({});
+  const [cleared, setCleared] = useState<ReadonlySet<string>>(() => new Set());
 
   useRoomEvents((e) => {
     if (e.cutoverId !== cutover.id) return;
     const f = failureFromEvent(e);
     if (f) setSeen((prev) => (prev.some((p) => p.key === f.key) ? prev : [...prev, f]));
+    setActing((prev) => {
+      let changed = false;
+      const next: Record<string, Acting> = {};
+      for (const [id, a] of Object.entries(prev)) {
+        const phase = bannerAfterEvent(a.phase, e, actionOf(a.trigger));
+        changed ||= phase !== a.phase;
+        next[id] = phase === a.phase ? a : { ...a, phase };
+      }
+      return changed ? next : prev;
+    });
   });
+
+  const finishedIds = Object.entries(acting)
+    .filter(([, a]) => bannerFinished(a.phase))
+    .map(([id]) => id)
+    .join(",");
+  useEffect(() => {
+    if (!finishedIds) return;
+    const ids = finishedIds.split(",");
+    const timer = setTimeout(() => {
+      setCleared((prev) => new Set([...prev, ...ids]));
+      setActing((prev) => Object.fromEntries(Object.entries(prev).filter(([id]) => !ids.includes(id))));
+    }, BANNER_CLEARS_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [finishedIds]);
+
+  async function confirmTrigger(t: LiveTrigger) {
+    setActing((prev) => ({ ...prev, [t.id]: { trigger: t, phase: { kind: "confirming" } } }));
+    let answer: Parameters<typeof bannerAfterAnswer>[1];
+    try {
+      const r = await run("trigger.confirm", { cutoverId: cutover.id, triggerId: t.id });
+      answer = r.ok ? { ok: true } : { ok: false, message: r.message };
+    } catch {
+      answer = { ok: false, message: "Could not reach the server: check the connection and try again" };
+    }
+    setActing((prev) => (prev[t.id] ? { ...prev, [t.id]: { ...prev[t.id]!, phase: bannerAfterAnswer(prev[t.id]!.phase, answer) } } : prev));
+  }
 
   // Events seen here, plus the stored latest failure (so a page opened afterwards shows it too).
   const stored = isEnded(cutover.state) ? [] : failuresFromView(query.data);
@@ -40,7 +84,16 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
 
   // Triggers are evaluated only while the cutover runs: once it is over, their last state is history.
   const active = isEnded(cutover.state) ? [] : triggers.filter((t) => t.enabled);
-  const firing = active.filter((t) => t.liveState === "firing");
+  const firingNow = active.filter((t) => t.liveState === "firing");
+  const firing = [...firingNow.filter((t) => !cleared.has(t.id) || acting[t.id]), ...Object.values(acting).map((a) => a.trigger).filter((t) => !firingNow.some((f) => f.id === t.id))];
+  const firingIds = firingNow.map((t) => t.id).join(",");
+  useEffect(() => {
+    // A trigger that stopped firing may fire again later: its next banner is shown.
+    setCleared((prev) => {
+      const still = new Set([...prev].filter((id) => firingIds.split(",").includes(id)));
+      return still.size === prev.size ? prev : still;
+    });
+  }, [firingIds]);
   const pending = active.filter((t) => t.liveState === "pending");
   const notices = new Map<string, LiveTrigger[]>();
   for (const t of active) if (t.notice) notices.set(t.notice, [...(notices.get(t.notice) ?? []), t]);
@@ -81,7 +134,7 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
       ))}
 
       {firing.map((t) => (
-        <FiringBanner key={t.id} trigger={t} cutoverId={cutover.id} run={run} canConfirm={can("trigger.confirm")} />
+        <FiringBanner key={t.id} trigger={t} phase={acting[t.id]?.phase ?? { kind: "idle" }} onConfirm={() => void confirmTrigger(t)} canConfirm={can("trigger.confirm")} />
       ))}
 
       {pending.map((t) => (
@@ -101,26 +154,26 @@ export function TriggerBanners({ cutover, run, can, now }: Pick<PanelProps, "cut
         >
           <span aria-hidden className="text-amber-700 dark:text-amber-400">⚠ </span>
           {notice}
-          <span className="text-neutral-500"> — {list.length === 1 ? triggerCondition(list[0]!) : `${list.length} triggers`}</span>
+          <span className="text-muted"> — {list.length === 1 ? triggerCondition(list[0]!) : `${list.length} triggers`}</span>
         </p>
       ))}
     </div>
   );
 }
 
-function FiringBanner({ trigger: t, cutoverId, run, canConfirm }: { trigger: LiveTrigger; cutoverId: string; run: PanelProps["run"]; canConfirm: boolean }) {
-  const { pending, error, exec } = useCommand();
-  const [confirmed, setConfirmed] = useState(false);
+function FiringBanner({ trigger: t, phase, onConfirm, canConfirm }: { trigger: LiveTrigger; phase: BannerPhase; onConfirm: () => void; canConfirm: boolean }) {
   const name = t.description ?? triggerCondition(t);
   const recommend = t.mode === "recommend";
   const question = t.action === "rollback" ? "roll back?" : t.action === "shift" ? `shift new to ${t.shiftToPercent ?? "?"} %?` : null;
   const confirmLabel = t.action === "rollback" ? "Confirm rollback" : `Confirm shift to ${t.shiftToPercent ?? "?"} %`;
+  const pressed = phase.kind !== "idle";
+  const progress = bannerText(phase, actionOf(t));
 
   return (
     <Banner
       role="alert"
       state="firing"
-      data={{ "trigger-id": t.id, mode: t.mode, action: t.action }}
+      data={{ "trigger-id": t.id, mode: t.mode, action: t.action, phase: phase.kind }}
       className="border-red-800 bg-red-50 px-4 py-3 text-red-950 shadow-sm dark:bg-red-950 dark:text-red-50"
     >
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -134,21 +187,24 @@ function FiringBanner({ trigger: t, cutoverId, run, canConfirm }: { trigger: Liv
               ? `Alert from trigger ${name}`
               : `Automatic ${triggerActionName(t)} by trigger ${name}`}
         </p>
-        {recommend && question && canConfirm && (
+        {recommend && question && canConfirm && !pressed && (
           <button
             type="button"
-            disabled={pending || confirmed}
-            onClick={() => void exec(() => run("trigger.confirm", { cutoverId, triggerId: t.id })).then((ok) => setConfirmed(ok))}
+            onClick={onConfirm}
             className="rounded bg-red-700 px-4 py-1.5 font-bold text-white hover:bg-red-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700 disabled:opacity-60"
           >
-            {pending ? "Confirming…" : confirmed ? "Confirmed" : confirmLabel}
+            {confirmLabel}
           </button>
         )}
       </div>
       {recommend && question && !canConfirm && <p className="mt-1 text-sm">Waiting for the Deployment Lead or On-call to confirm.</p>}
       {!recommend && t.action !== "alert" && <p className="mt-1 text-sm">The trigger acted on its own; watch the rollback progress and the traffic split.</p>}
-      {confirmed && <p className="mt-1 text-sm">Confirmed: {t.action === "rollback" ? "rolling back now" : "shifting now"}.</p>}
-      <ErrorNote message={error} testId="trigger-confirm-error" />
+      {progress && (
+        <p className={`mt-1 text-sm font-semibold ${phase.kind === "failed" ? "text-red-800 dark:text-red-200" : ""}`} data-testid="trigger-action-state" data-phase={phase.kind}>
+          {phase.kind === "done" ? "✓ " : phase.kind === "failed" ? "✗ " : ""}
+          {progress}
+        </p>
+      )}
     </Banner>
   );
 }

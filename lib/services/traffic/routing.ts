@@ -12,6 +12,11 @@ export interface Mover {
   role: string | null;
 }
 
+/** How an announcement names the mover (for changes announced without an audit row). */
+export function actorOf(mover: Mover): { actor: string; role?: string } {
+  return mover.role ? { actor: mover.name, role: mover.role } : { actor: mover.name };
+}
+
 export interface RouterSettings {
   router_integration: string | null;
   mode: string;

@@ -6,14 +6,14 @@ import type { HookResult } from "@/lib/domain/ports";
 import { resolveIntegration } from "@/lib/integrations/resolve";
 import { announce } from "@/lib/realtime/bus";
 import { recordChange } from "../audit";
-import type { Mover } from "./routing";
+import { actorOf, type Mover } from "./routing";
 
 export async function runRollbackHooks(rollbackId: string, cutoverId: string, mover: Mover, input: { reason: string | null; requestId?: string }, rehearsal: boolean) {
   const reason = input.reason;
   const hooks = await db().rollbackHook.findMany({ where: { cutoverId }, orderBy: { position: "asc" } });
   const results: { name: string; ok: boolean; output: string; durationMs: number }[] = [];
   for (const hook of hooks) {
-    await db().$transaction((tx) => announce(tx, { type: "rollback.hook_started", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name } }));
+    await db().$transaction((tx) => announce(tx, { type: "rollback.hook_started", cutoverId, ...actorOf(mover), subject: `rollback:${rollbackId}`, data: { name: hook.name } }));
     const found = hook.integration ? await resolveIntegration(hook.integration) : null;
     const r: HookResult =
       found?.type === "hook"
@@ -23,7 +23,7 @@ export async function runRollbackHooks(rollbackId: string, cutoverId: string, mo
     await db().$transaction(async (tx) => {
       await tx.rollback.update({ where: { id: rollbackId }, data: { hookResults: results } });
       // Hook output stays with the people who edit hooks (the traffic view); the room hears the outcome.
-      await announce(tx, { type: "rollback.hook_finished", cutoverId, subject: `rollback:${rollbackId}`, data: { name: hook.name, ok: r.ok, status: r.status, durationMs: r.durationMs } });
+      await announce(tx, { type: "rollback.hook_finished", cutoverId, ...actorOf(mover), subject: `rollback:${rollbackId}`, data: { name: hook.name, ok: r.ok, status: r.status, durationMs: r.durationMs } });
     });
   }
   const ok = results.every((r) => r.ok);

@@ -15,7 +15,7 @@ import { recordChange } from "../audit";
 import { auditRole, type AuthorizingCall } from "../context";
 import { changeSplit } from "./change-split";
 import { settleDeadWork } from "./reconcile";
-import { routerFrom, type Mover, type RouterSettings } from "./routing";
+import { actorOf, routerFrom, type Mover, type RouterSettings } from "./routing";
 import { runRollbackHooks } from "./run-rollback-hooks";
 
 const JOIN_FINISHED_WITHIN_MS = 5_000;
@@ -132,7 +132,7 @@ async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState
   const owned = lease;
   let claim: { id: string; startedAt: number };
   try {
-    const announcement = busPayload({ type: "rollback.started", cutoverId: input.cutoverId, actor: mover.name, subject: "rollback:__ROLLBACK__", data: { reason: input.reason } });
+    const announcement = busPayload({ type: "rollback.started", cutoverId: input.cutoverId, ...actorOf(mover), subject: "rollback:__ROLLBACK__", data: { reason: input.reason } });
     const { rows } = await owned.query<{ leased: boolean; id: string | null; started_at: Date | null; recent_id: string | null }>(CLAIM, [
       input.cutoverId,
       mover.userId,

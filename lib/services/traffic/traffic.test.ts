@@ -22,6 +22,7 @@ import { defineFileIntegrations } from "@/lib/testing/server-config";
 import { createFixture, createTeam, digest, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
 import { dispatch } from "../commands";
 import { verifiedSplit } from "./change-split";
+import { BUS_CHANNEL } from "@/lib/realtime/bus";
 
 let team: Team;
 let dir: string;
@@ -97,6 +98,36 @@ describe("rollback", () => {
     expect(audit.after).toMatchObject({ percent: 0, reason: "rollback: p95 doubled" });
     // The hooks (none here) finish the rollback after the answer.
     await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: r.rollbackId } })).state).toBe("completed");
+  });
+
+  it("every row of a shift and a rollback records its person's role, and every announcement names them", async () => {
+    const f = await leverCutover();
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await listener.connect();
+    const heard: { type: string; actor?: string; role?: string }[] = [];
+    listener.on("notification", (n) => {
+      const e = JSON.parse(n.payload ?? "{}") as { type: string; cutoverId?: string; actor?: string; role?: string };
+      if (e.cutoverId === f.cutoverId) heard.push(e);
+    });
+    await listener.query(`LISTEN ${BUS_CHANNEL}`);
+    try {
+      await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 25, override: true, note: "canary" });
+      const r = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "p95 doubled" });
+      await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: r.rollbackId } })).state).toBe("completed");
+      await expect.poll(() => heard.some((e) => e.type === "rollback.completed")).toBe(true);
+
+      const rows = await db().auditEvent.findMany({ where: { cutoverId: f.cutoverId, OR: [{ action: { startsWith: "traffic." } }, { action: { startsWith: "rollback." } }] }, orderBy: { id: "asc" } });
+      expect(rows.map((a) => [a.action, a.actorName, a.role])).toEqual([
+        ["traffic.shifted", team.DEPLOYMENT_LEAD.name, "DEPLOYMENT_LEAD"],
+        ["rollback.split_verified", team.ON_CALL.name, "ON_CALL"],
+        ["rollback.completed", team.ON_CALL.name, "ON_CALL"],
+      ]);
+      const said = (type: string) => heard.find((e) => e.type === type);
+      expect(said("traffic.shifted")).toMatchObject({ actor: team.DEPLOYMENT_LEAD.name, role: "DEPLOYMENT_LEAD" });
+      for (const type of ["rollback.started", "rollback.completed"]) expect(said(type), type).toMatchObject({ actor: team.ON_CALL.name, role: "ON_CALL" });
+    } finally {
+      await listener.end();
+    }
   });
 
   it("two presses at the same moment run one rollback: the other joins it", async () => {
