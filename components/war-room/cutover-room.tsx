@@ -20,6 +20,7 @@ import { TriggerBanners } from "./triggers/trigger-banners";
 import { AlertBanners } from "./alerts/alert-banners";
 import { CheckInBanner } from "./checkins/checkin-banner";
 import { DeliveryFailures } from "./comms/delivery-failures";
+import { RecommendedAnnouncements } from "./comms/recommended-announcements";
 import { TrafficGauge } from "./traffic-gauge";
 import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 import { BUTTON_CLASS } from "./shared/format";
@@ -247,6 +248,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
       <AlertBanners {...panel} />
       <CheckInBanner {...panel} />
       <DeliveryFailures {...panel} />
+      <RecommendedAnnouncements {...panel} onOpenComms={() => setTab("Comms")} />
 
       {refreshError}
 
