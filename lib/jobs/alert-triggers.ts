@@ -3,29 +3,11 @@
 // a cutover's rules at once when one of its alerts changes status (lib/services/alerts.ts); the
 // version check of lib/services/triggers.ts keeps the two from acting twice.
 import { evaluateAlertTriggers } from "@/lib/services/triggers";
+import { startTicker } from "./ticker";
 
 export const ALERT_TRIGGER_INTERVAL_MS = 1000;
 
 export function startAlertTriggers(opts: { log: (line: string) => void; intervalMs?: number; evaluate?: (at: number) => Promise<void> }): () => Promise<void> {
   const evaluate = opts.evaluate ?? ((at: number) => evaluateAlertTriggers(at));
-  let running: Promise<void> | null = null;
-  let lastError = "";
-  const tick = () => {
-    // A slow round is not overtaken by the next one.
-    if (running) return;
-    running = evaluate(Date.now())
-      .then(() => void (lastError = ""))
-      .catch((err: unknown) => {
-        const text = (err as Error).message;
-        if (text !== lastError) opts.log(`alert triggers: ${text}`);
-        lastError = text;
-      })
-      .finally(() => void (running = null));
-  };
-  const timer = setInterval(tick, opts.intervalMs ?? ALERT_TRIGGER_INTERVAL_MS);
-  tick();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startTicker({ name: "alert triggers", everyMs: opts.intervalMs ?? ALERT_TRIGGER_INTERVAL_MS, log: opts.log, round: () => evaluate(Date.now()) });
 }

@@ -12,6 +12,7 @@
 import { db } from "@/lib/db/client";
 import { bindingEventOf, BOUND_AUDIT_ACTIONS, reasonOf } from "@/lib/domain/notify/announcements";
 import { backfillAnnouncementTemplates, fireBindings } from "@/lib/services/announcements";
+import { startTicker } from "./ticker";
 
 export const CURSOR_NAME = "announcement-bindings";
 export const SETTLE_MS = 120_000;
@@ -56,41 +57,19 @@ export async function runBindingsOnce(opts: { log?: (line: string) => void; sett
 
 /** The leader job: cutovers made before templates were rows get theirs, then a pass every tick. */
 export function startAnnouncementBindings(opts: { log: (line: string) => void; tickMs?: number }): () => Promise<void> {
-  const tickMs = opts.tickMs ?? 1000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let current: Promise<void> = Promise.resolve();
-  let lastError = "";
-
-  const pass = async () => {
-    try {
+  return startTicker({
+    name: "announcements",
+    everyMs: opts.tickMs ?? 1000,
+    log: opts.log,
+    before: async () => {
+      const n = await backfillAnnouncementTemplates();
+      if (n > 0) opts.log(`announcements: default templates added to ${n} cutover(s)`);
+    },
+    round: async (stopped) => {
       for (;;) {
         const r = await runBindingsOnce({ log: (l) => opts.log(`announcements: ${l}`) });
-        if (r.scanned < BATCH || stopped) break;
+        if (r.scanned < BATCH || stopped()) break;
       }
-      lastError = "";
-    } catch (err) {
-      const text = (err as Error).message;
-      // The same failure every second is one line, not a flood.
-      if (text !== lastError) opts.log(`announcements: bindings pass failed: ${text}`);
-      lastError = text;
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = pass().then(schedule);
-    }, tickMs);
-  };
-  current = backfillAnnouncementTemplates()
-    .then((n) => void (n > 0 && opts.log(`announcements: default templates added to ${n} cutover(s)`)))
-    .catch((err: unknown) => opts.log(`announcements: adding default templates failed: ${(err as Error).message}`))
-    .then(pass)
-    .then(schedule);
-
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await current;
-  };
+    },
+  });
 }

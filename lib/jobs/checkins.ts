@@ -4,46 +4,22 @@
 // conditional writes, so the next leader after a failover resumes where this one stopped.
 import { tickCheckIns } from "@/lib/services/checkins";
 import { tickEscalation } from "@/lib/services/incidents";
+import { startTicker } from "./ticker";
 
 export const CHECKINS_TICK_MS = 1000;
 
 export function startCheckInsJob(opts: { log: (line: string) => void; tickMs?: number; now?: () => number }): () => Promise<void> {
-  const tickMs = opts.tickMs ?? CHECKINS_TICK_MS;
   const now = opts.now ?? Date.now;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  // The same failure every second is one log line a minute.
-  let lastLog = { text: "", at: 0 };
-
-  async function tick() {
-    const at = now();
-    const results = await Promise.allSettled([tickCheckIns(at), tickEscalation(at)]);
-    for (const r of results) {
-      if (r.status !== "rejected") continue;
-      const text = `check-ins: ${(r.reason as Error).message}`;
-      if (text !== lastLog.text || Date.now() - lastLog.at > 60_000) opts.log(text);
-      lastLog = { text, at: Date.now() };
-    }
-  }
-
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = null;
-        schedule();
-      });
-    }, tickMs);
-  }
-  running = tick().finally(() => {
-    running = null;
-    schedule();
+  return startTicker({
+    name: "check-ins",
+    everyMs: opts.tickMs ?? CHECKINS_TICK_MS,
+    log: opts.log,
+    round: async () => {
+      const at = now();
+      // Escalation goes on when the check-ins fail, and the other way round.
+      const results = await Promise.allSettled([tickCheckIns(at), tickEscalation(at)]);
+      const failed = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
+      if (failed.length) throw new Error(failed.join("; "));
+    },
   });
-
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
 }

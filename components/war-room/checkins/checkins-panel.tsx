@@ -9,7 +9,7 @@ import { TONE } from "@/components/ui/tones";
 import { CADENCE_ANCHORS, type CadenceAnchor } from "@/lib/domain/checkins";
 import { ROLE_LABELS, ROLES } from "@/lib/domain/roles";
 import { BUTTON_CLASS, chosenRole, roleLabel, useCommand, useCommandForm } from "../shared/format";
-import { CommandForm, LoadError, Panel, PanelError, PanelNote, SubmitButton, SubSection } from "../shared/parts";
+import { CommandForm, Panel, PanelError, PanelNote, SubmitButton, SubSection, ViewLoading } from "../shared/parts";
 import { Time } from "../shared/time";
 import type { PanelProps } from "../shared/types";
 import { checkInsQueryKey, liveStatus, useCheckInsView, type CheckInRow, type IncidentRow } from "./use-checkins-view";
@@ -37,8 +37,7 @@ export function CheckInsPanel({ cutover, run, now }: PanelProps) {
   return (
     <Panel id="checkins" title="Check-ins and escalation">
       <div data-testid="checkins-panel">
-        {query.error && <LoadError message={(query.error as Error).message} testId="checkins-load-error" onRetry={() => void query.refetch()} />}
-        {!v && !query.error && <PanelNote role="status">Loading check-ins…</PanelNote>}
+        <ViewLoading query={query} what="the check-ins" id="checkins" />
         {v && (
           <>
             <SubSection title="Cadence" testId="checkin-cadence">

@@ -5,7 +5,7 @@ import { CheckField } from "@/components/ui/field";
 import { DataTable, ACTIONS_COLUMN } from "@/components/ui/data-table";
 import type { DeliveriesView, DeliveryRow } from "@/lib/schemas/deliveries";
 import { BUTTON_CLASS, useCommand, useCommandForm } from "../shared/format";
-import { LoadError, Panel, PanelError, PanelNote, SubmitButton, SubSection } from "../shared/parts";
+import { Panel, PanelError, PanelNote, SubmitButton, SubSection, ViewLoading } from "../shared/parts";
 import { Time } from "../shared/time";
 import type { PanelProps } from "../shared/types";
 import { deliveryLook, useDeliveriesView } from "./use-deliveries-view";
@@ -16,12 +16,7 @@ export function DeliveriesPanel({ cutover, run, can }: PanelProps) {
   return (
     <Panel id="deliveries" title="Deliveries">
       <div data-testid="deliveries-panel">
-        {query.error && <LoadError message={`The deliveries could not be loaded: ${query.error.message}`} testId="deliveries-load-error" onRetry={() => void query.refetch()} />}
-        {!view && !query.error && (
-          <PanelNote role="status" testId="deliveries-loading">
-            Loading the deliveries…
-          </PanelNote>
-        )}
+        <ViewLoading query={query} what="the deliveries" id="deliveries" />
         {view && (
           <>
             <SubSection title="Channels this cutover announces to" testId="notify-channels">

@@ -49,6 +49,21 @@ export function PanelError({ message, testId }: { message: string | null; testId
 }
 
 /** A panel's data could not be loaded: what happened, and a way to ask again. */
+/**
+ * The panel's own view while it is not there: "Loading the …" at first, the error with Try again
+ * when the read failed (a stale view stays shown below it). Renders nothing once loaded.
+ */
+export function ViewLoading({ query, what, id }: { query: { data: unknown; error: Error | null; refetch: () => unknown }; /** "the deliveries" */ what: string; /** Test ids: `${id}-loading`, `${id}-load-error`. */ id: string }) {
+  if (query.error) return <LoadError message={`${what[0]!.toUpperCase()}${what.slice(1)} could not be loaded: ${query.error.message}`} testId={`${id}-load-error`} onRetry={() => void query.refetch()} />;
+  if (query.data === undefined)
+    return (
+      <PanelNote role="status" testId={`${id}-loading`}>
+        Loading {what}…
+      </PanelNote>
+    );
+  return null;
+}
+
 export function LoadError({ message, testId, onRetry }: { message: string; testId: string; onRetry: () => void }) {
   return (
     <div className="px-3 pt-2">
