@@ -8,6 +8,7 @@ import pg from "pg";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { actionLinkClaims, deriveActionLinkKey, signActionLink } from "../lib/domain/action-links";
 import { asAdmin, DEMO, DEMO_PASSWORD, e2eDatabaseUrl, openDemoCutover, signIn } from "./support/fixtures";
+import { startSmtpReceiver } from "../lib/testing/notify-receivers";
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
@@ -36,9 +37,16 @@ test("a signed link votes once, for its recipient only, and not after it expired
   const cutoverId = await openDemoCutover(page);
   await page.close();
 
-  // An email channel in the catalog and the cutover's announcements going to it.
-  await sql("INSERT INTO integrations (id, name, type, kind, config, updated_at) VALUES (gen_random_uuid(), 'e2e-approvals-mail', 'channel', 'email', '{}', now()) ON CONFLICT (name) DO NOTHING");
-  await sql("UPDATE cutovers SET notify_channels = ARRAY['e2e-approvals-mail'] WHERE id = $1", [cutoverId]);
+  // An email channel (a real SMTP server on this machine) and the cutover's messages going to it.
+  const smtp = await startSmtpReceiver();
+  const channel = `e2e-approvals-mail-${Date.now()}`;
+  for (const [name, data] of [
+    ["integration.save", { name: channel, type: "channel", kind: "email", config: { host: smtp.host, port: smtp.port, security: "none", from: "warroom@example.com", to: ["cutover@example.com"] } }],
+    ["notify.channels", { cutoverId, channels: [channel] }],
+  ] as const) {
+    const res = await request.post(`/api/v1/commands/${name}`, { headers: asAdmin, data });
+    expect(res.ok(), await res.text()).toBe(true);
+  }
   const [phase] = await sql<{ id: string }>("SELECT id FROM phases WHERE cutover_id = $1 ORDER BY position LIMIT 1", [cutoverId]);
   const title = `Proceed by link ${Date.now()}`;
   const created = await request.post("/api/v1/commands/decision.create", { headers: asAdmin, data: { cutoverId, phaseId: phase!.id, title, requiredRoles: ["DEPLOYMENT_LEAD", "QA_LEAD"] } });
@@ -47,13 +55,17 @@ test("a signed link votes once, for its recipient only, and not after it expired
   const opened = await request.post("/api/v1/commands/decision.open_vote", { headers: asAdmin, data: { cutoverId, decisionId } });
   expect(opened.ok(), await opened.text()).toBe(true);
 
-  // The QA Lead's message, as the delivery worker would send it.
-  const rows = await sql<{ recipient: string; message: { links?: { label: string; url: string }[] } }>("SELECT recipient, message FROM deliveries WHERE source = 'approval' AND subject = $1", [`decision:${decisionId}`]);
+  // One email per voter, each with their own links, as the SMTP server received them.
+  const rows = await sql<{ recipient: string }>("SELECT recipient FROM deliveries WHERE source = 'approval' AND subject = $1", [`decision:${decisionId}`]);
   expect(rows.map((r) => r.recipient).sort()).toEqual([DEMO.lead, DEMO.qa].sort());
-  const links = rows.find((r) => r.recipient === DEMO.qa)!.message.links!;
-  const go = links.find((l) => l.label === "Vote GO")!.url;
-  const noGo = links.find((l) => l.label === "Vote NO-GO")!.url;
+  await expect.poll(() => smtp.messages.filter((m) => m.to.includes(DEMO.qa)).length, { timeout: 30_000 }).toBe(1);
+  const email = smtp.messages.find((m) => m.to.includes(DEMO.qa))!;
+  await smtp.close();
+  const linkOf = (label: string) => new RegExp(`^${label}: (\\S+)$`, "m").exec(email.text)?.[1] ?? "";
+  const go = linkOf("Vote GO");
+  const noGo = linkOf("Vote NO-GO");
   expect(go).toMatch(/\/act\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  expect(noGo).toMatch(/\/act\//);
 
   // Fresh browser → sign-in → back on the link → the vote in words → confirm.
   const qa = await openAs(browser, go, DEMO.qa);
@@ -84,4 +96,8 @@ test("a signed link votes once, for its recipient only, and not after it expired
   await expect(qa.getByTestId("action-link-problem")).toContainText("expired");
   await expect(qa.getByRole("button", { name: /Vote/ })).toHaveCount(0);
   expect(await sql("SELECT 1 FROM votes WHERE decision_id = $1", [decisionId])).toHaveLength(1);
+
+  // The demo cutover announces nowhere again (the receiver is gone), for the specs after this one.
+  const reset = await request.post("/api/v1/commands/notify.channels", { headers: asAdmin, data: { cutoverId, channels: [] } });
+  expect(reset.ok(), await reset.text()).toBe(true);
 });

@@ -41,7 +41,7 @@ test("a rollback sends the bound rollback notice to a webhook (retried after a 5
     const mailChannel = `e2e-announce-email-${stamp}`;
     const router = `e2e-announce-router-${stamp}`;
     await cmd("integration.save", { name: hookChannel, type: "channel", kind: "webhook", config: { url: webhook.url, secret: "0123456789abcdef-announce" } });
-    await cmd("integration.save", { name: mailChannel, type: "channel", kind: "email", config: { host: smtp.host, port: smtp.port, secure: false, from: "warroom@example.com", to: ["stakeholders@example.com"] } });
+    await cmd("integration.save", { name: mailChannel, type: "channel", kind: "email", config: { host: smtp.host, port: smtp.port, security: "none", from: "warroom@example.com", to: ["stakeholders@example.com"] } });
     await cmd("integration.save", { name: router, type: "router", kind: "webhook", config: { url: routerServer.url, readUrl: routerServer.url, secret: "0123456789abcdef-router" } });
 
     const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Announce ${stamp}`, systemFrom: "old-pay", systemTo: "new-pay", tZero: new Date().toISOString() } });
@@ -86,7 +86,11 @@ test("a rollback sends the bound rollback notice to a webhook (retried after a 5
     await page.getByRole("tab", { name: "Comms" }).click();
     const comms = page.getByTestId("comms-panel");
     await expect(comms.getByTestId("announcement-list")).toContainText("Rollback");
-    await expect.poll(async () => ((await comms.textContent()) ?? "").match(/delivered/gi)?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    const delivered = (channel: string) => comms.locator(`[data-testid="delivery"][data-state="delivered"][data-channel="${channel}"]`);
+    await expect(delivered(mailChannel)).toHaveCount(1, { timeout: 60_000 });
+    // The webhook's: delivered on its second attempt, after the 500.
+    await expect(delivered(hookChannel)).toHaveCount(1, { timeout: 60_000 });
+    await expect(delivered(hookChannel).getByRole("cell").nth(5)).toHaveText("2");
   } finally {
     await webhook.close();
     await smtp.close();

@@ -35,7 +35,7 @@ test("sign off an item and roll back with the keyboard alone; the others are tol
   await signIn(lead, DEMO.lead);
   await signIn(qa, DEMO.qa);
   for (const p of [lead, qa]) {
-    await p.goto(`/cutovers/${cutoverId}`);
+    await p.goto(`/cutovers/${cutoverId}?tab=plan`);
     await expect(p.getByTestId("live-indicator")).toHaveAttribute("data-status", "live");
   }
   const leadName = ((await lead.getByTestId("my-roles").textContent()) ?? "").split(":")[0]!.trim();

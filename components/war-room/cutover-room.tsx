@@ -28,7 +28,7 @@ import { PanelNote } from "./shared/parts";
 import { ReportLink } from "./report/report-link";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useLiveAnnouncer } from "@/components/ui/live-announcer";
-import { announcementFor, describeEvent, type AnnounceContext } from "@/lib/client/event-words";
+import { announcementFor, describeEvent, isTickerEvent, type AnnounceContext } from "@/lib/client/event-words";
 
 // The Now tab opens first and the header is always there; every other tab's code (the charts
 // above all) is fetched when that tab is first opened, so the room's first load stays light.
@@ -88,7 +88,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
     events.emit(e);
     if (known.current) announce(announcementFor(e, known.current));
     // Samples and trigger ticks arrive constantly; "latest change" is for changes people made.
-    if (!e.type.startsWith("metrics.") && e.type !== "trigger.state") setLatest(e);
+    if (isTickerEvent(e.type)) setLatest(e);
   });
   const now = useNow();
   const [tab, setTabState] = useState<Tab>(() => tabNamed(tabAtStart));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LiveEvent } from "./live-event";
-import { actorWords, announcementFor, describeEvent, roleWords, type AnnounceContext } from "./event-words";
+import { actorWords, announcementFor, describeEvent, isTickerEvent, roleWords, type AnnounceContext } from "./event-words";
 
 const cutoverId = "00000000-0000-4000-8000-000000000001";
 const at = "2030-01-01T06:00:00.000Z";
@@ -62,5 +62,12 @@ describe("what is announced", () => {
 
   it("ordinary changes are drawn, not spoken", () => {
     expect(announcementFor(ev({ type: "risk.added", actor: "Lee Lead" }), ctx)).toBeNull();
+  });
+});
+
+describe("the latest-change line", () => {
+  it("shows what people changed, not samples, trigger ticks, delivery progress or the system's recommendations", () => {
+    for (const t of ["rollback.completed", "item.signed_off", "announcement.sent", "alert.state", "decision.closed"]) expect(isTickerEvent(t)).toBe(true);
+    for (const t of ["metrics.sampled", "trigger.state", "delivery.state", "announcement.recommended"]) expect(isTickerEvent(t)).toBe(false);
   });
 });

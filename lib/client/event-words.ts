@@ -41,6 +41,15 @@ export function whatHappened(e: LiveEvent): string {
 }
 
 /** The ticker's line: "Ann Lee (On-call): rollback completed". */
+/**
+ * Whether an event belongs in the room's "latest change" line. Samples and trigger ticks arrive
+ * constantly; a delivery's progress and a recommended announcement have their own places (the
+ * Comms tab, the notice above the tabs) and would push the change a person made out of sight.
+ */
+export function isTickerEvent(type: string): boolean {
+  return !type.startsWith("metrics.") && !["trigger.state", "delivery.state", "announcement.recommended"].includes(type);
+}
+
 export function describeEvent(e: LiveEvent): string {
   return `${actorWords(e)}: ${whatHappened(e)}`;
 }

@@ -107,7 +107,7 @@ function DeliveryRowView({ d, cutover, run, canSend }: { d: DeliveryRow; cutover
       </td>
       <td className="px-2 py-1.5 tabular">{d.attempts}</td>
       <td className="max-w-xs break-words px-2 py-1.5 text-xs" data-testid="delivery-error">
-        {d.lastError ?? <span className="text-neutral-400">—</span>}
+        {d.lastError ?? <span className="text-muted">—</span>}
         <PanelError message={retry.error} testId="delivery-retry-error" />
       </td>
       {canSend && (
