@@ -24,6 +24,7 @@ import { initialShortcutState, pressKey, SHORTCUTS } from "./shortcuts";
 import { BUTTON_CLASS } from "./shared/format";
 import { PanelNote } from "./shared/parts";
 import { ReportLink } from "./report/report-link";
+import { WallView } from "./wall/wall-view";
 
 // The Plan tab opens first and the header is always there; every other tab's code (the charts
 // above all) is fetched when that tab is first opened, so the room's first load stays light.
@@ -162,26 +163,25 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
   );
 
   if (wall) {
-    // Header, now and health, large and dark, readable from across the room; no controls.
     return (
       <RoomEventsContext.Provider value={events}>
-        <main className="wall fixed inset-0 z-40 overflow-auto bg-neutral-950 p-4 text-neutral-100 [zoom:1.3]" data-testid="wall">
-          <RoomHeader cutover={c} now={now} run={run} can={can}>
-            <TrafficGauge percent={c.trafficPercent} />
-            <LiveIndicator status={status} />
-            {wallButton}
-          </RoomHeader>
-          <TriggerBanners {...panel} />
-      <AlertBanners {...panel} />
-      <CheckInBanner {...panel} />
-      <DeliveryFailures {...panel} />
-          {refreshError}
-          <div className="grid gap-3 xl:grid-cols-[2fr_3fr]">
-            <DecisionsPanel {...panel} />
-            <MetricsPanel {...panel} />
-          </div>
-          {helpDialog}
-        </main>
+        <WallView
+          cutover={c}
+          now={now}
+          controls={
+            <>
+              <LiveIndicator status={status} />
+              {wallButton}
+            </>
+          }
+          banners={
+            <>
+              <AlertBanners {...panel} />
+              {refreshError}
+            </>
+          }
+        />
+        {helpDialog}
       </RoomEventsContext.Provider>
     );
   }
