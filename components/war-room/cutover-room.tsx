@@ -188,11 +188,14 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
 
   return (
     <RoomEventsContext.Provider value={events}>
-    <main className="mx-auto max-w-7xl p-4">
+    <main className="mx-auto max-w-7xl p-2 max-sm:pb-24 sm:p-4">
       <RoomHeader cutover={c} now={now} run={run} can={can}>
         <TrafficGauge percent={c.trafficPercent} />
         <ShiftButton cutover={c} run={run} can={can} />
-        <RollbackButton cutover={c} run={run} can={can} />
+        {/* On a phone the lever stays in reach: a bar fixed at the bottom, the same button and dialog. */}
+        <div data-testid="rollback-bar" className="empty:hidden max-sm:fixed max-sm:inset-x-0 max-sm:bottom-0 max-sm:z-30 max-sm:flex max-sm:justify-end max-sm:border-t max-sm:border-neutral-300 max-sm:bg-white/95 max-sm:p-2 max-sm:dark:border-neutral-700 max-sm:dark:bg-neutral-950/95">
+          <RollbackButton cutover={c} run={run} can={can} />
+        </div>
         <ReportLink cutover={c} />
         <span data-testid="my-roles" className="text-sm">
           {me.name}: {c.myRoles.length ? c.myRoles.map((r) => ROLE_LABELS[r]).join(", ") : "no role (administrator view)"}
@@ -226,14 +229,14 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
 
       {refreshError}
 
-      <nav className="mb-3 flex gap-1 border-b border-neutral-200 dark:border-neutral-800" role="tablist">
+      <nav className="mb-3 flex gap-1 overflow-x-auto overscroll-x-contain border-b border-neutral-200 dark:border-neutral-800" role="tablist">
         {TABS.map((t) => (
           <button
             key={t}
             role="tab"
             aria-selected={tab === t}
             onClick={() => setTab(t)}
-            className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-1.5 text-sm pointer-coarse:min-h-11 ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
           >
             {t}
           </button>

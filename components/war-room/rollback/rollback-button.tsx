@@ -132,7 +132,7 @@ export function RollbackButton({ cutover, run, can }: Pick<PanelProps, "cutover"
       )}
 
       {(episode || error) && (
-        <div className="absolute right-0 top-full z-30 mt-1 w-[26rem] max-w-[calc(100vw-2rem)] space-y-1">
+        <div className="absolute right-0 top-full z-30 mt-1 w-[26rem] max-w-[calc(100vw-2rem)] space-y-1 max-sm:bottom-full max-sm:top-auto max-sm:mb-1">
           {episode && <RollbackProgress episode={episode} onDismiss={() => setEpisode(null)} />}
           {!episode && <ErrorNote message={error} testId="rollback-error" />}
         </div>
