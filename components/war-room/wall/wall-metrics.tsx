@@ -82,7 +82,7 @@ function SystemValue({ system, tile, unit, now }: { system: "old" | "new"; tile:
       <p className="mt-1 truncate whitespace-nowrap tabular" title={value ? `${value.number} ${value.unit}` : undefined}>
         {value ? (
           <>
-            <span className="text-5xl font-bold text-white 2xl:text-7xl" data-wall-number data-testid="wall-value">
+            <span className="whitespace-nowrap text-5xl font-bold text-white 2xl:text-7xl" data-wall-number data-testid="wall-value">
               {value.number}
             </span>
             {value.unit && <span className="ml-1 text-2xl text-neutral-200 2xl:text-3xl">{value.unit}</span>}

@@ -39,7 +39,7 @@ export function WallView({ cutover: c, now, controls, banners }: { cutover: Cuto
           </p>
         </div>
         <div className="text-right">
-          <div className="whitespace-nowrap text-6xl font-bold tabular text-white 2xl:text-8xl" data-testid="t-clock" data-wall-number title={`T-0 = ${new Date(tZero).toISOString()}`}>
+          <div className="whitespace-nowrap text-5xl font-bold tabular sm:text-6xl text-white 2xl:text-8xl" data-testid="t-clock" data-wall-number title={`T-0 = ${new Date(tZero).toISOString()}`}>
             {formatTOffset(now - tZero)}
           </div>
           <div className="whitespace-nowrap text-lg text-neutral-300 tabular 2xl:text-2xl" title={`${new Date(now).toISOString().slice(11, 19)} UTC`}>
@@ -76,17 +76,17 @@ function Split({ percent }: { percent: number }) {
   return (
     <section aria-label={`Traffic split: old ${100 - p} %, new ${p} %`} className={CARD} data-testid="wall-split" data-percent={p}>
       <h2 className={LABEL}>Traffic</h2>
-      <div className="flex items-baseline justify-between gap-4 whitespace-nowrap tabular">
-        <span>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-6 tabular">
+        <span className="whitespace-nowrap">
           <span className="mr-2 text-2xl text-neutral-300 2xl:text-3xl">OLD</span>
-          <span className="text-6xl font-bold text-white 2xl:text-8xl" data-wall-number>
+          <span className="whitespace-nowrap text-5xl font-bold sm:text-6xl text-white 2xl:text-8xl" data-wall-number>
             {100 - p}
           </span>
           <span className="text-3xl text-neutral-200 2xl:text-4xl"> %</span>
         </span>
-        <span>
+        <span className="whitespace-nowrap">
           <span className="mr-2 text-2xl text-sky-200 2xl:text-3xl">NEW</span>
-          <span className="text-6xl font-bold text-sky-100 2xl:text-8xl" data-wall-number>
+          <span className="whitespace-nowrap text-5xl font-bold sm:text-6xl text-sky-100 2xl:text-8xl" data-wall-number>
             {p}
           </span>
           <span className="text-3xl text-sky-200 2xl:text-4xl"> %</span>
