@@ -1,10 +1,10 @@
 // The room at the three sizes people use it: a phone (390×844) in a lead's hand, a laptop
 // (1440×900) at the desk, the wall on a TV (1920×1080) read from across the room.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { contrastRatio, type Rgb } from "../lib/client/wall";
 import { startLab, type Lab } from "../scripts/lab/index";
-import { asAdmin, DEMO, E2E_BASE, openDemoCutover, signIn } from "./support/fixtures";
+import { adminCommand, asAdmin, DEMO, E2E_BASE, openDemoCutover, signIn } from "./support/fixtures";
 import { addLabIntegrations, pickRouter } from "./support/lab-integrations";
 
 const PHONE = { width: 390, height: 844 };
@@ -31,6 +31,19 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth: w, culprits };
   });
   expect(scrollWidth, `${what} is ${scrollWidth} px wide on a ${innerWidth} px screen: ${culprits.join(" | ")}`).toBe(innerWidth);
+}
+
+/** Signs off the first item the page offers a "Sign off" for (with a note when it asks for one). */
+async function signOffFirst(page: Page, how: "click" | "tap") {
+  const item = page.getByTestId("checklist-item").filter({ has: page.getByRole("button", { name: /^Sign off / }) }).first();
+  const row = page.locator(`[data-testid="checklist-item"][data-item-id="${await item.getAttribute("data-item-id")}"]`);
+  await row.getByRole("button", { name: /^Sign off / })[how]();
+  const note = row.locator("input[required]");
+  if (await note.isVisible().catch(() => false)) {
+    await note.fill(`signed off with a ${how}`);
+    await row.getByRole("button", { name: "Confirm" })[how]();
+  }
+  return row;
 }
 
 test.describe("phone 390×844", () => {
@@ -71,16 +84,7 @@ test.describe("phone 390×844", () => {
       const box = (await button.boundingBox())!;
       expect(box.height).toBeGreaterThanOrEqual(44);
       expect(box.width).toBeGreaterThanOrEqual(44);
-      const item = page.getByTestId("checklist-item").filter({ has: button });
-      const id = await item.getAttribute("data-item-id");
-      await button.tap();
-      const row = page.locator(`[data-testid="checklist-item"][data-item-id="${id}"]`);
-      // Items that need a note ask for one: give it and confirm.
-      const note = row.locator("input[required]");
-      if (await note.isVisible().catch(() => false)) {
-        await note.fill("checked on the phone");
-        await row.getByRole("button", { name: "Confirm" }).tap();
-      }
+      const row = await signOffFirst(page, "tap");
       await expect(row).toHaveAttribute("data-state", "done");
     });
   });
@@ -92,15 +96,7 @@ test.describe("laptop 1440×900", () => {
   test("open the room, sign off an item, look at the wall and come back", async ({ page }) => {
     await signIn(page, DEMO.dba);
     await openDemoCutover(page);
-    const item = page.getByTestId("checklist-item").filter({ has: page.getByRole("button", { name: /^Sign off / }) }).first();
-    const id = await item.getAttribute("data-item-id");
-    await item.getByRole("button", { name: /^Sign off / }).click();
-    const row = page.locator(`[data-testid="checklist-item"][data-item-id="${id}"]`);
-    const note = row.locator("input[required]");
-    if (await note.isVisible().catch(() => false)) {
-      await note.fill("done at the desk");
-      await row.getByRole("button", { name: "Confirm" }).click();
-    }
+    const row = await signOffFirst(page, "click");
     await expect(row).toHaveAttribute("data-state", "done");
     await expectNoSidewaysScroll(page, "the room on a laptop");
     await page.locator("body").press("w");
@@ -143,11 +139,7 @@ test.describe("TV 1920×1080: the wall", () => {
   let lab: Lab;
   let cutoverId: string;
 
-  async function cmd(request: APIRequestContext, name: string, data: unknown) {
-    const res = await request.post(`/api/v1/commands/${name}`, { headers: asAdmin, data });
-    expect(res.status(), `${name}: ${await res.text()}`).toBe(200);
-    return res.json();
-  }
+  const cmd = adminCommand;
 
   test.beforeAll(async ({ request }) => {
     test.setTimeout(120_000);

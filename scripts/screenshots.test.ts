@@ -4,7 +4,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const readme = readFileSync("README.md", "utf8");
-const shown = [...readme.matchAll(/\]\((public\/screenshots\/[^)\s]+)\)/g)].map((m) => m[1]!);
+// Markdown images and <img src="…"> alike.
+const shown = [...readme.matchAll(/(?:\]\(|src=")(public\/screenshots\/[^)"\s]+)/g)].map((m) => m[1]!);
 
 describe("README screenshots", () => {
   it("shows the room, the wall and the phone", () => {

@@ -16,6 +16,7 @@ import { WallMetrics } from "./wall-metrics";
 import { WallTriggers } from "./wall-triggers";
 import { CARD, LABEL, STATE_LOOK, type WallTone } from "./wall-colors";
 import { Badge } from "./wall-badge";
+import { clampPercent, SplitBar } from "../traffic-gauge";
 
 export function WallView({ cutover: c, now, controls, banners }: { cutover: CutoverStateJson; now: number; /** The live indicator and the way out of wall mode. */ controls: ReactNode; banners?: ReactNode }) {
   const tZero = Date.parse(c.tZero);
@@ -66,10 +67,6 @@ export function WallView({ cutover: c, now, controls, banners }: { cutover: Cuto
   );
 }
 
-function clampPercent(p: number): number {
-  return Number.isFinite(p) ? Math.min(100, Math.max(0, Math.round(p))) : 0;
-}
-
 /** The split, as big as the clock: the two numbers carry it, the bar repeats it. */
 function Split({ percent }: { percent: number }) {
   const p = clampPercent(percent);
@@ -92,10 +89,7 @@ function Split({ percent }: { percent: number }) {
           <span className="text-3xl text-sky-200 2xl:text-4xl"> %</span>
         </span>
       </div>
-      <div aria-hidden className="mt-3 flex h-4 overflow-hidden rounded bg-neutral-800 2xl:h-6">
-        <span className="block h-full bg-neutral-400" style={{ width: `${100 - p}%` }} />
-        <span className="block h-full bg-sky-400" style={{ width: `${p}%` }} />
-      </div>
+      <SplitBar percent={p} className="mt-3 h-4 bg-neutral-800 2xl:h-6" oldClass="bg-neutral-400" newClass="bg-sky-400" />
     </section>
   );
 }
