@@ -151,6 +151,11 @@ test.describe("TV 1920×1080: the wall", () => {
     const names = addLabIntegrations(lab, "viewports");
     await pickRouter(request, cutoverId, names.router);
     await cmd(request, "metrics.settings", { cutoverId, prometheusSource: names.prometheus, pollIntervalMs: 1000 });
+    // Something for the wall's phase and decision cards to show.
+    const { phaseId } = await cmd(request, "phase.add", { cutoverId, name: "Canary" });
+    const { sectionId } = await cmd(request, "section.add", { cutoverId, phaseId, name: "Checks" });
+    await cmd(request, "item.add", { cutoverId, sectionId, title: "Caches warmed", ownerRole: "DEPLOYMENT_LEAD" });
+    await cmd(request, "decision.create", { cutoverId, phaseId, title: "Go to 100 %", requiredRoles: ["QA_LEAD", "DEPLOYMENT_LEAD"], targetPercent: 100 });
     await cmd(request, "cutover.start", { cutoverId });
     const shifted = await request.post(`/api/v1/cutovers/${cutoverId}/traffic/shift`, { headers: asAdmin, data: {} });
     expect(shifted.status(), await shifted.text()).toBe(200);
@@ -169,6 +174,9 @@ test.describe("TV 1920×1080: the wall", () => {
     // Live values from the lab's Prometheus.
     await expect(wall.getByTestId("wall-value").first()).toBeVisible({ timeout: 30_000 });
     await expectNoSidewaysScroll(page, "the wall on a TV");
+    await expect(wall.getByTestId("wall-phase-name")).toContainText("Canary");
+    await expect(wall.getByTestId("wall-vote")).toHaveCount(2);
+    await expect(wall.getByTestId("wall-gate").first()).toHaveAttribute("data-passed", "false");
 
     const numbers = wall.locator("[data-wall-number]");
     expect(await numbers.count()).toBeGreaterThanOrEqual(4);

@@ -70,7 +70,7 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
       )}
 
       {/* Wider than a phone: it scrolls sideways inside its frame, the page does not. */}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
       <table className="w-full overflow-hidden rounded border border-neutral-200 bg-white text-sm dark:border-neutral-800 dark:bg-neutral-900">
         <thead className="bg-neutral-50 text-left text-xs text-neutral-500 dark:bg-neutral-800">
           <tr>

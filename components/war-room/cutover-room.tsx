@@ -236,7 +236,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false }: { initia
             role="tab"
             aria-selected={tab === t}
             onClick={() => setTab(t)}
-            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-1.5 text-sm pointer-coarse:min-h-11 ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-1.5 text-sm pointer-coarse:min-h-11 max-sm:min-h-11 ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
           >
             {t}
           </button>

@@ -79,7 +79,7 @@ function ItemRow({ item, cutover, run, myRoles, frozen, canEdit }: { item: Item;
             </span>
           )}
         </span>
-        <span className="flex shrink-0 flex-wrap items-center gap-2">
+        <span className="flex max-w-full flex-wrap items-center gap-2">
           <span className="text-xs text-neutral-500" data-testid="item-owner">
             {ROLE_LABELS[item.ownerRole]}
           </span>
