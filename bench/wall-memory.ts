@@ -3,8 +3,10 @@
 // trigger ticks, the load moving), its wall opened in Chromium at 1920×1080 by the demo observer.
 // Every `--every` seconds (default 60): a forced garbage collection (CDP HeapProfiler.collectGarbage),
 // then the JS heap in use, the DOM node count and the event listeners (CDP Performance.getMetrics).
-// Prints a table and the least-squares slope per hour of each, over the samples after the first
-// minute (start-up: the code of the page, the first fetches).
+// Prints a table and the least-squares slope per hour of each: over the samples after the first
+// minute (start-up: the code of the page, the first fetches), and over those after the wall's
+// sample window has filled (it keeps the last 15 minutes of samples per metric, so the heap grows
+// for 15 minutes by design; a leak is growth after that).
 // Usage: npx tsx bench/wall-memory.ts [--minutes 10] [--every 60]   (two hours: --minutes 120)
 //        npx tsx bench/wall-memory.ts --url http://127.0.0.1:3000   (a running demo; localhost only)
 import { chromium } from "@playwright/test";
@@ -15,6 +17,9 @@ const minutes = numberArg("minutes", 10);
 const everySec = numberArg("every", 60);
 const urlArg = process.argv.includes("--url") ? process.argv[process.argv.indexOf("--url") + 1] : undefined;
 if (urlArg && !["127.0.0.1", "localhost", "[::1]"].includes(new URL(urlArg).hostname)) throw new Error("--url: localhost only");
+
+// The wall's metrics range (components/war-room/wall/wall-metrics.tsx): samples older fall out.
+const WINDOW_MIN = 15;
 
 interface Row {
   minute: number;
@@ -36,6 +41,7 @@ export function slope(points: readonly { x: number; y: number }[]): number {
 
 const app: BenchApp | null = urlArg ? null : await startApp({ dataDir: ".data/bench-wall", nodeArgs: LAB_NODE_ARGS, env: { WARROOM_LAB: "1" } });
 const base = urlArg ?? app!.url;
+console.log(`app: ${base}`);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
@@ -74,9 +80,15 @@ try {
     rows.push(r);
     print(r);
   }
-  const steady = rows.filter((r) => r.minute >= 1);
-  const per = (f: (r: Row) => number) => slope(steady.map((r) => ({ x: r.minute / 60, y: f(r) })));
-  console.log(`slope per hour (samples from minute 1): heap ${per((r) => r.heapMB).toFixed(3)} MB/h, nodes ${per((r) => r.nodes).toFixed(1)}/h, listeners ${per((r) => r.listeners).toFixed(1)}/h`);
+  for (const from of [1, WINDOW_MIN]) {
+    const steady = rows.filter((r) => r.minute >= from);
+    if (steady.length < 3) {
+      console.log(`slope from minute ${from}: too few samples (run longer than ${from + 2} minutes)`);
+      continue;
+    }
+    const per = (f: (r: Row) => number) => slope(steady.map((r) => ({ x: r.minute / 60, y: f(r) })));
+    console.log(`slope per hour from minute ${from}: heap ${per((r) => r.heapMB).toFixed(3)} MB/h, nodes ${per((r) => r.nodes).toFixed(1)}/h, listeners ${per((r) => r.listeners).toFixed(1)}/h`);
+  }
   const last = rows.at(-1)!;
   console.log(`first → last: heap ${rows[0]!.heapMB.toFixed(2)} → ${last.heapMB.toFixed(2)} MB, nodes ${rows[0]!.nodes} → ${last.nodes}, listeners ${rows[0]!.listeners} → ${last.listeners}`);
 } finally {

@@ -1,6 +1,6 @@
 // The README's pictures, taken from the running demo so they stay true: the room on a laptop
-// (1440×900, the Deployment Lead), the wall on a TV (1920×1080) and the room on a phone (390×844,
-// the QA Lead), into public/screenshots/. Starts the production build with the lab (WARROOM_LAB=1,
+// (1440×900) and on a phone (390×844, with the rollback bar) as the Deployment Lead, the wall on a
+// TV (1920×1080) as an Observer, into public/screenshots/. Starts the production build with the lab (WARROOM_LAB=1,
 // as `npm start` would, on a data directory of its own) unless --url names a running demo
 // (localhost only). Usage: npx tsx scripts/screenshots.ts [--url http://127.0.0.1:3000]
 import { mkdirSync, statSync } from "node:fs";
@@ -11,7 +11,7 @@ import { LAB_NODE_ARGS } from "./lab/war-room";
 export const SCREENSHOTS = [
   { file: "public/screenshots/room.png", who: "lead@demo.warroom", width: 1440, height: 900, wall: false, mobile: false },
   { file: "public/screenshots/wall.png", who: "observer@demo.warroom", width: 1920, height: 1080, wall: true, mobile: false },
-  { file: "public/screenshots/phone.png", who: "qa@demo.warroom", width: 390, height: 844, wall: false, mobile: true },
+  { file: "public/screenshots/phone.png", who: "lead@demo.warroom", width: 390, height: 844, wall: false, mobile: true },
 ] as const;
 
 async function shoot(browser: Browser, base: string, shot: (typeof SCREENSHOTS)[number]): Promise<void> {

@@ -50,7 +50,7 @@ function WallMetric({ metric: m, now, staleAfterMs }: { metric: MetricSeries; no
       {systems.length === 0 ? (
         <p className="text-lg text-amber-200">Query needed</p>
       ) : (
-        <div className="mt-2 grid grid-cols-2 gap-4">
+        <div className="mt-1 space-y-1">
           {systems.map((s) => (
             <SystemValue key={s.system} system={s.system} tile={s.tile} unit={m.unit} now={now} />
           ))}
@@ -67,32 +67,31 @@ function spoken(tile: TileState, unit: string, now: number): string {
   return `${v.number}${v.unit ? ` ${v.unit}` : ""} ${state}`;
 }
 
+/** One line per system: which, the value with its unit (never wrapped), its state in a word. */
 function SystemValue({ system, tile, unit, now }: { system: "old" | "new"; tile: TileState; unit: string; now: number }) {
   const state = wallState(tile, now);
   const value = tile.kind === "current" ? splitValue(tile.value, unit) : null;
   return (
-    <div className="min-w-0" data-testid="wall-system" data-system={system} data-level={state.level}>
-      <div className="flex flex-wrap items-center justify-between gap-x-2 gap-y-1">
-        <span className={`text-base font-semibold uppercase 2xl:text-xl ${system === "new" ? "text-sky-200" : "text-neutral-300"}`}>{system}</span>
-        <Badge tone={state.level} testId="wall-state">
-          <span aria-hidden>{state.icon}</span>
-          {state.text}
-        </Badge>
-      </div>
-      <p className="mt-1 truncate whitespace-nowrap tabular" title={value ? `${value.number} ${value.unit}` : undefined}>
+    <div className="flex min-w-0 items-center gap-3" data-testid="wall-system" data-system={system} data-level={state.level}>
+      <span className={`w-12 shrink-0 text-base font-semibold uppercase 2xl:text-lg ${system === "new" ? "text-sky-200" : "text-neutral-300"}`}>{system}</span>
+      <p className="min-w-0 flex-1 truncate whitespace-nowrap tabular" title={value ? `${value.number} ${value.unit}` : undefined}>
         {value ? (
           <>
-            <span className="whitespace-nowrap text-5xl font-bold text-white 2xl:text-7xl" data-wall-number data-testid="wall-value">
+            <span className="whitespace-nowrap text-4xl font-bold text-white 2xl:text-6xl" data-wall-number data-testid="wall-value">
               {value.number}
             </span>
-            {value.unit && <span className="ml-1 text-2xl text-neutral-200 2xl:text-3xl">{value.unit}</span>}
+            {value.unit && <span className="ml-1 text-xl text-neutral-200 2xl:text-2xl">{value.unit}</span>}
           </>
         ) : (
-          <span className="text-5xl font-bold text-neutral-300 2xl:text-7xl" aria-hidden>
+          <span className="text-4xl font-bold text-neutral-300 2xl:text-6xl" aria-hidden>
             —
           </span>
         )}
       </p>
+      <Badge tone={state.level} testId="wall-state">
+        <span aria-hidden>{state.icon}</span>
+        {state.text}
+      </Badge>
     </div>
   );
 }

@@ -52,7 +52,7 @@ export function WallView({ cutover: c, now, controls, banners }: { cutover: Cuto
 
       {banners}
 
-      <div className="grid min-h-0 flex-1 gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)] 2xl:gap-6">
+      <div className="grid min-h-0 flex-1 gap-4 lg:grid-cols-[minmax(0,4fr)_minmax(0,8fr)] 2xl:gap-6">
         <div className="flex min-w-0 flex-col gap-4 2xl:gap-6">
           <Split percent={c.trafficPercent} />
           <Phase cutover={c} />
