@@ -43,8 +43,8 @@ function WallMetric({ metric: m, now, staleAfterMs }: { metric: MetricSeries; no
   const worst = systems.reduce<WallLevel | null>((w, s) => worseLevel(w, wallState(s.tile, now).level), null);
   const label = `${m.name}: ${systems.length ? systems.map((s) => `${s.system} ${spoken(s.tile, m.unit, now)}`).join("; ") : "no query configured"}`;
   return (
-    <article aria-label={label} data-testid="wall-metric" data-metric={m.name} data-level={worst ?? "none"} className={`${CARD} ${worst ? STATE_LOOK[worst].frame : ""}`}>
-      <h3 className="truncate text-xl font-semibold text-neutral-100 2xl:text-3xl" title={m.name}>
+    <article aria-label={label} data-testid="wall-metric" data-metric={m.name} data-level={worst ?? "none"} className={`${CARD} 2xl:p-4 ${worst ? STATE_LOOK[worst].frame : ""}`}>
+      <h3 className="truncate text-xl font-semibold text-neutral-100 2xl:text-2xl" title={m.name}>
         {m.name}
       </h3>
       {systems.length === 0 ? (
@@ -73,17 +73,17 @@ function SystemValue({ system, tile, unit, now }: { system: "old" | "new"; tile:
   const value = tile.kind === "current" ? splitValue(tile.value, unit) : null;
   return (
     <div className="flex min-w-0 items-center gap-3" data-testid="wall-system" data-system={system} data-level={state.level}>
-      <span className={`w-12 shrink-0 text-base font-semibold uppercase 2xl:text-lg ${system === "new" ? "text-sky-200" : "text-neutral-300"}`}>{system}</span>
+      <span className={`w-10 shrink-0 text-base font-semibold uppercase ${system === "new" ? "text-sky-200" : "text-neutral-300"}`}>{system}</span>
       <p className="min-w-0 flex-1 truncate whitespace-nowrap tabular" title={value ? `${value.number} ${value.unit}` : undefined}>
         {value ? (
           <>
-            <span className="whitespace-nowrap text-4xl font-bold text-white 2xl:text-6xl" data-wall-number data-testid="wall-value">
+            <span className="whitespace-nowrap text-4xl font-bold text-white 2xl:text-5xl" data-wall-number data-testid="wall-value">
               {value.number}
             </span>
-            {value.unit && <span className="ml-1 text-xl text-neutral-200 2xl:text-2xl">{value.unit}</span>}
+            {value.unit && <span className="ml-1 text-lg text-neutral-200 2xl:text-xl">{value.unit}</span>}
           </>
         ) : (
-          <span className="text-4xl font-bold text-neutral-300 2xl:text-6xl" aria-hidden>
+          <span className="text-4xl font-bold text-neutral-300 2xl:text-5xl" aria-hidden>
             —
           </span>
         )}
