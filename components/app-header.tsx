@@ -4,11 +4,11 @@ import { SignOutButton } from "./sign-out-button";
 
 export function AppHeader({ user, children }: { user: { name: string; isAdmin: boolean; isPlanner: boolean }; children?: React.ReactNode }) {
   return (
-    <header className="flex items-center justify-between border-b border-neutral-200 bg-white px-4 py-2 dark:border-neutral-800 dark:bg-neutral-900">
+    <header className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 border-b border-neutral-200 bg-white px-4 py-2 dark:border-neutral-800 dark:bg-neutral-900">
       <Link href="/cutovers" className="font-semibold">
         Cutover War Room
       </Link>
-      <div className="flex items-center gap-3 text-sm">
+      <div className="flex min-w-0 flex-wrap items-center gap-x-3 gap-y-1 text-sm">
         {children}
         {canGlobal(user, "users.manage") && (
           <Link href="/admin/users" className="text-neutral-600 hover:underline dark:text-neutral-300">

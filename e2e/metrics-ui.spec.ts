@@ -1,19 +1,15 @@
 // The room's numbers and lever in the browser, on the lab: a tile turns critical when new breaks,
 // tiles say stale and the gate fails when Prometheus stops, and two people pressing Rollback at
 // once get one rollback.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { startLab, type Lab } from "../scripts/lab/index";
-import { asAdmin, DEMO, E2E_BASE, signIn } from "./support/fixtures";
+import { adminCommand, asAdmin, DEMO, E2E_BASE, signIn } from "./support/fixtures";
 import { addLabIntegrations, pickRouter } from "./support/lab-integrations";
 
 let lab: Lab;
 let cutoverId: string;
 
-async function cmd(request: APIRequestContext, name: string, data: unknown) {
-  const res = await request.post(`/api/v1/commands/${name}`, { headers: asAdmin, data });
-  expect(res.status(), `${name}: ${await res.text()}`).toBe(200);
-  return res.json();
-}
+const cmd = adminCommand;
 
 async function openAs(browser: import("@playwright/test").Browser, email: string, tab?: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

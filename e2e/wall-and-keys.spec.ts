@@ -41,7 +41,7 @@ test("keyboard: ? lists the shortcuts, g m opens metrics, / filters items, typin
   await expect(page.getByTestId("wall")).toHaveCount(0);
 });
 
-test("wall mode: dark, large, header + decisions + metrics, no controls even for the lead; kept in the address", async ({ page }) => {
+test("wall mode: dark, large, header + next decision + metrics, no controls even for the lead; kept in the address", async ({ page }) => {
   await signIn(page, DEMO.lead);
   const cutoverId = await openDemoCutover(page, null);
   await expect(page.getByTestId("rollback-button")).toBeVisible();
@@ -51,10 +51,10 @@ test("wall mode: dark, large, header + decisions + metrics, no controls even for
   await expect(page).toHaveURL(new RegExp(`/cutovers/${cutoverId}\\?wall=1$`));
   // Dark whatever the system's preference (this browser's is light): the wall and its panels.
   expect(await backgroundLuminance(wall)).toBeLessThan(0.1);
-  expect(await backgroundLuminance(wall.getByTestId("metrics-panel"))).toBeLessThan(0.2);
+  expect(await backgroundLuminance(wall.getByTestId("wall-decision"))).toBeLessThan(0.2);
   await expect(wall.getByTestId("cutover-name")).toBeVisible();
-  await expect(wall.getByTestId("metrics-panel")).toBeVisible();
-  await expect(wall.getByTestId("decision").first()).toBeVisible();
+  await expect(wall.getByTestId("wall-metrics")).toBeVisible();
+  await expect(wall.getByTestId("wall-decision")).toBeVisible();
   // Nothing to press on the wall: no rollback, no shift, no tabs, no forms.
   await expect(page.getByTestId("rollback-button")).toHaveCount(0);
   await expect(page.getByRole("tab")).toHaveCount(0);

@@ -69,6 +69,8 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
         </div>
       )}
 
+      {/* Wider than a phone: it scrolls sideways inside its frame, the page does not. */}
+      <div className="relative overflow-x-auto">
       <table className="w-full overflow-hidden rounded border border-neutral-200 bg-white text-sm dark:border-neutral-800 dark:bg-neutral-900">
         <thead className="bg-neutral-50 text-left text-xs text-muted dark:bg-neutral-800">
           <tr>
@@ -113,6 +115,7 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
           ))}
         </tbody>
       </table>
+      </div>
 
       {links.length > 0 && (
         <section>

@@ -42,5 +42,7 @@ export function DataTable({
       <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">{children}</tbody>
     </table>
   );
-  return scroll ? <div className="overflow-x-auto">{table}</div> : table;
+  // Positioned, so that the screen-reader-only texts in the table (absolutely placed) are clipped
+  // with it instead of widening the page.
+  return scroll ? <div className="relative overflow-x-auto">{table}</div> : table;
 }

@@ -7,7 +7,7 @@ import { INPUT_CLASS, withClass } from "./styles";
  */
 export function Field({ label, className, children }: { label: ReactNode; className?: string; children: ReactNode }) {
   return (
-    <label className={className ? `flex flex-col ${className}` : "flex flex-col"}>
+    <label className={className ? `flex max-w-full flex-col ${className}` : "flex max-w-full flex-col"}>
       <span className="text-xs text-muted">{label}</span>
       {children}
     </label>

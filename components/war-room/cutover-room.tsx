@@ -29,6 +29,7 @@ import { ReportLink } from "./report/report-link";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useLiveAnnouncer } from "@/components/ui/live-announcer";
 import { announcementFor, describeEvent, isTickerEvent, type AnnounceContext } from "@/lib/client/event-words";
+import { WallView } from "./wall/wall-view";
 
 // The Now tab opens first and the header is always there; every other tab's code (the charts
 // above all) is fetched when that tab is first opened, so the room's first load stays light.
@@ -186,38 +187,41 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
   );
 
   if (wall) {
-    // Header, now and health, large and dark, readable from across the room; no controls.
     return (
       <RoomEventsContext.Provider value={events}>
-        <main className="wall fixed inset-0 z-40 overflow-auto bg-neutral-950 p-4 text-neutral-100 [zoom:1.3]" data-testid="wall">
-          <RoomHeader cutover={c} now={now} run={run} can={can}>
-            <TrafficGauge percent={c.trafficPercent} />
-            <LiveIndicator status={status} />
-            {wallButton}
-          </RoomHeader>
-          <TriggerBanners {...panel} />
-      <AlertBanners {...panel} />
-      <CheckInBanner {...panel} />
-      <DeliveryFailures {...panel} />
-          {refreshError}
-          <div className="grid gap-3 xl:grid-cols-[2fr_3fr]">
-            <DecisionsPanel {...panel} />
-            <MetricsPanel {...panel} />
-          </div>
-          {helpDialog}
-          {regions}
-        </main>
+        <WallView
+          cutover={c}
+          now={now}
+          controls={
+            <>
+              <LiveIndicator status={status} />
+              {wallButton}
+            </>
+          }
+          banners={
+            <>
+              <AlertBanners {...panel} />
+              <CheckInBanner {...panel} />
+              {refreshError}
+            </>
+          }
+        />
+        {helpDialog}
+        {regions}
       </RoomEventsContext.Provider>
     );
   }
 
   return (
     <RoomEventsContext.Provider value={events}>
-    <main className="mx-auto max-w-7xl p-4">
+    <main className="mx-auto max-w-7xl p-2 max-sm:pb-24 sm:p-4">
       <RoomHeader cutover={c} now={now} run={run} can={can}>
         <TrafficGauge percent={c.trafficPercent} />
         <ShiftButton cutover={c} run={run} can={can} />
-        <RollbackButton cutover={c} run={run} can={can} />
+        {/* On a phone the lever stays in reach: a bar fixed at the bottom, the same button and dialog. */}
+        <div data-testid="rollback-bar" className="empty:hidden max-sm:fixed max-sm:inset-x-0 max-sm:bottom-0 max-sm:z-30 max-sm:flex max-sm:justify-end max-sm:border-t max-sm:border-neutral-300 max-sm:bg-white/95 max-sm:p-2 max-sm:dark:border-neutral-700 max-sm:dark:bg-neutral-950/95">
+          <RollbackButton cutover={c} run={run} can={can} />
+        </div>
         <ReportLink cutover={c} />
         <span data-testid="my-roles" className="text-sm">
           {me.name}: {c.myRoles.length ? c.myRoles.map((r) => ROLE_LABELS[r]).join(", ") : "no role (administrator view)"}
@@ -252,7 +256,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
 
       {refreshError}
 
-      <nav className="mb-3 flex gap-1 border-b border-neutral-200 dark:border-neutral-800" role="tablist">
+      <nav className="mb-3 flex gap-1 overflow-x-auto overscroll-x-contain border-b border-neutral-200 dark:border-neutral-800" role="tablist">
         {TABS.map((t) => (
           <button
             key={t}
@@ -261,7 +265,7 @@ export function CutoverRoom({ initial, me, wall: wallAtStart = false, tab: tabAt
             aria-selected={tab === t}
             aria-controls="room-tabpanel"
             onClick={() => setTab(t)}
-            className={`-mb-px border-b-2 px-3 py-1.5 text-sm ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
+            className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-3 py-1.5 text-sm pointer-coarse:min-h-11 max-sm:min-h-11 ${tab === t ? "border-blue-700 font-medium text-blue-800 dark:text-blue-300" : "border-transparent text-neutral-600 hover:text-neutral-900 dark:text-neutral-400"}`}
           >
             {t}
           </button>

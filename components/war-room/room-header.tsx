@@ -40,8 +40,8 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
   return (
     <section className="mb-3 rounded border border-neutral-200 bg-white p-3 dark:border-neutral-800 dark:bg-neutral-900">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h1 className="text-xl font-semibold" data-testid="cutover-name">
+        <div className="min-w-0">
+          <h1 className="break-words text-xl font-semibold" data-testid="cutover-name">
             {c.name}
             <span className={`ml-2 rounded px-1.5 text-sm ${c.mode === "rehearsal" ? "bg-purple-100 text-purple-800" : "bg-neutral-100 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-200"}`}>
               {c.mode === "rehearsal" ? "REHEARSAL" : "LIVE"}

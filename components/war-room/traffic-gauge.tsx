@@ -1,7 +1,7 @@
 // The split in the header: "old 75 | new 25" with a small two-colour bar. Numbers carry the
 // meaning; the bar is decoration (grey = old, blue = new, as in the charts).
 
-function clampPercent(percent: number): number {
+export function clampPercent(percent: number): number {
   if (!Number.isFinite(percent)) return 0;
   return Math.min(100, Math.max(0, Math.round(percent)));
 }
@@ -20,10 +20,17 @@ export function TrafficGauge({ percent }: { percent: number }) {
         <span className="text-muted"> | </span>
         <span className="text-muted">new</span> <span className="font-semibold text-blue-800 dark:text-blue-300">{p}</span>
       </span>
-      <span aria-hidden className="flex h-2 w-16 overflow-hidden rounded bg-neutral-200 dark:bg-neutral-700">
-        <span className="block h-full bg-neutral-400 dark:bg-neutral-500" style={{ width: `${100 - p}%` }} />
-        <span className="block h-full bg-blue-600" style={{ width: `${p}%` }} />
-      </span>
+      <SplitBar percent={p} className="h-2 w-16 bg-neutral-200 dark:bg-neutral-700" oldClass="bg-neutral-400 dark:bg-neutral-500" newClass="bg-blue-600" />
+    </span>
+  );
+}
+
+/** The split as a two-colour bar (decoration: the numbers beside it say the same). */
+export function SplitBar({ percent, className, oldClass, newClass }: { percent: number; className: string; oldClass: string; newClass: string }) {
+  return (
+    <span aria-hidden className={`flex overflow-hidden rounded ${className}`}>
+      <span className={`block h-full ${oldClass}`} style={{ width: `${100 - percent}%` }} />
+      <span className={`block h-full ${newClass}`} style={{ width: `${percent}%` }} />
     </span>
   );
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "warroom-demo";
 export const DEMO = {
@@ -48,6 +48,13 @@ export async function openDemoCutover(page: Page, tab: string | null = "Plan") {
 /** Registered at start through WARROOM_ADMIN_TOKEN (playwright.config.ts): the demo lead's token. */
 export const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 export const asAdmin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Runs a command through the REST API as the admin token's user; anything but 200 fails the test. */
+export async function adminCommand(request: APIRequestContext, name: string, data: unknown) {
+  const res = await request.post(`/api/v1/commands/${name}`, { headers: asAdmin, data });
+  expect(res.status(), `${name}: ${await res.text()}`).toBe(200);
+  return res.json();
+}
 
 /** Creates an API token for the signed-in user through the tokens page and returns it. */
 export async function createTokenInUi(page: Page, name: string): Promise<string> {

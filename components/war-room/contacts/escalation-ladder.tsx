@@ -29,7 +29,7 @@ export function EscalationLadder({ cutover, run, canEdit }: { cutover: CutoverSt
       {ladder.length === 0 ? (
         <PanelNote>No escalation ladder yet.</PanelNote>
       ) : (
-        <DataTable scroll={false} columns={["Level", "Who", "After", { label: "Scope", hidden: true }, canEdit && ACTIONS_COLUMN]}>
+        <DataTable columns={["Level", "Who", "After", { label: "Scope", hidden: true }, canEdit && ACTIONS_COLUMN]}>
           {ladder.map((s, i) => (
             <tr key={`${i}-${s.level}`} data-testid="escalation-step">
               <td className="px-3 py-1.5 font-medium">{s.level}</td>

@@ -61,8 +61,8 @@ export function ItemRow({ item, cutover, run, myRoles, frozen, canEdit, context 
   const needs = pending?.kind === "sign_off" ? "Override note (required)" : pending ? "Reason (required)" : "";
   return (
     <li data-testid="checklist-item" data-item-id={item.id} data-state={item.state} className="py-1.5 text-sm">
-      <div className="flex items-center justify-between gap-3">
-        <span className="min-w-0">
+      <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
+        <span className="min-w-0 break-words">
           {item.critical && (
             <span className="mr-1 rounded bg-red-100 px-1 text-xs font-semibold text-red-800" title="Critical item">
               CRIT
@@ -80,7 +80,7 @@ export function ItemRow({ item, cutover, run, myRoles, frozen, canEdit, context 
             </span>
           )}
         </span>
-        <span className="flex shrink-0 items-center gap-2">
+        <span className="flex max-w-full flex-wrap items-center gap-2">
           <span className="text-xs text-muted" data-testid="item-owner">
             {ROLE_LABELS[item.ownerRole]}
           </span>
@@ -116,7 +116,7 @@ export function ItemRow({ item, cutover, run, myRoles, frozen, canEdit, context 
           <label className="sr-only" htmlFor={`why-${item.id}`}>
             {needs}
           </label>
-          <input id={`why-${item.id}`} autoFocus required value={text} onChange={(e) => setText(e.target.value)} placeholder={needs} className={`${input} flex-1`} maxLength={TEXT.note} />
+          <input id={`why-${item.id}`} autoFocus required value={text} onChange={(e) => setText(e.target.value)} placeholder={needs} className={`${input} min-w-0 flex-1`} maxLength={TEXT.note} />
           <SubmitOrCancel label="Confirm" busy={busy} onCancel={() => setPending(null)} />
         </form>
       )}
@@ -157,7 +157,7 @@ export function PlanView({ cutover, run, can }: PanelProps) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3 text-sm">
-        <input aria-label="Filter items" placeholder="Filter items" value={filter} onChange={(e) => setFilter(e.target.value)} className={`${input} w-64`} />
+        <input aria-label="Filter items" placeholder="Filter items" value={filter} onChange={(e) => setFilter(e.target.value)} className={`${input} w-full sm:w-64`} />
         {cutover.myRoles.some((r) => r !== "OBSERVER") && (
           <label>
             <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> Only my open items

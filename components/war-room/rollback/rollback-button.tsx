@@ -143,8 +143,9 @@ export function RollbackButton({ cutover, run, can }: Pick<PanelProps, "cutover"
       )}
 
       {(episode || error) && (
-        // A toast in the viewport's corner, whatever the width and wherever the button wrapped to.
-        <div className="fixed bottom-4 right-4 z-50 w-[min(26rem,calc(100vw-2rem))] space-y-1" data-testid="rollback-toast">
+        // A toast in the viewport's corner, whatever the width and wherever the button wrapped to
+        // (on a phone, above the bottom bar that holds the Rollback button).
+        <div className="fixed bottom-4 right-4 max-sm:bottom-24 z-50 w-[min(26rem,calc(100vw-2rem))] space-y-1" data-testid="rollback-toast">
           {episode && <RollbackProgress episode={episode} onDismiss={() => setEpisode(null)} />}
           {!episode && <ErrorNote message={error} testId="rollback-error" />}
         </div>
