@@ -29,14 +29,15 @@ export default async function CutoversPage() {
           <ul className="divide-y divide-neutral-200 rounded border border-neutral-200 bg-white dark:divide-neutral-800 dark:border-neutral-800 dark:bg-neutral-900">
             {cutovers.map((c) => (
               <li key={c.id}>
-                <Link href={`/cutovers/${c.id}`} className="flex items-center justify-between px-4 py-3 hover:bg-neutral-50 dark:hover:bg-neutral-800">
-                  <span>
+                <Link href={`/cutovers/${c.id}`} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-4 py-3 hover:bg-neutral-50 dark:hover:bg-neutral-800">
+                  {/* On a phone the state and T-0 go under the name; a long name breaks rather than widen the page. */}
+                  <span className="min-w-0 [overflow-wrap:anywhere]">
                     <span className="font-medium">{c.name}</span>
                     <span className="ml-2 text-sm text-muted">
                       {c.systemFrom} → {c.systemTo}
                     </span>
                   </span>
-                  <span className="text-sm text-muted tabular">
+                  <span className="min-w-0 text-sm text-muted tabular">
                     {c.mode === "rehearsal" && <span className="mr-2 rounded bg-purple-100 px-1.5 text-purple-800">REHEARSAL</span>}
                     {c.state} · T-0 {new Date(c.tZero).toISOString().replace("T", " ").slice(0, 16)} UTC
                   </span>
