@@ -5,6 +5,7 @@
 import type { Level, TileState } from "@/lib/domain/metrics";
 import type { Role } from "@/lib/domain/roles";
 import { formatMetricValue } from "@/lib/domain/metric-format";
+import { nextDecision as nextOpenDecision, phaseInProgress } from "@/lib/domain/now";
 
 export type WallLevel = Level | "stale" | "no_data" | "error";
 
@@ -68,40 +69,24 @@ interface PhaseLike {
   sections: readonly { items: readonly { state: string }[] }[];
 }
 
-/**
- * The phase the room is in: the first (in plan order) with an item still open; once every item
- * is done or not applicable, the last one. Null without phases.
- */
+/** The phase the room is in (the one rule, lib/domain/now.ts), with its item counts and place in the plan. */
 export function currentPhase<P extends PhaseLike>(phases: readonly P[]): { phase: P; open: number; total: number; index: number; count: number } | null {
   const ordered = [...phases].sort((a, b) => a.position - b.position);
-  if (ordered.length === 0) return null;
-  const counts = ordered.map((p) => {
-    const items = p.sections.flatMap((s) => s.items);
-    return { total: items.length, open: items.filter((i) => i.state === "open").length };
-  });
-  const found = counts.findIndex((c) => c.open > 0);
-  const index = found < 0 ? ordered.length - 1 : found;
-  return { phase: ordered[index]!, ...counts[index]!, index, count: ordered.length };
-}
-
-interface DecisionLike {
-  phaseId: string;
-  state: string;
+  const phase = phaseInProgress(ordered, (p) => p.sections.some((s) => s.items.some((i) => i.state === "open")));
+  if (!phase) return null;
+  const items = phase.sections.flatMap((s) => s.items);
+  return { phase, total: items.length, open: items.filter((i) => i.state === "open").length, index: ordered.indexOf(phase), count: ordered.length };
 }
 
 /**
- * The decision the room waits for: the first one still open (voting before pending, then plan
- * order); with every decision closed, the last one closed in plan order, so the wall still says
- * how it ended.
+ * The decision the room waits for (lib/domain/now.ts nextDecision); with every decision closed,
+ * the last one closed in plan order, so the wall still says how it ended.
  */
-export function nextDecision<D extends DecisionLike>(decisions: readonly D[], phases: readonly { id: string; position: number }[]): { decision: D; closed: boolean } | null {
+export function nextDecision<D extends { phaseId: string; state: "pending" | "voting" | "proceed" | "abort" }>(decisions: readonly D[], phases: readonly { id: string; position: number }[]): { decision: D; closed: boolean } | null {
+  const open = nextOpenDecision(decisions, phases);
+  if (open) return { decision: open, closed: false };
   const position = new Map(phases.map((p) => [p.id, p.position]));
-  const ordered = [...decisions].sort((a, b) => (position.get(a.phaseId) ?? Infinity) - (position.get(b.phaseId) ?? Infinity));
-  const open = ordered.filter((d) => d.state === "pending" || d.state === "voting");
-  const voting = open.find((d) => d.state === "voting");
-  const first = voting ?? open[0];
-  if (first) return { decision: first, closed: false };
-  const last = ordered.at(-1);
+  const last = [...decisions].sort((a, b) => (position.get(a.phaseId) ?? Infinity) - (position.get(b.phaseId) ?? Infinity)).at(-1);
   return last ? { decision: last, closed: true } : null;
 }
 

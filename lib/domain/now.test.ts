@@ -16,8 +16,9 @@ describe("currentPhase", () => {
     expect(currentPhase(prepDone)?.id).toBe("p2");
   });
 
-  it("is null once every item is closed, and for an empty plan", () => {
-    expect(currentPhase([phases[2]!])).toBeNull();
+  it("is the last phase once every item is closed, and null for an empty plan", () => {
+    const allDone = [phases[2]!, { ...phases[1]!, sections: [{ items: [item("a1", "QA_LEAD", "done")] }] }];
+    expect(currentPhase(allDone)?.id).toBe("p3");
     expect(currentPhase([])).toBeNull();
   });
 });

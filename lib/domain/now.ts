@@ -26,9 +26,18 @@ interface StepLike {
 
 const inOrder = <P extends { position: number }>(phases: readonly P[]) => [...phases].sort((a, b) => a.position - b.position);
 
-/** The first phase, in plan order, that still has open items; null once every item is closed. */
+/**
+ * The one rule for "the phase we are in", wherever it is shown (Now, the wall, an announcement's
+ * {{phase}}, the public status page): the first phase, in plan order, with an item still open;
+ * the last once every item is closed; null for an empty plan. `phases` are in plan order.
+ */
+export function phaseInProgress<P>(phases: readonly P[], hasOpenItems: (p: P) => boolean): P | null {
+  return phases.find(hasOpenItems) ?? phases.at(-1) ?? null;
+}
+
+/** The phase we are in (phaseInProgress) of the room's plan, in any order. */
 export function currentPhase<P extends PhaseLike>(phases: readonly P[]): P | null {
-  return inOrder(phases).find((p) => p.sections.some((s) => s.items.some((i) => i.state === "open"))) ?? null;
+  return phaseInProgress(inOrder(phases), (p) => p.sections.some((s) => s.items.some((i) => i.state === "open")));
 }
 
 /** The decision being voted on, else the first one still pending in plan order; null when all are closed. */

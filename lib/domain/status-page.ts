@@ -4,6 +4,7 @@
 // made only from that document, so nothing reaches a reader that the projection did not copy:
 // no names, contacts, links, queries, hosts, item texts or numbers nobody chose to publish.
 // Pure: no I/O; imported by the server (snapshots), the services and the room's panel.
+import { phaseInProgress } from "./now";
 
 export const HEALTH_LABELS = {
   operational: "Operational",
@@ -101,8 +102,8 @@ export interface PhaseFact {
 
 /** The phase the team is in: the first (in plan order) with an open item, else the last; none before the start or after the end. */
 export function currentPhaseName(progress: PublicProgress, phases: readonly PhaseFact[]): string | null {
-  if (progress !== "in_progress" || phases.length === 0) return null;
-  return (phases.find((p) => p.openItems > 0) ?? phases[phases.length - 1]!).name;
+  if (progress !== "in_progress") return null;
+  return phaseInProgress(phases, (p) => p.openItems > 0)?.name ?? null;
 }
 
 // A type, not an interface: it is stored as JSON as it is.

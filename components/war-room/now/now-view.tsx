@@ -39,8 +39,6 @@ export function NowView(props: PanelProps & { onOpenTab: (tab: string) => void }
               <>
                 Phase <strong>{phase.name}</strong>
               </>
-            ) : cutover.phases.length ? (
-              "Every item of the plan is closed."
             ) : (
               "The plan is empty."
             )}

@@ -4,6 +4,7 @@
 // An unknown variable is an error (at save time, at preview and at send), never sent as written.
 import { formatMetricValue } from "@/lib/domain/metric-format";
 import { formatAt } from "@/lib/domain/report";
+import { phaseInProgress } from "@/lib/domain/now";
 
 export const NO_DATA = "no data";
 
@@ -136,9 +137,9 @@ export function renderAnnouncement(template: { title: string; body: string }, st
   return { title: title || state.cutover.name.slice(0, 200) || "Announcement", text: renderText(template.body, state).slice(0, 8000) };
 }
 
-/** The phase the room is in: the first (by position) with an item still open; the last when all are done. */
+/** The phase the room is in (lib/domain/now.ts phaseInProgress), from phases in plan order. */
 export function currentPhase(phases: readonly { name: string; openItems: number }[]): string | null {
-  return phases.find((p) => p.openItems > 0)?.name ?? phases.at(-1)?.name ?? null;
+  return phaseInProgress(phases, (p) => p.openItems > 0)?.name ?? null;
 }
 
 /** When the next update is due: the last send plus the interval. */
