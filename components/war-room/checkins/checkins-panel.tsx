@@ -9,7 +9,7 @@ import { TONE } from "@/components/ui/tones";
 import { CADENCE_ANCHORS, type CadenceAnchor } from "@/lib/domain/checkins";
 import { ROLE_LABELS, ROLES } from "@/lib/domain/roles";
 import { BUTTON_CLASS, chosenRole, roleLabel, useCommand, useCommandForm } from "../shared/format";
-import { CommandForm, Panel, PanelError, PanelNote, SubmitButton, SubSection, ViewLoading } from "../shared/parts";
+import { CommandForm, PanelError, SubmitButton, SubSection, ViewPanel } from "../shared/parts";
 import { Time } from "../shared/time";
 import type { PanelProps } from "../shared/types";
 import { checkInsQueryKey, liveStatus, useCheckInsView, type CheckInRow, type IncidentRow } from "./use-checkins-view";
@@ -33,12 +33,9 @@ function Badge({ look }: { look: { label: string; style: string } }) {
 
 export function CheckInsPanel({ cutover, run, now }: PanelProps) {
   const query = useCheckInsView(cutover.id);
-  const v = query.data;
   return (
-    <Panel id="checkins" title="Check-ins and escalation">
-      <div data-testid="checkins-panel">
-        <ViewLoading query={query} what="the check-ins" id="checkins" />
-        {v && (
+    <ViewPanel id="checkins" title="Check-ins and escalation" query={query} what="the check-ins">
+      {(v) => (
           <>
             <SubSection title="Cadence" testId="checkin-cadence">
               {v.cadence ? (
@@ -87,9 +84,8 @@ export function CheckInsPanel({ cutover, run, now }: PanelProps) {
               )}
             </SubSection>
           </>
-        )}
-      </div>
-    </Panel>
+      )}
+    </ViewPanel>
   );
 }
 

@@ -5,19 +5,16 @@ import { CheckField } from "@/components/ui/field";
 import { DataTable, ACTIONS_COLUMN } from "@/components/ui/data-table";
 import type { DeliveriesView, DeliveryRow } from "@/lib/schemas/deliveries";
 import { BUTTON_CLASS, useCommand, useCommandForm } from "../shared/format";
-import { Panel, PanelError, PanelNote, SubmitButton, SubSection, ViewLoading } from "../shared/parts";
+import { PanelError, PanelNote, SubmitButton, SubSection, ViewPanel } from "../shared/parts";
 import { Time } from "../shared/time";
 import type { PanelProps } from "../shared/types";
 import { deliveryLook, useDeliveriesView } from "./use-deliveries-view";
 
 export function DeliveriesPanel({ cutover, run, can }: PanelProps) {
   const query = useDeliveriesView(cutover.id);
-  const view = query.data;
   return (
-    <Panel id="deliveries" title="Deliveries">
-      <div data-testid="deliveries-panel">
-        <ViewLoading query={query} what="the deliveries" id="deliveries" />
-        {view && (
+    <ViewPanel id="deliveries" title="Deliveries" query={query} what="the deliveries">
+      {(view) => (
           <>
             <SubSection title="Channels this cutover announces to" testId="notify-channels">
               <ChannelList view={view} />
@@ -25,9 +22,8 @@ export function DeliveriesPanel({ cutover, run, can }: PanelProps) {
             </SubSection>
             <DeliveryTable rows={view.deliveries} cutover={cutover} run={run} canSend={can("announcement.send")} />
           </>
-        )}
-      </div>
-    </Panel>
+      )}
+    </ViewPanel>
   );
 }
 

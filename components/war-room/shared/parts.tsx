@@ -64,6 +64,18 @@ export function ViewLoading({ query, what, id }: { query: { data: unknown; error
   return null;
 }
 
+/** A panel that reads its own view: the frame, the loading/error line, then `children(view)` once it is there. */
+export function ViewPanel<T>({ id, title, query, what, children }: { id: string; title: ReactNode; query: { data: T | undefined; error: Error | null; refetch: () => unknown }; what: string; children: (view: T) => ReactNode }) {
+  return (
+    <Panel id={id} title={title}>
+      <div data-testid={`${id}-panel`}>
+        <ViewLoading query={query} what={what} id={id} />
+        {query.data !== undefined && children(query.data)}
+      </div>
+    </Panel>
+  );
+}
+
 export function LoadError({ message, testId, onRetry }: { message: string; testId: string; onRetry: () => void }) {
   return (
     <div className="px-3 pt-2">
