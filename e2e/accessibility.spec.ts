@@ -3,17 +3,15 @@
 // dialogs, the report, setup, the admin pages and settings. Serious or critical violations fail;
 // the rest are printed.
 import { expect, test, type Page } from "@playwright/test";
-import { asAdmin, DEMO, openDemoCutover, signIn } from "./support/fixtures";
+import { asAdmin, DEMO, openDemoCutover, ROOM_TABS, signIn } from "./support/fixtures";
 import { expectAccessible } from "./support/axe";
-
-const TABS = ["Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Comms", "Audit"] as const;
 
 /** Signs in, opens the demo cutover and checks every tab of its room. */
 async function everyTab(page: Page, email: string, who: string) {
   test.setTimeout(300_000);
   await signIn(page, email);
   await openDemoCutover(page);
-  for (const tab of TABS) {
+  for (const tab of ROOM_TABS) {
     await page.getByRole("tab", { name: tab, exact: true }).click();
     await expect(page.getByRole("tab", { name: tab, exact: true })).toHaveAttribute("aria-selected", "true");
     // The tab's code is fetched when it is first opened: wait until its panel replaced "Loading…".

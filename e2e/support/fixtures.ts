@@ -35,6 +35,9 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 }
 
 /** Opens the demo cutover from the list; then the given tab (the Plan by default; null stays on Now, where the room opens). */
+/** The room's tabs in the order the tab bar shows them; the room opens on Now. */
+export const ROOM_TABS = ["Now", "Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Comms", "Audit"] as const;
+
 export async function openDemoCutover(page: Page, tab: string | null = "Plan") {
   await page.goto("/cutovers");
   await page.getByRole("link", { name: /demo/i }).first().click();
