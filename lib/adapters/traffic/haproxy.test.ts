@@ -3,14 +3,17 @@
 import { freePort } from "@/lib/server/free-port";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addAllowListSource } from "@/lib/net/allow-list";
 import { ensureSystemPackages } from "@/scripts/ensure-system-packages";
+import { listenLocal, startTwoBackends, waitUntil, type TwoBackends } from "@/lib/testing/two-backends";
 import { createRouter } from "./index";
+
+const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>) => waitUntil(what, fn, () => `HAProxy log:\n${haproxyLog}`);
+const send = (n: number) => backends.count(`http://127.0.0.1:${fePort}/`, n);
 
 const meta = { cutoverId: "c1", requestId: "r1", reason: "test", fence: "1", rehearsal: true };
 
@@ -20,14 +23,7 @@ let haproxyLog = "";
 let fePort: number;
 let tcpPort: number;
 let disallow: () => void = () => undefined;
-const hits = { old: 0, new: 0 };
-const servers: http.Server[] = [];
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return (server.address() as net.AddressInfo).port;
-}
-
+let backends: TwoBackends;
 
 /** One runtime/master CLI command, the answer until HAProxy closes the connection. */
 function cli(socket: string, line: string, timeoutMs = 2000): Promise<string> {
@@ -50,32 +46,6 @@ async function workerPid(): Promise<number | null> {
   }
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nHAProxy log:\n${haproxyLog}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Sends n requests through HAProxy (20 at a time) and counts which server answered. */
-async function send(n: number): Promise<{ old: number; new: number }> {
-  hits.old = hits.new = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      const res = await fetch(`http://127.0.0.1:${fePort}/`);
-      expect(res.status).toBe(200);
-      await res.text();
-    }
-  };
-  await Promise.all(Array.from({ length: 20 }, worker));
-  return { ...hits };
-}
-
 async function reload(): Promise<void> {
   const before = await workerPid();
   expect(before).toBeTruthy();
@@ -90,15 +60,7 @@ async function reload(): Promise<void> {
 beforeAll(async () => {
   ensureSystemPackages(["haproxy"]);
   dir = mkdtempSync(path.join(os.tmpdir(), "warroom-haproxy-"));
-  const ports: number[] = [];
-  for (const name of ["old", "new"] as const) {
-    const s = http.createServer((_req, res) => {
-      hits[name]++;
-      res.end(name);
-    });
-    servers.push(s);
-    ports.push(await listen(s));
-  }
+  backends = await startTwoBackends();
   fePort = await freePort();
   tcpPort = await freePort();
   // The TCP runtime API on 127.0.0.1 is allow-listed by the operator, as the lab would.
@@ -121,8 +83,8 @@ frontend fe
   default_backend be_app
 backend be_app
   balance roundrobin
-  server old 127.0.0.1:${ports[0]} weight 100
-  server new 127.0.0.1:${ports[1]} weight 0
+  server old 127.0.0.1:${backends.ports.old} weight 100
+  server new 127.0.0.1:${backends.ports.new} weight 0
 `,
   );
   haproxy = spawn("haproxy", ["-W", "-db", "-S", `${dir}/master.sock`, "-f", `${dir}/haproxy.cfg`], { stdio: ["ignore", "pipe", "pipe"] });
@@ -138,7 +100,7 @@ afterAll(async () => {
     haproxy.kill("SIGTERM"); // the master stops its workers
     await exited;
   }
-  for (const s of servers) await new Promise((r) => s.close(r));
+  await backends?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -206,7 +168,7 @@ describe("HaproxyRouter against a real HAProxy", () => {
 
   it("says clearly when a runtime API never answers", async () => {
     const silent = net.createServer(() => undefined); // accepts, never answers
-    const port = await listen(silent);
+    const port = await listenLocal(silent);
     try {
       const router = createRouter({ ...config(), socket: { host: "127.0.0.1", port }, timeoutMs: 200 });
       const t0 = Date.now();
@@ -237,7 +199,7 @@ describe("HaproxyRouter against a real HAProxy", () => {
       connections++;
       c.end("1 (initial 1)\n\n");
     });
-    const port = await listen(listener);
+    const port = await listenLocal(listener);
     disallow();
     try {
       const before = await createRouter(config()).read();
@@ -261,7 +223,7 @@ describe("HaproxyRouter against a real HAProxy", () => {
     expect(v.detail).not.toContain("file-content-must-not-leak");
 
     const http = net.createServer((c) => c.end("HTTP/1.1 400 Bad Request\r\n\r\nsecret-page-content"));
-    const port = await listen(http);
+    const port = await listenLocal(http);
     try {
       const err = (await createRouter({ ...config(), socket: { host: "127.0.0.1", port } }).read().catch((e: unknown) => e)) as Error;
       expect(err.message).toContain("(an answer that is not HAProxy's runtime API)");

@@ -5,14 +5,18 @@ import { freePort } from "@/lib/server/free-port";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureSystemPackages } from "@/scripts/ensure-system-packages";
+import { startTwoBackends, waitUntil, type TwoBackends } from "@/lib/testing/two-backends";
 import { createRouter } from "./index";
 import { NginxRouter, nginxMessage, renderUpstream } from "./nginx";
 import { NginxRouterConfigSchema } from "./config";
+
+const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>) => waitUntil(what, fn, () => `nginx output:\n${nginxLog}`);
+/** n requests on fresh connections (20 at a time); counts which backend answered. */
+const send = (n: number) => backends.count(`http://127.0.0.1:${port}/`, n, { headers: { connection: "close" } });
 
 const meta = { cutoverId: "c1", requestId: "r1", reason: "test", fence: "1", rehearsal: true };
 
@@ -21,49 +25,15 @@ let nginx: ChildProcess;
 let nginxLog = "";
 let port: number;
 let statusPort: number;
-let backendPorts: number[] = [];
-const hits = { old: 0, new: 0 };
-const servers: http.Server[] = [];
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return (server.address() as net.AddressInfo).port;
-}
-
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nnginx output:\n${nginxLog}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** n requests on fresh connections (20 at a time); counts which backend answered. */
-async function send(n: number): Promise<{ old: number; new: number }> {
-  hits.old = hits.new = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: "close" } });
-      expect(res.status).toBe(200);
-      await res.text();
-    }
-  };
-  await Promise.all(Array.from({ length: 20 }, worker));
-  return { ...hits };
-}
+let backends: TwoBackends;
 
 const config = () =>
   NginxRouterConfigSchema.parse({
     kind: "nginx",
     upstreamFile: path.join(dir, "upstream.conf"),
     upstreamName: "app",
-    oldServer: `127.0.0.1:${backendPorts[0]}`,
-    newServer: `127.0.0.1:${backendPorts[1]}`,
+    oldServer: `127.0.0.1:${backends.ports.old}`,
+    newServer: `127.0.0.1:${backends.ports.new}`,
     configFile: path.join(dir, "nginx.conf"),
     pidFile: path.join(dir, "nginx.pid"),
     statusListen: `127.0.0.1:${statusPort}`,
@@ -73,16 +43,8 @@ beforeAll(async () => {
   ensureSystemPackages(["nginx"]);
   dir = mkdtempSync(path.join(os.tmpdir(), "warroom-nginx-"));
   mkdirSync(path.join(dir, "tmp"));
-  for (const name of ["old", "new"] as const) {
-    const s = http.createServer((req, res) => {
-      hits[name]++;
-      // /slow: a long request, to hold an old worker open across a reload.
-      if (req.url === "/slow") setTimeout(() => res.end(name), 800);
-      else res.end(name);
-    });
-    servers.push(s);
-    backendPorts.push(await listen(s));
-  }
+  // /slow: a long request, to hold an old worker open across a reload.
+  backends = await startTwoBackends({ "/slow": 800 });
   port = await freePort();
   statusPort = await freePort();
   const t = path.join(dir, "tmp");
@@ -104,7 +66,7 @@ http {
   scgi_temp_path ${t}/scgi;
   include ${dir}/upstream.conf;
   # Another upstream: a router that renders this name makes nginx -t fail (duplicate upstream).
-  upstream taken { server 127.0.0.1:${backendPorts[0]}; }
+  upstream taken { server 127.0.0.1:${backends.ports.old}; }
   server {
     listen 127.0.0.1:${port};
     keepalive_timeout 30s;
@@ -126,7 +88,7 @@ afterAll(async () => {
     nginx.kill("SIGTERM"); // fast shutdown: the master stops its workers
     await exited;
   }
-  for (const s of servers) await new Promise((r) => s.close(r));
+  await backends?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -152,7 +114,7 @@ describe("NginxRouter against a real nginx", () => {
   it("sets 0 %: the new server is marked down and gets no request once verified", async () => {
     const router = createRouter(config());
     await router.set(0, meta);
-    expect(readFileSync(path.join(dir, "upstream.conf"), "utf8")).toMatch(new RegExp(`server 127\\.0\\.0\\.1:${backendPorts[1]} down;`));
+    expect(readFileSync(path.join(dir, "upstream.conf"), "utf8")).toMatch(new RegExp(`server 127\\.0\\.0\\.1:${backends.ports.new} down;`));
     expect((await router.verify(0)).ok).toBe(true);
     expect((await send(200)).new).toBe(0);
     expect((await router.verify(25)).ok).toBe(false);
