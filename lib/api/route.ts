@@ -1,7 +1,7 @@
 // One shape for every REST route: check the envelope (path ids, request id, where a cookie request
 // comes from), authenticate, run, map errors to JSON {error, message}.
 import { actorFromRequest } from "@/lib/auth/actor";
-import type { SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session-user";
 import { checkCookieRequest, publicOrigins } from "@/lib/domain/request-origin";
 import { badPathId } from "@/lib/domain/request-input";
 import { baseSecurityHeaders } from "@/lib/domain/security-headers";

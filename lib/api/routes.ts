@@ -4,7 +4,7 @@
 // (lib/server/fast-api.ts) and the tests all derive from it, so a URL means the same thing on
 // every door. The URLs are the README's REST table.
 import { randomUUID } from "node:crypto";
-import type { SessionUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/session-user";
 import { AppError } from "@/lib/errors";
 import { acceptRequestId } from "@/lib/domain/request-input";
 import { dispatch, isCommandName } from "@/lib/services/commands";

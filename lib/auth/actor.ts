@@ -5,7 +5,7 @@ import { getToken } from "next-auth/jwt";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { actorFromBearer } from "./bearer";
-import type { SessionUser } from "./session";
+import type { SessionUser } from "./session-user";
 
 /** What a request presents: its Authorization header and its Cookie header. */
 export interface Credentials {

@@ -2,7 +2,7 @@
 // can use it outside Next (lib/server/fast-api.ts).
 import { sql } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import type { SessionUser } from "./session";
+import type { SessionUser } from "./session-user";
 import { hashToken } from "./token-hash";
 
 const TOKEN_LOOKUP = {

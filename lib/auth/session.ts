@@ -3,14 +3,7 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { canGlobal, type GlobalAction } from "@/lib/domain/permissions";
 import { resolveActor } from "./actor";
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  isPlanner: boolean;
-}
+import type { SessionUser } from "./session-user";
 
 /** The signed-in user of this request (page or server action), through the one resolver. */
 export async function currentUser(): Promise<SessionUser | null> {
