@@ -12,6 +12,13 @@ export type Sample =
   | { at: number; status: "ok"; value: number }
   | { at: number; status: "no_data" | "error"; value: null; reason: string };
 
+/** One poll's sample of one metric on one system, as the poller hands it to trigger evaluation. */
+export interface PolledSample {
+  metricId: string;
+  system: System;
+  sample: Sample;
+}
+
 export interface Thresholds {
   direction: Direction;
   warning: number | null;

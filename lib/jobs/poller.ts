@@ -4,16 +4,10 @@
 // a broken Prometheus is a sample with the reason; it never stops the other metrics or the server.
 import { db } from "@/lib/db/client";
 import { ACTIVE_STATES } from "@/lib/domain/cutover-state";
-import type { Sample, System } from "@/lib/domain/metrics";
+import type { PolledSample, Sample } from "@/lib/domain/metrics";
 import { queryInstant } from "@/lib/adapters/prometheus/client";
 import { announce } from "@/lib/realtime/bus";
 import { deleteExpiredSamples, prometheusTarget } from "@/lib/services/metrics";
-
-export interface PolledSample {
-  metricId: string;
-  system: System;
-  sample: Sample;
-}
 
 export type SamplesHandler = (cutoverId: string, samples: PolledSample[], at: number) => Promise<void>;
 

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { verifyActionLink } from "@/lib/domain/action-links";
 import type { OutgoingMessage } from "@/lib/domain/notify/message";
-import type { PolledSample } from "@/lib/jobs/poller";
+import type { PolledSample } from "@/lib/domain/metrics";
 import { ensureTestSecret, testActionLink } from "@/lib/testing/action-links";
 import { defineFileIntegrations } from "@/lib/testing/server-config";
 import { createFixture, createTeam, digest, useFreshDatabase, type Fixture, type Team } from "@/lib/testing/fixtures";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { defineFileIntegrations } from "@/lib/testing/server-config";
 import { createFixture, createTeam, useFreshDatabase, type Team } from "@/lib/testing/fixtures";
-import type { PolledSample } from "@/lib/jobs/poller";
+import type { PolledSample } from "@/lib/domain/metrics";
 import { evaluateTriggers } from "./triggers";
 
 let team: Team;

@@ -11,7 +11,7 @@ import { ALERT_CONDITION, alertSample } from "@/lib/domain/alerts";
 import { ACTIVE_STATES } from "@/lib/domain/cutover-state";
 import { announce } from "@/lib/realtime/bus";
 import { removeInput, triggerConfirmInput, triggerInput } from "@/lib/schemas/room";
-import type { PolledSample } from "@/lib/jobs/poller";
+import type { PolledSample } from "@/lib/domain/metrics";
 import { recordChange } from "./audit";
 import { auditRole, requireFound, type Call, type CutoverContext } from "./context";
 import { changeSplit } from "./traffic/change-split";
