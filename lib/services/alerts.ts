@@ -57,10 +57,8 @@ export async function listAlerts(actor: Actor, raw: z.input<typeof alertsListInp
   const input = parseInput(alertsListInput, raw);
   return withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
     const select = { id: true, fingerprint: true, alertname: true, severity: true, status: true, summary: true, description: true, startsAt: true, endsAt: true, lastSeenAt: true, changedAt: true } as const;
-    const [firing, resolved] = await Promise.all([
-      ctx.tx.alert.findMany({ where: { cutoverId: input.cutoverId, status: "firing" }, select, orderBy: { startsAt: "asc" }, take: 200 }),
-      ctx.tx.alert.findMany({ where: { cutoverId: input.cutoverId, status: "resolved" }, select, orderBy: { changedAt: "desc" }, take: RESOLVED_SHOWN }),
-    ]);
+    const firing = await ctx.tx.alert.findMany({ where: { cutoverId: input.cutoverId, status: "firing" }, select, orderBy: { startsAt: "asc" }, take: 200 });
+    const resolved = await ctx.tx.alert.findMany({ where: { cutoverId: input.cutoverId, status: "resolved" }, select, orderBy: { changedAt: "desc" }, take: RESOLVED_SHOWN });
     const manage = ctx.can("alerts.manage");
     const tokens = manage
       ? await ctx.tx.alertmanagerToken.findMany({ where: { cutoverId: input.cutoverId, revokedAt: null }, select: { id: true, createdBy: true, createdAt: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } })

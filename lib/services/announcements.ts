@@ -246,12 +246,10 @@ export async function previewAnnouncement(ctx: CutoverContext, input: z.output<t
 
 export async function getAnnouncementsView(actor: Actor, input: { cutoverId: string }) {
   return withCutover(actor, input.cutoverId, "cutover.view", async (ctx) => {
-    const [templates, pending, cutover, metrics] = await Promise.all([
-      ctx.tx.announcementTemplate.findMany({ where: { cutoverId: input.cutoverId }, orderBy: [{ position: "asc" }, { createdAt: "asc" }] }),
-      ctx.tx.announcementFiring.findMany({ where: { cutoverId: input.cutoverId, state: "pending" }, orderBy: { createdAt: "asc" }, include: { template: { select: { name: true, kind: true } } } }),
-      ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { notifyChannels: true, updateIntervalMinutes: true } }),
-      ctx.tx.metricDefinition.findMany({ where: { cutoverId: input.cutoverId }, select: { name: true }, orderBy: { position: "asc" } }),
-    ]);
+    const templates = await ctx.tx.announcementTemplate.findMany({ where: { cutoverId: input.cutoverId }, orderBy: [{ position: "asc" }, { createdAt: "asc" }] });
+    const pending = await ctx.tx.announcementFiring.findMany({ where: { cutoverId: input.cutoverId, state: "pending" }, orderBy: { createdAt: "asc" }, include: { template: { select: { name: true, kind: true } } } });
+    const cutover = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { notifyChannels: true, updateIntervalMinutes: true } });
+    const metrics = await ctx.tx.metricDefinition.findMany({ where: { cutoverId: input.cutoverId }, select: { name: true }, orderBy: { position: "asc" } });
     const lastSentAt = templates.reduce<Date | null>((latest, t) => (t.lastSentAt && (!latest || t.lastSentAt > latest) ? t.lastSentAt : latest), null);
     return {
       canEdit: ctx.can("announcement.edit"),

@@ -29,23 +29,21 @@ async function readRows(tx: Tx, cutoverId: string): Promise<ReportInput> {
     where: { id: cutoverId },
     select: { id: true, name: true, systemFrom: true, systemTo: true, mode: true, state: true, tZero: true, timeZone: true, startedAt: true, updatedAt: true },
   });
-  const [timeline, decisions, triggers, traffic, rollbacks, openItems, metrics, lessons] = await Promise.all([
-    tx.timelineEntry.findMany({ where: { cutoverId }, orderBy: { position: "asc" }, select: { title: true, ownerRole: true, plannedStart: true, plannedFinish: true, actualStart: true, actualFinish: true } }),
-    tx.decisionPoint.findMany({
-      where: { cutoverId },
-      include: { phase: { select: { name: true, position: true } }, votes: { include: { user: { select: { name: true } } }, orderBy: { createdAt: "asc" } }, gates: { include: { metric: { select: { name: true, unit: true } } } } },
-    }),
-    tx.rollbackTrigger.findMany({ where: { cutoverId }, include: { metric: { select: { name: true, unit: true } } } }),
-    tx.trafficChange.findMany({ where: { cutoverId }, orderBy: { requestedAt: "asc" }, include: { user: { select: { name: true } } } }),
-    tx.rollback.findMany({ where: { cutoverId }, orderBy: { startedAt: "asc" }, include: { user: { select: { name: true } } } }),
-    tx.item.findMany({
-      where: { state: "open", section: { phase: { cutoverId } } },
-      orderBy: [{ section: { phase: { position: "asc" } } }, { section: { position: "asc" } }, { position: "asc" }],
-      select: { title: true, ownerRole: true, critical: true, section: { select: { name: true, phase: { select: { name: true } } } } },
-    }),
-    tx.metricDefinition.findMany({ where: { cutoverId }, orderBy: { position: "asc" }, select: { id: true, name: true, unit: true, warningThreshold: true, criticalThreshold: true } }),
-    tx.cutoverLessons.findUnique({ where: { cutoverId } }),
-  ]);
+  const timeline = await tx.timelineEntry.findMany({ where: { cutoverId }, orderBy: { position: "asc" }, select: { title: true, ownerRole: true, plannedStart: true, plannedFinish: true, actualStart: true, actualFinish: true } });
+  const decisions = await tx.decisionPoint.findMany({
+    where: { cutoverId },
+    include: { phase: { select: { name: true, position: true } }, votes: { include: { user: { select: { name: true } } }, orderBy: { createdAt: "asc" } }, gates: { include: { metric: { select: { name: true, unit: true } } } } },
+  });
+  const triggers = await tx.rollbackTrigger.findMany({ where: { cutoverId }, include: { metric: { select: { name: true, unit: true } } } });
+  const traffic = await tx.trafficChange.findMany({ where: { cutoverId }, orderBy: { requestedAt: "asc" }, include: { user: { select: { name: true } } } });
+  const rollbacks = await tx.rollback.findMany({ where: { cutoverId }, orderBy: { startedAt: "asc" }, include: { user: { select: { name: true } } } });
+  const openItems = await tx.item.findMany({
+    where: { state: "open", section: { phase: { cutoverId } } },
+    orderBy: [{ section: { phase: { position: "asc" } } }, { section: { position: "asc" } }, { position: "asc" }],
+    select: { title: true, ownerRole: true, critical: true, section: { select: { name: true, phase: { select: { name: true } } } } },
+  });
+  const metrics = await tx.metricDefinition.findMany({ where: { cutoverId }, orderBy: { position: "asc" }, select: { id: true, name: true, unit: true, warningThreshold: true, criticalThreshold: true } });
+  const lessons = await tx.cutoverLessons.findUnique({ where: { cutoverId } });
 
   const decisionRows: ReportDecisionRow[] = decisions
     .sort((a, b) => a.phase.position - b.phase.position || (a.openedAt?.getTime() ?? Infinity) - (b.openedAt?.getTime() ?? Infinity))

@@ -140,10 +140,8 @@ export async function getSsoView(actor: Actor) {
     actor,
     async ({ tx }) => {
       const settings = signInSettings();
-      const [mapping, identities] = await Promise.all([
-        readMapping(tx),
-        tx.ssoIdentity.findMany({ orderBy: { lastSignInAt: "desc" }, take: 500, select: { subject: true, groups: true, lastSignInAt: true, user: { select: { id: true, email: true, name: true, isAdmin: true, isPlanner: true, disabledAt: true } } } }),
-      ]);
+      const mapping = await readMapping(tx);
+      const identities = await tx.ssoIdentity.findMany({ orderBy: { lastSignInAt: "desc" }, take: 500, select: { subject: true, groups: true, lastSignInAt: true, user: { select: { id: true, email: true, name: true, isAdmin: true, isPlanner: true, disabledAt: true } } } });
       return {
         oidc: settings.oidc ? { name: settings.oidc.name, issuer: settings.oidc.issuer, groupsClaim: settings.oidc.groupsClaim, scopes: settings.oidc.scopes } : null,
         passwordSignIn: settings.passwordSignIn,

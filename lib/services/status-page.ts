@@ -88,14 +88,12 @@ export interface StatusPageView {
 export async function getStatusPageView(actor: Actor, raw: unknown): Promise<StatusPageView> {
   const { cutoverId } = cutoverOnly.parse(raw);
   return withCutover(actor, cutoverId, "cutover.view", async (ctx) => {
-    const [c, updates, metrics] = await Promise.all([
-      ctx.tx.cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { statusPageEnabled: true, statusSlug: true, statusTitle: true } }),
-      ctx.tx.statusUpdate.findMany({ where: { cutoverId }, orderBy: { publishedAt: "desc" }, take: 200 }),
-      ctx.tx.metricDefinition.findMany({ where: { cutoverId }, orderBy: { position: "asc" }, select: { id: true, name: true, unit: true } }),
-    ]);
-    const latest = await Promise.all(
-      metrics.map((m) => ctx.tx.metricSample.findFirst({ where: { metricId: m.id, system: "new", status: "ok" }, orderBy: { at: "desc" }, select: { value: true, at: true } })),
-    );
+    const c = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: cutoverId }, select: { statusPageEnabled: true, statusSlug: true, statusTitle: true } });
+    const updates = await ctx.tx.statusUpdate.findMany({ where: { cutoverId }, orderBy: { publishedAt: "desc" }, take: 200 });
+    const metrics = await ctx.tx.metricDefinition.findMany({ where: { cutoverId }, orderBy: { position: "asc" }, select: { id: true, name: true, unit: true } });
+    // One query at a time: a transaction's connection does not run them side by side.
+    const latest: ({ value: number | null; at: Date } | null)[] = [];
+    for (const m of metrics) latest.push(await ctx.tx.metricSample.findFirst({ where: { metricId: m.id, system: "new", status: "ok" }, orderBy: { at: "desc" }, select: { value: true, at: true } }));
     return {
       enabled: c.statusPageEnabled,
       slug: c.statusSlug,
