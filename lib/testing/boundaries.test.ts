@@ -1,6 +1,7 @@
 // The edges of the source tree, checked on the files themselves: test helpers (lib/testing) stay
 // out of what ships, lib/ never reaches into scripts/ (the lab and the tooling start the server,
-// not the other way round), and pools are opened in one place. A regular expression over import
+// not the other way round), pools are opened in one place, and a transaction's queries are not
+// started side by side. A regular expression over import
 // specifiers is enough here: the project writes its imports in one style.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -32,6 +33,22 @@ function importsOf(file: string, text: string = readFileSync(file, "utf8")): str
     else found.push(spec);
   }
   return found;
+}
+
+/** The argument text of every `Promise.all(…)` / `Promise.allSettled(…)` in text (parentheses balanced). */
+function promiseAllArguments(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/Promise\.all(?:Settled)?\(/g)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    const start = i;
+    for (; i < text.length && depth > 0; i++) {
+      if (text[i] === "(") depth++;
+      else if (text[i] === ")") depth--;
+    }
+    out.push(text.slice(start, i - 1));
+  }
+  return out;
 }
 
 const isTest = (file: string) => /\.(test|spec)\.tsx?$/.test(file) || file.endsWith(".global.ts");
@@ -67,6 +84,15 @@ describe("source boundaries", () => {
     const offenders = all
       .filter((f) => inside(rel(f), "lib") && !isTest(f))
       .filter((f) => importsOf(f).some((t) => inside(t, "scripts")))
+      .map(rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it("no transaction's queries are started side by side (its one connection runs them in turn; pg 9 refuses a busy client)", () => {
+    expect(promiseAllArguments("await Promise.all([ctx.tx.a.findMany({ where: f(x) }), b()]); Promise.allSettled([c()])")).toEqual(["[ctx.tx.a.findMany({ where: f(x) }), b()]", "[c()]"]);
+    const offenders = all
+      .filter((f) => inside(rel(f), "lib") && !isTest(f))
+      .filter((f) => promiseAllArguments(readFileSync(f, "utf8")).some((arg) => /\btx\s*\.|\btx\)/.test(arg)))
       .map(rel);
     expect(offenders).toEqual([]);
   });
