@@ -52,7 +52,7 @@ export function RoomHeader({ cutover: c, now, run, can, children }: Omit<PanelPr
           </p>
           {isEnded(c.state) && <Outcome state={c.state} />}
         </div>
-        <div className="text-right">
+        <div className="text-left sm:text-right">
           <div className="text-2xl font-semibold tabular" data-testid="t-clock" title={`T-0 = ${new Date(tZero).toISOString()}`}>
             {formatTOffset(now - tZero)}
           </div>
