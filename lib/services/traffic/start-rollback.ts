@@ -18,6 +18,8 @@ import { settleDeadWork } from "./reconcile";
 import { actorOf, routerFrom, type Mover, type RouterSettings } from "./routing";
 import { runRollbackHooks } from "./run-rollback-hooks";
 
+// A rollback whose hooks failed is joined only by presses this close to it (people pressing at
+// once); a later press runs the rollback again, which retries its hooks.
 const JOIN_FINISHED_WITHIN_MS = 5_000;
 // Pauses before reading the state again when the lease was busy but nothing could be joined yet
 // (another press is between taking the lease and committing its claim, or a rollback is finishing).
@@ -32,8 +34,21 @@ export interface RollbackState extends RouterSettings {
   recent_started_at: Date | null;
 }
 
+/**
+ * The finished rollback a press joins instead of running again: one rollback per episode (from the
+ * last shift up to the rollback). The latest rollback of the cutover, if it completed and no shift
+ * towards new has been made since it began; one that completed with errors only within
+ * JOIN_FINISHED_WITHIN_MS (secs: that many seconds). The caller also requires the split at 0.
+ */
+const episodeRollbackSql = (cutover: string, secs: string) => `SELECT r.id, r.started_at FROM rollbacks r
+   WHERE r.cutover_id = ${cutover} AND r.state IN ('completed', 'completed_with_errors')
+     AND (r.state = 'completed' OR r.started_at > now() - make_interval(secs => ${secs}))
+     AND r.started_at = (SELECT max(l.started_at) FROM rollbacks l WHERE l.cutover_id = r.cutover_id)
+     AND NOT EXISTS (SELECT 1 FROM traffic_changes t WHERE t.cutover_id = r.cutover_id AND t.to_percent > 0 AND t.state <> 'failed' AND t.requested_at > r.started_at)
+   LIMIT 1`;
+
 // Everything a rollback decides on, in one round trip: the caller's roles, the router, the split,
-// the rollback running now and the last one finished within JOIN_FINISHED_WITHIN_MS.
+// the rollback running now and the finished one of this episode.
 const ROLLBACK_STATE = {
   name: "rollback-state",
   text: `SELECT c.router_integration, c.mode::text AS mode, c.traffic_percent,
@@ -41,23 +56,20 @@ const ROLLBACK_STATE = {
          run.id AS running_id, run.started_at AS running_started_at, rec.id AS recent_id, rec.started_at AS recent_started_at
     FROM cutovers c
     LEFT JOIN LATERAL (SELECT id, started_at FROM rollbacks WHERE cutover_id = c.id AND state = 'running' ORDER BY started_at DESC LIMIT 1) run ON true
-    LEFT JOIN LATERAL (SELECT id, started_at FROM rollbacks WHERE cutover_id = c.id AND state IN ('completed', 'completed_with_errors')
-                        AND started_at > now() - make_interval(secs => $3) ORDER BY started_at DESC LIMIT 1) rec ON true
+    LEFT JOIN LATERAL (${episodeRollbackSql("c.id", "$3")}) rec ON true
    WHERE c.id = $1`,
 };
 
 // The claim, on the lease's connection: the lease (unless $6 says it is held already), then one
-// running rollback per cutover (partial unique index), announced in the same statement. A rollback
-// that finished within JOIN_FINISHED_WITHIN_MS with the split at 0 is joined instead, checked here
-// again: a press whose state read came before another one claimed, ran and finished (a fast router
-// takes a few ms) must not run a second time. Always one row: whether the lease is ours, the claimed
-// rollback (null when one is running or just finished), and the one just finished.
+// running rollback per cutover (partial unique index), announced in the same statement. The
+// episode's finished rollback, with the split at 0, is joined instead, checked here again: a press
+// whose state read came before another one claimed, ran and finished (a fast router takes a few ms)
+// must not run a second time. Always one row: whether the lease is ours, the claimed rollback (null
+// when one is running or the episode's is joined), and the episode's finished one.
 const CLAIM = {
   name: "rollback-claim",
   text: `WITH l AS MATERIALIZED (SELECT ${KEEPALIVE_SQL} AS k, $6::bool OR ${tryLockSql("rollback", "$1")} AS leased),
-    rec AS (SELECT r.id FROM rollbacks r JOIN cutovers c ON c.id = r.cutover_id
-             WHERE r.cutover_id = $1::uuid AND r.state IN ('completed', 'completed_with_errors') AND r.started_at > now() - make_interval(secs => $7) AND c.traffic_percent = 0
-             ORDER BY r.started_at DESC LIMIT 1),
+    rec AS (SELECT e.id FROM (${episodeRollbackSql("$1::uuid", "$7")}) e JOIN cutovers c ON c.id = $1::uuid WHERE c.traffic_percent = 0),
     ins AS (
       INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
       SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now() FROM l WHERE l.leased AND NOT EXISTS (SELECT 1 FROM rec)
@@ -123,8 +135,9 @@ async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState
       throw err;
     }
   } else if (state.recent_id && state.traffic_percent === 0) {
-    // Two people pressing at once, where the first rollback finished before the second request
-    // arrived (a fast router takes a few ms): the second joins that one instead of running again.
+    // This episode's rollback has finished (two people pressing at once, the first done before the
+    // second request arrived: a fast router takes a few ms; or a press seconds later, nothing
+    // shifted since): the press joins that one instead of running the rollback again.
     return joined(state.recent_id);
   }
 

@@ -58,16 +58,16 @@ const weights = async () => {
 
 let routers = 0;
 /** A cutover moving a router the operator's file defines (a unix socket: only the file may name one). */
-async function cutoverWithRouter(kind: string, config: object) {
+async function cutoverWithRouter(kind: string, config: object, state: "draft" | "in_progress" = "in_progress") {
   const name = `router-${++routers}`;
   defineFileIntegrations({ name, type: "router", kind, config: config as Record<string, unknown> });
-  const f = await createFixture(team, { state: "in_progress" });
+  const f = await createFixture(team, { state });
   await db().cutover.update({ where: { id: f.cutoverId }, data: { routerIntegration: name } });
   return f;
 }
 
-async function leverCutover(socket = haproxy.socketPath) {
-  return cutoverWithRouter("haproxy", { socket, backend: BACKEND, oldServer: "old", newServer: "new", stateFile: haproxy.stateFilePath, timeoutMs: 2000 });
+async function leverCutover(socket = haproxy.socketPath, state: "draft" | "in_progress" = "in_progress") {
+  return cutoverWithRouter("haproxy", { socket, backend: BACKEND, oldServer: "old", newServer: "new", stateFile: haproxy.stateFilePath, timeoutMs: 2000 }, state);
 }
 
 const changes = (cutoverId: string) => db().trafficChange.findMany({ where: { cutoverId }, orderBy: { requestedAt: "asc" } });
@@ -138,6 +138,50 @@ describe("rollback", () => {
     expect([a.joined, b.joined].sort()).toEqual([false, true]);
     expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(1);
     expect((await changes(f.cutoverId)).filter((c) => c.toPercent === 0)).toHaveLength(1);
+    expect(await weights()).toEqual({ old: 100, new: 0 });
+  });
+
+  /** As if everything so far happened a minute ago: far beyond two people pressing at once. */
+  const aMinuteAgo = async (cutoverId: string) => {
+    await db().$executeRaw`UPDATE rollbacks SET started_at = started_at - interval '1 minute' WHERE cutover_id = ${cutoverId}::uuid`;
+    await db().$executeRaw`UPDATE traffic_changes SET requested_at = requested_at - interval '1 minute' WHERE cutover_id = ${cutoverId}::uuid`;
+  };
+
+  it("one rollback per episode: a press long after it finished joins it, until traffic moves towards new again", async () => {
+    // Not started (a rehearsal of the canary before T-0): a rollback does not end it, traffic may move again.
+    const f = await leverCutover(haproxy.socketPath, "draft");
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 50, override: true, note: "half" });
+    const first = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "a" });
+    expect(first.joined).toBe(false);
+    await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: first.rollbackId } })).state).toBe("completed");
+    await aMinuteAgo(f.cutoverId);
+    // Nothing shifted since: the same episode, so the press joins the finished rollback.
+    expect(await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "b" })).toMatchObject({ rollbackId: first.rollbackId, joined: true });
+    expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(1);
+    // A shift towards new that failed does not start a new episode either.
+    await db().trafficChange.create({ data: { cutoverId: f.cutoverId, fromPercent: 0, toPercent: 10, state: "failed", fence: 0n, error: "router down" } });
+    expect(await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "c" })).toMatchObject({ rollbackId: first.rollbackId, joined: true });
+    // Traffic on new again: a new episode, and a press rolls back again.
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 10, override: true, note: "again" });
+    expect(await weights()).toEqual({ old: 90, new: 10 });
+    const second = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "d" });
+    expect(second.joined).toBe(false);
+    expect(second.rollbackId).not.toBe(first.rollbackId);
+    expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(2);
+    expect(await weights()).toEqual({ old: 100, new: 0 });
+  });
+
+  it("a rollback whose hooks failed is joined by presses at the same moment, and run again by a later one", async () => {
+    const f = await leverCutover();
+    await dispatch(team.DEPLOYMENT_LEAD, "traffic.shift", { cutoverId: f.cutoverId, toPercent: 30, override: true, note: "canary" });
+    const first = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "a" });
+    await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: first.rollbackId } })).state).toBe("completed");
+    await db().rollback.update({ where: { id: first.rollbackId }, data: { state: "completed_with_errors" } });
+    expect(await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "at once" })).toMatchObject({ rollbackId: first.rollbackId, joined: true });
+    await aMinuteAgo(f.cutoverId);
+    const retry = await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "retry the hooks" });
+    expect(retry.joined).toBe(false);
+    expect(retry.rollbackId).not.toBe(first.rollbackId);
     expect(await weights()).toEqual({ old: 100, new: 0 });
   });
 
