@@ -1,6 +1,6 @@
 // The room's numbers and lever in the browser, on the lab: a tile turns critical when new breaks,
 // tiles say stale and the gate fails when Prometheus stops, and two people pressing Rollback at
-// once get one rollback.
+// once get one rollback, as does a press later in the same episode.
 import { expect, test, type Page } from "@playwright/test";
 import { startLab, type Lab } from "../scripts/lab/index";
 import { adminCommand, asAdmin, DEMO, E2E_BASE, signIn } from "./support/fixtures";
@@ -90,6 +90,18 @@ test.describe.serial("metrics and rollback in the browser", () => {
     const after = (await (await request.get(`/api/v1/cutovers/${cutoverId}/traffic`, { headers: asAdmin })).json()).rollbacks;
     expect(after.length).toBe(before + 1);
     expect(await lab.haproxy.command("get weight be_app/new")).toMatch(/^0 /);
+    // Later, nothing shifted towards new since: the same episode. The press is told at once how that
+    // rollback ended, and nothing runs again.
+    const card = lead.getByTestId("rollback-progress");
+    const dismiss = card.getByRole("button", { name: "Dismiss" });
+    if (await dismiss.isVisible().catch(() => false)) await dismiss.click();
+    await expect(card).toHaveCount(0);
+    await lead.getByRole("button", { name: "Rollback", exact: true }).click();
+    await lead.getByRole("button", { name: "Confirm rollback" }).click();
+    await expect(card).toContainText("Already rolled back");
+    await expect(card).toHaveAttribute("data-phase", "completed");
+    await expect(card.getByTestId("rollback-duration")).toContainText(/rolled back in \d+ ms/);
+    expect((await (await request.get(`/api/v1/cutovers/${cutoverId}/traffic`, { headers: asAdmin })).json()).rollbacks.length).toBe(before + 1);
     await lead.context().close();
     await oncall.context().close();
   });

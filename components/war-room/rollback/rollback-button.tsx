@@ -65,10 +65,13 @@ export function RollbackButton({ cutover, run, can }: Pick<PanelProps, "cutover"
     try {
       const r = await run("rollback.execute", { cutoverId: cutover.id, reason: why });
       if (r.ok) {
-        const d = r.data as { rollbackId: string; joined: boolean; durationMs?: number };
+        const d = r.data as { rollbackId: string; joined: boolean; durationMs?: number; finished?: { ok: boolean; durationMs: number | null } };
         setEpisode((ep) => {
           const base = ep ?? newEpisode(null, "you", hookNames);
           const subject = base.subject ?? `rollback:${d.rollbackId}`;
+          // Joined one that has already finished: its events were announced before this press, so
+          // the answer says how it ended (a clean one clears itself like any other).
+          if (d.joined && d.finished) return base.finished ? { ...base, subject } : { ...base, subject, joined: true, split: "done", durationMs: d.finished.durationMs, hooks: [], finished: { ok: d.finished.ok } };
           if (d.joined) return { ...base, subject, joined: true };
           return { ...base, subject, split: "done", durationMs: d.durationMs ?? base.durationMs };
         });
@@ -167,7 +170,7 @@ function RollbackProgress({ episode: ep, onDismiss }: { episode: Episode; onDism
     >
       <div className="flex items-baseline justify-between gap-2">
         <p className="font-semibold">
-          {ep.joined ? "Joined the rollback already running" : `Rollback${ep.by ? ` started by ${ep.by}` : ""}`}
+          {ep.joined ? (ep.finished ? "Already rolled back: nothing was shifted towards new since" : "Joined the rollback already running") : `Rollback${ep.by ? ` started by ${ep.by}` : ""}`}
         </p>
         {(ep.finished || ep.split === "failed") && (
           <button type="button" className={BUTTON_CLASS} onClick={onDismiss}>
@@ -204,7 +207,7 @@ function RollbackProgress({ episode: ep, onDismiss }: { episode: Episode; onDism
       )}
       {phase === "completed" && <p className="mt-1 font-medium text-green-800 dark:text-green-300">Rollback completed{ep.hooks.length ? `: ${plural(ep.hooks.length, "hook")} ran` : ""}.</p>}
       {phase === "completed_with_errors" && (
-        <p className="mt-1 font-medium text-amber-900 dark:text-amber-200">Rollback completed with errors: traffic is on old, but a hook failed. Its status is shown above; finish that step by hand.</p>
+        <p className="mt-1 font-medium text-amber-900 dark:text-amber-200">Rollback completed with errors: traffic is on old, but a hook failed. {ep.hooks.length ? "Its status is shown above" : "The Traffic tab shows which"}; finish that step by hand.</p>
       )}
       {phase === "failed" && <p className="mt-1 text-red-800 dark:text-red-300">Check the router, then press Rollback again: repeating it is safe.</p>}
     </div>

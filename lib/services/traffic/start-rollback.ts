@@ -32,6 +32,8 @@ export interface RollbackState extends RouterSettings {
   running_started_at: Date | null;
   recent_id: string | null;
   recent_started_at: Date | null;
+  recent_state: string | null;
+  recent_duration_ms: number | null;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface RollbackState extends RouterSettings {
  * towards new has been made since it began; one that completed with errors only within
  * JOIN_FINISHED_WITHIN_MS (secs: that many seconds). The caller also requires the split at 0.
  */
-const episodeRollbackSql = (cutover: string, secs: string) => `SELECT r.id, r.started_at FROM rollbacks r
+const episodeRollbackSql = (cutover: string, secs: string) => `SELECT r.id, r.started_at, r.state::text AS state, r.duration_ms FROM rollbacks r
    WHERE r.cutover_id = ${cutover} AND r.state IN ('completed', 'completed_with_errors')
      AND (r.state = 'completed' OR r.started_at > now() - make_interval(secs => ${secs}))
      AND r.started_at = (SELECT max(l.started_at) FROM rollbacks l WHERE l.cutover_id = r.cutover_id)
@@ -53,7 +55,8 @@ const ROLLBACK_STATE = {
   name: "rollback-state",
   text: `SELECT c.router_integration, c.mode::text AS mode, c.traffic_percent,
          ARRAY(SELECT m.role::text FROM cutover_members m WHERE m.cutover_id = c.id AND m.user_id = $2 ORDER BY m.role) AS roles,
-         run.id AS running_id, run.started_at AS running_started_at, rec.id AS recent_id, rec.started_at AS recent_started_at
+         run.id AS running_id, run.started_at AS running_started_at, rec.id AS recent_id, rec.started_at AS recent_started_at,
+         rec.state AS recent_state, rec.duration_ms AS recent_duration_ms
     FROM cutovers c
     LEFT JOIN LATERAL (SELECT id, started_at FROM rollbacks WHERE cutover_id = c.id AND state = 'running' ORDER BY started_at DESC LIMIT 1) run ON true
     LEFT JOIN LATERAL (${episodeRollbackSql("c.id", "$3")}) rec ON true
@@ -69,12 +72,12 @@ const ROLLBACK_STATE = {
 const CLAIM = {
   name: "rollback-claim",
   text: `WITH l AS MATERIALIZED (SELECT ${KEEPALIVE_SQL} AS k, $6::bool OR ${tryLockSql("rollback", "$1")} AS leased),
-    rec AS (SELECT e.id FROM (${episodeRollbackSql("$1::uuid", "$7")}) e JOIN cutovers c ON c.id = $1::uuid WHERE c.traffic_percent = 0),
+    rec AS (SELECT e.id, e.state, e.duration_ms FROM (${episodeRollbackSql("$1::uuid", "$7")}) e JOIN cutovers c ON c.id = $1::uuid WHERE c.traffic_percent = 0),
     ins AS (
       INSERT INTO rollbacks (id, cutover_id, user_id, trigger_id, reason, state, hook_results, started_at)
       SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4, 'running', '[]', now() FROM l WHERE l.leased AND NOT EXISTS (SELECT 1 FROM rec)
       ON CONFLICT (cutover_id) WHERE state = 'running' DO NOTHING RETURNING id, started_at)
-    SELECT l.leased, ins.id, ins.started_at, (SELECT id FROM rec) AS recent_id,
+    SELECT l.leased, ins.id, ins.started_at, (SELECT id FROM rec) AS recent_id, (SELECT state FROM rec) AS recent_state, (SELECT duration_ms FROM rec) AS recent_duration_ms,
            CASE WHEN ins.id IS NOT NULL THEN pg_notify('${BUS_CHANNEL}', replace($5, '__ROLLBACK__', ins.id::text)) IS NULL END AS announced
       FROM l LEFT JOIN ins ON true`,
 };
@@ -85,9 +88,13 @@ async function rollbackState(cutoverId: string, userId: string | null): Promise<
   return rows[0];
 }
 
-type Started = { rollbackId: string; joined: true } | { rollbackId: string; joined: false; durationMs: number; from: number };
+/** How a finished rollback that a press joined ended: ok unless a hook failed; its split's duration. */
+type JoinedFinished = { ok: boolean; durationMs: number | null };
+type Started = { rollbackId: string; joined: true; finished?: JoinedFinished } | { rollbackId: string; joined: false; durationMs: number; from: number };
 type RollbackInput = { cutoverId: string; reason: string | null; triggerId?: string | null; requestId?: string };
 const joined = (rollbackId: string) => ({ rollbackId, joined: true as const });
+/** The episode's rollback has finished: the press joins it and is told how it ended (nothing more will be announced). */
+const joinedFinished = (rollbackId: string, state: string | null, durationMs: number | null): Started => ({ rollbackId, joined: true, finished: { ok: state === "completed", durationMs } });
 
 /**
  * One-click rollback: 100 % to old (with retries), then the hooks in order, each result announced.
@@ -138,7 +145,7 @@ async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState
     // This episode's rollback has finished (two people pressing at once, the first done before the
     // second request arrived: a fast router takes a few ms; or a press seconds later, nothing
     // shifted since): the press joins that one instead of running the rollback again.
-    return joined(state.recent_id);
+    return joinedFinished(state.recent_id, state.recent_state, state.recent_duration_ms);
   }
 
   lease ??= await openLease(input.cutoverId, { spare: true });
@@ -146,7 +153,7 @@ async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState
   let claim: { id: string; startedAt: number };
   try {
     const announcement = busPayload({ type: "rollback.started", cutoverId: input.cutoverId, ...actorOf(mover), subject: "rollback:__ROLLBACK__", data: { reason: input.reason } });
-    const { rows } = await owned.query<{ leased: boolean; id: string | null; started_at: Date | null; recent_id: string | null }>(CLAIM, [
+    const { rows } = await owned.query<{ leased: boolean; id: string | null; started_at: Date | null; recent_id: string | null; recent_state: string | null; recent_duration_ms: number | null }>(CLAIM, [
       input.cutoverId,
       mover.userId,
       input.triggerId ?? null,
@@ -159,7 +166,7 @@ async function tryStart(mover: Mover, input: RollbackInput, state: RollbackState
     if (row?.leased) owned.took("rollback");
     if (row?.recent_id && !row.id) {
       await owned.release();
-      return joined(row.recent_id);
+      return joinedFinished(row.recent_id, row.recent_state, row.recent_duration_ms);
     }
     if (!row?.id || !row.started_at) {
       // The lease is someone else's (their claim is about to be visible), or a rollback is marked

@@ -156,7 +156,8 @@ describe("rollback", () => {
     await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: first.rollbackId } })).state).toBe("completed");
     await aMinuteAgo(f.cutoverId);
     // Nothing shifted since: the same episode, so the press joins the finished rollback.
-    expect(await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "b" })).toMatchObject({ rollbackId: first.rollbackId, joined: true });
+    // It is told how that one ended, since nothing more will be announced about it.
+    expect(await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "b" })).toEqual({ rollbackId: first.rollbackId, joined: true, finished: { ok: true, durationMs: first.durationMs } });
     expect(await db().rollback.count({ where: { cutoverId: f.cutoverId } })).toBe(1);
     // A shift towards new that failed does not start a new episode either.
     await db().trafficChange.create({ data: { cutoverId: f.cutoverId, fromPercent: 0, toPercent: 10, state: "failed", fence: 0n, error: "router down" } });
@@ -177,7 +178,7 @@ describe("rollback", () => {
     const first = await dispatch(team.ON_CALL, "rollback.execute", { cutoverId: f.cutoverId, reason: "a" });
     await expect.poll(async () => (await db().rollback.findUniqueOrThrow({ where: { id: first.rollbackId } })).state).toBe("completed");
     await db().rollback.update({ where: { id: first.rollbackId }, data: { state: "completed_with_errors" } });
-    expect(await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "at once" })).toMatchObject({ rollbackId: first.rollbackId, joined: true });
+    expect(await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "at once" })).toMatchObject({ rollbackId: first.rollbackId, joined: true, finished: { ok: false } });
     await aMinuteAgo(f.cutoverId);
     const retry = await dispatch(team.DEPLOYMENT_LEAD, "rollback.execute", { cutoverId: f.cutoverId, reason: "retry the hooks" });
     expect(retry.joined).toBe(false);
