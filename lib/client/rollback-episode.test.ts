@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LiveEvent } from "./live-event";
-import { newEpisode, phaseOf, reduceEpisode, type Episode } from "./rollback-episode";
+import { episodeAfterAnswer, newEpisode, phaseOf, reduceEpisode, type Episode } from "./rollback-episode";
 
 const ev = (type: string, data: Record<string, unknown> = {}, subject = "rollback:r1"): LiveEvent => ({ type, cutoverId: "c1", at: "2026-11-29T10:00:00Z", actor: "Dana", subject, data }) as unknown as LiveEvent;
 const HOOKS = ["flag", "page"];
@@ -58,5 +58,35 @@ describe("reduceEpisode", () => {
     expect(play([ev("traffic.shifted", { to: 50 }, "change:y")], ep)).toBe(ep);
     expect(play([ev("metrics.sampled")], ep)).toBe(ep);
     expect(reduceEpisode(null, ev("rollback.completed", { ok: true }), HOOKS)).toBeNull();
+  });
+});
+
+describe("episodeAfterAnswer", () => {
+  const hooks = ["Page the team"];
+  const mine = () => newEpisode(null, "you", hooks);
+
+  it("my own rollback: the split is done, with its duration", () => {
+    const ep = episodeAfterAnswer(mine(), { rollbackId: "r1", joined: false, durationMs: 42 }, hooks);
+    expect(ep).toMatchObject({ subject: "rollback:r1", joined: false, split: "done", durationMs: 42, finished: null });
+    expect(phaseOf(ep)).toBe("running_hooks");
+  });
+
+  it("joined one still running: it waits for that one's events", () => {
+    const ep = episodeAfterAnswer(mine(), { rollbackId: "r1", joined: true }, hooks);
+    expect(ep).toMatchObject({ subject: "rollback:r1", joined: true, split: "verifying", finished: null });
+  });
+
+  it("joined one already finished: done at once, with how it ended, no hooks left waiting", () => {
+    const ok = episodeAfterAnswer(mine(), { rollbackId: "r1", joined: true, finished: { ok: true, durationMs: 66 } }, hooks);
+    expect(ok).toMatchObject({ joined: true, split: "done", durationMs: 66, hooks: [], finished: { ok: true } });
+    expect(phaseOf(ok)).toBe("completed");
+    const withErrors = episodeAfterAnswer(null, { rollbackId: "r1", joined: true, finished: { ok: false, durationMs: null } }, hooks);
+    expect(phaseOf(withErrors)).toBe("completed_with_errors");
+  });
+
+  it("keeps what the room already saw of that rollback", () => {
+    const seen = play([ev("rollback.started"), ev("traffic.shifted", { to: 0, durationMs: 5 }), ev("rollback.hook_started", { name: "flag" }), ev("rollback.hook_finished", { name: "flag", ok: true }), ev("rollback.completed", { ok: true })])!;
+    const ep = episodeAfterAnswer(seen, { rollbackId: "r1", joined: true, finished: { ok: true, durationMs: 5 } }, HOOKS);
+    expect(ep).toEqual(seen);
   });
 });

@@ -80,6 +80,26 @@ function newEpisodeFailed(e: LiveEvent, hookNames: readonly string[]): Episode {
   return { ...newEpisode(e.subject ?? null, e.actor ?? null, hookNames), split: "failed", finished: { ok: false }, error: str((e.data as Record<string, unknown> | undefined)?.error) };
 }
 
+/** The server's answer to my press (rollback.execute). */
+export interface RollbackAnswer {
+  rollbackId: string;
+  joined: boolean;
+  durationMs?: number;
+  /** Joined one that had already finished: how it ended. */
+  finished?: { ok: boolean; durationMs: number | null };
+}
+
+/** My episode once the server answered my press. */
+export function episodeAfterAnswer(ep: Episode | null, d: RollbackAnswer, hookNames: readonly string[]): Episode {
+  const base = ep ?? newEpisode(null, "you", hookNames);
+  const subject = base.subject ?? `rollback:${d.rollbackId}`;
+  // Joined one that has already finished: its events were announced before this press, so the
+  // answer says how it ended (its hooks are not known here; a clean one clears itself like any other).
+  if (d.joined && d.finished) return base.finished ? { ...base, subject } : { ...base, subject, joined: true, split: "done", durationMs: d.finished.durationMs, hooks: [], finished: { ok: d.finished.ok } };
+  if (d.joined) return { ...base, subject, joined: true };
+  return { ...base, subject, split: "done", durationMs: d.durationMs ?? base.durationMs };
+}
+
 export function phaseOf(ep: Episode): "verifying" | "running_hooks" | "completed" | "completed_with_errors" | "failed" {
   if (ep.finished) return ep.split === "failed" ? "failed" : ep.finished.ok ? "completed" : "completed_with_errors";
   if (ep.split === "failed") return "failed";

@@ -11,7 +11,7 @@ import { useRoomEvents } from "../shared/room-events";
 import { describeRouter } from "@/lib/client/traffic-words";
 import { useTrafficView } from "../shared/use-traffic-view";
 import type { PanelProps } from "../shared/types";
-import { newEpisode, phaseOf, reduceEpisode, type Episode, type HookState } from "@/lib/client/rollback-episode";
+import { episodeAfterAnswer, newEpisode, phaseOf, reduceEpisode, type Episode, type HookState, type RollbackAnswer } from "@/lib/client/rollback-episode";
 import { TEXT } from "@/lib/domain/limits";
 
 const HOOK_LOOK: Record<HookState, { icon: string; label: string; style: string }> = {
@@ -65,16 +65,8 @@ export function RollbackButton({ cutover, run, can }: Pick<PanelProps, "cutover"
     try {
       const r = await run("rollback.execute", { cutoverId: cutover.id, reason: why });
       if (r.ok) {
-        const d = r.data as { rollbackId: string; joined: boolean; durationMs?: number; finished?: { ok: boolean; durationMs: number | null } };
-        setEpisode((ep) => {
-          const base = ep ?? newEpisode(null, "you", hookNames);
-          const subject = base.subject ?? `rollback:${d.rollbackId}`;
-          // Joined one that has already finished: its events were announced before this press, so
-          // the answer says how it ended (a clean one clears itself like any other).
-          if (d.joined && d.finished) return base.finished ? { ...base, subject } : { ...base, subject, joined: true, split: "done", durationMs: d.finished.durationMs, hooks: [], finished: { ok: d.finished.ok } };
-          if (d.joined) return { ...base, subject, joined: true };
-          return { ...base, subject, split: "done", durationMs: d.durationMs ?? base.durationMs };
-        });
+        const answer = r.data as RollbackAnswer;
+        setEpisode((ep) => episodeAfterAnswer(ep, answer, hookNames));
       } else {
         setError(`Rollback failed: ${r.message}`);
         // Never started (refused, no router…): the note says why. Started and failed: the card says it.
