@@ -142,7 +142,7 @@ async function colours(page: Page, selector: string): Promise<{ fg: Rgb; bg: Rgb
   });
 }
 
-test.describe("TV 1920×1080: the wall", () => {
+test.describe("on the lab: the wall on a TV (1920×1080), the rollback bar on a phone", () => {
   test.use({ viewport: TV });
   let lab: Lab;
   let cutoverId: string;
