@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { asAdmin, e2ePostgresPid } from "./support/fixtures";
+import { asAdmin, e2ePostgresPid, runningPostgresPid } from "./support/fixtures";
 
 const newCutover = (name: string) => ({ name, systemFrom: "old", systemTo: "new", tZero: new Date(Date.now() + 3600_000).toISOString() });
 
@@ -8,10 +8,15 @@ test("a SIGKILLed PostgreSQL is brought back by the server: health recovers and 
   const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: newCutover(`Survives ${Date.now()}`) });
   expect(created.status()).toBe(201);
   const { cutoverId } = await created.json();
-  const pid = e2ePostgresPid();
+  const pid = runningPostgresPid();
   process.kill(pid, "SIGKILL");
-  // A new postmaster rewrites postmaster.pid; the file is missing for a moment, hence the poll.
-  await expect.poll(() => e2ePostgresPid(), { timeout: 30_000 }).not.toBe(pid);
+  // The old postmaster's file stays until the new one replaces it, and is missing (null) for a moment in between.
+  await expect
+    .poll(() => {
+      const now = e2ePostgresPid();
+      return now !== null && now !== pid;
+    }, { message: "a new postmaster is running", timeout: 30_000 })
+    .toBe(true);
   await expect.poll(async () => (await request.get("/health")).status(), { timeout: 30_000 }).toBe(200);
   const read = await request.get(`/api/v1/cutovers/${cutoverId}`, { headers: asAdmin });
   expect(read.status()).toBe(200);
@@ -20,7 +25,7 @@ test("a SIGKILLed PostgreSQL is brought back by the server: health recovers and 
 test("/health turns 503 and readiness false when PostgreSQL is stopped; writes answer 503 database_unavailable; liveness stays up", async ({ request }) => {
   expect((await request.get("/health")).status()).toBe(200);
   // A clean shutdown from outside is respected: the server does not start it again.
-  process.kill(e2ePostgresPid(), "SIGINT");
+  process.kill(runningPostgresPid(), "SIGINT");
   await expect
     .poll(async () => (await request.get("/health")).status(), { timeout: 15_000 })
     .toBe(503);

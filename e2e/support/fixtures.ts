@@ -22,8 +22,27 @@ export function e2eDatabaseUrl(): string {
   return `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/warroom`;
 }
 
-export function e2ePostgresPid(): number {
-  return Number(readFileSync(path.join(DATA, "cluster", "postmaster.pid"), "utf8").split("\n")[0]);
+/**
+ * The pid of the app's embedded postmaster, or null while there is none: after a crash the file is
+ * gone (or half written) until the new postmaster has started, and a poll must be able to wait for that.
+ */
+export function e2ePostgresPid(): number | null {
+  let text: string;
+  try {
+    text = readFileSync(path.join(DATA, "cluster", "postmaster.pid"), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const pid = Number(text.split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** The pid of the running postmaster; fails the test when there is none. */
+export function runningPostgresPid(): number {
+  const pid = e2ePostgresPid();
+  if (pid === null) throw new Error("the app's embedded PostgreSQL has no postmaster.pid");
+  return pid;
 }
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
@@ -34,10 +53,10 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page).toHaveURL(/\/cutovers/);
 }
 
-/** Opens the demo cutover from the list; then the given tab (the Plan by default; null stays on Now, where the room opens). */
 /** The room's tabs in the order the tab bar shows them; the room opens on Now. */
 export const ROOM_TABS = ["Now", "Plan", "Metrics", "Traffic", "Timeline", "Decisions", "Contacts", "Risks", "Comms", "Audit"] as const;
 
+/** Opens the demo cutover from the list; then the given tab (the Plan by default; null stays on Now, where the room opens). */
 export async function openDemoCutover(page: Page, tab: string | null = "Plan") {
   await page.goto("/cutovers");
   await page.getByRole("link", { name: /demo/i }).first().click();
