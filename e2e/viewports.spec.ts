@@ -32,6 +32,20 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
   expect(scrollWidth, `${what} is ${scrollWidth} px wide on a ${innerWidth} px screen: ${culprits.join(" | ")}`).toBe(innerWidth);
 }
 
+/**
+ * Nor inside the page: no table or panel that must be scrolled sideways to be read. The tab bar
+ * is the one thing that scrolls sideways by design.
+ */
+async function expectNothingScrollsSideways(page: Page, what: string) {
+  const scrollers = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+      .filter((el) => el.getAttribute("role") !== "tablist")
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} (${el.scrollWidth} px in ${el.clientWidth}): ${(el.textContent ?? "").trim().slice(0, 60)}`),
+  );
+  expect(scrollers, `${what}: parts that scroll sideways`).toEqual([]);
+}
+
 /** Signs off the first item the page offers a "Sign off" for (with a note when it asks for one). */
 async function signOffFirst(page: Page, how: "click" | "tap") {
   const item = page.getByTestId("checklist-item").filter({ has: page.getByRole("button", { name: /^Sign off / }) }).first();
@@ -54,8 +68,10 @@ for (const width of [360, 390, 430]) {
       test.setTimeout(120_000);
       await page.goto("/sign-in");
       await expectNoSidewaysScroll(page, "sign-in");
+      await expectNothingScrollsSideways(page, "sign-in");
       await signIn(page, DEMO.lead);
       await expectNoSidewaysScroll(page, "the cutover list");
+      await expectNothingScrollsSideways(page, "the cutover list");
       const cutoverId = await openDemoCutover(page, null);
       // The walk covers every tab the room shows.
       await expect(page.getByRole("tablist").getByRole("tab")).toHaveText([...ROOM_TABS]);
@@ -63,6 +79,7 @@ for (const width of [360, 390, 430]) {
         await page.getByRole("tab", { name: tab, exact: true }).click();
         await expect(page.getByRole("tab", { name: tab, exact: true })).toHaveAttribute("aria-selected", "true");
         await expectNoSidewaysScroll(page, `the room's ${tab} tab`);
+        await expectNothingScrollsSideways(page, `the room's ${tab} tab`);
       }
       // The tab bar scrolls within itself: its last tab is reachable, the page does not move.
       await page.getByRole("tab", { name: "Audit" }).scrollIntoViewIfNeeded();
@@ -70,9 +87,11 @@ for (const width of [360, 390, 430]) {
       await page.goto(`/cutovers/${cutoverId}?wall=1`);
       await expect(page.getByTestId("wall")).toBeVisible();
       await expectNoSidewaysScroll(page, "the wall");
+      await expectNothingScrollsSideways(page, "the wall");
       for (const path of [`/cutovers/${cutoverId}/report`, "/cutovers/new", "/admin/users", "/admin/integrations", "/admin/sso", "/settings/tokens"]) {
         await page.goto(path);
         await expectNoSidewaysScroll(page, path);
+        await expectNothingScrollsSideways(page, path);
       }
     });
   });

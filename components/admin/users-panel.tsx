@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { accountAction } from "@/lib/actions/accounts";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ACTIONS_COLUMN, DataTable } from "@/components/ui/data-table";
 import { ErrorNote } from "@/components/ui/error-note";
 import { TEXT } from "@/lib/domain/limits";
 
@@ -69,32 +70,25 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
         </div>
       )}
 
-      {/* Wider than a phone: it scrolls sideways inside its frame, the page does not. */}
-      <div className="relative overflow-x-auto">
-      <table className="w-full overflow-hidden rounded border border-neutral-200 bg-white text-sm dark:border-neutral-800 dark:bg-neutral-900">
-        <thead className="bg-neutral-50 text-left text-xs text-muted dark:bg-neutral-800">
-          <tr>
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">Email</th>
-            <th className="px-3 py-2">Global roles</th>
-            <th className="px-3 py-2">Status</th>
-            <th className="px-3 py-2">Actions</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-neutral-200 dark:divide-neutral-800">
-          {users.map((u) => (
-            <tr key={u.id} data-testid="user-row" data-email={u.email}>
-              <td className="px-3 py-2 font-medium">{u.name}</td>
-              <td className="px-3 py-2">{u.email}</td>
-              <td className="px-3 py-2">
-                {u.isAdmin && <span className="mr-1 rounded bg-blue-100 px-1.5 text-blue-800">Administrator</span>}
-                {u.isPlanner && <span className="mr-1 rounded bg-green-100 px-1.5 text-green-800">Planner</span>}
-                {!u.isAdmin && !u.isPlanner && <span className="text-muted">—</span>}
-              </td>
-              <td className="px-3 py-2" data-testid="user-status">
-                {u.disabledAt ? <span className="text-red-700 dark:text-red-300">disabled</span> : "active"}
-              </td>
-              <td className="space-x-1 px-3 py-2 whitespace-nowrap">
+      <DataTable
+        caption="Users"
+        columns={["Name", "Email", "Global roles", "Status", ACTIONS_COLUMN]}
+        className="rounded border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-900"
+      >
+        {users.map((u) => (
+          <tr key={u.id} data-testid="user-row" data-email={u.email}>
+            <td className="px-3 py-2 font-medium">{u.name}</td>
+            <td className="px-3 py-2">{u.email}</td>
+            <td className="px-3 py-2">
+              {u.isAdmin && <span className="mr-1 rounded bg-blue-100 px-1.5 text-blue-800">Administrator</span>}
+              {u.isPlanner && <span className="mr-1 rounded bg-green-100 px-1.5 text-green-800">Planner</span>}
+              {!u.isAdmin && !u.isPlanner && <span className="text-muted">—</span>}
+            </td>
+            <td className="px-3 py-2" data-testid="user-status">
+              {u.disabledAt ? <span className="text-red-700 dark:text-red-300">disabled</span> : "active"}
+            </td>
+            <td className="px-3 py-2">
+              <div className="flex flex-wrap gap-1 sm:flex-nowrap">
                 {u.id !== me && (u.disabledAt ? <button className={small} onClick={() => void run("user.enable", { userId: u.id })}>Enable</button> : <button className={small} onClick={() => setConfirm(u)}>Disable</button>)}
                 {!u.disabledAt && (
                   <button className={small} onClick={async () => showLink(await run("user.reset_password", { userId: u.id }), u.email, "reset")}>
@@ -110,12 +104,11 @@ export function UsersPanel({ me, users, links }: { me: string; users: AccountRow
                 <button className={small} onClick={() => void run("user.set_roles", { userId: u.id, isPlanner: !u.isPlanner })}>
                   {u.isPlanner ? "Revoke planner" : "Make planner"}
                 </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </div>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
 
       {links.length > 0 && (
         <section>

@@ -1,4 +1,5 @@
-import type { ReactNode } from "react";
+import type { CSSProperties, ReactNode } from "react";
+import { stackColumnStyle } from "@/lib/client/table-stack";
 
 /** A column heading; `hidden` ones are for screen readers only, `edge` ones get the wider padding of a table edge. */
 export type Column = string | { label: string; hidden?: boolean; edge?: boolean };
@@ -8,8 +9,9 @@ export const ACTIONS_COLUMN = { label: "Actions", hidden: true, edge: true } as 
 
 /**
  * A full-width table of rows with a header row and dividers; the first column sits on the edge.
- * Columns that may be absent are passed as `false`. `scroll` lets a wide table scroll sideways
- * inside the panel instead of widening it.
+ * Columns that may be absent are passed as `false`. On a phone each row becomes a card, a line
+ * per cell named by its column (`.table-stack` in app/globals.css), so nothing scrolls sideways;
+ * wider, `scroll` lets a wide table scroll sideways inside the panel instead of widening it.
  */
 export function DataTable({
   columns,
@@ -28,7 +30,11 @@ export function DataTable({
 }) {
   const shown = columns.filter((c): c is Column => c !== false).map((c) => (typeof c === "string" ? { label: c } : c));
   const table = (
-    <table className={className ? `w-full text-sm ${className}` : "w-full text-sm"} aria-busy={busy}>
+    <table
+      className={className ? `table-stack w-full text-sm ${className}` : "table-stack w-full text-sm"}
+      style={stackColumnStyle(shown) as CSSProperties}
+      aria-busy={busy}
+    >
       {caption && <caption className="sr-only">{caption}</caption>}
       <thead className="text-left text-xs text-muted">
         <tr className="border-b border-neutral-200 dark:border-neutral-800">

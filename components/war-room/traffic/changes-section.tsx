@@ -1,5 +1,6 @@
 import { triggerLabel, type Trigger } from "@/lib/client/live-triggers";
 import type { CutoverStateJson } from "@/lib/services/cutover-read";
+import { DataTable } from "@/components/ui/data-table";
 import { SubSection } from "../shared/parts";
 import { Time } from "../shared/time";
 import type { TrafficData } from "../shared/use-traffic-view";
@@ -19,46 +20,31 @@ export function ChangesSection({ cutover, changes, triggers }: { cutover: Cutove
       {changes.length === 0 ? (
         <p className="text-muted">No traffic has moved yet.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="mt-1 w-full text-sm">
-            <caption className="sr-only">Recent traffic changes, newest first</caption>
-            <thead className="text-left text-xs text-muted">
-              <tr>
-                <th scope="col" className="py-1 pr-2 font-medium">Requested</th>
-                <th scope="col" className="py-1 pr-2 font-medium">Change</th>
-                <th scope="col" className="py-1 pr-2 font-medium">By</th>
-                <th scope="col" className="py-1 pr-2 font-medium">State</th>
-                <th scope="col" className="py-1 pr-2 font-medium">Duration</th>
-                <th scope="col" className="py-1 font-medium">Error</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-neutral-100 dark:divide-neutral-800">
-              {changes.map((c) => (
-                <tr key={c.id} data-testid="traffic-change" data-state={c.state} data-to={c.to}>
-                  <td className="py-1 pr-2 align-top">
-                    <Time at={c.requestedAt} cutover={cutover} />
-                  </td>
-                  <td className="py-1 pr-2 align-top font-medium tabular whitespace-nowrap">
-                    {c.from} % → {c.to} %
-                  </td>
-                  <td className="py-1 pr-2 align-top">
-                    {triggerLabel(triggers, c.triggerId) ?? (c.to === 0 && c.from > 0 ? "rollback" : "manual")}
-                    {c.override && (
-                      <span className="ml-1 rounded border border-amber-600 px-1 text-xs text-amber-900 dark:text-amber-200" title={c.note ?? undefined}>
-                        override{c.note ? `: ${c.note}` : ""}
-                      </span>
-                    )}
-                  </td>
-                  <td className="py-1 pr-2 align-top">
-                    <span className={`rounded border px-1 text-xs ${CHANGE_LOOK[c.state] ?? ""}`}>{c.state}</span>
-                  </td>
-                  <td className="py-1 pr-2 align-top tabular whitespace-nowrap">{c.durationMs !== null ? `${c.durationMs} ms` : "—"}</td>
-                  <td className="py-1 align-top text-red-800 dark:text-red-300">{c.error ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Recent traffic changes, newest first" columns={["Requested", "Change", "By", "State", "Duration", { label: "Error", edge: true }]}>
+          {changes.map((c) => (
+            <tr key={c.id} data-testid="traffic-change" data-state={c.state} data-to={c.to}>
+              <td className="px-3 py-1.5 align-top">
+                <Time at={c.requestedAt} cutover={cutover} />
+              </td>
+              <td className="px-2 py-1.5 align-top font-medium tabular whitespace-nowrap">
+                {c.from} % → {c.to} %
+              </td>
+              <td className="px-2 py-1.5 align-top">
+                {triggerLabel(triggers, c.triggerId) ?? (c.to === 0 && c.from > 0 ? "rollback" : "manual")}
+                {c.override && (
+                  <span className="ml-1 rounded border border-amber-600 px-1 text-xs text-amber-900 dark:text-amber-200" title={c.note ?? undefined}>
+                    override{c.note ? `: ${c.note}` : ""}
+                  </span>
+                )}
+              </td>
+              <td className="px-2 py-1.5 align-top">
+                <span className={`rounded border px-1 text-xs ${CHANGE_LOOK[c.state] ?? ""}`}>{c.state}</span>
+              </td>
+              <td className="px-2 py-1.5 align-top tabular whitespace-nowrap">{c.durationMs !== null ? `${c.durationMs} ms` : "—"}</td>
+              <td className="px-3 py-1.5 align-top text-red-800 dark:text-red-300">{c.error ?? ""}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </SubSection>
   );
