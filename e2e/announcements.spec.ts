@@ -97,7 +97,7 @@ test("a rollback sends the bound rollback notice to a webhook (retried after a 5
   }
 });
 
-test("the Comms Lead fixes a template's unknown variable, previews it with live state and is told there are no channels; an Observer reads only", async ({ browser, request }) => {
+test("the Comms Lead fixes a template's unknown variable, previews it with live state, is told there are no channels and sets the update interval; an Observer reads only", async ({ browser, request }) => {
   const stamp = Date.now();
   const created = await request.post("/api/v1/cutovers", { headers: asAdmin, data: { name: `Comms UI ${stamp}`, systemFrom: "old-pay", systemTo: "new-pay", tZero: new Date().toISOString() } });
   const { cutoverId } = (await created.json()) as { cutoverId: string };
@@ -136,6 +136,14 @@ test("the Comms Lead fixes a template's unknown variable, previews it with live 
   await expect(dialog.getByRole("button", { name: /^Send to/ })).toBeDisabled();
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
+  // How often the room promises an update: the Comms Lead sets it, the status line follows.
+  await expect(comms.getByTestId("announcements-next-update")).toContainText("Updates every 30 minutes.");
+  const interval = comms.getByTestId("update-interval-form");
+  await interval.getByLabel("Status update every (minutes)").fill("15");
+  await interval.getByRole("button", { name: "Save interval" }).click();
+  await expect(comms.getByTestId("announcements-next-update")).toContainText("Updates every 15 minutes.");
+  await expect(interval.getByRole("button", { name: "Save interval" })).toBeDisabled();
+
   const observer = await (await browser.newContext()).newPage();
   await signIn(observer, DEMO.observer);
   await observer.goto(`/cutovers/${cutoverId}`);
@@ -143,6 +151,8 @@ test("the Comms Lead fixes a template's unknown variable, previews it with live 
   await expect(observer.getByTestId("announcement-row")).toHaveCount(4);
   await expect(observer.getByRole("button", { name: /^Send / })).toHaveCount(0);
   await expect(observer.getByRole("button", { name: /^Edit / })).toHaveCount(0);
+  await expect(observer.getByTestId("announcements-next-update")).toContainText("Updates every 15 minutes.");
+  await expect(observer.getByTestId("update-interval-form")).toHaveCount(0);
   await observer.getByRole("button", { name: "Preview Rollback" }).click();
   await expect(observer.getByTestId("announcement-preview")).toContainText(`Comms UI ${stamp}: rolled back to the old system`);
 });

@@ -108,7 +108,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   "audit.view": "view the audit log",
   "report.lessons": "write the lessons learned",
   "template.save": "save the plan as a team template",
-  "announcement.edit": "edit announcement templates and channels",
+  "announcement.edit": "edit announcement templates, channels and the update interval",
   "announcement.send": "send announcements",
   "status.publish": "publish to the public status page",
   "alerts.manage": "manage the Alertmanager token",

@@ -96,13 +96,14 @@ export const CHANGE_EVENT_TYPES = [
   "delivery.retried",
   "delivery.dismissed",
   // Announcements (lib/services/announcements.ts): templates edited, sent, and the bindings'
-  // recommendations offered to the room or dismissed.
+  // recommendations offered to the room or dismissed; how often the room promises an update.
   "announcement.added",
   "announcement.updated",
   "announcement.removed",
   "announcement.sent",
   "announcement.recommended",
   "announcement.dismissed",
+  "announcement.interval_updated",
   // Alerts from Alertmanager (lib/services/alerts.ts): an alert started firing or resolved (its
   // audit row says alert.firing / alert.resolved); the cutover's Alertmanager token was made or revoked.
   "alert.state",

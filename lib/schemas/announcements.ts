@@ -39,3 +39,14 @@ export const announcementPreviewInput = z.object({ cutoverId: id, templateId: id
 });
 
 export const announcementDismissInput = z.object({ cutoverId: id, recommendationId: id });
+
+/** How often the room promises a status update: "Next update due" and {{next_update_due}} follow it. */
+export const UPDATE_INTERVAL_MINUTES = { min: 5, max: 720 } as const;
+export const announcementIntervalInput = z.object({
+  cutoverId: id,
+  minutes: z
+    .number()
+    .int("The interval is a whole number of minutes")
+    .min(UPDATE_INTERVAL_MINUTES.min, `An update every ${UPDATE_INTERVAL_MINUTES.min} minutes at most often`)
+    .max(UPDATE_INTERVAL_MINUTES.max, `An update every ${UPDATE_INTERVAL_MINUTES.max} minutes (12 hours) at least`),
+});

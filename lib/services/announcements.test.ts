@@ -46,6 +46,12 @@ async function newCutover(runbook?: string) {
   await db().cutoverMember.create({ data: { cutoverId, userId: team.OBSERVER.id, role: "OBSERVER" } });
   return cutoverId;
 }
+/** Berlin's offset from UTC at a moment, in ms (summer +2 h, winter +1 h). */
+function berlinOffsetMs(at: number): number {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", timeZoneName: "longOffset" }).formatToParts(at);
+  const [, sign, h, m] = /GMT([+-])(\d\d):(\d\d)/.exec(parts.find((p) => p.type === "timeZoneName")!.value)!;
+  return (sign === "-" ? -1 : 1) * (Number(h) * 60 + Number(m)) * 60_000;
+}
 const templateOf = async (cutoverId: string, kind: "go_live" | "rollback" | "status_update" | "maintenance" | "custom") => db().announcementTemplate.findFirstOrThrow({ where: { cutoverId, kind }, orderBy: { position: "asc" } });
 
 describe("the templates a cutover starts with", () => {
@@ -130,6 +136,32 @@ describe("editing, previewing and sending", () => {
     expect(view.canSend).toBe(false);
     expect(view.nextUpdateDue).not.toBeNull();
     expect(new Date(view.nextUpdateDue!).getTime() - new Date(view.lastSentAt!).getTime()).toBe(30 * 60_000);
+  });
+
+  it("the update interval: set by the Comms Lead, audited with before and after, followed by the next update due and {{next_update_due}}", async () => {
+    const c = await newCutover();
+    await db().cutover.update({ where: { id: c }, data: { notifyChannels: ["ops-slack"] } });
+    const template = await templateOf(c, "status_update");
+    await dispatch(team.COMMS_LEAD, "announcement.send", { cutoverId: c, templateId: template.id });
+    await expect(dispatch(team.COMMS_LEAD, "announcement.interval", { cutoverId: c, minutes: 15 })).resolves.toEqual({ minutes: 15, changed: true });
+    const view = await getAnnouncementsView(team.OBSERVER, { cutoverId: c });
+    expect(view.updateIntervalMinutes).toBe(15);
+    expect(new Date(view.nextUpdateDue!).getTime() - new Date(view.lastSentAt!).getTime()).toBe(15 * 60_000);
+    const audit = await db().auditEvent.findMany({ where: { cutoverId: c, action: "announcement.interval_updated" } });
+    expect(audit.map((a) => [a.before, a.after, a.actorName])).toEqual([[{ minutes: 30 }, { minutes: 15 }, team.COMMS_LEAD.name]]);
+    const preview = (await dispatch(team.COMMS_LEAD, "announcement.preview", { cutoverId: c, title: "t", body: "{{next_update_due}}" })) as { text: string };
+    // The preview renders "now + 15 min" in the cutover's zone, to the second.
+    const shown = Date.parse(preview.text.replace(/ Europe\/Berlin$/, "").replace(" ", "T") + "Z");
+    expect(Number.isNaN(shown)).toBe(false);
+    expect(Math.abs(shown - (Date.now() + 15 * 60_000 + berlinOffsetMs(Date.now())))).toBeLessThan(60_000);
+    // The same value again writes nothing; a value out of range is a 400 that writes nothing.
+    const before = await digest();
+    await expect(dispatch(team.COMMS_LEAD, "announcement.interval", { cutoverId: c, minutes: 15 })).resolves.toEqual({ minutes: 15, changed: false });
+    for (const minutes of [4, 721, 7.5]) {
+      await expect(dispatch(team.COMMS_LEAD, "announcement.interval", { cutoverId: c, minutes })).rejects.toMatchObject({ status: 400 });
+    }
+    await expect(dispatch(team.OBSERVER, "announcement.interval", { cutoverId: c, minutes: 20 })).rejects.toMatchObject({ status: 403 });
+    expect(await digest()).toEqual(before);
   });
 
   it("a rehearsal's announcements say so in their title", async () => {

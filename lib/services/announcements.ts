@@ -11,7 +11,7 @@ import { AppError } from "@/lib/errors";
 import { BINDING_EVENTS, KIND_LABELS, seedTemplates, type BindingEvent } from "@/lib/domain/notify/announcements";
 import { checkTemplateText, currentPhase, nextUpdateDue, renderAnnouncement, UnknownVariableError, VARIABLES, type MetricReading, type RenderState } from "@/lib/domain/notify/render";
 import type { OutgoingMessage } from "@/lib/domain/notify/message";
-import type { announcementDismissInput, announcementPreviewInput, announcementRemoveInput, announcementSaveInput, announcementSendInput } from "@/lib/schemas/announcements";
+import type { announcementDismissInput, announcementIntervalInput, announcementPreviewInput, announcementRemoveInput, announcementSaveInput, announcementSendInput } from "@/lib/schemas/announcements";
 import { recordChange } from "./audit";
 import { requireFound, withCutover, type Actor, type CutoverContext } from "./context";
 import { enqueueDelivery } from "./notify/outbox";
@@ -240,6 +240,15 @@ export async function previewAnnouncement(ctx: CutoverContext, input: z.output<t
   const state = await liveState(ctx.tx, input.cutoverId, recommendation ? { reason: recommendation.reason } : {});
   const channels = (await ctx.tx.cutover.findUniqueOrThrow({ where: { id: input.cutoverId }, select: { notifyChannels: true } })).notifyChannels;
   return { ...render({ title: input.title ?? template!.title, body: input.body ?? template!.body }, state), channels };
+}
+
+/** How often the cutover promises a status update (the Comms tab's "Next update due", {{next_update}}). */
+export async function setUpdateInterval(ctx: CutoverContext, input: z.output<typeof announcementIntervalInput>) {
+  const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: ctx.cutover.id }, select: { updateIntervalMinutes: true } });
+  if (before.updateIntervalMinutes === input.minutes) return { minutes: input.minutes, changed: false };
+  await ctx.tx.cutover.update({ where: { id: ctx.cutover.id }, data: { updateIntervalMinutes: input.minutes } });
+  await ctx.record("announcement.interval_updated", `cutover:${ctx.cutover.id}`, { before: { minutes: before.updateIntervalMinutes }, after: { minutes: input.minutes } });
+  return { minutes: input.minutes, changed: true };
 }
 
 // --- The Comms tab's read ----------------------------------------------------------------------

@@ -64,7 +64,7 @@ import { deliveryInput, notifyChannelsInput } from "@/lib/schemas/deliveries";
 import { dismissDelivery, retryDelivery, setNotifyChannels } from "./notify/channels";
 import { channelTestInput, testChannel } from "./notify/channel-test";
 import * as announce from "@/lib/schemas/announcements";
-import { dismissRecommendation, previewAnnouncement, removeAnnouncement, saveAnnouncement, sendAnnouncement } from "./announcements";
+import { dismissRecommendation, previewAnnouncement, removeAnnouncement, saveAnnouncement, sendAnnouncement, setUpdateInterval } from "./announcements";
 import { alertTokenCreateInput, alertTokenRevokeInput } from "@/lib/schemas/alerts";
 import { createAlertToken, revokeAlertToken } from "./alerts";
 import { checkInAcknowledgeInput, checkInConfigureInput, incidentAcknowledgeInput } from "@/lib/schemas/checkins";
@@ -223,6 +223,7 @@ export const COMMANDS = {
   "announcement.remove": command("announcement.edit", announce.announcementRemoveInput, removeAnnouncement),
   "announcement.send": command("announcement.send", announce.announcementSendInput, sendAnnouncement),
   "announcement.dismiss": command("announcement.send", announce.announcementDismissInput, dismissRecommendation),
+  "announcement.interval": command("announcement.edit", announce.announcementIntervalInput, setUpdateInterval),
   "announcement.preview": command("cutover.view", announce.announcementPreviewInput, previewAnnouncement),
   // The bearer token Alertmanager posts this cutover's alerts with (lib/services/alerts.ts): shown once.
   "alerts.token_create": command("alerts.manage", alertTokenCreateInput, createAlertToken),

@@ -210,6 +210,7 @@ describe("realtime events", () => {
     await runBindingsOnce();
     const recommended = await db().announcementFiring.findFirstOrThrow({ where: { cutoverId: o, state: "pending" } });
     await dispatch(lead, "announcement.dismiss", { cutoverId: o, recommendationId: recommended.id });
+    await dispatch(lead, "announcement.interval", { cutoverId: o, minutes: 15 });
     await dispatch(lead, "announcement.remove", { cutoverId: o, templateId: notice.templateId });
     await until(() => seen(o, "announcement.removed") && seen(o, "cutover.aborted") && seen(c, "cutover.completed") && seen(o, "phase.removed") && seen(created.id, "cutover.created") && seen(clone.id, "cutover.created"), "the last events");
 

@@ -102,6 +102,7 @@ function validInput(name: CommandName, f: Fixture, team: Team): Record<string, u
     "status.publish": { cutoverId: c, body: "We are moving payments", health: "maintenance", figures: [{ label: "Error rate", value: "0.2 %" }], nextUpdateAt: null },
     "status.retract": { cutoverId: c, id: f.metricId },
     "notify.channels": { cutoverId: c, channels: ["fuzz-channel"] },
+    "announcement.interval": { cutoverId: c, minutes: 45 },
     "channel.test": { name: "fuzz-channel" },
     "delivery.retry": { cutoverId: c, id: f.metricId },
     "delivery.dismiss": { cutoverId: c, id: f.metricId },
@@ -297,6 +298,8 @@ describe("fuzzing the change pipeline", () => {
       // Variables the renderer does not know, or broken braces: refused when saved and when previewed.
       "announcement.save": ["{{colour}}", "{{metric:No such metric}}", "{{phase}", "{{ }}", "{{reason:x}}"].map((body) => ({ ...validInput("announcement.save", f, team), body })),
       "announcement.preview": ["{{colour}}", "{{metric:No such metric}}", "{{phase}"].map((body) => ({ ...validInput("announcement.preview", f, team), body })),
+      // An update interval that is no whole number of minutes, or out of 5 min – 12 h.
+      "announcement.interval": [0, 4, 721, 30.5, -30, Number.MAX_SAFE_INTEGER].map((minutes) => ({ cutoverId: f.cutoverId, minutes })),
       "sso.set_mapping": [["a\u0000b"], ["ops\nadmins"], ["   "], ["g".repeat(257)], Array.from({ length: 101 }, (_, i) => `g${i}`)].map((administratorGroups) => ({ administratorGroups, plannerGroups: [] })),
     };
     for (const [name, inputs] of Object.entries(semantic) as [CommandName, Record<string, unknown>[]][]) {

@@ -253,6 +253,8 @@ const CASES: Case[] = [
   // Outgoing messages: the Deployment Lead and the Comms Lead pick the channels and retry or set
   // aside a failed delivery.
   { name: "notify.channels", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, channels: ["matrix-channel"] }) },
+  // How often the room promises a status update: those who edit the announcements.
+  { name: "announcement.interval", allowed: COMMS, input: (f, _env, p) => ({ cutoverId: f.cutoverId, minutes: 40 + PRINCIPALS.indexOf(p) }) },
   { name: "delivery.retry", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, id: deliveryOf(f) }), setup: (f) => withFailedDelivery(f) },
   { name: "delivery.dismiss", allowed: COMMS, input: (f) => ({ cutoverId: f.cutoverId, id: deliveryOf(f) }), setup: (f) => withFailedDelivery(f) },
   // A team template saved by the lead: the lead (who plans cutovers) or an administrator removes it.

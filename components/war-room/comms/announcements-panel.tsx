@@ -8,7 +8,7 @@ import { ErrorNote } from "@/components/ui/error-note";
 import { CheckField, Field, SelectField, TextField } from "@/components/ui/field";
 import { INPUT_CLASS } from "@/components/ui/styles";
 import { ANNOUNCEMENT_KINDS, BINDING_MODES, KIND_LABELS, type AnnouncementKind, type BindingEvent, type BindingMode } from "@/lib/domain/notify/announcements";
-import { ANNOUNCEMENT_TITLE_MAX } from "@/lib/schemas/announcements";
+import { ANNOUNCEMENT_TITLE_MAX, UPDATE_INTERVAL_MINUTES } from "@/lib/schemas/announcements";
 import type { AnnouncementsView } from "@/lib/services/announcements";
 import { BUTTON_CLASS, PRIMARY_BUTTON_CLASS } from "../shared/format";
 import { ConfirmRemove, LoadError, Panel, PanelError, PanelNote, SubmitButton, SubSection } from "../shared/parts";
@@ -257,6 +257,42 @@ function TemplateForm({ cutoverId, run, data, template, onDone }: { cutoverId: s
   );
 }
 
+/** How often the room promises a status update; the server refuses anything out of range with its reason. */
+function UpdateIntervalForm({ cutoverId, minutes, run }: { cutoverId: string; minutes: number; run: RunCommand }) {
+  const [value, setValue] = useState(String(minutes));
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // A change by someone else (a live event refetches the view) shows up here.
+  useEffect(() => setValue(String(minutes)), [minutes]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setPending(true);
+    const r = await run("announcement.interval", { cutoverId, minutes: Number(value) });
+    setPending(false);
+    setError(r.ok ? null : r.message);
+  };
+  return (
+    <form className="flex flex-wrap items-end gap-2 px-3 pt-2 text-sm" onSubmit={(e) => void submit(e)} data-testid="update-interval-form">
+      <TextField
+        label="Status update every (minutes)"
+        type="number"
+        inputMode="numeric"
+        min={UPDATE_INTERVAL_MINUTES.min}
+        max={UPDATE_INTERVAL_MINUTES.max}
+        step={1}
+        required
+        className="w-24"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
+      <SubmitButton pending={pending} busyLabel="Saving…" disabled={value === String(minutes)}>
+        Save interval
+      </SubmitButton>
+      <ErrorNote message={error} testId="update-interval-error" />
+    </form>
+  );
+}
+
 export function AnnouncementsPanel({ cutover, run }: PanelProps) {
   const query = useAnnouncements(cutover.id);
   const [editing, setEditing] = useState<string | null>(null);
@@ -299,8 +335,9 @@ export function AnnouncementsPanel({ cutover, run }: PanelProps) {
           )}
           <p className="px-3 pt-2 text-sm text-neutral-600 dark:text-neutral-300" data-testid="announcements-next-update">
             Channels: {data.channels.length ? data.channels.join(", ") : "none yet"}. Last sent: {when(data.lastSentAt, cutover.timeZone)}.
-            {data.nextUpdateDue ? ` Next update due: ${when(data.nextUpdateDue, cutover.timeZone)}.` : ""}
+            {data.nextUpdateDue ? ` Next update due: ${when(data.nextUpdateDue, cutover.timeZone)}.` : ""} Updates every {data.updateIntervalMinutes} minutes.
           </p>
+          {data.canEdit && <UpdateIntervalForm cutoverId={cutover.id} minutes={data.updateIntervalMinutes} run={run} />}
           {data.templates.length === 0 ? (
             <PanelNote testId="announcements-empty">No announcement templates{data.canEdit ? ": add one below." : "."}</PanelNote>
           ) : (
