@@ -272,19 +272,22 @@ function UpdateIntervalForm({ cutoverId, minutes, run }: { cutoverId: string; mi
     setError(r.ok ? null : r.message);
   };
   return (
-    <form className="flex flex-wrap items-end gap-2 px-3 pt-2 text-sm" onSubmit={(e) => void submit(e)} data-testid="update-interval-form">
-      <TextField
-        label="Status update every (minutes)"
-        type="number"
-        inputMode="numeric"
-        min={UPDATE_INTERVAL_MINUTES.min}
-        max={UPDATE_INTERVAL_MINUTES.max}
-        step={1}
-        required
-        className="w-24"
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
-      />
+    <form className="flex flex-wrap items-center gap-2 px-3 pt-2 pb-1 text-sm" onSubmit={(e) => void submit(e)} data-testid="update-interval-form">
+      <label className="flex items-center gap-2">
+        Status update every
+        <input
+          type="number"
+          inputMode="numeric"
+          min={UPDATE_INTERVAL_MINUTES.min}
+          max={UPDATE_INTERVAL_MINUTES.max}
+          step={1}
+          required
+          className={`${INPUT_CLASS} w-20`}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        minutes
+      </label>
       <SubmitButton pending={pending} busyLabel="Saving…" disabled={value === String(minutes)}>
         Save interval
       </SubmitButton>
