@@ -109,7 +109,7 @@ export function RunbookPreview({ data, exclude, onToggle }: { data: RunbookPrevi
           <ul className="ml-5 list-disc" data-testid="preview-rules">
             {chosen.rules.map((r, i) => (
               <li key={i}>
-                {r.metric ?? `${r.name} (new metric)`} {r.comparison} {r.threshold} {r.unit} for {r.forSeconds} s → {r.action} ({r.severity})
+                {r.alertName !== undefined ? `alert ${r.alertName} firing` : `${r.metric ?? `${r.name} (new metric)`} ${r.comparison} ${r.threshold} ${r.unit}`} for {r.forSeconds} s → {r.action} ({r.severity})
               </li>
             ))}
           </ul>

@@ -149,7 +149,7 @@ test("exports: the audit log and the timeline as files; 400 for a bad kind or fo
   expect(markdown.headers()["content-disposition"]).toMatch(/^attachment; filename="api-\d+-plan-\d{8}-\d{4}\.md"$/);
   expect(await markdown.text()).toMatch(/^# API \d+\n/);
   const json = await request.get(url("format=json"), { headers: asAdmin });
-  expect(await json.json()).toMatchObject({ format: "cutover-war-room/cutover", version: 1, cutover: { id: cutoverId } });
+  expect(await json.json()).toMatchObject({ format: "cutover-war-room/cutover", version: 2, cutover: { id: cutoverId }, alertTriggers: [] });
   expect((await request.get(url("format=csv"), { headers: asAdmin })).status()).toBe(400);
   expect((await request.get(url("what=audit"))).status()).toBe(401);
   expect((await request.get(url("what=audit", "00000000-0000-4000-8000-000000000000"), { headers: asAdmin })).status()).toBe(404);

@@ -135,6 +135,9 @@ export function alertSample(firingCount: number, at: number): Sample {
 }
 export const ALERT_CONDITION = { comparison: ">" as const, threshold: 0 };
 
+/** An Alertmanager alertname as a trigger names it. */
+export const ALERT_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]{0,199}$/;
+
 /** The severity as the room reads it (words, not colour): "CRITICAL", "WARNING", else "INFO" or the label as sent. */
 export function severityWord(severity: string | null): string {
   if (!severity) return "ALERT";

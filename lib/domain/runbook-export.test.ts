@@ -26,7 +26,10 @@ describe("markdown of a cutover", () => {
 
   it("thresholds table, rollback triggers by severity, success criteria", () => {
     expect(md).toContain("| Metric | Warning | Critical |\n| --- | --- | --- |\n| Error rate | > 1% | > 5% |\n| Latency p95 | > 500ms | > 1000ms |\n| Disk free | < 20% |  |");
-    expect(md).toContain("## Rollback triggers\n\n### Immediate rollback\n\n- If Error rate > 5% for 5 minutes → ROLLBACK\n\n### Graceful rollback\n\n- If Latency p95 > 1000ms for 90 seconds → SHIFT TO 10%");
+    expect(md).toContain(
+      "## Rollback triggers\n\n### Immediate rollback\n\n- If Error rate > 5% for 5 minutes → ROLLBACK\n- If alert PaymentsDown is firing → ROLLBACK\n\n" +
+        "### Graceful rollback\n\n- If Latency p95 > 1000ms for 90 seconds → SHIFT TO 10%\n- If alert payments\\_latency:p99\\_high is firing for 2 minutes → SHIFT TO 10%",
+    );
     expect(md).toContain("## Success criteria\n\n- Cache hit rate > 80%");
   });
 
@@ -74,6 +77,18 @@ describe("markdown of a cutover", () => {
       { time: "T-0:30", title: "Freeze writes - all regions", details: ["Announce in #launch", "Confirm with the DBA"] },
       { time: "T+0:05", title: "Shift 10 %", details: [] },
     ]);
+  });
+
+  it("rollback triggers read back, those on a metric and those on an alert, with their waits, actions and severities", () => {
+    const plan = importRunbook(md);
+    expect(plan.rules.map((r) => [r.alertName ?? r.metric, r.comparison, r.threshold, r.forSeconds, r.action, r.shiftToPercent, r.severity])).toEqual([
+      ["Error rate", ">", 5, 300, "rollback", null, "immediate"],
+      ["PaymentsDown", ">", 0, 0, "rollback", null, "immediate"],
+      ["Latency p95", ">", 1000, 90, "shift", 10, "graceful"],
+      ["payments_latency:p99_high", ">", 0, 120, "shift", 10, "graceful"],
+    ]);
+    // An alert makes no metric.
+    expect(plan.rules.filter((r) => r.alertName !== undefined).map((r) => r.metric)).toEqual([null, null]);
   });
 
   it("sections named like phases are written as bold labels, so the import keeps them sections", () => {

@@ -18,7 +18,7 @@ import { ROLE_LABELS } from "./roles";
 // The import reads the `(Role, T-0:30)` suffix back; the reader lives with the import.
 export { readItemAnnotation };
 import type { MetricUnit } from "./metrics";
-import type { CutoverDocument, ExportedGate, ExportedItem, ExportedPhase, ExportedTrigger } from "@/lib/schemas/export";
+import type { CutoverDocument, ExportedAlertTrigger, ExportedGate, ExportedItem, ExportedPhase, ExportedTrigger } from "@/lib/schemas/export";
 
 /** Text as markdown that reads back as exactly that text: one line, markup characters escaped. */
 export function escapeMarkdown(text: string): string {
@@ -59,7 +59,7 @@ export function gateLine(g: ExportedGate): string {
   return `${escapeMarkdown(g.metric)} ${c.op} ${c.factor} × old${window}`;
 }
 
-const ACTION_WORDS: Record<ExportedTrigger["action"], (t: ExportedTrigger) => string> = {
+const ACTION_WORDS: Record<ExportedTrigger["action"], (t: Pick<ExportedTrigger, "shiftToPercent">) => string> = {
   rollback: () => "ROLLBACK",
   shift: (t) => `SHIFT TO ${t.shiftToPercent ?? 0}%`,
   alert: () => "ALERT",
@@ -70,6 +70,11 @@ export function triggerLine(t: ExportedTrigger): string {
   // An instant rule says so: a rule without a duration is read as waiting a minute.
   const wait = t.forSeconds <= 0 ? " for 0 seconds" : formatFor(t.forSeconds);
   return `If ${escapeMarkdown(t.metric)} ${t.comparison} ${formatValue(t.threshold, t.unit)}${t.system === "old" ? " (old)" : ""}${wait} → ${ACTION_WORDS[t.action](t)}`;
+}
+
+/** `If alert PaymentsDown is firing → ROLLBACK`; a wait only when the rule has one (the import reads none as none). */
+export function alertTriggerLine(t: ExportedAlertTrigger): string {
+  return `If alert ${escapeMarkdown(t.alertName)} is firing${formatFor(t.forSeconds)} → ${ACTION_WORDS[t.action](t)}`;
 }
 
 // --- items: what the import would read, and what the line must add ----------------------------
@@ -183,12 +188,12 @@ export function renderRunbook(doc: CutoverDocument): string {
     out.push("## Thresholds", "", ...table(["Metric", "Warning", "Critical"], doc.metrics.map((m) => [escapeMarkdown(m.name), limit(m.warningThreshold, m.unit, m.direction), limit(m.criticalThreshold, m.unit, m.direction)])), "");
   }
 
-  if (doc.triggers.length > 0) {
+  if (doc.triggers.length + doc.alertTriggers.length > 0) {
     out.push("## Rollback triggers", "");
     for (const severity of ["immediate", "graceful"] as const) {
-      const rules = doc.triggers.filter((t) => t.severity === severity);
+      const rules = [...doc.triggers.filter((t) => t.severity === severity).map(triggerLine), ...doc.alertTriggers.filter((t) => t.severity === severity).map(alertTriggerLine)];
       if (rules.length === 0) continue;
-      out.push(`### ${severity === "immediate" ? "Immediate" : "Graceful"} rollback`, "", ...rules.map((t) => `- ${triggerLine(t)}`), "");
+      out.push(`### ${severity === "immediate" ? "Immediate" : "Graceful"} rollback`, "", ...rules.map((line) => `- ${line}`), "");
     }
   }
 

@@ -40,7 +40,8 @@ import { unified } from "unified";
 import { GATE_WINDOW_SEC, TEXT } from "./limits";
 import type { Comparison } from "./metrics";
 import { parseRoleLabel, ROLE_LABELS, type Role } from "./roles";
-import { parseMeasure, readComparison, type Measure } from "./runbook/measures";
+import { ALERT_CONDITION } from "./alerts";
+import { parseAlertCondition, parseMeasure, readComparison, type Measure } from "./runbook/measures";
 import { normaliseRunbook } from "./runbook/repair";
 
 export interface ImportedItem {
@@ -119,6 +120,11 @@ export interface ImportedRule {
   line: number;
   /** "(old)" after the value: the rule watches the old system (else the new one). */
   system?: "old";
+  /**
+   * "If alert HighErrorRate is firing → ROLLBACK": the rule watches an Alertmanager alert by name
+   * (metric null, comparison and threshold those of ALERT_CONDITION).
+   */
+  alertName?: string;
 }
 /** A metric gate: on the decision of phase `phase`, or a success criterion of the cutover (null). */
 export interface ImportedGate {
@@ -1110,9 +1116,16 @@ class Importer {
     const isIf = /^(?:if|when)\b/i.test(condition);
     const actionKind = actionOf(action);
     if (!(ctx.kind === "rollback" || (isIf && arrow && actionKind))) return false;
+    const act = actionKind ?? { action: "rollback" as const, shiftToPercent: null };
+    const severity = /\bgraceful\b/i.test(text) ? "graceful" : /\bimmediate\b/i.test(text) ? "immediate" : ctx.severity;
+    const alert = parseAlertCondition(condition);
+    if (alert) {
+      // Alertmanager has waited out the alert's own `for`: without a duration the rule acts at once.
+      this.plan.rules.push({ text, name: `alert ${alert.alertName}`, metric: null, unit: "", ...ALERT_CONDITION, forSeconds: alert.forSeconds ?? 0, severity, ...act, line, alertName: alert.alertName });
+      return true;
+    }
     const measure = parseMeasure(condition);
     if (!measure) return false;
-    const act = actionKind ?? { action: "rollback" as const, shiftToPercent: null };
     this.plan.rules.push({
       text,
       name: measure.name,
@@ -1121,7 +1134,7 @@ class Importer {
       comparison: measure.comparison,
       threshold: measure.value,
       forSeconds: measure.forSeconds ?? DEFAULT_RULE_FOR_SECONDS,
-      severity: /\bgraceful\b/i.test(text) ? "graceful" : /\bimmediate\b/i.test(text) ? "immediate" : ctx.severity,
+      severity,
       ...act,
       line,
       ...(/\(old\)/i.test(condition) ? { system: "old" as const } : {}),

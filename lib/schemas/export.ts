@@ -8,7 +8,8 @@ import { roleSchema } from "@/lib/domain/roles";
 import { metricsViewSchema, trafficTriggerSchema } from "./views";
 
 export const CUTOVER_DOCUMENT_FORMAT = "cutover-war-room/cutover";
-export const CUTOVER_DOCUMENT_VERSION = 1;
+/** 2: alert triggers (`alertTriggers`) joined the document. */
+export const CUTOVER_DOCUMENT_VERSION = 2;
 
 const iso = z.iso.datetime({ offset: true });
 const comparison = z.enum(["<", "<=", ">", ">="]);
@@ -68,6 +69,12 @@ export const exportedMetric = metricsViewSchema.shape.metrics.element
 export const exportedTrigger = trafficTriggerSchema
   .pick({ metric: true, threshold: true, forSeconds: true, keepFiringForSeconds: true, severity: true, action: true, shiftToPercent: true, mode: true, errorRollbackAfter: true, enabled: true, description: true, state: true })
   .extend({ unit: z.enum(METRIC_UNITS), system: z.enum(["old", "new"]), comparison, errorPolicy: z.enum(["pause", "rollback_after"]) })
+  .strict();
+
+/** A trigger on an Alertmanager alert: the alert's name instead of a metric, comparison and threshold. */
+export const exportedAlertTrigger = trafficTriggerSchema
+  .pick({ forSeconds: true, keepFiringForSeconds: true, severity: true, action: true, shiftToPercent: true, mode: true, errorRollbackAfter: true, enabled: true, description: true, state: true })
+  .extend({ alertName: z.string(), errorPolicy: z.enum(["pause", "rollback_after"]) })
   .strict();
 
 export const exportedContact = z.strictObject({
@@ -130,6 +137,8 @@ export const cutoverDocument = z.strictObject({
   metrics: z.array(exportedMetric),
   trafficSteps: z.array(z.strictObject({ percent: z.number().int(), decision: z.string().nullable() })),
   triggers: z.array(exportedTrigger),
+  /** Triggers on an Alertmanager alert (version 2). */
+  alertTriggers: z.array(exportedAlertTrigger),
   rollbackHooks: z.array(z.strictObject({ name: z.string(), integration: z.string() })),
   contacts: z.array(exportedContact),
   risks: z.array(exportedRisk),
@@ -138,6 +147,7 @@ export const cutoverDocument = z.strictObject({
 
 export type CutoverDocument = z.infer<typeof cutoverDocument>;
 export type ExportedGate = z.infer<typeof exportedGate>;
+export type ExportedAlertTrigger = z.infer<typeof exportedAlertTrigger>;
 export type ExportedPhase = z.infer<typeof exportedPhase>;
 export type ExportedItem = z.infer<typeof exportedItem>;
 export type ExportedTrigger = z.infer<typeof exportedTrigger>;

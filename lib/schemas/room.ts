@@ -1,6 +1,7 @@
 // Input schemas of the room's commands, shared by server actions, REST routes and sockets.
 import { z } from "zod";
 import { EXCLUDE_PATTERN } from "@/lib/domain/runbook/preview";
+import { ALERT_NAME } from "@/lib/domain/alerts";
 import { ERROR_ROLLBACK_AFTER, GATE_WINDOW_SEC, POLL_INTERVAL_MS, SAMPLE_RETENTION_DAYS, TEXT, TRIGGER_SECONDS } from "@/lib/domain/limits";
 import { METRIC_UNITS } from "@/lib/domain/metrics";
 import { isHttpUrl } from "@/lib/domain/request-input";
@@ -216,7 +217,6 @@ export const hookInput = z.object({
   integration: integrationName,
 });
 // A trigger watches a metric (metricId) or an Alertmanager alert by name (alertName, see lib/domain/alerts.ts).
-export const ALERT_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]{0,199}$/;
 export const triggerInput = z.object({
   cutoverId: id,
   id: id.optional(),

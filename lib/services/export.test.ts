@@ -65,6 +65,21 @@ describe("exports", () => {
     ]);
   });
 
+  it("a trigger on an alert goes out in the markdown and comes back as one when a new cutover is made from it", async () => {
+    const f = await createFixture(team);
+    await dispatch(team.DEPLOYMENT_LEAD, "trigger.save", { cutoverId: f.cutoverId, conditionKind: "alert", alertName: "Checkout_5xx:high", forSeconds: 120, severity: "graceful", action: "shift", shiftToPercent: 10 });
+    const file = await exportCutover(team.OBSERVER, { cutoverId: f.cutoverId });
+    expect(file.body).toContain("- If alert Checkout\\_5xx:high is firing for 2 minutes → SHIFT TO 10%");
+    const planner = { ...team.DEPLOYMENT_LEAD, isPlanner: true };
+    await db().user.update({ where: { id: planner.id }, data: { isPlanner: true } });
+    const { cutoverId } = (await dispatch(planner, "cutover.create", { name: "From the export", systemFrom: "a", systemTo: "b", tZero: "2030-01-01T00:00:00Z", runbook: file.body })) as { cutoverId: string };
+    const triggers = await db().rollbackTrigger.findMany({ where: { cutoverId } });
+    expect(triggers.map((t) => [t.conditionKind, t.alertName, t.metricId, t.forSeconds, t.severity, t.action, t.shiftToPercent, t.mode])).toEqual([["alert", "Checkout_5xx:high", null, 120, "graceful", "shift", 10, "recommend"]]);
+    expect(triggers[0]!.description).toMatch(/^Imported, confirm: alert Checkout_5xx:high firing for 120 s → shift new to 10 %/);
+    // No metric was made for it.
+    expect(await db().metricDefinition.count({ where: { cutoverId, name: { contains: "Checkout" } } })).toBe(0);
+  });
+
   it("the plan as JSON: the whole state, schema-valid, integrations by name only, no secret, no member email", async () => {
     const f = await createFixture(team);
     const admin = await db().user.create({ data: { email: `admin-${Date.now()}@test.local`, name: "Admin", passwordHash: "x", isAdmin: true }, select: { id: true, name: true, isAdmin: true, isPlanner: true } });
@@ -74,6 +89,7 @@ describe("exports", () => {
     await db().cutover.update({ where: { id: f.cutoverId }, data: { routerIntegration: "export-router" } });
     await dispatch(team.DEPLOYMENT_LEAD, "hook.add", { cutoverId: f.cutoverId, name: "Notify the flag service", integration: "export-hook" });
     await dispatch(team.DEPLOYMENT_LEAD, "trigger.save", { cutoverId: f.cutoverId, metricId: f.metricId, comparison: ">", threshold: 5, forSeconds: 300, severity: "immediate", action: "rollback" });
+    await dispatch(team.DEPLOYMENT_LEAD, "trigger.save", { cutoverId: f.cutoverId, conditionKind: "alert", alertName: "PaymentsDown", forSeconds: 60, severity: "immediate", action: "rollback", mode: "automatic" });
     await dispatch(team.DEPLOYMENT_LEAD, "gate.add", { cutoverId: f.cutoverId, metricId: f.metricId, decisionId: f.decisionId, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 1800 } });
     await dispatch(team.QA_LEAD, "item.sign_off", { cutoverId: f.cutoverId, itemId: f.qaItemId, note: "green" });
 
@@ -83,6 +99,7 @@ describe("exports", () => {
     expect(doc.cutover).toMatchObject({ id: f.cutoverId, routerIntegration: "export-router" });
     expect(doc.rollbackHooks).toEqual([{ name: "Notify the flag service", integration: "export-hook" }]);
     expect(doc.triggers).toEqual([expect.objectContaining({ metric: "Error rate", comparison: ">", threshold: 5, forSeconds: 300, mode: "recommend" })]);
+    expect(doc.alertTriggers).toEqual([expect.objectContaining({ alertName: "PaymentsDown", forSeconds: 60, severity: "immediate", action: "rollback", mode: "automatic" })]);
     expect(doc.phases[0]!.decisions[0]!.gates).toEqual([{ metric: "Error rate", unit: "%", successCriterion: false, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 1800 } }]);
     expect(doc.phases[0]!.sections[0]!.items[0]).toMatchObject({ title: "Smoke tests pass", state: "done", lastSignOff: { by: team.QA_LEAD.name, role: "QA_LEAD", kind: "sign_off", note: "green" } });
     expect(doc.members).toContainEqual({ name: team.DATABASE_DBA.name, role: "DATABASE_DBA" });

@@ -79,6 +79,7 @@ export async function readCutoverDocument(tx: Tx, cutoverId: string, now: Date):
       triggers: {
         select: {
           metric: { select: { name: true, unit: true } },
+          alertName: true,
           ...{ system: true, comparison: true, threshold: true, forSeconds: true, keepFiringForSeconds: true, severity: true, action: true, shiftToPercent: true },
           ...{ mode: true, errorPolicy: true, errorRollbackAfter: true, enabled: true, description: true, state: true },
         },
@@ -165,8 +166,9 @@ export async function readCutoverDocument(tx: Tx, cutoverId: string, now: Date):
       criticalThreshold: m.criticalThreshold,
     })),
     trafficSteps: c.trafficSteps.map((s) => ({ percent: s.percent, decision: s.decision?.title ?? null })),
-    // Alert triggers (conditionKind alert) have no metric: the document's triggers are the metric ones.
-    triggers: c.triggers.flatMap(({ metric, comparison, ...rule }) => (metric ? [{ ...rule, metric: metric.name, unit: metric.unit as MetricUnit, comparison: comparison as Comparison }] : [])),
+    // A trigger watches a metric or an alert (conditionKind alert: no metric, an alert's name).
+    triggers: c.triggers.flatMap(({ metric, comparison, alertName: _alert, ...rule }) => (metric ? [{ ...rule, metric: metric.name, unit: metric.unit as MetricUnit, comparison: comparison as Comparison }] : [])),
+    alertTriggers: c.triggers.flatMap(({ metric, alertName, system: _s, comparison: _c, threshold: _t, ...rule }) => (!metric && alertName ? [{ ...rule, alertName }] : [])),
     rollbackHooks: c.rollbackHooks.map((h) => ({ name: h.name, integration: h.integration })),
     contacts: c.contacts.map((k) => ({ name: k.name, role: k.role as Role, phone: k.phone, chatHandle: k.chatHandle, email: k.email, escalationOrder: k.escalationOrder })),
     risks: c.risks.map((r) => ({ title: r.title, probability: r.probability, impact: r.impact, mitigation: r.mitigation, ownerRole: r.ownerRole as Role | null, status: r.status })),

@@ -16,6 +16,7 @@ import { MAX_RUNBOOK_CHARS, planTooLarge, type ImportedPlan } from "@/lib/domain
 import { parsePlannedTime } from "@/lib/domain/relative-time";
 import { TEXT } from "@/lib/domain/limits";
 import { isHttpUrl } from "@/lib/domain/request-input";
+import { ALERT_CONDITION } from "@/lib/domain/alerts";
 import { describeTrigger } from "./triggers";
 
 /** How long one runbook may take to parse. */
@@ -345,6 +346,13 @@ export async function createPlanFromImport(
     await tx.metricDefinition.update({ where: { id: m.id }, data: { direction: t.direction, ...(t.warning !== null ? { warningThreshold: t.warning } : {}), ...(t.critical !== null ? { criticalThreshold: t.critical } : {}) } });
   }
   for (const r of plan.rules) {
+    if (r.alertName !== undefined) {
+      const description = cut(`${IMPORTED_PREFIX}${describeTrigger({ ...ALERT_CONDITION, forSeconds: r.forSeconds, action: r.action, shiftToPercent: r.shiftToPercent, system: "new", alertName: r.alertName }, null)} (line ${r.line}: ${r.text})`, TEXT.note);
+      await tx.rollbackTrigger.create({
+        data: { cutoverId, conditionKind: "alert", alertName: r.alertName, metricId: null, system: "new", ...ALERT_CONDITION, forSeconds: r.forSeconds, severity: r.severity, action: r.action, shiftToPercent: r.action === "shift" ? r.shiftToPercent : null, mode: "recommend", description },
+      });
+      continue;
+    }
     const m = await metricFor(r, r.comparison.startsWith("<") ? "below" : "above");
     const description = cut(`${IMPORTED_PREFIX}${describeTrigger({ comparison: r.comparison, threshold: r.threshold, forSeconds: r.forSeconds, action: r.action, shiftToPercent: r.shiftToPercent, system: r.system ?? "new" }, m)} (line ${r.line}: ${r.text})`, TEXT.note);
     await tx.rollbackTrigger.create({

@@ -67,7 +67,7 @@ async function planOf(cutoverId: string) {
     risks: c.risks.map((r) => ({ title: r.title, probability: r.probability, impact: r.impact, mitigation: r.mitigation || null })),
     timeline: c.timeline.map((e) => ({ title: e.title, details: e.details, plannedStart: e.plannedStart.toISOString() })),
     thresholds: c.metrics.map((m) => ({ name: m.name, unit: m.unit, direction: m.direction, warning: m.warningThreshold, critical: m.criticalThreshold })),
-    triggers: sorted(c.triggers.map((t) => ({ metric: t.metric?.name, system: t.system, comparison: t.comparison, threshold: t.threshold, forSeconds: t.forSeconds, severity: t.severity, action: t.action, shiftToPercent: t.shiftToPercent }))),
+    triggers: sorted(c.triggers.map((t) => ({ metric: t.metric?.name, alertName: t.alertName, conditionKind: t.conditionKind, system: t.system, comparison: t.comparison, threshold: t.threshold, forSeconds: t.forSeconds, severity: t.severity, action: t.action, shiftToPercent: t.shiftToPercent }))),
     gates: sorted(c.gates.map((g) => ({ metric: g.metric.name, decision: g.decision?.title ?? null, successCriterion: g.successCriterion, condition: g.condition }))),
     contacts: c.contacts.map((k) => ({ role: k.role, name: k.name, phone: k.phone, chatHandle: k.chatHandle, email: k.email })),
     escalation: c.escalation,
@@ -162,14 +162,17 @@ describe("round trip of a cutover built in the room", () => {
     await run("gate.add", { metricId: latency.id, successCriterion: true, condition: { kind: "ratio", op: "<=", factor: 1.2, windowSec: 600 } });
     await run("gate.add", { metricId: metric.id, successCriterion: true, condition: { kind: "threshold", system: "old", op: "<", value: 2.5, windowSec: 300 } });
     await run("trigger.save", { metricId: latency.id, system: "old", comparison: ">", threshold: 800, forSeconds: 0, severity: "graceful", action: "shift", shiftToPercent: 10 });
+    // A rule on an Alertmanager alert, acting at once.
+    await run("trigger.save", { conditionKind: "alert", alertName: "Payments_Down", forSeconds: 0, severity: "immediate", action: "rollback" });
     await run("escalation.set", { escalation: [{ level: "Level 1", who: "On-call engineer", after: "15 min" }, { level: "Executive", who: "VP Engineering", after: "30+ min", criticalOnly: true }] });
     await run("links.set", { links: [{ label: "Grafana", url: "https://grafana.example.com/d/cutover?from=now-1h" }, { label: "Bridge", url: "https://meet.example.com/war-room" }] });
 
     const before = await planOf(cutoverId);
-    expect(count(before)).toEqual({ phases: 2, sections: 3, items: 6, decisions: 1, risks: 2, timeline: 2, triggers: 2, gates: 3, contacts: 2 });
+    expect(count(before)).toEqual({ phases: 2, sections: 3, items: 6, decisions: 1, risks: 2, timeline: 2, triggers: 3, gates: 3, contacts: 2 });
 
     const exported = await markdownOf(cutoverId);
     expect(exported).toContain("- If Error rate > 5% for 5 minutes → ROLLBACK");
+    expect(exported).toContain("- If alert Payments\\_Down is firing → ROLLBACK");
     expect(exported).toContain("- Error rate < 1%");
     const after = await planOf(await create("Built in the room, again", exported));
 

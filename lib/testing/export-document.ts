@@ -16,9 +16,11 @@ export const item = (title: string, ownerRole: ExportedItem["ownerRole"], planne
 
 export const trigger = { unit: "%" as const, system: "new" as const, keepFiringForSeconds: 0, shiftToPercent: null, mode: "recommend" as const, errorPolicy: "pause" as const, errorRollbackAfter: null, enabled: true, description: null, state: "inactive" as const };
 
+export const alertTrigger = { keepFiringForSeconds: 0, shiftToPercent: null, mode: "automatic" as const, errorPolicy: "pause" as const, errorRollbackAfter: null, enabled: true, description: null, state: "inactive" as const };
+
 export const DOCUMENT: CutoverDocument = {
   format: "cutover-war-room/cutover",
-  version: 1,
+  version: 2,
   exportedAt: "2026-03-14T10:30:00.000Z",
   cutover: {
     id: "7d4c1d0e-9a39-4a4c-8f2e-0a5a0c2c1f00",
@@ -84,6 +86,10 @@ export const DOCUMENT: CutoverDocument = {
   triggers: [
     { ...trigger, metric: "Error rate", comparison: ">", threshold: 5, forSeconds: 300, severity: "immediate", action: "rollback" },
     { ...trigger, metric: "Latency p95", unit: "ms", comparison: ">", threshold: 1000, forSeconds: 90, severity: "graceful", action: "shift", shiftToPercent: 10 },
+  ],
+  alertTriggers: [
+    { ...alertTrigger, alertName: "PaymentsDown", forSeconds: 0, severity: "immediate", action: "rollback" },
+    { ...alertTrigger, alertName: "payments_latency:p99_high", forSeconds: 120, severity: "graceful", action: "shift", shiftToPercent: 10 },
   ],
   rollbackHooks: [{ name: "Flip the flag", integration: "flags-hook" }],
   contacts: [{ name: "Pager rota", role: "ON_CALL", phone: "+1 555 0100", chatHandle: "@oncall", email: null, escalationOrder: 0 }],

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { importRunbook, MAX_RUNBOOK_CHARS, planTooLarge, readsLikeSteps, checkMark, parseEscalation, explicitTime, type ImportedPlan } from "../runbook-import";
 import { normaliseRunbook, repairMojibake } from "./repair";
-import { matchMetric, parseMeasure, readComparison, readDuration } from "./measures";
+import { matchMetric, parseAlertCondition, parseMeasure, readComparison, readDuration } from "./measures";
 import { countPlan } from "./preview";
 
 function read(rel: string): string {
@@ -244,6 +244,29 @@ describe("dialect helpers", () => {
     expect(explicitTime("T-4 Hours")).toBe("T-4h");
     expect(explicitTime("Week 2")).toBe("T+7d");
     expect(explicitTime("Week 12 Completion Criteria")).toBeNull();
+  });
+});
+
+describe("rules on an Alertmanager alert", () => {
+  it("reads the alert's name and its wait; none said is none", () => {
+    expect(parseAlertCondition("If alert HighErrorRate is firing for 2 minutes")).toEqual({ alertName: "HighErrorRate", forSeconds: 120 });
+    expect(parseAlertCondition("When alert `payments:p99_high` fires")).toEqual({ alertName: "payments:p99_high", forSeconds: null });
+    expect(parseAlertCondition("the alert PaymentsDown is firing sustained for 30s")).toEqual({ alertName: "PaymentsDown", forSeconds: 30 });
+  });
+  it("is no alert rule when the line says more, or names no alert a trigger could watch", () => {
+    for (const text of ["If alert X is firing and error rate > 5%", "If alert X is firing for 2 minutes, then page", "If alert 9lives is firing", "If alert  is firing", "If an alert is firing", "Alerting is firing", "If alert X is resolved"]) {
+      expect(parseAlertCondition(text), text).toBeNull();
+    }
+  });
+  it("becomes a trigger on the alert, at once unless a wait is said, and counts no new metric", () => {
+    const plan = importRunbook("# P\n\n## Rollback triggers\n\n- If alert PaymentsDown is firing → ROLLBACK\n- When alert Slow_Checkout fires for 5 minutes → SHIFT TO 25%\n- alert DiskFull is firing\n- If error rate > 5% for 5 minutes → ROLLBACK\n");
+    expect(plan.rules.map((r) => [r.alertName ?? null, r.name, r.forSeconds, r.action, r.shiftToPercent])).toEqual([
+      ["PaymentsDown", "alert PaymentsDown", 0, "rollback", null],
+      ["Slow_Checkout", "alert Slow_Checkout", 300, "shift", 25],
+      ["DiskFull", "alert DiskFull", 0, "rollback", null],
+      [null, "error rate", 300, "rollback", null],
+    ]);
+    expect(countPlan(plan)).toMatchObject({ rules: 4, newMetrics: 0 });
   });
 });
 

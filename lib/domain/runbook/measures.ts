@@ -2,6 +2,7 @@
 // p95 < 100ms (target 50ms)". Read into a metric name, a comparison, a value in the metric's unit
 // and a duration, and matched onto the metric set a new cutover starts with (default-metrics.ts).
 import type { Comparison } from "../metrics";
+import { ALERT_NAME } from "../alerts";
 import { DEFAULT_METRICS } from "../default-metrics";
 
 export interface Measure {
@@ -104,6 +105,22 @@ export function readDuration(text: string): number | null {
   const n = Number(m[1]);
   const u = m[2]!.toLowerCase();
   return u.startsWith("h") ? n * 3600 : u.startsWith("m") ? n * 60 : n;
+}
+
+/**
+ * "alert HighErrorRate is firing for 2 minutes", "When alert `PaymentsDown` fires" → the
+ * Alertmanager alert a trigger watches and how long it must fire (null when not said); null for
+ * anything else, including an alert line with more conditions than that.
+ */
+export function parseAlertCondition(text: string): { alertName: string; forSeconds: number | null } | null {
+  const t = text.length > 300 ? text.slice(0, 300) : text;
+  const m = /^\s*(?:(?:if|when)\s+)?(?:the\s+)?alert\s+`?([^\s`]{1,200})`?\s+(?:is\s+)?(?:firing|fires)\b(.*)$/i.exec(t);
+  // "alert  is firing" names no alert: its "is" is not a name.
+  if (!m || !ALERT_NAME.test(m[1]!) || /^(?:is|firing|fires)$/i.test(m[1]!)) return null;
+  const rest = m[2]!.trim();
+  const forSeconds = readDuration(rest);
+  if (rest && (forSeconds === null || !/^(?:for|over|sustained|lasting)\b[^,;]*$/i.test(rest))) return null;
+  return { alertName: m[1]!, forSeconds };
 }
 
 const LEADING_WORDS = /^(?:(?:if|when|once|and|or|the|unacceptable|sustained|avg|average)\s+)+/i;

@@ -70,7 +70,9 @@ export interface ImportCounts {
 }
 
 export function countPlan(plan: ImportedPlan): ImportCounts {
-  const newMetrics = new Set([...plan.thresholds, ...plan.rules, ...plan.gates].filter((m) => m.metric === null).map((m) => m.name.toLowerCase()));
+  // A rule on an alert watches no metric: it makes none.
+  const measured = [...plan.thresholds, ...plan.rules.filter((r) => r.alertName === undefined), ...plan.gates];
+  const newMetrics = new Set(measured.filter((m) => m.metric === null).map((m) => m.name.toLowerCase()));
   return {
     phases: plan.phases.length,
     sections: plan.phases.reduce((n, p) => n + p.sections.length, 0),
