@@ -138,7 +138,7 @@ export function NewCutoverForm({ earlier, templates }: { earlier: { id: string; 
       )}
       {start === "clone" && (
       <label className="block text-sm">
-        …or clone an earlier cutover (keeps its plan, team, contacts and risks; items start open)
+        …or clone an earlier cutover (keeps its plan, team, contacts, risks, metrics, gates, triggers and hooks; items start open, triggers inactive)
         <select name="cloneFrom" defaultValue="" required className={field}>
           <option value="">Choose a cutover</option>
           {earlier.map((c) => (

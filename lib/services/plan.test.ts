@@ -82,4 +82,43 @@ describe("writing the plan", () => {
     expect(clone.contacts).toHaveLength(1);
     expect(clone.risks).toHaveLength(1);
   });
+
+  it("a clone watches the same way: metrics, gates, triggers (inactive again), hooks, sources and channels; nothing of the run", async () => {
+    const f = await createFixture(team);
+    const c = f.cutoverId;
+    await db().cutover.update({ where: { id: c }, data: { prometheusSource: "team-prometheus", routerIntegration: "edge-haproxy", notifyChannels: ["ops-slack"], updateIntervalMinutes: 15, sampleRetentionDays: 30, checkinCadence: { everyMinutes: 20 } } });
+    await db().metricDefinition.update({ where: { id: f.metricId }, data: { queryOld: "sum(rate(errors_total{system=\"old\"}[1m]))", warningThreshold: 1, criticalThreshold: 5 } });
+    await dispatch(team.DEPLOYMENT_LEAD, "trigger.save", { cutoverId: c, metricId: f.metricId, comparison: ">", threshold: 5, forSeconds: 300, severity: "immediate", action: "rollback", mode: "automatic" });
+    await dispatch(team.DEPLOYMENT_LEAD, "trigger.save", { cutoverId: c, conditionKind: "alert", alertName: "PaymentsDown", forSeconds: 0, severity: "graceful", action: "shift", shiftToPercent: 10 });
+    await dispatch(team.DEPLOYMENT_LEAD, "gate.add", { cutoverId: c, metricId: f.metricId, decisionId: f.decisionId, condition: { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 1800 } });
+    await dispatch(team.DEPLOYMENT_LEAD, "gate.add", { cutoverId: c, metricId: f.metricId, successCriterion: true, condition: { kind: "ratio", op: "<=", factor: 1.2, windowSec: 600 } });
+    await db().rollbackHook.create({ data: { cutoverId: c, name: "Flip the flag", position: 0, integration: "flags-hook" } });
+    // The source's run: a trigger that fired, a sample.
+    await db().rollbackTrigger.updateMany({ where: { cutoverId: c, conditionKind: "metric" }, data: { state: "firing", firedAt: new Date(), pendingSince: new Date(), consecutiveErrors: 2, lastOutcome: "breach", version: 4 } });
+    await db().metricSample.create({ data: { metricId: f.metricId, system: "new", at: new Date(), value: 7, status: "ok" } });
+    expect(await db().rollbackTrigger.count({ where: { cutoverId: c, state: "firing" } })).toBe(1);
+
+    const r = (await dispatch(team.DEPLOYMENT_LEAD, "cutover.clone", { cutoverId: c, name: "Rehearsed, now live", tZero: new Date(Date.now() + 86_400_000) })) as { cutoverId: string };
+    const copy = await db().cutover.findUniqueOrThrow({ where: { id: r.cutoverId }, include: { metrics: true, triggers: { include: { metric: true } }, gates: { include: { metric: true, decision: true } }, rollbackHooks: true } });
+    expect(copy).toMatchObject({ prometheusSource: "team-prometheus", routerIntegration: "edge-haproxy", notifyChannels: ["ops-slack"], updateIntervalMinutes: 15, sampleRetentionDays: 30, checkinCadence: { everyMinutes: 20 }, trafficPercent: 0, statusPageEnabled: false, statusSlug: null });
+    const source = await db().metricDefinition.findMany({ where: { cutoverId: c }, orderBy: { position: "asc" } });
+    const shape = (m: (typeof source)[number]) => ({ ...m, id: undefined, cutoverId: undefined });
+    expect(copy.metrics.sort((a, b) => a.position - b.position).map(shape)).toEqual(source.map(shape));
+    expect(copy.metrics.every((m) => !source.some((s) => s.id === m.id))).toBe(true);
+    const triggers = copy.triggers.map((t) => [t.conditionKind, t.metric?.name ?? t.alertName, t.metric ? t.metric.cutoverId === copy.id : null, t.mode, t.action, t.shiftToPercent, t.state, t.firedAt, t.pendingSince, t.consecutiveErrors, t.lastOutcome, t.version]);
+    expect(triggers.sort()).toEqual(
+      [
+        ["alert", "PaymentsDown", null, "recommend", "shift", 10, "inactive", null, null, 0, null, 0],
+        ["metric", "Error rate", true, "automatic", "rollback", null, "inactive", null, null, 0, null, 0],
+      ].sort(),
+    );
+    expect(copy.gates.map((g) => [g.metric.cutoverId === copy.id, g.decision?.cutoverId === copy.id ? g.decision.title : null, g.successCriterion, g.condition]).sort()).toEqual(
+      [
+        [true, "Proceed to 50 %", false, { kind: "threshold", system: "new", op: "<", value: 1, windowSec: 1800 }],
+        [true, null, true, { kind: "ratio", op: "<=", factor: 1.2, windowSec: 600 }],
+      ].sort(),
+    );
+    expect(copy.rollbackHooks.map((h) => [h.name, h.integration, h.position])).toEqual([["Flip the flag", "flags-hook", 0]]);
+    expect(await db().metricSample.count({ where: { metric: { cutoverId: copy.id } } })).toBe(0);
+  });
 });

@@ -94,22 +94,39 @@ export function readCloneSource(ctx: CutoverContext, input: z.output<typeof clon
       contacts: true,
       risks: true,
       trafficSteps: true,
+      metrics: true,
+      triggers: true,
+      gates: true,
+      rollbackHooks: true,
     },
   });
 }
 
-/** A new draft with the same plan (items open again), members, contacts, risks and decisions. */
+/**
+ * A new draft with the same plan (items open again), members, contacts, risks and decisions, and
+ * the same watch on it: metrics with their queries and thresholds, gates, rollback triggers (back
+ * to inactive), rollback hooks, the Prometheus source, the router, the notify channels, the
+ * update interval and the check-in cadence. Nothing of the source's run comes along: no sign-off,
+ * vote, sample, traffic change, rollback or audit row, and no public status page (its address is
+ * the source's own).
+ */
 export async function cloneCutover(source: Awaited<ReturnType<typeof readCloneSource>>, input: z.output<typeof cloneCutoverInput>, { actor, requestId }: Call) {
   const shift = input.tZero.getTime() - source.tZero.getTime();
   const moved = (d: Date | null) => (d ? new Date(d.getTime() + shift) : null);
   return db().$transaction(
     async (tx) => {
       const c = await tx.cutover.create({
-        data: { name: input.name, systemFrom: source.systemFrom, systemTo: source.systemTo, tZero: input.tZero, timeZone: source.timeZone, mode: source.mode, links: source.links ?? [], escalation: source.escalation ?? [], announcementTemplates: source.announcementTemplates ?? [], clonedFromId: source.id, pollIntervalMs: source.pollIntervalMs },
+        data: {
+          ...{ name: input.name, systemFrom: source.systemFrom, systemTo: source.systemTo, tZero: input.tZero, timeZone: source.timeZone, mode: source.mode, clonedFromId: source.id },
+          ...{ links: source.links ?? [], escalation: source.escalation ?? [], announcementTemplates: source.announcementTemplates ?? [] },
+          ...{ pollIntervalMs: source.pollIntervalMs, sampleRetentionDays: source.sampleRetentionDays, prometheusSource: source.prometheusSource, routerIntegration: source.routerIntegration },
+          ...{ notifyChannels: source.notifyChannels, updateIntervalMinutes: source.updateIntervalMinutes, checkinCadence: source.checkinCadence ?? undefined },
+        },
       });
       const members = new Map(source.members.map((m) => [`${m.userId}:${m.role}`, m]));
       members.set(`${actor.id}:DEPLOYMENT_LEAD`, { userId: actor.id, role: "DEPLOYMENT_LEAD" } as (typeof source.members)[number]);
       await tx.cutoverMember.createMany({ data: [...members.values()].map((m) => ({ cutoverId: c.id, userId: m.userId, role: m.role })) });
+      const decisionOf = new Map<string, string>();
       for (const phase of source.phases) {
         const p = await tx.phase.create({ data: { cutoverId: c.id, name: phase.name, position: phase.position, plannedAt: phase.plannedAt } });
         for (const section of phase.sections) {
@@ -119,9 +136,27 @@ export async function cloneCutover(source: Awaited<ReturnType<typeof readCloneSo
           });
         }
         for (const d of phase.decisions) {
-          await tx.decisionPoint.create({ data: { cutoverId: c.id, phaseId: p.id, title: d.title, requiredRoles: d.requiredRoles, targetPercent: d.targetPercent } });
+          const copy = await tx.decisionPoint.create({ data: { cutoverId: c.id, phaseId: p.id, title: d.title, requiredRoles: d.requiredRoles, targetPercent: d.targetPercent } });
+          decisionOf.set(d.id, copy.id);
         }
       }
+      const metricOf = new Map<string, string>();
+      for (const { id, cutoverId: _c, ...m } of source.metrics) {
+        metricOf.set(id, (await tx.metricDefinition.create({ data: { ...m, cutoverId: c.id }, select: { id: true } })).id);
+      }
+      // The rule as written; its state starts again (inactive, nothing pending, fired or failed).
+      await tx.rollbackTrigger.createMany({
+        data: source.triggers.map((t) => ({
+          ...{ cutoverId: c.id, conditionKind: t.conditionKind, metricId: t.metricId ? metricOf.get(t.metricId)! : null, alertName: t.alertName, system: t.system, comparison: t.comparison, threshold: t.threshold },
+          ...{ forSeconds: t.forSeconds, keepFiringForSeconds: t.keepFiringForSeconds, severity: t.severity, action: t.action, shiftToPercent: t.shiftToPercent, mode: t.mode },
+          ...{ errorPolicy: t.errorPolicy, errorRollbackAfter: t.errorRollbackAfter, enabled: t.enabled, description: t.description },
+        })),
+      });
+      // A gate of a decision goes with the decision's copy; a success criterion with the cutover.
+      await tx.metricGate.createMany({
+        data: source.gates.map((g) => ({ cutoverId: c.id, metricId: metricOf.get(g.metricId)!, decisionId: g.decisionId ? decisionOf.get(g.decisionId)! : null, condition: g.condition ?? {}, successCriterion: g.successCriterion })),
+      });
+      await tx.rollbackHook.createMany({ data: source.rollbackHooks.map((h) => ({ cutoverId: c.id, name: h.name, position: h.position, integration: h.integration })) });
       await tx.timelineEntry.createMany({
         data: source.timeline.map((t) => ({ cutoverId: c.id, title: t.title, details: t.details, ownerRole: t.ownerRole, position: t.position, plannedStart: moved(t.plannedStart)!, plannedFinish: moved(t.plannedFinish) })),
       });
