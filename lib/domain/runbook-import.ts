@@ -748,6 +748,20 @@ function gateOf(measure: Measure, text: string, phase: string | null, line: numb
 /** How long a rule waits when the runbook does not say ("sustained" without a duration). */
 export const DEFAULT_RULE_FOR_SECONDS = 60;
 
+/**
+ * What a rule's condition watches: an Alertmanager alert ("alert X is firing"), which acts at once
+ * unless a wait is said (Alertmanager has waited out the alert's own `for`), or a metric compared
+ * with a number. Null when it is neither. Both ways of writing rules (lines and "Condition" blocks)
+ * read their conditions here.
+ */
+function ruleWatch(condition: string): Pick<ImportedRule, "name" | "metric" | "unit" | "comparison" | "threshold" | "forSeconds" | "alertName"> | null {
+  const alert = parseAlertCondition(condition);
+  if (alert) return { name: `alert ${alert.alertName}`, metric: null, unit: "", ...ALERT_CONDITION, forSeconds: alert.forSeconds ?? 0, alertName: alert.alertName };
+  const measure = parseMeasure(condition);
+  if (!measure) return null;
+  return { name: measure.name, metric: measure.metric, unit: measure.unit, comparison: measure.comparison, threshold: measure.value, forSeconds: measure.forSeconds ?? DEFAULT_RULE_FOR_SECONDS };
+}
+
 /** Monitoring sections whose measurable checks become gates of their phase's decision. */
 const DECISION_GATE_SECTION = /\b(monitor\w*|decision|go ?\/? ?no[ -]?go|criteria|health)\b/i;
 
@@ -1116,29 +1130,11 @@ class Importer {
     const isIf = /^(?:if|when)\b/i.test(condition);
     const actionKind = actionOf(action);
     if (!(ctx.kind === "rollback" || (isIf && arrow && actionKind))) return false;
+    const watch = ruleWatch(condition);
+    if (!watch) return false;
     const act = actionKind ?? { action: "rollback" as const, shiftToPercent: null };
     const severity = /\bgraceful\b/i.test(text) ? "graceful" : /\bimmediate\b/i.test(text) ? "immediate" : ctx.severity;
-    const alert = parseAlertCondition(condition);
-    if (alert) {
-      // Alertmanager has waited out the alert's own `for`: without a duration the rule acts at once.
-      this.plan.rules.push({ text, name: `alert ${alert.alertName}`, metric: null, unit: "", ...ALERT_CONDITION, forSeconds: alert.forSeconds ?? 0, severity, ...act, line, alertName: alert.alertName });
-      return true;
-    }
-    const measure = parseMeasure(condition);
-    if (!measure) return false;
-    this.plan.rules.push({
-      text,
-      name: measure.name,
-      metric: measure.metric,
-      unit: measure.unit,
-      comparison: measure.comparison,
-      threshold: measure.value,
-      forSeconds: measure.forSeconds ?? DEFAULT_RULE_FOR_SECONDS,
-      severity,
-      ...act,
-      line,
-      ...(/\(old\)/i.test(condition) ? { system: "old" as const } : {}),
-    });
+    this.plan.rules.push({ text, ...watch, severity, ...act, line, ...(watch.alertName === undefined && /\(old\)/i.test(condition) ? { system: "old" as const } : {}) });
     return true;
   }
 
@@ -1389,13 +1385,13 @@ class Importer {
         this.plan.triggers.push(...triggers);
         const sctx = this.blockContext();
         for (const t of triggers) {
-          const measure = parseMeasure(t.condition);
-          if (!measure) {
+          const watch = ruleWatch(t.condition);
+          if (!watch) {
             this.warn(lineOf(code), `trigger "${t.name}": "${t.condition}" compares no metric with a number; no rule made`);
             continue;
           }
           const act = actionOf(t.actions.join(" ")) ?? { action: "alert" as const, shiftToPercent: null };
-          this.plan.rules.push({ text: `${t.name}: ${t.condition} → ${t.actions.join("; ")}`, name: measure.name, metric: measure.metric, unit: measure.unit, comparison: measure.comparison, threshold: measure.value, forSeconds: measure.forSeconds ?? DEFAULT_RULE_FOR_SECONDS, severity: /graceful/i.test(t.name) ? "graceful" : sctx.severity, ...act, line: lineOf(code) });
+          this.plan.rules.push({ text: `${t.name}: ${t.condition} → ${t.actions.join("; ")}`, ...watch, severity: /graceful/i.test(t.name) ? "graceful" : sctx.severity, ...act, line: lineOf(code) });
         }
         return;
       }

@@ -242,7 +242,7 @@ export async function previewAnnouncement(ctx: CutoverContext, input: z.output<t
   return { ...render({ title: input.title ?? template!.title, body: input.body ?? template!.body }, state), channels };
 }
 
-/** How often the cutover promises a status update (the Comms tab's "Next update due", {{next_update}}). */
+/** How often the cutover promises a status update (the Comms tab's "Next update due", {{next_update_due}}). */
 export async function setUpdateInterval(ctx: CutoverContext, input: z.output<typeof announcementIntervalInput>) {
   const before = await ctx.tx.cutover.findUniqueOrThrow({ where: { id: ctx.cutover.id }, select: { updateIntervalMinutes: true } });
   if (before.updateIntervalMinutes === input.minutes) return { minutes: input.minutes, changed: false };

@@ -257,13 +257,15 @@ function TemplateForm({ cutoverId, run, data, template, onDone }: { cutoverId: s
   );
 }
 
-/** How often the room promises a status update; the server refuses anything out of range with its reason. */
+/**
+ * How often the room promises a status update; the server refuses anything out of range with its
+ * reason. Keyed by the saved value, so a change by someone else (a live event refetches the view)
+ * starts the form again from it.
+ */
 function UpdateIntervalForm({ cutoverId, minutes, run }: { cutoverId: string; minutes: number; run: RunCommand }) {
   const [value, setValue] = useState(String(minutes));
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // A change by someone else (a live event refetches the view) shows up here.
-  useEffect(() => setValue(String(minutes)), [minutes]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setPending(true);
@@ -340,7 +342,7 @@ export function AnnouncementsPanel({ cutover, run }: PanelProps) {
             Channels: {data.channels.length ? data.channels.join(", ") : "none yet"}. Last sent: {when(data.lastSentAt, cutover.timeZone)}.
             {data.nextUpdateDue ? ` Next update due: ${when(data.nextUpdateDue, cutover.timeZone)}.` : ""} Updates every {data.updateIntervalMinutes} minutes.
           </p>
-          {data.canEdit && <UpdateIntervalForm cutoverId={cutover.id} minutes={data.updateIntervalMinutes} run={run} />}
+          {data.canEdit && <UpdateIntervalForm key={data.updateIntervalMinutes} cutoverId={cutover.id} minutes={data.updateIntervalMinutes} run={run} />}
           {data.templates.length === 0 ? (
             <PanelNote testId="announcements-empty">No announcement templates{data.canEdit ? ": add one below." : "."}</PanelNote>
           ) : (

@@ -268,6 +268,11 @@ describe("rules on an Alertmanager alert", () => {
     ]);
     expect(countPlan(plan)).toMatchObject({ rules: 4, newMetrics: 0 });
   });
+  it("a \"Condition\" block reads an alert the same way as a line does", () => {
+    const plan = importRunbook("# P\n\n## Rollback triggers\n\n```\nCondition 1: Payments down\nIf alert PaymentsDown is firing for 2 minutes\n→ Rollback immediately\n```\n");
+    expect(plan.rules.map((r) => [r.alertName, r.name, r.metric, r.forSeconds, r.action])).toEqual([["PaymentsDown", "alert PaymentsDown", null, 120, "rollback"]]);
+    expect(plan.warnings.filter((w) => /no rule made/.test(w))).toEqual([]);
+  });
 });
 
 describe("hostile documents in the new dialects", () => {
